@@ -1,0 +1,505 @@
+"""The wire contract between the sav client and its backend.
+
+Every request and response body is one of these pydantic v2 models; the server
+imports them for its routes and the client parses answers with them. Money is a
+``Decimal`` that travels as a string with two decimals ("86.40"), never a float.
+Statuses are string enums so that the wire stays readable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+
+CENT = Decimal("0.01")
+
+
+def quantize_money(value: Decimal) -> Decimal:
+    """Round half-up to the cent: the only rounding rule for money."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+Money = Annotated[
+    Decimal,
+    PlainSerializer(lambda v: str(quantize_money(v)), return_type=str, when_used="json"),
+]
+"""An amount in the centre's currency (EUR), serialised as "12.34"."""
+
+Percent = Annotated[
+    Decimal,
+    PlainSerializer(lambda v: str(v), return_type=str, when_used="json"),
+]
+"""A rate in percent, e.g. Decimal("20") for 20 % VAT."""
+
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+LongText = Annotated[str, StringConstraints(max_length=4000)]
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+
+
+class Wire(BaseModel):
+    """Base of every wire model: strict about unknown request fields, immutable."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", use_enum_values=False)
+
+
+class RequestBody(Wire):
+    """Requests refuse unknown fields, so a typo is a 422 rather than silently ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+T = TypeVar("T")
+
+
+class Page(Wire, Generic[T]):
+    """One page of a result: the items, the total that matched, the cursor to the next page."""
+
+    items: list[T]
+    total: int
+    next_cursor: str | None = None
+
+
+# --------------------------------------------------------------------------- enums
+
+
+class Role(StrEnum):
+    TECHNICIAN = "technician"
+    MANAGER = "manager"
+    OPERATOR = "operator"
+
+
+class Language(StrEnum):
+    EN = "en"
+    FR = "fr"
+    IT = "it"
+
+
+class TicketStatus(StrEnum):
+    TO_ASSIGN = "to_assign"
+    TO_CONTACT = "to_contact"
+    UNREACHABLE = "unreachable"
+    CONFIRMED = "confirmed"
+    WAITING_PARTS = "waiting_parts"
+    EXCHANGE_REQUESTED = "exchange_requested"
+    CLOSED = "closed"
+    VERIFIED = "verified"
+    INVOICED = "invoiced"
+    CANCELLED = "cancelled"
+
+
+class WarrantyStatus(StrEnum):
+    IN_WARRANTY = "in_warranty"
+    OUT_OF_WARRANTY = "out_of_warranty"
+
+
+class HistoryType(StrEnum):
+    STATUS_CHANGE = "status_change"
+    NOTE = "note"
+    CONTACT = "contact"
+    CONTACT_FAILED = "contact_failed"
+    EMAIL = "email"
+    APPLIANCE_UPDATE = "appliance_update"
+
+
+class ContactMeans(StrEnum):
+    PHONE = "phone"
+    SMS = "sms"
+    EMAIL = "email"
+
+
+class Availability(StrEnum):
+    IN_STOCK = "in_stock"
+    ON_ORDER = "on_order"
+    UNAVAILABLE = "unavailable"
+
+
+class RelationKind(StrEnum):
+    SUPERSEDES = "supersedes"
+    ALTERNATE = "alternate"
+    KIT_MEMBER = "kit_member"
+
+
+class RelationDirection(StrEnum):
+    ONE_WAY = "one_way"
+    TWO_WAY = "two_way"
+
+
+class OrderStatus(StrEnum):
+    AWAITING_VALIDATION = "awaiting_validation"
+    VALIDATED = "validated"
+    SHIPPED = "shipped"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Transport(StrEnum):
+    TRUCK = "truck"
+    EXPRESS = "express"
+
+
+# --------------------------------------------------------------------------- auth
+
+
+class LoginRequest(RequestBody):
+    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class TokenResponse(Wire):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: dt.datetime
+    user: User
+
+
+class ErrorBody(Wire):
+    """The body of every error answer. ``fields`` names the offending fields of a 422."""
+
+    code: str
+    message: str
+    fields: dict[str, str] = Field(default_factory=dict)
+    retry_after: int | None = None
+
+
+class Health(Wire):
+    status: str
+    version: str
+    database: str
+    demo_accounts: list[DemoAccount] = Field(default_factory=list)
+
+
+class DemoAccount(Wire):
+    username: str
+    password: str
+    role: Role
+    service_centre: str | None
+
+
+# --------------------------------------------------------------------------- centres, users
+
+
+class Address(Wire):
+    company: str
+    street: str
+    postal_code: str
+    city: str
+    province: str = ""
+    country: str = ""
+    phone: str = ""
+    fax: str = ""
+    vat_id: str = ""
+
+
+class SavedAddress(Address):
+    id: int
+    label: str
+
+
+class ServiceCentre(Wire):
+    id: int
+    code: str
+    customer_number: str
+    name: str
+    address: Address
+    rate: Money
+    vat_rate: Percent
+    discount_rate: Percent
+
+
+class User(Wire):
+    id: int
+    username: str
+    full_name: str
+    role: Role
+    language: Language
+    service_centre: ServiceCentre | None = None
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role is Role.OPERATOR
+
+
+# --------------------------------------------------------------------------- tickets
+
+
+class Customer(Wire):
+    id: int
+    first_name: str
+    last_name: str
+    company: str = ""
+    privacy_agreed: bool = False
+    street: str = ""
+    postal_code: str = ""
+    city: str = ""
+    region: str = ""
+    country: str = ""
+    home_phone: str = ""
+    email: str = ""
+    note: str = ""
+
+
+class Appliance(Wire):
+    id: int
+    model_code: str
+    service_index: str
+    serial_number: str = ""
+    production_date: dt.date | None = None
+    purchase_date: dt.date | None = None
+    invoice_number: str = ""
+    reseller: str = ""
+
+
+class TicketSummary(Wire):
+    """A ticket as listed: enough for a row of the search screen and the home screen."""
+
+    id: int
+    group_id: int
+    status: TicketStatus
+    created_at: dt.datetime
+    status_changed_at: dt.datetime
+    customer_name: str
+    city: str
+    postal_code: str
+    model_code: str
+    service_centre_code: str | None
+    engineer: str | None
+    operator: str | None
+    appointment_at: dt.datetime | None = None
+    overdue: bool = False
+
+
+class Ticket(Wire):
+    id: int
+    group_id: int
+    status: TicketStatus
+    version: int
+    created_at: dt.datetime
+    status_changed_at: dt.datetime
+    customer: Customer
+    appliance: Appliance
+    problem: str
+    ticket_type: str
+    warranty: WarrantyStatus
+    external_ref: str = ""
+    operator: str | None = None
+    service_centre_code: str | None = None
+    engineer: str | None = None
+    appointment_at: dt.datetime | None = None
+    follow: bool = False
+    waiting_parts: bool = False
+    exchange: bool = False
+    overdue: bool = False
+
+
+class TicketGroup(Wire):
+    id: int
+    customer: Customer
+    service_centre_code: str | None
+    created_at: dt.datetime
+    tickets: list[TicketSummary]
+
+
+class HistoryEntry(Wire):
+    id: int
+    ticket_id: int
+    at: dt.datetime
+    author: str
+    status: TicketStatus
+    appointment_at: dt.datetime | None = None
+    type: HistoryType
+    note: str = ""
+    email_to: str | None = None
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+class CatalogueModel(Wire):
+    """An appliance model at one service index: it owns one exploded view."""
+
+    id: int
+    code: str
+    service_index: str
+    description: str
+    category: str
+    drawing: str = ""
+
+
+class Part(Wire):
+    id: int
+    code: str
+    description: str
+    price: Money
+    availability: Availability
+    stock: int
+    lead_time_days: int
+    obsolete: bool = False
+    replaced: bool = False
+
+
+class ExplodedViewLine(Wire):
+    id: int
+    model_id: int
+    ref_num: str
+    part: Part
+    quantity: int
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    serial_from: str | None = None
+    serial_to: str | None = None
+
+
+class PartRelation(Wire):
+    id: int
+    from_code: str
+    to_code: str
+    kind: RelationKind
+    direction: RelationDirection
+    kit_group: str | None = None
+    quantity: int = 1
+    valid_from: dt.date | None = None
+    serial_from: str | None = None
+    serial_to: str | None = None
+    production_from: dt.date | None = None
+    production_to: dt.date | None = None
+    model_code: str | None = None
+    reason: str = ""
+
+
+# --------------------------------------------------------------------------- cart, orders
+
+
+class CartLine(Wire):
+    id: int
+    requested_code: str
+    ordered_code: str
+    description: str
+    quantity: int
+    price: Money
+    discount_rate: Percent
+    net: Money
+    vat: Money
+    total: Money
+    ticket_id: int | None = None
+    note: str = ""
+
+
+class Cart(Wire):
+    lines: list[CartLine]
+    note: str = ""
+    count: int
+    net: Money
+    vat: Money
+    total: Money
+    version: int
+
+
+class OrderLine(Wire):
+    id: int
+    requested_code: str
+    ordered_code: str
+    description: str
+    quantity_requested: int
+    quantity_reserved: int = 0
+    quantity_shipped: int = 0
+    quantity_done: int = 0
+    transport: Transport | None = None
+    ticket_id: int | None = None
+    price: Money
+    discount_rate: Percent
+    net: Money
+    note: str = ""
+
+
+class OrderSummary(Wire):
+    id: int
+    number: str
+    service_centre_code: str
+    created_at: dt.datetime
+    status: OrderStatus
+    total: Money
+
+
+class Order(Wire):
+    id: int
+    number: str
+    version: int
+    service_centre_code: str
+    created_at: dt.datetime
+    created_by: str
+    status: OrderStatus
+    validated_at: dt.datetime | None = None
+    erp_number: str = ""
+    note: str = ""
+    shipping: Address
+    lines: list[OrderLine]
+    net: Money
+    vat: Money
+    total: Money
+
+
+# --------------------------------------------------------------------------- interventions, vouchers
+
+
+class Intervention(Wire):
+    id: int
+    ticket_id: int
+    version: int
+    intervention_date: dt.date | None = None
+    distance_km: int = 0
+    warranty: WarrantyStatus
+    ticket_type: str = ""
+    faulty_component: str = ""
+    fault: str = ""
+    fault_type: str = ""
+    intervention_code: str = ""
+    work_done: str = ""
+    fault_description: str = ""
+    rate: Money
+    spares: Money
+    bonuses: Money
+    net: Money
+    vat: Money
+    total: Money
+    closed_at: dt.datetime | None = None
+
+
+class Voucher(Wire):
+    id: int
+    number: str
+    service_centre_code: str
+    created_at: dt.datetime
+    ticket_ids: list[int]
+    net: Money
+    vat: Money
+    total: Money
+
+
+# --------------------------------------------------------------------------- home
+
+
+class StatusCount(Wire):
+    status: TicketStatus
+    count: int
+
+
+class Dashboard(Wire):
+    """What needs the signed-in user today: the home screen's figures, computed by the server."""
+
+    service_centre_code: str | None
+    status_counts: list[StatusCount]
+    overdue_contacts: int
+    orders_awaiting_validation: int
+    open_tickets: int
+    generated_at: dt.datetime
+
+
+TokenResponse.model_rebuild()
+Health.model_rebuild()

@@ -1,0 +1,439 @@
+"""SQLAlchemy 2.0 models: the whole schema of the sav backend.
+
+Money is stored as integer cents (``*_cents`` columns) and converted to ``Decimal``
+at the edge (``server.services.money``). Rates in percent are ``Numeric(5, 2)``.
+Rows that two people can edit carry a ``version`` column used for ``If-Match``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on SQLite (which has no tz) and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+# --------------------------------------------------------------------------- centres, users
+
+
+class ServiceCentre(Base):
+    __tablename__ = "service_centres"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    customer_number: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    company: Mapped[str] = mapped_column(String(120))
+    street: Mapped[str] = mapped_column(String(200))
+    postal_code: Mapped[str] = mapped_column(String(20))
+    city: Mapped[str] = mapped_column(String(100))
+    province: Mapped[str] = mapped_column(String(100), default="")
+    country: Mapped[str] = mapped_column(String(60), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    fax: Mapped[str] = mapped_column(String(40), default="")
+    vat_id: Mapped[str] = mapped_column(String(40), default="")
+    rate_cents: Mapped[int] = mapped_column(Integer)
+    vat_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    discount_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class SavedAddress(Base):
+    __tablename__ = "saved_addresses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service_centre_id: Mapped[int] = mapped_column(ForeignKey("service_centres.id"), index=True)
+    label: Mapped[str] = mapped_column(String(80))
+    company: Mapped[str] = mapped_column(String(120))
+    street: Mapped[str] = mapped_column(String(200))
+    postal_code: Mapped[str] = mapped_column(String(20))
+    city: Mapped[str] = mapped_column(String(100))
+    province: Mapped[str] = mapped_column(String(100), default="")
+    country: Mapped[str] = mapped_column(String(60), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    fax: Mapped[str] = mapped_column(String(40), default="")
+    vat_id: Mapped[str] = mapped_column(String(40), default="")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    service_centre_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_centres.id"), index=True
+    )
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    service_centre: Mapped[ServiceCentre | None] = relationship(lazy="joined")
+
+
+class AuthToken(Base):
+    """An opaque bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "auth_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins per account name (known or not), for throttling."""
+
+    __tablename__ = "login_throttle"
+
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class IdempotencyKey(Base):
+    """A write's key and its stored answer, kept in the same transaction as the write."""
+
+    __tablename__ = "idempotency_keys"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response_body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+# --------------------------------------------------------------------------- customers, tickets
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    company: Mapped[str] = mapped_column(String(120), default="")
+    privacy_agreed: Mapped[bool] = mapped_column(Boolean, default=False)
+    street: Mapped[str] = mapped_column(String(200), default="")
+    postal_code: Mapped[str] = mapped_column(String(20), default="", index=True)
+    city: Mapped[str] = mapped_column(String(100), default="")
+    region: Mapped[str] = mapped_column(String(100), default="")
+    country: Mapped[str] = mapped_column(String(60), default="")
+    home_phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Appliance(Base):
+    __tablename__ = "appliances"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    model_code: Mapped[str] = mapped_column(String(40), index=True)
+    service_index: Mapped[str] = mapped_column(String(10))
+    serial_number: Mapped[str] = mapped_column(String(40), default="", index=True)
+    production_date: Mapped[dt.date | None] = mapped_column(Date)
+    purchase_date: Mapped[dt.date | None] = mapped_column(Date)
+    invoice_number: Mapped[str] = mapped_column(String(40), default="")
+    reseller: Mapped[str] = mapped_column(String(120), default="")
+
+
+class TicketGroup(Base):
+    __tablename__ = "ticket_groups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    service_centre_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_centres.id"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_centre_status", "service_centre_id", "status"),
+        Index("ix_tickets_status_changed", "status", "status_changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    group_id: Mapped[int] = mapped_column(ForeignKey("ticket_groups.id"), index=True)
+    service_centre_id: Mapped[int | None] = mapped_column(ForeignKey("service_centres.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    appliance_id: Mapped[int] = mapped_column(ForeignKey("appliances.id"), index=True)
+    status: Mapped[str] = mapped_column(String(30))
+    problem: Mapped[str] = mapped_column(Text, default="")
+    ticket_type: Mapped[str] = mapped_column(String(40), default="")
+    warranty: Mapped[str] = mapped_column(String(20))
+    external_ref: Mapped[str] = mapped_column(String(60), default="", index=True)
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    engineer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    appointment_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    follow: Mapped[bool] = mapped_column(Boolean, default=False)
+    waiting_parts: Mapped[bool] = mapped_column(Boolean, default=False)
+    exchange: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    status_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class HistoryEntry(Base):
+    __tablename__ = "history_entries"
+    __table_args__ = (Index("ix_history_ticket_at", "ticket_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author_name: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(30))
+    appointment_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    type: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    email_to: Mapped[str | None] = mapped_column(String(200))
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+class CatalogueModel(Base):
+    __tablename__ = "catalogue_models"
+    __table_args__ = (UniqueConstraint("code", "service_index"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), index=True)
+    service_index: Mapped[str] = mapped_column(String(10))
+    description: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(60), index=True)
+    drawing: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Part(Base):
+    __tablename__ = "parts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    description: Mapped[str] = mapped_column(String(200))
+    price_cents: Mapped[int] = mapped_column(Integer)
+    availability: Mapped[str] = mapped_column(String(20))
+    stock: Mapped[int] = mapped_column(Integer, default=0)
+    lead_time_days: Mapped[int] = mapped_column(Integer, default=0)
+    obsolete: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ExplodedViewLine(Base):
+    __tablename__ = "exploded_view_lines"
+    __table_args__ = (Index("ix_evl_model_ref", "model_id", "ref_num"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("catalogue_models.id"))
+    ref_num: Mapped[str] = mapped_column(String(20))
+    part_id: Mapped[int] = mapped_column(ForeignKey("parts.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    serial_from: Mapped[str | None] = mapped_column(String(40))
+    serial_to: Mapped[str | None] = mapped_column(String(40))
+
+
+class PartRelation(Base):
+    __tablename__ = "part_relations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_part_id: Mapped[int] = mapped_column(ForeignKey("parts.id"), index=True)
+    to_part_id: Mapped[int] = mapped_column(ForeignKey("parts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    direction: Mapped[str] = mapped_column(String(10))
+    kit_group: Mapped[str | None] = mapped_column(String(40))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    serial_from: Mapped[str | None] = mapped_column(String(40))
+    serial_to: Mapped[str | None] = mapped_column(String(40))
+    production_from: Mapped[dt.date | None] = mapped_column(Date)
+    production_to: Mapped[dt.date | None] = mapped_column(Date)
+    model_id: Mapped[int | None] = mapped_column(ForeignKey("catalogue_models.id"))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+
+# --------------------------------------------------------------------------- cart, orders
+
+
+class Cart(Base):
+    __tablename__ = "carts"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class CartLine(Base):
+    __tablename__ = "cart_lines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("carts.user_id"), index=True)
+    requested_part_id: Mapped[int] = mapped_column(ForeignKey("parts.id"))
+    part_id: Mapped[int] = mapped_column(ForeignKey("parts.id"))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class OrderSequence(Base):
+    """Per centre and year, the last order sequence number handed out."""
+
+    __tablename__ = "order_sequences"
+
+    service_centre_id: Mapped[int] = mapped_column(
+        ForeignKey("service_centres.id"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (Index("ix_orders_centre_status", "service_centre_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    service_centre_id: Mapped[int] = mapped_column(ForeignKey("service_centres.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    validated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    erp_number: Mapped[str] = mapped_column(String(40), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    ship_company: Mapped[str] = mapped_column(String(120))
+    ship_street: Mapped[str] = mapped_column(String(200))
+    ship_postal_code: Mapped[str] = mapped_column(String(20))
+    ship_city: Mapped[str] = mapped_column(String(100))
+    ship_province: Mapped[str] = mapped_column(String(100), default="")
+    ship_country: Mapped[str] = mapped_column(String(60))
+    ship_phone: Mapped[str] = mapped_column(String(40), default="")
+    ship_fax: Mapped[str] = mapped_column(String(40), default="")
+    ship_vat_id: Mapped[str] = mapped_column(String(40))
+    net_cents: Mapped[int] = mapped_column(BigInteger)
+    vat_cents: Mapped[int] = mapped_column(BigInteger)
+    total_cents: Mapped[int] = mapped_column(BigInteger)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    requested_part_id: Mapped[int] = mapped_column(ForeignKey("parts.id"))
+    part_id: Mapped[int] = mapped_column(ForeignKey("parts.id"), index=True)
+    description: Mapped[str] = mapped_column(String(200))
+    quantity_requested: Mapped[int] = mapped_column(Integer)
+    quantity_reserved: Mapped[int] = mapped_column(Integer, default=0)
+    quantity_shipped: Mapped[int] = mapped_column(Integer, default=0)
+    quantity_done: Mapped[int] = mapped_column(Integer, default=0)
+    transport: Mapped[str | None] = mapped_column(String(20))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    price_cents: Mapped[int] = mapped_column(Integer)
+    discount_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    net_cents: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+# --------------------------------------------------------------------------- interventions, vouchers
+
+
+class Voucher(Base):
+    __tablename__ = "vouchers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    service_centre_id: Mapped[int] = mapped_column(ForeignKey("service_centres.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    net_cents: Mapped[int] = mapped_column(BigInteger)
+    vat_cents: Mapped[int] = mapped_column(BigInteger)
+    total_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class Intervention(Base):
+    __tablename__ = "interventions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    intervention_date: Mapped[dt.date | None] = mapped_column(Date)
+    distance_km: Mapped[int] = mapped_column(Integer, default=0)
+    warranty: Mapped[str] = mapped_column(String(20))
+    ticket_type: Mapped[str] = mapped_column(String(40), default="")
+    faulty_component: Mapped[str] = mapped_column(String(120), default="")
+    fault: Mapped[str] = mapped_column(String(120), default="")
+    fault_type: Mapped[str] = mapped_column(String(4), default="")
+    intervention_code: Mapped[str] = mapped_column(String(20), default="")
+    work_done: Mapped[str] = mapped_column(Text, default="")
+    fault_description: Mapped[str] = mapped_column(Text, default="")
+    rate_cents: Mapped[int] = mapped_column(Integer)
+    spares_cents: Mapped[int] = mapped_column(Integer, default=0)
+    bonuses_cents: Mapped[int] = mapped_column(Integer, default=0)
+    vat_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    voucher_id: Mapped[int | None] = mapped_column(ForeignKey("vouchers.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
