@@ -445,7 +445,7 @@ class Order(Wire):
     total: Money
 
 
-# --------------------------------------------------------------------------- interventions, vouchers
+# ------------------------------------------------------------------- interventions, vouchers
 
 
 class Intervention(Wire):

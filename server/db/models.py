@@ -50,7 +50,9 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
             raise ValueError("naive datetime given to a UTC column")
         return value.astimezone(dt.UTC)
 
-    def process_result_value(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: object
+    ) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -399,7 +401,7 @@ class OrderLine(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-# --------------------------------------------------------------------------- interventions, vouchers
+# ------------------------------------------------------------------- interventions, vouchers
 
 
 class Voucher(Base):

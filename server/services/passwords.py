@@ -24,7 +24,9 @@ def verify_password_sync(password_hash: str | None, password: str) -> bool:
     """Check a password. With no hash (unknown user) a dummy hash is verified so that
     the answer takes as long as for a known user."""
     try:
-        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        return (
+            _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        )
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -1,0 +1,45 @@
+# sav: `make run` starts the app, `make test` checks everything. Both set up .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-pg lint typecheck bench i18n clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/sav $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check client server tui tests bench
+	$(BIN)/ruff format --check client server tui tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy client
+
+test: $(STAMP) lint typecheck
+	$(BIN)/python -m pytest -q
+
+# The server and client suites against PostgreSQL (SAV_TEST_DATABASE_URL must be set).
+test-pg: $(STAMP)
+	@test -n "$$SAV_TEST_DATABASE_URL" || (echo "set SAV_TEST_DATABASE_URL" && exit 2)
+	$(BIN)/python -m pytest -q tests/server tests/client
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.startup $(ARGS)
+
+# Extract the messages, merge them into the catalogues, compile them.
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 -o tui/locale/sav.pot --no-location --sort-output --omit-header .
+	for lang in en fr; do \
+	  $(BIN)/pybabel update -i tui/locale/sav.pot -d tui/locale -D sav -l $$lang --no-fuzzy-matching --omit-header; \
+	done
+	$(BIN)/pybabel compile -d tui/locale -D sav --statistics
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

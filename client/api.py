@@ -1,0 +1,273 @@
+"""SavClient: the typed async client of the sav backend.
+
+It wraps one injected ``httpx.AsyncClient`` (so tests can point it at the real app
+through ``httpx.ASGITransport`` and the TUI at a Unix socket) and turns every
+failure into one of its own errors, so callers never see httpx.
+
+Only idempotent requests are retried (GET, HEAD, PUT, DELETE, and writes that carry
+an ``Idempotency-Key``), with exponential backoff, and only for failures where the
+request may not have reached the server or the server said it is unavailable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from client.models import (
+    Dashboard,
+    ErrorBody,
+    Health,
+    LoginRequest,
+    Page,
+    ServiceCentre,
+    Ticket,
+    TicketGroup,
+    TokenResponse,
+    User,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+RETRY_STATUS = frozenset({502, 503, 504})
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class SavError(Exception):
+    """Base of every error the client raises. ``message`` is fit to show a person."""
+
+    def __init__(self, message: str, *, status: int | None = None, code: str = "error") -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+
+
+class AuthError(SavError):
+    """401: wrong credentials, or the session is missing or expired."""
+
+
+class ThrottledError(AuthError):
+    """429 on sign-in: too many failures for this account; ``retry_after`` seconds to wait."""
+
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message, status=429, code="throttled")
+        self.retry_after = retry_after
+
+
+class ForbiddenError(SavError):
+    """403: the signed-in user's role may not do this."""
+
+
+class NotFoundError(SavError):
+    """404: no such object (or one of another service centre)."""
+
+
+class ConflictError(SavError):
+    """409 or 412: the object changed, or the action does not fit its state."""
+
+
+class ValidationFailed(SavError):
+    """422: the input is wrong; ``fields`` maps field names to what is wrong with each."""
+
+    def __init__(self, message: str, *, fields: Mapping[str, str], status: int = 422) -> None:
+        super().__init__(message, status=status, code="invalid")
+        self.fields = dict(fields)
+
+
+class UnavailableError(SavError):
+    """The backend could not be reached, timed out, or answered 5xx."""
+
+
+class ProtocolError(SavError):
+    """The backend answered something that is not the contract (a bug on one side)."""
+
+
+# --------------------------------------------------------------------------- client
+
+
+class SavClient:
+    """Typed async methods over one injected ``httpx.AsyncClient``."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        token: str | None = None,
+        retries: int = 2,
+        backoff: float = 0.2,
+    ) -> None:
+        self._http = http
+        self._token = token
+        self._retries = retries
+        self._backoff = backoff
+
+    # ------------------------------------------------------------------ session
+
+    @property
+    def base_url(self) -> str:
+        return str(self._http.base_url)
+
+    @property
+    def token(self) -> str | None:
+        return self._token
+
+    @token.setter
+    def token(self, value: str | None) -> None:
+        self._token = value
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # ------------------------------------------------------------------ endpoints
+
+    async def health(self) -> Health:
+        return await self._get("/health", Health)
+
+    async def login(self, username: str, password: str) -> TokenResponse:
+        body = LoginRequest(username=username, password=password)
+        answer = await self._call("POST", "/auth/login", json=body.model_dump(), auth=False)
+        result = _parse(answer, TokenResponse)
+        self._token = result.access_token
+        return result
+
+    async def logout(self) -> None:
+        if self._token is None:
+            return
+        try:
+            await self._call("POST", "/auth/logout", idempotent=True)
+        finally:
+            self._token = None
+
+    async def me(self) -> User:
+        return await self._get("/me", User)
+
+    async def dashboard(self) -> Dashboard:
+        return await self._get("/dashboard", Dashboard)
+
+    async def service_centres(
+        self, *, limit: int = 50, cursor: str | None = None
+    ) -> Page[ServiceCentre]:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        answer = await self._call("GET", "/service-centres", params=params)
+        return _parse(answer, Page[ServiceCentre])
+
+    async def service_centre(self, centre_id: int) -> ServiceCentre:
+        return await self._get(f"/service-centres/{centre_id}", ServiceCentre)
+
+    async def ticket(self, ticket_id: int) -> Ticket:
+        return await self._get(f"/tickets/{ticket_id}", Ticket)
+
+    async def ticket_group(self, group_id: int) -> TicketGroup:
+        return await self._get(f"/ticket-groups/{group_id}", TicketGroup)
+
+    # ------------------------------------------------------------------ plumbing
+
+    async def _get(self, path: str, model: type[M]) -> M:
+        return _parse(await self._call("GET", path), model)
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        auth: bool = True,
+        idempotent: bool | None = None,
+    ) -> httpx.Response:
+        all_headers = dict(headers or {})
+        if auth and self._token:
+            all_headers["Authorization"] = f"Bearer {self._token}"
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS or "Idempotency-Key" in all_headers
+        for attempt in range(self._retries + 1):
+            last = attempt == self._retries
+            error: UnavailableError
+            try:
+                response = await self._http.request(
+                    method, path, json=json, params=params, headers=all_headers
+                )
+            except httpx.ConnectError as exc:
+                # The request never left: a retry cannot do anything twice.
+                error, retryable = _unavailable(f"cannot reach the server at {self.base_url}", exc)
+            except httpx.TimeoutException as exc:
+                error, retryable = _unavailable(
+                    f"the server at {self.base_url} did not answer in time", exc, idempotent
+                )
+            except httpx.TransportError as exc:
+                error, retryable = _unavailable(
+                    f"lost the connection to {self.base_url}", exc, idempotent
+                )
+            else:
+                if not (response.status_code in RETRY_STATUS and idempotent and not last):
+                    _raise_for(response)
+                    return response
+                error, retryable = _unavailable("the server is unavailable", None)
+            if last or not retryable:
+                raise error
+            await asyncio.sleep(self._backoff * (2**attempt) * (0.5 + random.random()))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _unavailable(
+    message: str, cause: Exception | None, retryable: bool = True
+) -> tuple[UnavailableError, bool]:
+    error = UnavailableError(message, code="unreachable")
+    error.__cause__ = cause
+    return error, retryable
+
+
+def _parse(response: httpx.Response, model: type[M]) -> M:
+    try:
+        return TypeAdapter(model).validate_json(response.content)
+    except ValidationError as exc:
+        raise ProtocolError(
+            f"unexpected answer from the server for {response.request.url.path}",
+            status=response.status_code,
+        ) from exc
+
+
+def _error_body(response: httpx.Response) -> ErrorBody:
+    try:
+        return ErrorBody.model_validate_json(response.content)
+    except ValidationError:
+        text = response.text.strip()[:200] or response.reason_phrase
+        return ErrorBody(code="error", message=text)
+
+
+def _raise_for(response: httpx.Response) -> None:
+    status = response.status_code
+    if status < 400:
+        return
+    body = _error_body(response)
+    message = body.message
+    if status == 401:
+        raise AuthError(message, status=status, code=body.code)
+    if status == 429:
+        raise ThrottledError(message, retry_after=body.retry_after)
+    if status == 403:
+        raise ForbiddenError(message, status=status, code=body.code)
+    if status == 404:
+        raise NotFoundError(message, status=status, code=body.code)
+    if status in (409, 412):
+        raise ConflictError(message, status=status, code=body.code)
+    if status in (400, 413, 422):
+        raise ValidationFailed(message, fields=body.fields, status=status)
+    if status >= 500:
+        raise UnavailableError(
+            f"the server had a problem ({status}): {message}", status=status, code=body.code
+        )
+    raise SavError(message, status=status, code=body.code)

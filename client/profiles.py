@@ -1,0 +1,348 @@
+"""Where sav keeps its files, and the user's settings (server profiles, language, ...).
+
+Every path comes from :mod:`platformdirs` (application name ``sav``) unless the environment
+variable ``SAV_HOME`` is set: then data, configuration and runtime files all live under it
+(``$SAV_HOME/data``, ``$SAV_HOME/config``, ``$SAV_HOME/run``). Tests and benchmarks use it to
+isolate themselves from the user's real files.
+
+This module never imports Textual nor the server: it is part of ``client/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import stat
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+__all__ = [
+    "APP_NAME",
+    "CONFIG_FILE_NAME",
+    "SAV_HOME_ENV",
+    "Profile",
+    "Settings",
+    "UnknownProfileError",
+    "config_dir",
+    "config_path",
+    "data_dir",
+    "default_database_url",
+    "is_server_url",
+    "load_settings",
+    "resolve_server",
+    "runtime_dir",
+    "save_settings",
+]
+
+APP_NAME = "sav"
+SAV_HOME_ENV = "SAV_HOME"
+CONFIG_FILE_NAME = "config.json"
+
+_URL_SCHEMES = ("http://", "https://")
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def _sav_home() -> Path | None:
+    value = os.environ.get(SAV_HOME_ENV, "").strip()
+    if not value:
+        return None
+    return Path(value).expanduser()
+
+
+def _make_dir(path: Path, mode: int = 0o700) -> Path:
+    path.mkdir(mode=mode, parents=True, exist_ok=True)
+    return path
+
+
+def data_dir() -> Path:
+    """The user data directory (SQLite database of the embedded backend), created if needed."""
+    home = _sav_home()
+    path = (
+        home / "data"
+        if home is not None
+        else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    )
+    return _make_dir(path)
+
+
+def config_dir() -> Path:
+    """The user configuration directory (``config.json``, the opt-in token file), created."""
+    home = _sav_home()
+    path = (
+        home / "config"
+        if home is not None
+        else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    )
+    return _make_dir(path)
+
+
+def config_path() -> Path:
+    """The settings file: ``config_dir()/config.json``."""
+    return config_dir() / CONFIG_FILE_NAME
+
+
+def _current_uid() -> int | None:
+    getuid = getattr(os, "getuid", None)
+    return int(getuid()) if getuid is not None else None
+
+
+def _ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` with mode 0700, or make an existing one 0700.
+
+    Refuses (``OSError``) a symlink, a non-directory, or a directory owned by another user:
+    the embedded backend's socket must not be reachable by anyone else.
+    """
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    st = path.lstat()
+    if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
+        raise NotADirectoryError(f"{path} is not a plain directory")
+    uid = _current_uid()
+    if uid is not None and st.st_uid != uid:
+        raise PermissionError(f"{path} belongs to another user")
+    if os.name != "nt" and stat.S_IMODE(st.st_mode) != 0o700:
+        path.chmod(0o700)
+        if stat.S_IMODE(path.lstat().st_mode) != 0o700:
+            raise PermissionError(f"cannot make {path} private (mode 0700)")
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise PermissionError(f"{path} is not writable")
+    return path
+
+
+_fallback_runtime_dir: Path | None = None
+
+
+def runtime_dir() -> Path:
+    """A private directory (mode 0700) for the embedded backend's Unix socket.
+
+    ``$SAV_HOME/run`` when ``SAV_HOME`` is set (an error there is raised, the user asked for
+    that place); otherwise platformdirs' user runtime dir, falling back to
+    ``<tempdir>/sav-<uid>``, and as a last resort a fresh ``mkdtemp`` directory kept for the
+    life of the process.
+    """
+    global _fallback_runtime_dir
+    home = _sav_home()
+    if home is not None:
+        return _ensure_private_dir(home / "run")
+
+    candidates: list[Path] = []
+    with contextlib.suppress(Exception):
+        candidates.append(Path(platformdirs.user_runtime_dir(APP_NAME, appauthor=False)))
+    uid = _current_uid()
+    user_tag = str(uid) if uid is not None else _safe_user_name()
+    candidates.append(Path(tempfile.gettempdir()) / f"{APP_NAME}-{user_tag}")
+    for candidate in candidates:
+        try:
+            return _ensure_private_dir(candidate)
+        except OSError:
+            continue
+    if _fallback_runtime_dir is not None and _fallback_runtime_dir.is_dir():
+        return _fallback_runtime_dir
+    _fallback_runtime_dir = Path(tempfile.mkdtemp(prefix=f"{APP_NAME}-{user_tag}-"))
+    return _fallback_runtime_dir
+
+
+def _safe_user_name() -> str:
+    try:
+        import getpass
+
+        name = getpass.getuser()
+    except Exception:
+        return "user"
+    return "".join(ch for ch in name if ch.isalnum() or ch in "-_") or "user"
+
+
+def default_database_url() -> str:
+    """The embedded backend's SQLite database, in the user data directory."""
+    return f"sqlite+aiosqlite:///{data_dir() / 'sav.db'}"
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def is_server_url(value: str) -> bool:
+    """True for an ``http://`` or ``https://`` URL with a host."""
+    lowered = value.strip().lower()
+    return lowered.startswith(_URL_SCHEMES) and len(lowered.split("://", 1)[1].strip("/")) > 0
+
+
+class Profile(BaseModel):
+    """A saved team server: ``sav --server NAME`` connects to ``url``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: str
+    url: str
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("a profile name cannot be empty")
+        if "://" in value or any(ch.isspace() for ch in value):
+            raise ValueError("a profile name cannot contain spaces or '://'")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        value = value.strip()
+        if not is_server_url(value):
+            raise ValueError("a server URL must start with http:// or https:// and name a host")
+        return value
+
+
+class Settings(BaseModel):
+    """The content of ``config.json``.
+
+    ``warnings`` (not saved) holds human messages produced while loading, e.g. why a broken
+    file was ignored.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    language: str | None = None
+    store_token_in_file: bool = False
+    default_profile: str | None = None
+    profiles: dict[str, Profile] = Field(default_factory=dict)
+
+    _warnings: list[str] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_profile_names(cls, data: Any) -> Any:
+        """Accept ``{"profiles": {"prod": {"url": ...}}}``: the key names the profile."""
+        if isinstance(data, dict) and isinstance(data.get("profiles"), dict):
+            profiles: dict[Any, Any] = {}
+            for key, value in data["profiles"].items():
+                if isinstance(value, dict) and "name" not in value:
+                    value = {**value, "name": key}
+                profiles[key] = value
+            data = {**data, "profiles": profiles}
+        return data
+
+    @model_validator(mode="after")
+    def _check_profile_keys(self) -> Settings:
+        for key, profile in self.profiles.items():
+            if key != profile.name:
+                raise ValueError(f"profile {key!r} is saved under the name {profile.name!r}")
+        return self
+
+    @property
+    def warnings(self) -> list[str]:
+        return self._warnings
+
+
+def load_settings() -> Settings:
+    """Read ``config_dir()/config.json``.
+
+    A missing file gives the defaults. A broken one (unreadable, not JSON, invalid values)
+    gives the defaults too, with a message in ``settings.warnings``; never an exception.
+    """
+    try:
+        path = config_path()
+    except OSError as exc:
+        settings = Settings()
+        settings.warnings.append(f"cannot open the configuration directory ({exc}); using defaults")
+        return settings
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError) as exc:
+        return _broken(path, f"cannot read it ({type(exc).__name__}: {exc})")
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        return _broken(path, f"it is not valid JSON ({exc})")
+    if not isinstance(data, dict):
+        return _broken(path, "it does not contain a JSON object")
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        return _broken(path, f"invalid settings ({problems})")
+
+
+def _broken(path: Path, reason: str) -> Settings:
+    settings = Settings()
+    settings.warnings.append(f"ignoring the settings file {path}: {reason}; using the defaults")
+    return settings
+
+
+def save_settings(settings: Settings) -> Path:
+    """Write ``config.json`` atomically (temporary file + fsync + rename); returns its path."""
+    path = config_path()
+    payload = settings.model_dump_json(indent=2) + "\n"
+    fd, tmp_name = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    return path
+
+
+# --------------------------------------------------------------------------- server choice
+
+
+class UnknownProfileError(ValueError):
+    """``--server`` names neither a saved profile nor an http(s) URL."""
+
+
+def resolve_server(url_or_profile: str | None, settings: Settings) -> str | None:
+    """The server URL to talk to, or ``None`` for the embedded backend.
+
+    A saved profile name gives its URL; an ``http(s)://`` URL is returned as is; ``None``
+    gives the default profile's URL, or ``None`` when there is no default profile.
+    Raises :class:`UnknownProfileError` for anything else (or a dangling default profile).
+    """
+    if url_or_profile is None:
+        name = settings.default_profile
+        if not name:
+            return None
+        profile = settings.profiles.get(name)
+        if profile is None:
+            raise UnknownProfileError(
+                f"the default profile {name!r} is not defined in {CONFIG_FILE_NAME}"
+                + _known(settings)
+            )
+        return profile.url
+    value = url_or_profile.strip()
+    profile = settings.profiles.get(value)
+    if profile is not None:
+        return profile.url
+    if is_server_url(value):
+        return value
+    raise UnknownProfileError(
+        f"{url_or_profile!r} is neither a saved profile nor an http(s):// URL" + _known(settings)
+    )
+
+
+def _known(settings: Settings) -> str:
+    if not settings.profiles:
+        return " (no profiles are saved)"
+    return " (saved profiles: " + ", ".join(sorted(settings.profiles)) + ")"

@@ -1,0 +1,73 @@
+"""The backend's commands, reached through ``sav``: serve, db upgrade, demo."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from server.db.session import is_sqlite
+
+
+def serve(database_url: str, host: str, port: int, workers: int = 1) -> int:
+    """Run the team server under uvicorn (stateless: run several behind a load balancer)."""
+    import uvicorn
+
+    from server.db.migrate import upgrade
+
+    asyncio.run(upgrade(database_url))
+    print(f"sav backend on http://{host}:{port} (database: {_redact(database_url)})", flush=True)
+    config = {"host": host, "port": port, "log_level": "info", "proxy_headers": True}
+    if workers > 1:
+        import os
+
+        os.environ["SAV_DATABASE_URL"] = database_url
+        uvicorn.run("server.app:create_app", factory=True, workers=workers, **config)  # type: ignore[arg-type]
+    else:
+        from server.app import create_app
+        from server.settings import Settings
+
+        uvicorn.run(create_app(Settings(database_url=database_url)), **config)  # type: ignore[arg-type]
+    return 0
+
+
+def db_upgrade(database_url: str) -> int:
+    from server.db.migrate import upgrade
+
+    asyncio.run(upgrade(database_url))
+    print(f"database at {_redact(database_url)} is at the latest schema")
+    return 0
+
+
+def demo(database_url: str, tickets: int, seed: int) -> int:
+    """Migrate, then load the demo data into an empty database."""
+    from server.db.migrate import upgrade
+    from server.db.session import create_engine
+    from server.demo import is_seeded, seed_demo
+
+    async def run() -> int:
+        engine = create_engine(database_url)
+        try:
+            await upgrade(database_url, engine)
+            if await is_seeded(engine):
+                print(
+                    "this database already holds data: demo data goes into an empty one "
+                    "(give another --database, or remove the file)"
+                )
+                return 1
+            started = time.perf_counter()
+            summary = await seed_demo(engine, tickets=tickets, seed=seed)
+            print(f"demo data loaded in {time.perf_counter() - started:.1f} s: {summary}")
+            return 0
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _redact(url: str) -> str:
+    """The URL without its password, fit for a terminal or a log."""
+    if is_sqlite(url):
+        return url
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,100 @@
+"""The embedded backend: started by ``sav`` beside the TUI, in a child process.
+
+It listens on a Unix socket in a private (0700) runtime directory, or on loopback
+where Unix sockets are unavailable; migrates its SQLite file, seeds the demo data on
+first run, and exits when its parent goes away. A child process rather than a thread:
+the TUI process stays small and its event loop never competes with the backend's
+(``bench/`` measures both start-ups).
+
+    python -m server.embedded --database URL (--socket PATH | --port N) [--parent-pid PID]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+
+import uvicorn
+
+from server.app import create_app
+from server.db.migrate import upgrade
+from server.db.session import create_engine
+from server.settings import Settings
+
+log = logging.getLogger("sav.embedded")
+
+
+async def prepare(database_url: str, *, demo_tickets: int = 400) -> None:
+    """Migrate the database and seed the demo data if it is empty."""
+    from server.demo import is_seeded, seed_demo
+
+    engine = create_engine(database_url)
+    try:
+        await upgrade(database_url, engine)
+        if not await is_seeded(engine):
+            summary = await seed_demo(engine, tickets=demo_tickets)
+            log.info("seeded the demo data: %s", summary)
+    finally:
+        await engine.dispose()
+
+
+async def _watch_parent(parent_pid: int, server: uvicorn.Server) -> None:
+    while True:
+        await asyncio.sleep(1.0)
+        if os.getppid() != parent_pid:
+            log.info("parent %s went away: stopping", parent_pid)
+            server.should_exit = True
+            return
+
+
+async def serve(args: argparse.Namespace) -> None:
+    await prepare(args.database)
+    app = create_app(Settings(database_url=args.database, demo=True))
+    config = uvicorn.Config(
+        app,
+        uds=args.socket,
+        host="127.0.0.1",
+        port=args.port or 0,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+    )
+    server = uvicorn.Server(config)
+    watcher = None
+    if args.parent_pid:
+        watcher = asyncio.create_task(_watch_parent(args.parent_pid, server))
+    if args.socket:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(args.socket)
+    old_umask = os.umask(0o077)  # the socket is created 0600
+    try:
+        await server.serve()
+    finally:
+        os.umask(old_umask)
+        if watcher:
+            watcher.cancel()
+        if args.socket:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(args.socket)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sav-embedded")
+    parser.add_argument("--database", required=True)
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--socket")
+    where.add_argument("--port", type=int)
+    parser.add_argument("--parent-pid", type=int)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Service centres: a centre user sees their own, an operator sees every one."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import func, select
+
+from client.models import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, ServiceCentre
+from server.db import models as db
+from server.deps import CurrentUser, Session
+from server.services import mapping
+from server.services.paging import decode_cursor, encode_cursor
+from server.services.tenancy import get_scoped, scope
+
+router = APIRouter(tags=["service centres"])
+
+
+@router.get("/service-centres", response_model=Page[ServiceCentre])
+async def list_centres(
+    user: CurrentUser,
+    session: Session,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> Page[ServiceCentre]:
+    after = int(decode_cursor(cursor).get("after", 0))
+    base = scope(select(db.ServiceCentre), db.ServiceCentre.id, user)
+    total = (await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
+    rows = (
+        (
+            await session.execute(
+                base.where(db.ServiceCentre.id > after)
+                .order_by(db.ServiceCentre.id)
+                .limit(limit + 1)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page[ServiceCentre](
+        items=[mapping.centre(r) for r in rows],
+        total=total,
+        next_cursor=encode_cursor({"after": rows[-1].id}) if more and rows else None,
+    )
+
+
+@router.get("/service-centres/{centre_id}", response_model=ServiceCentre)
+async def get_centre(centre_id: int, user: CurrentUser, session: Session) -> ServiceCentre:
+    row = await get_scoped(session, db.ServiceCentre, centre_id, user, what="service centre")
+    return mapping.centre(row)

@@ -1,0 +1,60 @@
+"""The home screen's figures: what needs the signed-in user today."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from client import models as wire
+from server.db import models as db
+from server.services.auth import utcnow
+from server.services.tenancy import scope
+
+OPEN_STATUSES = frozenset(
+    {
+        wire.TicketStatus.TO_ASSIGN,
+        wire.TicketStatus.TO_CONTACT,
+        wire.TicketStatus.UNREACHABLE,
+        wire.TicketStatus.CONFIRMED,
+        wire.TicketStatus.WAITING_PARTS,
+        wire.TicketStatus.EXCHANGE_REQUESTED,
+    }
+)
+
+
+async def dashboard(session: AsyncSession, user: db.User, overdue_hours: int) -> wire.Dashboard:
+    now = utcnow()
+    by_status = scope(
+        select(db.Ticket.status, func.count()).group_by(db.Ticket.status),
+        db.Ticket.service_centre_id,
+        user,
+    )
+    counts = dict((await session.execute(by_status)).tuples().all())
+    overdue_stmt = scope(
+        select(func.count()).where(
+            db.Ticket.status == wire.TicketStatus.TO_CONTACT.value,
+            db.Ticket.status_changed_at < now - dt.timedelta(hours=overdue_hours),
+        ),
+        db.Ticket.service_centre_id,
+        user,
+    )
+    orders_stmt = scope(
+        select(func.count()).where(db.Order.status == wire.OrderStatus.AWAITING_VALIDATION.value),
+        db.Order.service_centre_id,
+        user,
+    )
+    overdue = (await session.execute(overdue_stmt)).scalar_one()
+    awaiting = (await session.execute(orders_stmt)).scalar_one()
+    status_counts = [
+        wire.StatusCount(status=s, count=counts.get(s.value, 0)) for s in wire.TicketStatus
+    ]
+    return wire.Dashboard(
+        service_centre_code=user.service_centre.code if user.service_centre else None,
+        status_counts=status_counts,
+        overdue_contacts=overdue,
+        orders_awaiting_validation=awaiting,
+        open_tickets=sum(c.count for c in status_counts if c.status in OPEN_STATUSES),
+        generated_at=now,
+    )

@@ -1,0 +1,66 @@
+"""The one tenant-scoping helper: every query for service-centre data goes through here.
+
+A technician or manager sees only the rows of their own service centre; an operator
+(the manufacturer's back office) sees every centre. An object of another centre is
+answered exactly like a missing one (404), so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from client.models import Role
+from server.db import models as db
+from server.errors import Forbidden, NotFound
+
+M = TypeVar("M", bound=db.Base)
+S = TypeVar("S", bound=Select[Any])
+
+
+def sees_all_centres(user: db.User) -> bool:
+    return user.role == Role.OPERATOR.value
+
+
+def scope(stmt: S, centre_column: InstrumentedAttribute[Any], user: db.User) -> S:
+    """Restrict ``stmt`` to the user's service centre (no-op for operators)."""
+    if sees_all_centres(user):
+        return stmt
+    if user.service_centre_id is None:  # a centre user without a centre sees nothing
+        return stmt.where(False)  # type: ignore[arg-type]
+    return stmt.where(centre_column == user.service_centre_id)
+
+
+def centre_column_of(model: type[db.Base]) -> InstrumentedAttribute[Any]:
+    """The column that says which centre a row belongs to."""
+    if model is db.ServiceCentre:
+        return db.ServiceCentre.id
+    column = getattr(model, "service_centre_id", None)
+    if column is None:
+        raise TypeError(f"{model.__name__} is not service-centre data")
+    return column  # type: ignore[no-any-return]
+
+
+async def get_scoped(
+    session: AsyncSession, model: type[M], object_id: Any, user: db.User, *, what: str
+) -> M:
+    """Load one row of ``model`` by primary key, as ``user`` may see it, else ``NotFound``."""
+    stmt = scope(
+        select(model).where(model.__mapper__.primary_key[0] == object_id),
+        centre_column_of(model),
+        user,
+    )
+    row = (await session.execute(stmt)).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"{what} {object_id} not found")
+    return row
+
+
+def require_role(user: db.User, *roles: Role) -> None:
+    """Refuse with 403 when ``user`` holds none of ``roles``."""
+    if user.role not in {r.value for r in roles}:
+        allowed = ", ".join(r.value for r in roles)
+        raise Forbidden(f"this action is reserved to: {allowed}")

@@ -1,0 +1,133 @@
+"""SavClient against the real backend app (ASGI transport): typed answers and error mapping."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from client.api import (
+    AuthError,
+    NotFoundError,
+    SavClient,
+    ThrottledError,
+    UnavailableError,
+    ValidationFailed,
+)
+from client.models import Role, TicketStatus
+
+
+async def test_login_me_and_dashboard(make_client) -> None:
+    client: SavClient = make_client()
+    answer = await client.login("tech", "demo")
+    assert answer.user.role is Role.TECHNICIAN
+    assert client.token == answer.access_token
+    me = await client.me()
+    assert me.service_centre is not None
+    assert me.service_centre.rate == Decimal("72.00")
+    assert me.service_centre.vat_rate == Decimal("20")
+    board = await client.dashboard()
+    assert {c.status for c in board.status_counts} == set(TicketStatus)
+
+
+async def test_the_seed_ticket_is_typed(signed_in) -> None:
+    client = await signed_in("tech")
+    ticket = await client.ticket(116496)
+    assert ticket.customer.last_name == "Reggiani"
+    assert ticket.appliance.serial_number == "123345"
+    group = await client.ticket_group(116496)
+    assert [t.id for t in group.tickets] == [116496, 116497]
+
+
+async def test_errors_are_mapped(make_client, signed_in) -> None:
+    anonymous: SavClient = make_client()
+    with pytest.raises(AuthError) as wrong:
+        await anonymous.login("tech", "nope")
+    assert wrong.value.status == 401
+    with pytest.raises(AuthError):
+        await anonymous.me()
+    tech2 = await signed_in("tech2")
+    with pytest.raises(NotFoundError):
+        await tech2.ticket(116496)  # another centre's ticket: 404 like a missing one
+    with pytest.raises(ValidationFailed) as invalid:
+        await tech2.service_centres(limit=100_000)
+    assert "limit" in invalid.value.fields
+
+
+async def test_throttled_sign_in_says_how_long(make_client) -> None:
+    client: SavClient = make_client()
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            await client.login("manager", "wrong")
+    with pytest.raises(ThrottledError) as throttled:
+        await client.login("manager", "demo")
+    assert throttled.value.retry_after and throttled.value.retry_after > 0
+
+
+async def test_logout_forgets_the_token_and_revokes_it(signed_in) -> None:
+    client = await signed_in("tech")
+    token = client.token
+    await client.logout()
+    assert client.token is None
+    client.token = token
+    with pytest.raises(AuthError):
+        await client.me()
+
+
+async def test_unreachable_server_is_unavailable(tmp_path: Path) -> None:
+    transport = httpx.AsyncHTTPTransport(uds=str(tmp_path / "nobody-listens.sock"))
+    client = SavClient(
+        httpx.AsyncClient(transport=transport, base_url="http://embedded"), retries=1, backoff=0.01
+    )
+    with pytest.raises(UnavailableError) as err:
+        await client.health()
+    assert "cannot reach" in err.value.message
+    await client.aclose()
+
+
+class FlakyNetwork(httpx.AsyncBaseTransport):
+    """A network that drops the first ``failures`` requests, then delivers to the real app.
+    (A stand-in for the network only: the backend behind it is the real one.)"""
+
+    def __init__(self, app: object, failures: int, error: type[Exception]) -> None:
+        self.inner = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        self.failures = failures
+        self.error = error
+        self.seen: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append(request.method)
+        if self.failures > 0:
+            self.failures -= 1
+            raise self.error("simulated network failure")  # type: ignore[call-arg]
+        return await self.inner.handle_async_request(request)
+
+
+async def test_idempotent_reads_are_retried(app) -> None:
+    network = FlakyNetwork(app, failures=2, error=httpx.ReadTimeout)
+    client = SavClient(
+        httpx.AsyncClient(transport=network, base_url="http://t"), retries=2, backoff=0.01
+    )
+    assert (await client.health()).status == "ok"
+    assert network.seen == ["GET", "GET", "GET"]
+
+
+async def test_writes_without_a_key_are_not_retried_after_a_timeout(app) -> None:
+    network = FlakyNetwork(app, failures=1, error=httpx.ReadTimeout)
+    client = SavClient(
+        httpx.AsyncClient(transport=network, base_url="http://t"), retries=3, backoff=0.01
+    )
+    with pytest.raises(UnavailableError):
+        await client.login("tech", "demo")
+    assert network.seen == ["POST"]  # the login may have happened: not sent again
+
+
+async def test_a_write_that_never_left_is_retried(app) -> None:
+    network = FlakyNetwork(app, failures=1, error=httpx.ConnectError)
+    client = SavClient(
+        httpx.AsyncClient(transport=network, base_url="http://t"), retries=2, backoff=0.01
+    )
+    assert (await client.login("tech", "demo")).user.username == "tech"
+    assert network.seen == ["POST", "POST"]

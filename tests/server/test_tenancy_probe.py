@@ -1,0 +1,176 @@
+"""Cross-tenant and role probes, generated from the app's own routes.
+
+Every route whose path takes an id is called by ``tech2`` (another service centre) on an
+object of ``tech``'s centre: it must answer 404, exactly like a missing object, and change
+nothing in the database. A route that takes an id and is missing from ``PROBES`` fails
+``test_every_route_with_an_id_is_probed``: a new route cannot skip the probe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from server.app import create_app
+from server.db import models as db
+from server.db.session import create_engine
+from server.settings import Settings
+
+SEED_CENTRE = "249050"
+
+
+async def _centre_id(conn: AsyncConnection) -> int:
+    return (
+        await conn.execute(select(db.ServiceCentre.id).where(db.ServiceCentre.code == SEED_CENTRE))
+    ).scalar_one()
+
+
+async def _ticket_of_centre(conn: AsyncConnection) -> int:
+    return (
+        await conn.execute(
+            select(db.Ticket.id)
+            .where(db.Ticket.service_centre_id == await _centre_id(conn))
+            .limit(1)
+        )
+    ).scalar_one()
+
+
+async def _group_of_centre(conn: AsyncConnection) -> int:
+    return (
+        await conn.execute(
+            select(db.TicketGroup.id)
+            .where(db.TicketGroup.service_centre_id == await _centre_id(conn))
+            .limit(1)
+        )
+    ).scalar_one()
+
+
+@dataclass
+class Probe:
+    """How to name one of tech's objects in a route's path, and a valid body per method."""
+
+    params: Callable[[AsyncConnection], Awaitable[dict[str, Any]]]
+    bodies: dict[str, Any] = field(default_factory=dict)
+
+
+async def _p_centre(c: AsyncConnection) -> dict[str, Any]:
+    return {"centre_id": await _centre_id(c)}
+
+
+async def _p_ticket(c: AsyncConnection) -> dict[str, Any]:
+    return {"ticket_id": await _ticket_of_centre(c)}
+
+
+async def _p_group(c: AsyncConnection) -> dict[str, Any]:
+    return {"group_id": await _group_of_centre(c)}
+
+
+PROBES: dict[str, Probe] = {
+    "/service-centres/{centre_id}": Probe(_p_centre),
+    "/tickets/{ticket_id}": Probe(_p_ticket),
+    "/ticket-groups/{group_id}": Probe(_p_group),
+}
+
+# Routes only an operator may call (403 for a technician); filled in as they appear.
+OPERATOR_ONLY: dict[tuple[str, str], Probe] = {}
+
+_SPEC = create_app(Settings(database_url="sqlite+aiosqlite://")).openapi()
+ROUTES_WITH_ID = sorted(
+    (path, method.upper())
+    for path, item in _SPEC["paths"].items()
+    if "{" in path
+    for method in item
+)
+IGNORED_TABLES = {"auth_tokens", "login_throttle"}  # signing in writes these, by design
+
+
+async def fingerprint(url: str) -> dict[str, str]:
+    """A digest of every table's rows, to prove that a refused call changed nothing."""
+    engine = create_engine(url)
+    digests = {}
+    async with engine.connect() as conn:
+        for table in db.Base.metadata.sorted_tables:
+            if table.name in IGNORED_TABLES:
+                continue
+            rows = (await conn.execute(select(table).order_by(*table.primary_key.columns))).all()
+            digests[table.name] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    await engine.dispose()
+    return digests
+
+
+async def token_for(http: httpx.AsyncClient, username: str) -> dict[str, str]:
+    answer = await http.post("/auth/login", json={"username": username, "password": "demo"})
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def test_every_route_with_an_id_is_probed() -> None:
+    missing = sorted({path for path, _ in ROUTES_WITH_ID} - set(PROBES))
+    assert not missing, f"add these routes to PROBES in {__file__}: {missing}"
+    for path, method in ROUTES_WITH_ID:
+        if method != "GET":
+            assert method in PROBES[path].bodies, f"PROBES[{path!r}] needs a body for {method}"
+
+
+@pytest.mark.parametrize(("path", "method"), ROUTES_WITH_ID)
+async def test_another_centre_gets_404_and_changes_nothing(
+    http: httpx.AsyncClient, database_url: str, path: str, method: str
+) -> None:
+    probe = PROBES[path]
+    engine = create_engine(database_url)
+    async with engine.connect() as conn:
+        params = await probe.params(conn)
+    await engine.dispose()
+    url = path.format(**params)
+    body = probe.bodies.get(method)
+    headers2 = await token_for(http, "tech2")
+    headers1 = await token_for(http, "tech")
+    if method == "GET":  # the positive control: the owner sees it
+        assert (await http.get(url, headers=headers1)).status_code == 200
+    before = await fingerprint(database_url)
+    answer = await http.request(method, url, json=body, headers=headers2)
+    assert answer.status_code == 404, (url, answer.status_code, answer.text)
+    assert answer.json()["code"] == "not_found"
+    assert await fingerprint(database_url) == before
+    # and the answer is the same as for an object that does not exist at all
+    missing_params = dict.fromkeys(params, 999_999_999)
+    missing = await http.request(method, path.format(**missing_params), json=body, headers=headers2)
+    assert missing.status_code == 404
+
+
+@pytest.mark.parametrize("route", sorted(OPERATOR_ONLY), ids=str)
+async def test_operator_only_routes_refuse_technicians(
+    http: httpx.AsyncClient, database_url: str, route: tuple[str, str]
+) -> None:
+    path, method = route
+    probe = OPERATOR_ONLY[route]
+    engine = create_engine(database_url)
+    async with engine.connect() as conn:
+        params = await probe.params(conn)
+    await engine.dispose()
+    before = await fingerprint(database_url)
+    answer = await http.request(
+        method,
+        path.format(**params),
+        json=probe.bodies.get(method),
+        headers=await token_for(http, "tech"),
+    )
+    assert answer.status_code == 403
+    assert await fingerprint(database_url) == before
+
+
+async def test_operator_sees_every_centre_and_technician_only_theirs(
+    http: httpx.AsyncClient,
+) -> None:
+    operator = (
+        await http.get("/service-centres", headers=await token_for(http, "operator"))
+    ).json()
+    tech = (await http.get("/service-centres", headers=await token_for(http, "tech"))).json()
+    assert operator["total"] == 3
+    assert [c["code"] for c in tech["items"]] == [SEED_CENTRE]

@@ -1,0 +1,148 @@
+"""Signing in with the keyboard, against the real backend."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static
+
+from tui.screens.home import HomeScreen
+from tui.screens.login import LoginScreen
+
+
+async def type_credentials(pilot, username: str, password: str) -> None:
+    await pilot.press(*username)
+    await pilot.press("tab")
+    await pilot.press(*password)
+    await pilot.press("enter")
+
+
+async def settle(app, pilot) -> None:
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_good_login_lands_on_home(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert "Connected" in str(app.screen.query_one("#server-status", Static).render())
+        await type_credentials(pilot, "tech", "demo")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.user is not None and app.user.username == "tech"
+
+
+async def test_wrong_password_is_answered_inline_and_keeps_the_fields(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await type_credentials(pilot, "tech", "oops")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, LoginScreen)
+        assert "Wrong user name or password" in str(
+            screen.query_one("#login-error", Static).render()
+        )
+        assert screen.query_one("#username", Input).value == "tech"
+        assert screen.query_one("#password", Input).value == "oops"
+        assert app.focused is screen.query_one("#password", Input)
+
+
+async def test_empty_user_name_is_refused_before_calling_the_server(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("tab", *"demo", "enter")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, LoginScreen)
+        assert "Enter your user name" in str(screen.query_one("#username-error").render())
+        assert app.focused is screen.query_one("#username", Input)
+        assert app.user is None
+
+
+async def test_demo_account_key_fills_the_form(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f2")
+        screen = app.screen
+        assert screen.query_one("#username", Input).value == "tech"
+        assert screen.query_one("#password", Input).value == "demo"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_remembered_token_skips_the_login_next_time(make_tui) -> None:
+    first = make_tui()
+    async with first.run_test(size=(80, 24)) as pilot:
+        await settle(first, pilot)
+        await type_credentials(pilot, "tech", "demo")  # "remember" is ticked by default
+        await settle(first, pilot)
+        assert first.token_store_name == "memory"  # no keyring on the test machine
+    key = first.backend.credential_key
+    second = make_tui()
+    second.backend.credential_key = key  # type: ignore[misc]
+    async with second.run_test(size=(80, 24)) as pilot:
+        await settle(second, pilot)
+        assert isinstance(second.screen, HomeScreen)
+        assert second.user is not None and second.user.username == "tech"
+
+
+async def test_sign_out_revokes_and_returns_to_login(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await type_credentials(pilot, "tech", "demo")
+        await settle(app, pilot)
+        token = app.client.token
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert app.client.token is None
+        from client.api import AuthError
+
+        app.client.token = token
+        try:
+            await app.client.me()
+        except AuthError:
+            pass
+        else:
+            raise AssertionError("the token still works after signing out")
+
+
+async def test_language_follows_the_user_profile(make_tui) -> None:
+    app = make_tui(language="en", language_forced=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await type_credentials(pilot, "tech", "demo")  # tech's profile says French
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        title = str(app.screen.query_one("#home-title").render())
+        assert title == "Ce qui vous attend aujourd'hui"
+        merged = HomeScreen._merged_bindings
+        assert merged is not None
+        footer_descriptions = {b.description for bs in merged.key_to_bindings.values() for b in bs}
+        assert "Actualiser" in footer_descriptions
+    from tui import i18n
+
+    i18n.set_language("en")
+
+
+async def test_backend_unreachable_says_what_was_tried(tmp_path) -> None:
+    import httpx
+
+    from client.api import SavClient
+    from tui.app import SavApp
+    from tui.backend import ClientBackend
+
+    transport = httpx.AsyncHTTPTransport(uds=str(tmp_path / "none.sock"))
+    client = SavClient(httpx.AsyncClient(transport=transport, base_url="http://x"), retries=0)
+    app = SavApp(ClientBackend(client, label="unix:none.sock"), language="en", language_forced=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#server-status", Static).render())
+        assert "tried unix:none.sock" in status
+        assert "F5" in status

@@ -1,0 +1,271 @@
+"""SavApp: global keys, the session (backend, client, user), and the wiring between screens.
+
+Screens live in ``tui/screens`` (one a file), reusable widgets in ``tui/widgets``.
+Every backend call runs in a worker that posts a message from ``tui.messages``;
+the handlers here own the state.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from tui import i18n
+from tui.backend import Backend, BackendUnavailable
+from tui.commands import SavCommands
+from tui.i18n import N_, _, localized
+from tui.messages import Connected, ConnectionFailed, SignedIn, SignInFailed
+from tui.screens.login import LoginScreen
+
+if TYPE_CHECKING:
+    from client.api import SavClient
+    from client.credentials import CredentialStore
+    from client.models import Health, User
+    from tui.command_line import Command
+
+
+@localized
+class SavApp(App[None]):
+    """The sav terminal client."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "sav"
+    COMMANDS = App.COMMANDS | {SavCommands}
+    BINDINGS = [
+        Binding("f1", "help", N_("Help"), id="help",
+                tooltip=N_("Keys and commands for this screen")),
+        Binding("question_mark", "help", N_("Help"), show=False, id="help-alt"),
+        Binding("colon", "command_line", N_("Command"), id="command-line",
+                tooltip=N_("Type a short command, e.g. :t 116496")),
+        Binding("escape", "back", N_("Back"), show=False, id="back"),
+        Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True),
+    ]  # fmt: skip
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        language: str | None = None,
+        language_forced: bool = False,
+        store_token_in_file: bool = False,
+        remember_default: bool = True,
+    ) -> None:
+        super().__init__()
+        self.backend = backend
+        self.language_forced = language_forced
+        self.store_token_in_file = store_token_in_file
+        self.remember_default = remember_default
+        self.client: SavClient | None = None
+        self.health: Health | None = None
+        self.user: User | None = None
+        self.token_store_name: str | None = None
+        self._store: CredentialStore | None = None
+        i18n.set_language(language or "en")
+        i18n.refresh_node_bindings(self)
+
+    # ------------------------------------------------------------------ start-up
+
+    def on_mount(self) -> None:
+        self.push_screen(LoginScreen())
+        self.connect()
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def connect(self) -> None:
+        """Reach the backend (after the first frame: this imports the HTTP client)."""
+        try:
+            client, health = await self.backend.connect()
+        except BackendUnavailable as exc:
+            self.post_message(ConnectionFailed(exc))
+            return
+        self.post_message(Connected(client, health))
+
+    @on(Connected)
+    def _connected(self, message: Connected) -> None:
+        self.client, self.health = message.client, message.health
+        if isinstance(self.screen, LoginScreen):
+            self.screen.show_connected(message.health)
+        self.resume_session()
+
+    @on(ConnectionFailed)
+    def _connection_failed(self, message: ConnectionFailed) -> None:
+        if isinstance(self.screen, LoginScreen):
+            self.screen.show_unreachable(message.error)
+
+    def retry_connect(self) -> None:
+        if self.client is None:
+            self.connect()
+
+    # ------------------------------------------------------------------ credentials
+
+    def credential_store(self) -> CredentialStore:
+        if self._store is None:
+            from client.credentials import CredentialStore
+
+            self._store = CredentialStore(
+                self.backend.credential_key, allow_file=self.store_token_in_file
+            )
+        return self._store
+
+    @work(exclusive=True, group="session", exit_on_error=False)
+    async def resume_session(self) -> None:
+        """Sign in silently with a remembered token, if there is one that still works."""
+        import asyncio
+
+        from client.api import AuthError, SavError
+
+        assert self.client is not None
+        store = self.credential_store()
+        stored = await asyncio.to_thread(store.load)
+        if stored is None:
+            return
+        self.client.token = stored.token
+        try:
+            user = await self.client.me()
+        except AuthError:
+            self.client.token = None
+            await asyncio.to_thread(store.clear)
+            return
+        except SavError:
+            self.client.token = None
+            return
+        self.post_message(SignedIn(user, remembered_in=stored.store))
+
+    @work(exclusive=True, group="session", exit_on_error=False)
+    async def sign_in(self, username: str, password: str, remember: bool) -> None:
+        import asyncio
+
+        from client.api import SavError, ThrottledError, ValidationFailed
+
+        if self.client is None:
+            self.post_message(SignInFailed(_("Not connected to the server yet.")))
+            return
+        try:
+            answer = await self.client.login(username, password)
+        except ThrottledError as exc:
+            wait = exc.retry_after or 60
+            self.post_message(
+                SignInFailed(_("Too many failed attempts: try again in {s} s.").format(s=wait))
+            )
+            return
+        except ValidationFailed as exc:
+            self.post_message(SignInFailed(exc.message, tuple(exc.fields)))
+            return
+        except SavError as exc:
+            if exc.status == 401:
+                text = _("Wrong user name or password.")
+                self.post_message(SignInFailed(text, ("username", "password")))
+            else:
+                self.post_message(SignInFailed(exc.message))
+            return
+        stored_in = None
+        if remember:
+            store = self.credential_store()
+            stored_in = await asyncio.to_thread(
+                store.save, answer.user.username, answer.access_token
+            )
+            for warning in store.warnings:
+                self.notify(warning, severity="warning", timeout=8)
+            store.warnings.clear()
+        self.post_message(SignedIn(answer.user, remembered_in=stored_in))
+
+    @on(SignedIn)
+    def _signed_in(self, message: SignedIn) -> None:
+        from tui.screens.home import HomeScreen
+
+        self.user = message.user
+        self.token_store_name = message.remembered_in
+        if not self.language_forced:
+            self.set_language(message.user.language.value)
+        self.switch_screen(HomeScreen())
+
+    @on(SignInFailed)
+    def _sign_in_failed(self, message: SignInFailed) -> None:
+        if isinstance(self.screen, LoginScreen):
+            self.screen.show_error(message.message, message.fields)
+
+    def set_language(self, code: str) -> None:
+        i18n.set_language(code)
+        i18n.refresh_node_bindings(self)
+        for screen in self.screen_stack:
+            i18n.refresh_node_bindings(screen)
+        self.refresh_bindings()
+
+    @work(exclusive=True, group="session", exit_on_error=False)
+    async def sign_out(self) -> None:
+        import asyncio
+
+        from client.api import SavError
+
+        if self.client is not None:
+            try:
+                await self.client.logout()
+            except SavError as exc:
+                self.notify(exc.message, severity="warning")
+        await asyncio.to_thread(self.credential_store().clear)
+        self.user = None
+        self.switch_screen(LoginScreen())
+        self.notify(_("Signed out."))
+
+    # ------------------------------------------------------------------ actions
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen, self.focused))
+
+    def action_command_line(self) -> None:
+        from tui.screens.command_line import CommandLineScreen
+
+        if not isinstance(self.screen, CommandLineScreen):
+            self.push_screen(CommandLineScreen(), self.run_command)
+
+    def action_back(self) -> None:
+        """Esc: back one level; never quits."""
+        if len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def action_sign_out(self) -> None:
+        if self.user is not None:
+            self.sign_out()
+
+    def action_go_home(self, rebuild: bool = False) -> None:
+        """Back to the home screen (rebuilt, e.g. after the language changed)."""
+        from tui.screens.home import HomeScreen
+
+        if self.user is None:
+            return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if rebuild or not isinstance(self.screen, HomeScreen):
+            self.switch_screen(HomeScreen())
+
+    def not_built(self, area: str) -> None:
+        self.notify(
+            _("{area}: not built yet; it comes in a later version.").format(area=area),
+            title=area,
+        )
+
+    def run_command(self, command: Command | None) -> None:
+        """Carry out a command from the ``:`` line or the palette."""
+        if command is None:
+            return
+        from tui.command_line import run
+
+        run(self, command)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Safety net: a worker that raised becomes a notification, never a traceback."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            text = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+            self.notify(str(text), title=_("Something went wrong"), severity="error", timeout=10)
+
+    async def on_unmount(self) -> None:
+        if self.client is not None:
+            await self.client.aclose()
+        await self.backend.close()

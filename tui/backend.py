@@ -1,0 +1,228 @@
+"""Where the TUI's backend is, and how to reach it.
+
+``EmbeddedBackend`` starts the backend in a child process on a private Unix socket
+(the default, no configuration); ``RemoteBackend`` reaches a team server by URL;
+``ClientBackend`` wraps a ready ``SavClient`` (tests inject one pointed at the real app).
+``connect()`` is awaited in a worker after the first frame is painted: it imports the
+HTTP client (which costs as much as Textual itself) and waits for the backend to answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from client.api import SavClient
+    from client.models import Health
+
+
+MAX_SOCKET_PATH = 100  # sun_path holds 104-108 bytes depending on the system
+
+
+class BackendUnavailable(Exception):
+    """The backend could not be reached; ``tried`` says what was attempted, for a person."""
+
+    def __init__(self, message: str, tried: list[str]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.tried = tried
+
+
+class Backend(Protocol):
+    label: str
+    """Shown to the user: where the data comes from."""
+    embedded: bool
+    credential_key: str
+    """The key under which a remembered token is stored for this backend."""
+
+    async def connect(self) -> tuple[SavClient, Health]: ...
+
+    async def close(self) -> None: ...
+
+
+async def _load_client_module() -> None:
+    await asyncio.to_thread(importlib.import_module, "client.api")
+
+
+def _client_for(base_url: str, *, uds: str | None = None) -> SavClient:
+    import httpx
+
+    from client.api import DEFAULT_TIMEOUT, SavClient
+
+    transport = httpx.AsyncHTTPTransport(uds=uds) if uds else None
+    http = httpx.AsyncClient(base_url=base_url, transport=transport, timeout=DEFAULT_TIMEOUT)
+    return SavClient(http)
+
+
+@dataclass
+class EmbeddedBackend:
+    """The backend in a child process, on SQLite in the user's data directory."""
+
+    database_url: str
+    runtime_dir: Path
+    log_path: Path
+    startup_timeout: float = 60.0
+    embedded: bool = True
+    process: subprocess.Popen[bytes] | None = None
+    socket_path: str | None = None
+    port: int | None = None
+    _started_at: float = field(default=0.0)
+
+    @property
+    def label(self) -> str:
+        path = self.database_url.split(":///", 1)[-1]
+        return f"embedded · SQLite {path}"
+
+    @property
+    def credential_key(self) -> str:
+        return f"embedded:{self.database_url}"
+
+    def start(self) -> None:
+        """Spawn the backend now (it boots while the TUI paints its first frame)."""
+        command = [sys.executable, "-m", "server.embedded", "--database", self.database_url]
+        socket_path = str(self.runtime_dir / f"backend-{os.getpid()}.sock")
+        if hasattr(socket, "AF_UNIX") and len(socket_path.encode()) <= MAX_SOCKET_PATH:
+            self.socket_path = socket_path
+            command += ["--socket", self.socket_path]
+        else:  # no Unix sockets (Windows), or a path too long for one: loopback, a free port
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                self.port = probe.getsockname()[1]
+            command += ["--port", str(self.port)]
+        command += ["--parent-pid", str(os.getpid())]
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")
+        self._started_at = time.monotonic()
+        self.process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+
+    def _where(self) -> str:
+        return f"socket {self.socket_path}" if self.socket_path else f"127.0.0.1:{self.port}"
+
+    async def connect(self) -> tuple[SavClient, Health]:
+        if self.process is None or self.process.poll() is not None:
+            self.start()
+        await _load_client_module()
+        from client.api import SavError
+
+        if self.socket_path:
+            client = _client_for("http://embedded", uds=self.socket_path)
+        else:
+            client = _client_for(f"http://127.0.0.1:{self.port}")
+        deadline = time.monotonic() + self.startup_timeout
+        delay = 0.02
+        while True:
+            assert self.process is not None
+            code = self.process.poll()
+            if code is not None:
+                await client.aclose()
+                raise BackendUnavailable(
+                    f"the local backend stopped (exit code {code})",
+                    [
+                        f"started: {sys.executable} -m server.embedded on {self._where()}",
+                        f"its log: {self.log_path}",
+                        *_tail(self.log_path),
+                    ],
+                )
+            if self.port or Path(self.socket_path or "").exists():  # noqa: ASYNC240 - a stat
+                try:
+                    return client, await client.health()
+                except SavError:
+                    pass
+            if time.monotonic() > deadline:
+                await client.aclose()
+                raise BackendUnavailable(
+                    f"the local backend did not answer within {self.startup_timeout:.0f} s",
+                    [f"waited for {self._where()}", f"its log: {self.log_path}"],
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * 1.5, 0.25)
+
+    async def close(self) -> None:
+        stop_process(self.process)
+
+
+def stop_process(process: subprocess.Popen[bytes] | None, timeout: float = 3.0) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def _tail(path: Path, lines: int = 3) -> list[str]:
+    try:
+        text = path.read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return []
+    return [line[:200] for line in text[-lines:]]
+
+
+@dataclass
+class RemoteBackend:
+    """A team server reached by URL (``sav --server URL``)."""
+
+    url: str
+    embedded: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.url
+
+    @property
+    def credential_key(self) -> str:
+        return self.url
+
+    async def connect(self) -> tuple[SavClient, Health]:
+        await _load_client_module()
+        from client.api import SavError
+
+        client = _client_for(self.url)
+        try:
+            return client, await client.health()
+        except SavError as exc:
+            await client.aclose()
+            raise BackendUnavailable(
+                f"cannot reach the server at {self.url}", [f"tried {self.url}: {exc.message}"]
+            ) from exc
+
+    async def close(self) -> None:
+        return None
+
+
+@dataclass
+class ClientBackend:
+    """A ready client (tests point one at the real app through ASGI)."""
+
+    client: SavClient
+    label: str = "test server"
+    embedded: bool = False
+    credential_key: str = "test"
+
+    async def connect(self) -> tuple[SavClient, Health]:
+        from client.api import SavError
+
+        try:
+            return self.client, await self.client.health()
+        except SavError as exc:
+            raise BackendUnavailable(exc.message, [f"tried {self.label}: {exc.message}"]) from exc
+
+    async def close(self) -> None:
+        return None

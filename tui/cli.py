@@ -1,0 +1,211 @@
+"""``sav``: the terminal client, and the commands around it.
+
+    sav                         the TUI on the embedded backend (SQLite in your data folder)
+    sav --server URL|PROFILE    the TUI on a team server
+    sav serve                   run the backend as a team server (uvicorn)
+    sav db upgrade              migrate a database to the latest schema
+    sav demo                    load the demo data into an empty database
+    sav auth status | logout    where the remembered token is; forget it
+    sav info                    paths, versions, credential store
+
+Only argparse is imported up front: the TUI paints its first frame before the HTTP
+client or the backend are loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+EPILOG = """\
+keys in the app: F1 or ? help · : command line (:t 116496 opens a ticket) · ctrl+p palette
+                 Esc back · ctrl+q quit
+environment: SAV_HOME (put data, config and sockets under one folder), SAV_TOKEN (a token to use),
+             SAV_DATABASE_URL (default database of serve/db/demo)
+"""
+
+
+def _add_database(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="database URL: sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db "
+        "(default: $SAV_DATABASE_URL, else the embedded SQLite file)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from server import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="sav",
+        description="sav: after-sales service from the terminal: tickets, parts, orders, invoices.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"sav {__version__}")
+    parser.add_argument(
+        "--server", metavar="URL|PROFILE", help="a team server's URL or a saved profile name"
+    )
+    parser.add_argument("--lang", choices=("en", "fr", "it"), help="interface language")
+    parser.add_argument(
+        "--store-token-in-file",
+        action="store_true",
+        help="when no keyring is usable, keep the token in a 0600 file (never the password)",
+    )
+    _add_database(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the backend as a team server")
+    _add_database(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+
+    db = commands.add_parser("db", help="database commands")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    upgrade = db_commands.add_parser("upgrade", help="migrate to the latest schema")
+    _add_database(upgrade)
+
+    demo = commands.add_parser("demo", help="load the demo data into an empty database")
+    _add_database(demo)
+    demo.add_argument("--tickets", type=int, default=400, help="how many tickets (default 400)")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
+
+    auth = commands.add_parser("auth", help="the remembered sign-in token")
+    auth_commands = auth.add_subparsers(dest="auth_command", metavar="ACTION", required=True)
+    for name, text in (("status", "where the token is kept"), ("logout", "forget the token")):
+        sub = auth_commands.add_parser(name, help=text)
+        sub.add_argument("--server", metavar="URL|PROFILE")
+        _add_database(sub)
+
+    commands.add_parser("info", help="paths, versions and the credential store")
+    return parser
+
+
+def _database(args: argparse.Namespace) -> str:
+    import os
+
+    from client.profiles import default_database_url
+
+    return args.database or os.environ.get("SAV_DATABASE_URL") or default_database_url()
+
+
+def _credential_key(args: argparse.Namespace) -> tuple[str, str]:
+    """(key under which the token is stored, what to call it) for the chosen server."""
+    from client.profiles import load_settings, resolve_server
+
+    settings = load_settings()
+    server = resolve_server(args.server, settings)
+    if server:
+        return server, server
+    database = args.database or _database(args)
+    return f"embedded:{database}", f"embedded backend ({database})"
+
+
+def auth_command(args: argparse.Namespace) -> int:
+    from client.credentials import CredentialStore
+
+    key, label = _credential_key(args)
+    store = CredentialStore(key)
+    if args.auth_command == "status":
+        stored = store.load()
+        print(f"server: {label}")
+        if stored is None:
+            print("signed out: no token is remembered")
+        else:
+            print(f"signed in as {stored.username or '?'}; the token is in: {store.where()}")
+    else:
+        cleared = store.clear()
+        print(f"forgot the token for {label}" + (f" ({', '.join(cleared)})" if cleared else ""))
+        if not cleared:
+            print("no token was remembered")
+    for warning in store.warnings:
+        print(f"note: {warning}", file=sys.stderr)
+    return 0
+
+
+def info_command(args: argparse.Namespace) -> int:
+    import platform
+    from importlib.metadata import version
+
+    from client import profiles
+    from client.credentials import CredentialStore
+    from server import __version__
+
+    key, label = _credential_key(args)
+    store = CredentialStore(key)
+    print(f"sav {__version__} on Python {platform.python_version()} ({sys.executable})")
+    for package in ("textual", "httpx", "pydantic", "fastapi", "sqlalchemy", "keyring"):
+        print(f"  {package:<11} {version(package)}")
+    print(f"data:        {profiles.data_dir()}")
+    print(f"config:      {profiles.config_dir()}")
+    print(f"runtime:     {profiles.runtime_dir()}")
+    print(f"database:    {_database(args)}")
+    print(f"backend log: {profiles.data_dir() / 'backend.log'}")
+    print(f"server:      {label}")
+    print(f"token:       {store.where()}")
+    for warning in store.warnings:
+        print(f"note: {warning}")
+    return 0
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    from client import profiles
+    from tui import i18n
+    from tui.backend import EmbeddedBackend, RemoteBackend
+
+    settings = profiles.load_settings()
+    server = profiles.resolve_server(args.server, settings)
+    backend: EmbeddedBackend | RemoteBackend
+    if server:
+        backend = RemoteBackend(server)
+    else:
+        backend = EmbeddedBackend(
+            database_url=_database(args),
+            runtime_dir=profiles.runtime_dir(),
+            log_path=profiles.data_dir() / "backend.log",
+        )
+        backend.start()  # boots while the first frame paints
+    language = args.lang or settings.language or i18n.system_language()
+    from tui.app import SavApp
+
+    app = SavApp(
+        backend,
+        language=language,
+        language_forced=args.lang is not None,
+        store_token_in_file=args.store_token_in_file or settings.store_token_in_file,
+    )
+    try:
+        app.run()
+    finally:
+        if isinstance(backend, EmbeddedBackend):
+            from tui.backend import stop_process
+
+            stop_process(backend.process)
+    return app.return_code or 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        from server.cli import serve
+
+        return serve(_database(args), args.host, args.port, args.workers)
+    if args.command == "db":
+        from server.cli import db_upgrade
+
+        return db_upgrade(_database(args))
+    if args.command == "demo":
+        from server.cli import demo
+
+        return demo(_database(args), args.tickets, args.seed)
+    if args.command == "auth":
+        return auth_command(args)
+    if args.command == "info":
+        return info_command(args)
+    return run_tui(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""The ``:`` command line: short codes, parsed here and carried out by the app.
+
+:t 116496    open a ticket         :p 870650444   a part      :m AP64-3   a model
+:cart        the cart              :o             the orders  :home       the home screen
+:lang fr     switch the language   :help          help        :q          quit
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tui import i18n
+from tui.i18n import N_, _
+
+if TYPE_CHECKING:
+    from tui.app import SavApp
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    argument: str = ""
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    aliases: tuple[str, ...]
+    argument: str | None  # what the argument is, or None when it takes none
+    help: str
+
+
+SPECS = (
+    Spec("ticket", ("t",), N_("ticket number"), N_("open a ticket")),
+    Spec("part", ("p",), N_("part code"), N_("open a part")),
+    Spec("model", ("m",), N_("model code"), N_("open a model")),
+    Spec("cart", (), None, N_("open the cart")),
+    Spec("orders", ("o",), None, N_("open the orders")),
+    Spec("tickets", ("ts",), None, N_("open the ticket search")),
+    Spec("catalogue", ("c",), None, N_("open the catalogue")),
+    Spec("invoicing", ("i",), None, N_("open invoicing")),
+    Spec("home", ("h",), None, N_("go to the home screen")),
+    Spec("lang", (), N_("language: en, fr, it"), N_("switch the language")),
+    Spec("help", ("?",), None, N_("show help")),
+    Spec("logout", (), None, N_("sign out")),
+    Spec("quit", ("q",), None, N_("quit sav")),
+)
+_BY_NAME = {alias: spec for spec in SPECS for alias in (spec.name, *spec.aliases)}
+
+
+class CommandError(ValueError):
+    """The text is not a command; the message says why, for a person."""
+
+
+def parse(text: str) -> Command:
+    words = text.strip().removeprefix(":").split()
+    if not words:
+        raise CommandError(_("Type a command, e.g. t 116496; help lists them."))
+    name, args = words[0].lower(), words[1:]
+    spec = _BY_NAME.get(name)
+    if spec is None:
+        raise CommandError(_("Unknown command: {name}").format(name=name))
+    if spec.argument is None:
+        if args:
+            raise CommandError(_("{name} takes no argument").format(name=spec.name))
+        return Command(spec.name)
+    if len(args) != 1:
+        raise CommandError(
+            _("{name} needs one {what}").format(name=spec.name, what=_(spec.argument))
+        )
+    argument = args[0]
+    if spec.name == "ticket" and not argument.isdigit():
+        raise CommandError(_("A ticket number is digits only: {arg}").format(arg=argument))
+    if spec.name == "lang" and i18n.normalise(argument) is None:
+        raise CommandError(_("Unknown language: {arg} (en, fr, it)").format(arg=argument))
+    return Command(spec.name, argument)
+
+
+def run(app: SavApp, command: Command) -> None:
+    """Carry out a parsed command."""
+    name = command.name
+    if name == "quit":
+        app.exit()
+    elif name == "help":
+        app.action_help()
+    elif app.user is None:
+        app.notify(_("Sign in first."), severity="warning")
+    elif name == "home":
+        app.action_go_home()
+    elif name == "logout":
+        app.action_sign_out()
+    elif name == "lang":
+        app.set_language(command.argument)
+        app.action_go_home(rebuild=True)
+    elif name == "ticket":
+        from tui.screens.ticket_peek import TicketPeekScreen
+
+        app.push_screen(TicketPeekScreen(int(command.argument)))
+    else:
+        labels = {
+            "part": _("Catalogue"),
+            "model": _("Catalogue"),
+            "catalogue": _("Catalogue"),
+            "cart": _("Cart"),
+            "orders": _("Orders"),
+            "tickets": _("Tickets"),
+            "invoicing": _("Invoicing"),
+        }
+        app.not_built(labels[name])

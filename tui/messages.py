@@ -1,0 +1,52 @@
+"""Messages that workers post back to the app: small, typed, and the only way results return."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from client.api import SavClient
+    from client.models import Dashboard, Health, User
+    from tui.backend import BackendUnavailable
+
+
+@dataclass
+class Connected(Message):
+    """The backend answered its health check."""
+
+    client: SavClient
+    health: Health
+
+
+@dataclass
+class ConnectionFailed(Message):
+    error: BackendUnavailable
+
+
+@dataclass
+class SignedIn(Message):
+    """Credentials (or a remembered token) were accepted."""
+
+    user: User
+    remembered_in: str | None = None
+
+
+@dataclass
+class SignInFailed(Message):
+    message: str
+    fields: tuple[str, ...] = ()
+
+
+@dataclass
+class DashboardLoaded(Message):
+    dashboard: Dashboard
+
+
+@dataclass
+class LoadFailed(Message):
+    """A background call failed; ``message`` is fit to show."""
+
+    message: str

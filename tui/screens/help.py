@@ -1,0 +1,79 @@
+"""F1 / ?: help for where you are: the screen, the focused widget, the keys, the : commands."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Markdown
+
+from tui.command_line import SPECS
+from tui.i18n import N_, _, localized
+
+
+@localized
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "close", N_("Close"), id="help.close"),
+        Binding("f1", "close", N_("Close"), show=False, id="help.close-f1"),
+        Binding("q", "close", N_("Close"), show=False, id="help.close-q"),
+    ]
+
+    def __init__(self, screen: Screen[object], focused: Widget | None) -> None:
+        super().__init__()
+        self._text = self._build(screen, focused)
+
+    def _build(self, screen: Screen[object], focused: Widget | None) -> str:
+        parts = [f"# {_('Help')}"]
+        screen_help = getattr(screen, "HELP", None)
+        if screen_help:
+            parts.append(_(screen_help))
+        widget_help = getattr(focused, "HELP", None) if focused is not None else None
+        if widget_help and widget_help != screen_help:
+            parts.append(f"**{_('Here')}:** {_(widget_help)}")
+        rows = []
+        seen = set()
+        for _node, binding, _enabled, _tooltip in screen.active_bindings.values():
+            if not binding.description or (binding.action, binding.description) in seen:
+                continue
+            seen.add((binding.action, binding.description))
+            display = self.app.get_key_display(binding)
+            rows.append(f"| `{display}` | {binding.description} |")
+        if rows:
+            parts.append(
+                f"## {_('Keys')}\n\n| {_('Key')} | {_('Does')} |\n|---|---|\n" + "\n".join(rows)
+            )
+        parts.append(
+            f"## {_('Everywhere')}\n\n"
+            + "\n".join(
+                f"- `{k}` {v}"
+                for k, v in (
+                    ("F1 ?", _("this help")),
+                    (":", _("command line")),
+                    ("ctrl+p", _("command palette")),
+                    ("Esc", _("back one level (never quits)")),
+                    ("ctrl+q", _("quit")),
+                    ("j k ↑ ↓ g G", _("move in lists")),
+                )
+            )
+        )
+        commands = "\n".join(
+            "- `:{name}{arg}`{aliases} {help}".format(
+                name=spec.name,
+                arg=f" <{_(spec.argument)}>" if spec.argument else "",
+                aliases=f" ({', '.join(spec.aliases)})" if spec.aliases else "",
+                help=_(spec.help),
+            )
+            for spec in SPECS
+        )
+        parts.append(f"## {_('Commands')}\n\n{commands}")
+        return "\n\n".join(parts)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Markdown(self._text, id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,186 @@
+"""The sign-in screen: the server, user name, password, remember; demo accounts when embedded."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+
+from tui.i18n import N_, _, localized
+from tui.widgets.session_bar import SessionBar
+from tui.widgets.status import role
+
+if TYPE_CHECKING:
+    from client.models import DemoAccount, Health
+    from tui.app import SavApp
+    from tui.backend import BackendUnavailable
+
+
+@localized
+class LoginScreen(Screen[None]):
+    """Sign in to the server shown at the top."""
+
+    HELP = N_(
+        "Sign in with your user name and password. Tab moves between fields, Enter in the "
+        "password field signs in. With *Remember me*, the token (never the password) is kept "
+        "in the system keyring, or for this session only when there is none. In the embedded "
+        "mode the demo accounts are listed: F2 fills in the next one."
+    )
+    BINDINGS = [
+        Binding("f2", "demo_account", N_("Demo account"), id="login.demo",
+                tooltip=N_("Fill in the next demo account")),
+        Binding("f5", "retry", N_("Retry"), id="login.retry",
+                tooltip=N_("Try to reach the server again")),
+    ]  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._accounts: list[DemoAccount] = []
+        self._next_account = 0
+        self._unreachable = False
+
+    @property
+    def sav(self) -> SavApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield SessionBar()
+        with Vertical(id="login-box"):
+            yield Label(_("Sign in"), id="login-title")
+            with Horizontal(classes="row"):
+                yield Label(_("Server"), classes="caption")
+                yield Label(self.sav.backend.label, id="server-label")
+            yield Static(_("Connecting…"), id="server-status")
+            with Horizontal(classes="row"):
+                yield Label(_("User"), classes="caption")
+                yield Input(id="username", max_length=80, placeholder=_("user name"))
+            yield Label("", id="username-error", classes="field-error")
+            with Horizontal(classes="row"):
+                yield Label(_("Password"), classes="caption")
+                yield Input(id="password", password=True, max_length=200)
+            yield Label("", id="password-error", classes="field-error")
+            yield Checkbox(
+                _("Remember me on this terminal"), self.sav.remember_default, id="remember"
+            )
+            yield Static("", id="login-error")
+            yield Button(_("Sign in"), id="sign-in", variant="primary")
+        yield Static("", id="demo-accounts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#username", Input).focus()
+        if self.sav.health is not None:
+            self.show_connected(self.sav.health)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry":
+            return self._unreachable
+        if action == "demo_account":
+            return bool(self._accounts)
+        return True
+
+    # ------------------------------------------------------------------ connection state
+
+    def show_connected(self, health: Health) -> None:
+        self._unreachable = False
+        self.query_one("#server-status", Static).update(
+            _("Connected: sav {version}, {database}").format(
+                version=health.version, database=health.database
+            )
+        )
+        self.query_one("#server-status").set_class(False, "-error")
+        self._accounts = list(health.demo_accounts)
+        if self._accounts:
+            lines = [_("Demo accounts (F2 fills one in):")]
+            for account in self._accounts:
+                centre = account.service_centre or _("all centres")
+                lines.append(
+                    f"  {account.username:<9} {account.password:<6} "
+                    f"{role(account.role.value):<12} {centre}"
+                )
+            self.query_one("#demo-accounts", Static).update("\n".join(lines))
+        self.refresh_bindings()
+
+    def show_unreachable(self, error: BackendUnavailable) -> None:
+        self._unreachable = True
+        text = "\n".join([f"✗ {error.message}", *error.tried, _("Press F5 to try again.")])
+        status = self.query_one("#server-status", Static)
+        status.update(text)
+        status.set_class(True, "-error")
+        self.refresh_bindings()
+
+    def action_retry(self) -> None:
+        self._unreachable = False
+        self.query_one("#server-status", Static).update(_("Connecting…"))
+        self.query_one("#server-status").set_class(False, "-error")
+        self.refresh_bindings()
+        self.sav.retry_connect()
+
+    def action_demo_account(self) -> None:
+        if not self._accounts:
+            return
+        account = self._accounts[self._next_account % len(self._accounts)]
+        self._next_account += 1
+        self.query_one("#username", Input).value = account.username
+        password = self.query_one("#password", Input)
+        password.value = account.password
+        password.focus()
+
+    # ------------------------------------------------------------------ the form
+
+    def _field_error(self, field: str, text: str) -> None:
+        self.query_one(f"#{field}-error", Label).update(text)
+        self.query_one(f"#{field}", Input).set_class(bool(text), "-invalid")
+
+    def _check(self, field: str) -> bool:
+        value = self.query_one(f"#{field}", Input).value
+        empty = not value.strip() if field == "username" else not value
+        message = {
+            "username": _("Enter your user name."),
+            "password": _("Enter your password."),
+        }[field]
+        self._field_error(field, message if empty else "")
+        return not empty
+
+    @on(Input.Blurred)
+    def _left_field(self, event: Input.Blurred) -> None:
+        if event.input.id in ("username", "password") and event.input.value:
+            self._check(event.input.id)
+
+    @on(Input.Submitted, "#username")
+    def _username_entered(self) -> None:
+        if self._check("username"):
+            self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password")
+    @on(Button.Pressed, "#sign-in")
+    def submit(self) -> None:
+        for field in ("username", "password"):
+            if not self._check(field):
+                self.query_one(f"#{field}", Input).focus()
+                return
+        if self.sav.client is None:
+            self.show_error(_("Not connected to the server yet."))
+            return
+        self.query_one("#login-error", Static).update(_("Signing in…"))
+        self.sav.sign_in(
+            self.query_one("#username", Input).value,
+            self.query_one("#password", Input).value,
+            self.query_one("#remember", Checkbox).value,
+        )
+
+    def show_error(self, message: str, fields: tuple[str, ...] = ()) -> None:
+        """Show why signing in failed; everything typed stays where it is."""
+        error = self.query_one("#login-error", Static)
+        error.update(f"✗ {message}")
+        error.set_class(True, "-error")
+        for field in ("username", "password"):
+            self.query_one(f"#{field}", Input).set_class(field in fields, "-invalid")
+        if "password" in fields:
+            self.query_one("#password", Input).focus()

@@ -1,0 +1,34 @@
+"""The top line of every screen: who is signed in, for which centre, on which server."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label
+
+from tui.i18n import _
+from tui.widgets.status import role
+
+
+class SessionBar(Horizontal):
+    DEFAULT_CSS = """
+    SessionBar { height: 1; dock: top; background: $panel; color: $text; }
+    SessionBar Label { height: 1; padding: 0 1; }
+    SessionBar #who { width: auto; text-style: bold; }
+    SessionBar #centre { width: auto; }
+    SessionBar #server { width: 1fr; content-align: right middle; color: $text-muted; }
+    """
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        user = getattr(app, "user", None)
+        backend = getattr(app, "backend", None)
+        who = "sav"
+        centre = ""
+        if user is not None:
+            who = f"sav │ {user.full_name} ({role(user.role.value)})"
+            sc = user.service_centre
+            centre = f"{sc.code} {sc.name}" if sc else _("all service centres")
+        yield Label(who, id="who")
+        yield Label(centre, id="centre")
+        yield Label(backend.label if backend else "", id="server")

@@ -1,0 +1,32 @@
+"""Ticket and order statuses as people read them (the text carries the state, not colour)."""
+
+from __future__ import annotations
+
+from tui.i18n import N_, _
+
+TICKET_STATUS = {
+    "to_assign": N_("To assign"),
+    "to_contact": N_("To contact"),
+    "unreachable": N_("Unreachable"),
+    "confirmed": N_("Confirmed"),
+    "waiting_parts": N_("Waiting for parts"),
+    "exchange_requested": N_("Exchange requested"),
+    "closed": N_("Closed, to verify"),
+    "verified": N_("Verified"),
+    "invoiced": N_("Invoiced"),
+    "cancelled": N_("Cancelled"),
+}
+
+ROLE = {
+    "technician": N_("technician"),
+    "manager": N_("manager"),
+    "operator": N_("operator"),
+}
+
+
+def ticket_status(value: str) -> str:
+    return _(TICKET_STATUS.get(value, value))
+
+
+def role(value: str) -> str:
+    return _(ROLE.get(value, value))
