@@ -37,7 +37,7 @@ bench: $(STAMP)
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 -o tui/locale/sav.pot --no-location --sort-output --omit-header .
 	for lang in en fr; do \
-	  $(BIN)/pybabel update -i tui/locale/sav.pot -d tui/locale -D sav -l $$lang --no-fuzzy-matching --omit-header; \
+	  $(BIN)/pybabel update -i tui/locale/sav.pot -d tui/locale -D sav -l $$lang --no-fuzzy-matching --no-location; \
 	done
 	$(BIN)/pybabel compile -d tui/locale -D sav --statistics
 

@@ -26,13 +26,13 @@ class HelpScreen(ModalScreen[None]):
         self._text = self._build(screen, focused)
 
     def _build(self, screen: Screen[object], focused: Widget | None) -> str:
-        parts = [f"# {_('Help')}"]
+        parts = ["# " + _("Help")]
         screen_help = getattr(screen, "HELP", None)
         if screen_help:
             parts.append(_(screen_help))
         widget_help = getattr(focused, "HELP", None) if focused is not None else None
         if widget_help and widget_help != screen_help:
-            parts.append(f"**{_('Here')}:** {_(widget_help)}")
+            parts.append("**" + _("Here") + f":** {_(widget_help)}")
         rows = []
         seen = set()
         for _node, binding, _enabled, _tooltip in screen.active_bindings.values():
@@ -42,22 +42,18 @@ class HelpScreen(ModalScreen[None]):
             display = self.app.get_key_display(binding)
             rows.append(f"| `{display}` | {binding.description} |")
         if rows:
-            parts.append(
-                f"## {_('Keys')}\n\n| {_('Key')} | {_('Does')} |\n|---|---|\n" + "\n".join(rows)
-            )
+            header = "| " + _("Key") + " | " + _("Does") + " |\n|---|---|\n"
+            parts.append("## " + _("Keys") + "\n\n" + header + "\n".join(rows))
+        everywhere = (
+            ("F1 ?", _("this help")),
+            (":", _("command line")),
+            ("ctrl+p", _("command palette")),
+            ("Esc", _("back one level (never quits)")),
+            ("ctrl+q", _("quit")),
+            ("j k ↑ ↓ g G", _("move in lists")),
+        )
         parts.append(
-            f"## {_('Everywhere')}\n\n"
-            + "\n".join(
-                f"- `{k}` {v}"
-                for k, v in (
-                    ("F1 ?", _("this help")),
-                    (":", _("command line")),
-                    ("ctrl+p", _("command palette")),
-                    ("Esc", _("back one level (never quits)")),
-                    ("ctrl+q", _("quit")),
-                    ("j k ↑ ↓ g G", _("move in lists")),
-                )
-            )
+            "## " + _("Everywhere") + "\n\n" + "\n".join(f"- `{k}` {v}" for k, v in everywhere)
         )
         commands = "\n".join(
             "- `:{name}{arg}`{aliases} {help}".format(
@@ -68,7 +64,7 @@ class HelpScreen(ModalScreen[None]):
             )
             for spec in SPECS
         )
-        parts.append(f"## {_('Commands')}\n\n{commands}")
+        parts.append("## " + _("Commands") + f"\n\n{commands}")
         return "\n\n".join(parts)
 
     def compose(self) -> ComposeResult:

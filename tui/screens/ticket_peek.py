@@ -8,6 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -52,17 +53,26 @@ class TicketPeekScreen(ModalScreen[None]):
 
     def _render(self, t: Ticket) -> str:
         c, a = t.customer, t.appliance
+        overdue = "  ! " + _("overdue") if t.overdue else ""
         lines = [
-            f"[b]{ticket_status(t.status.value)}[/b]"
-            + (f"  ! {_('overdue')}" if t.overdue else ""),
-            f"{_('Customer')}: {c.last_name} {c.first_name}, {c.street}, {c.postal_code} {c.city}",
-            f"{_('Appliance')}: {a.model_code} {a.service_index}  {_('serial')} {a.serial_number}",
-            f"{_('Problem')}: {t.problem}",
-            f"{_('Centre')}: {t.service_centre_code or '-'}  {_('Engineer')}: {t.engineer or '-'}",
+            _("Customer: {name}, {street}, {postal_code} {city}").format(
+                name=f"{c.last_name} {c.first_name}",
+                street=c.street,
+                postal_code=c.postal_code,
+                city=c.city,
+            ),
+            _("Appliance: {model} {index}, serial {serial}").format(
+                model=a.model_code, index=a.service_index, serial=a.serial_number or "-"
+            ),
+            _("Problem: {problem}").format(problem=t.problem),
+            _("Centre: {centre}, engineer: {engineer}").format(
+                centre=t.service_centre_code or "-", engineer=t.engineer or "-"
+            ),
             "",
             _("The full ticket screen comes in a later version. Esc closes."),
         ]
-        return "\n".join(lines)
+        status = f"[b]{escape(ticket_status(t.status.value))}[/b]{overdue}"
+        return "\n".join([status, *(escape(line) for line in lines)])
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
