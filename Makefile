@@ -35,9 +35,9 @@ bench: $(STAMP)
 
 # Extract the messages, merge them into the catalogues, compile them.
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 -o tui/locale/sav.pot --no-location --sort-output --omit-header .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 -o tui/locale/sav.pot --no-location --sort-output --omit-header --width=100 .
 	for lang in en fr; do \
-	  $(BIN)/pybabel update -i tui/locale/sav.pot -d tui/locale -D sav -l $$lang --no-fuzzy-matching --no-location; \
+	  $(BIN)/pybabel update -i tui/locale/sav.pot -d tui/locale -D sav -l $$lang --no-fuzzy-matching --width=100; \
 	done
 	$(BIN)/pybabel compile -d tui/locale -D sav --statistics
 

@@ -110,7 +110,7 @@ class SavApp(App[None]):
             )
         return self._store
 
-    @work(exclusive=True, group="session", exit_on_error=False)
+    @work(exclusive=True, group="resume", exit_on_error=False)
     async def resume_session(self) -> None:
         """Sign in silently with a remembered token, if there is one that still works."""
         import asyncio
@@ -176,6 +176,8 @@ class SavApp(App[None]):
     def _signed_in(self, message: SignedIn) -> None:
         from tui.screens.home import HomeScreen
 
+        if self.user is not None:  # a remembered token and a typed sign-in both answered
+            return
         self.user = message.user
         self.token_store_name = message.remembered_in
         if not self.language_forced:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from tui.i18n import _
+
 if TYPE_CHECKING:
     from client.api import SavClient
     from client.models import Health
@@ -80,7 +82,7 @@ class EmbeddedBackend:
     @property
     def label(self) -> str:
         path = self.database_url.split(":///", 1)[-1]
-        return f"embedded · SQLite {path}"
+        return _("embedded · SQLite {path}").format(path=path)
 
     @property
     def credential_key(self) -> str:
@@ -112,7 +114,9 @@ class EmbeddedBackend:
         log.close()
 
     def _where(self) -> str:
-        return f"socket {self.socket_path}" if self.socket_path else f"127.0.0.1:{self.port}"
+        if self.socket_path:
+            return _("socket {path}").format(path=self.socket_path)
+        return f"127.0.0.1:{self.port}"
 
     async def connect(self) -> tuple[SavClient, Health]:
         if self.process is None or self.process.poll() is not None:
@@ -132,10 +136,12 @@ class EmbeddedBackend:
             if code is not None:
                 await client.aclose()
                 raise BackendUnavailable(
-                    f"the local backend stopped (exit code {code})",
+                    _("The local backend stopped (exit code {code}).").format(code=code),
                     [
-                        f"started: {sys.executable} -m server.embedded on {self._where()}",
-                        f"its log: {self.log_path}",
+                        _("Started: {command} on {where}").format(
+                            command=f"{sys.executable} -m server.embedded", where=self._where()
+                        ),
+                        _("Its log: {path}").format(path=self.log_path),
                         *_tail(self.log_path),
                     ],
                 )
@@ -147,8 +153,13 @@ class EmbeddedBackend:
             if time.monotonic() > deadline:
                 await client.aclose()
                 raise BackendUnavailable(
-                    f"the local backend did not answer within {self.startup_timeout:.0f} s",
-                    [f"waited for {self._where()}", f"its log: {self.log_path}"],
+                    _("The local backend did not answer within {s} s.").format(
+                        s=round(self.startup_timeout)
+                    ),
+                    [
+                        _("Waited for {where}").format(where=self._where()),
+                        _("Its log: {path}").format(path=self.log_path),
+                    ],
                 )
             await asyncio.sleep(delay)
             delay = min(delay * 1.5, 0.25)
@@ -200,7 +211,8 @@ class RemoteBackend:
         except SavError as exc:
             await client.aclose()
             raise BackendUnavailable(
-                f"cannot reach the server at {self.url}", [f"tried {self.url}: {exc.message}"]
+                _("Cannot reach the server at {url}.").format(url=self.url),
+                [_("Tried {url}: {error}").format(url=self.url, error=exc.message)],
             ) from exc
 
     async def close(self) -> None:
@@ -222,7 +234,10 @@ class ClientBackend:
         try:
             return self.client, await self.client.health()
         except SavError as exc:
-            raise BackendUnavailable(exc.message, [f"tried {self.label}: {exc.message}"]) from exc
+            raise BackendUnavailable(
+                _("Cannot reach the server at {url}.").format(url=self.label),
+                [_("Tried {url}: {error}").format(url=self.label, error=exc.message)],
+            ) from exc
 
     async def close(self) -> None:
         return None

@@ -31,7 +31,7 @@ async def dashboard(session: AsyncSession, user: db.User, overdue_hours: int) ->
         db.Ticket.service_centre_id,
         user,
     )
-    counts = dict((await session.execute(by_status)).tuples().all())
+    counts: dict[str, int] = {status: n for status, n in await session.execute(by_status)}
     overdue_stmt = scope(
         select(func.count()).where(
             db.Ticket.status == wire.TicketStatus.TO_CONTACT.value,

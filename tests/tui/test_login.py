@@ -144,5 +144,29 @@ async def test_backend_unreachable_says_what_was_tried(tmp_path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         status = str(app.screen.query_one("#server-status", Static).render())
-        assert "tried unix:none.sock" in status
+        assert "Tried unix:none.sock" in status
         assert "F5" in status
+
+
+async def test_a_burst_of_keys_lands_in_the_right_fields(make_tui) -> None:
+    """A fast typist (or a paste) sends "tech<Tab>demo<Enter>" before any is handled:
+    every key must reach the field that has focus by then, and Enter must sign in."""
+    from textual import events
+
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        burst = [*"tech", "\t", *"wrong", "\r"]
+        names = {"\t": "tab", "\r": "enter"}
+        for char in burst:  # queued all at once, as a terminal delivers them
+            app.post_message(events.Key(names.get(char, char), char))
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, LoginScreen)
+        assert screen.query_one("#username", Input).value == "tech"
+        assert screen.query_one("#password", Input).value == "wrong"
+        assert "Wrong user name or password" in str(screen.query_one("#login-error").render())
+        for char in [*"demo", "\r"]:  # the wrong password is selected: typing replaces it
+            app.post_message(events.Key(names.get(char, char), char))
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)

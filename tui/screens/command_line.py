@@ -37,13 +37,17 @@ class CommandLineScreen(ModalScreen[Command | None]):
         try:
             command = parse(event.value)
         except CommandError as exc:
-            self.query_one("#command-error", Label).update(f"✗ {exc}")
+            error = self.query_one("#command-error", Label)
+            error.update(f"✗ {exc}")
+            error.display = True
             return
         self.dismiss(command)
 
     @on(Input.Changed, "#command")
     def _typing(self) -> None:
-        self.query_one("#command-error", Label).update("")
+        error = self.query_one("#command-error", Label)
+        error.update("")
+        error.display = False
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -36,6 +37,12 @@ class LoginScreen(Screen[None]):
                 tooltip=N_("Fill in the next demo account")),
         Binding("f5", "retry", N_("Retry"), id="login.retry",
                 tooltip=N_("Try to reach the server again")),
+        # Priority: focus moves before the next typed key is handed out, so that
+        # "tech<Tab>demo<Enter>" typed in one burst lands in the right fields
+        # (see action_enter for why Enter then waits for the typed keys).
+        Binding("tab", "next_field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", show=False, priority=True),
+        Binding("enter", "enter", show=False, priority=True),
     ]  # fmt: skip
 
     def __init__(self) -> None:
@@ -43,6 +50,7 @@ class LoginScreen(Screen[None]):
         self._accounts: list[DemoAccount] = []
         self._next_account = 0
         self._unreachable = False
+        self._sign_in_when_connected = False
 
     @property
     def sav(self) -> SavApp:
@@ -50,25 +58,28 @@ class LoginScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield SessionBar()
-        with Vertical(id="login-box"):
-            yield Label(_("Sign in"), id="login-title")
+        with Vertical(id="login-box") as box:
+            box.border_title = _("Sign in")
             with Horizontal(classes="row"):
                 yield Label(_("Server"), classes="caption")
                 yield Label(self.sav.backend.label, id="server-label")
             yield Static(_("Connecting…"), id="server-status")
             with Horizontal(classes="row"):
                 yield Label(_("User"), classes="caption")
-                yield Input(id="username", max_length=80, placeholder=_("user name"))
+                yield Input(id="username", max_length=80, placeholder=_("user name"), compact=True)
             yield Label("", id="username-error", classes="field-error")
             with Horizontal(classes="row"):
                 yield Label(_("Password"), classes="caption")
-                yield Input(id="password", password=True, max_length=200)
+                yield Input(id="password", password=True, max_length=200, compact=True)
             yield Label("", id="password-error", classes="field-error")
             yield Checkbox(
-                _("Remember me on this terminal"), self.sav.remember_default, id="remember"
+                _("Remember me on this terminal"),
+                self.sav.remember_default,
+                id="remember",
+                compact=True,
             )
             yield Static("", id="login-error")
-            yield Button(_("Sign in"), id="sign-in", variant="primary")
+            yield Button(_("Sign in"), id="sign-in", variant="primary", compact=True)
         yield Static("", id="demo-accounts")
         yield Footer()
 
@@ -95,6 +106,9 @@ class LoginScreen(Screen[None]):
             )
         )
         self.query_one("#server-status").set_class(False, "-error")
+        if self._sign_in_when_connected:
+            self._sign_in_when_connected = False
+            self.submit()
         self._accounts = list(health.demo_accounts)
         if self._accounts:
             lines = [_("Demo accounts (F2 fills one in):")]
@@ -109,6 +123,8 @@ class LoginScreen(Screen[None]):
 
     def show_unreachable(self, error: BackendUnavailable) -> None:
         self._unreachable = True
+        self._sign_in_when_connected = False
+        self.query_one("#login-error").display = False
         text = "\n".join([f"✗ {error.message}", *error.tried, _("Press F5 to try again.")])
         status = self.query_one("#server-status", Static)
         status.update(text)
@@ -134,8 +150,38 @@ class LoginScreen(Screen[None]):
 
     # ------------------------------------------------------------------ the form
 
+    def action_next_field(self) -> None:
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.focus_previous()
+
+    def action_enter(self) -> None:
+        """Enter: from the user name to the password; from the password, sign in.
+
+        A priority binding runs before the keys already handed to an Input are typed
+        into it, so the focus moves now (the next keys must go to the next field) and
+        what reads the fields waits until both inputs have typed their pending keys.
+        """
+        focused = self.focused
+        username = self.query_one("#username", Input)
+        password = self.query_one("#password", Input)
+
+        def after_typing(callback: Callable[[], object]) -> None:
+            username.call_later(password.call_later, callback)
+
+        if focused is username:
+            self.set_focus(password)  # now: Widget.focus() would wait a turn
+            after_typing(lambda: self._check("username") or username.focus())
+        elif isinstance(focused, Checkbox):
+            focused.toggle()
+        else:
+            after_typing(self.submit)
+
     def _field_error(self, field: str, text: str) -> None:
-        self.query_one(f"#{field}-error", Label).update(text)
+        label = self.query_one(f"#{field}-error", Label)
+        label.update(text)
+        label.display = bool(text)
         self.query_one(f"#{field}", Input).set_class(bool(text), "-invalid")
 
     def _check(self, field: str) -> bool:
@@ -153,22 +199,22 @@ class LoginScreen(Screen[None]):
         if event.input.id in ("username", "password") and event.input.value:
             self._check(event.input.id)
 
-    @on(Input.Submitted, "#username")
-    def _username_entered(self) -> None:
-        if self._check("username"):
-            self.query_one("#password", Input).focus()
-
-    @on(Input.Submitted, "#password")
     @on(Button.Pressed, "#sign-in")
     def submit(self) -> None:
         for field in ("username", "password"):
             if not self._check(field):
                 self.query_one(f"#{field}", Input).focus()
                 return
-        if self.sav.client is None:
-            self.show_error(_("Not connected to the server yet."))
+        progress = self.query_one("#login-error", Static)
+        if self.sav.client is None:  # typed before the backend answered: go on once it does
+            self._sign_in_when_connected = True
+            progress.update(_("Signing in as soon as the server answers…"))
+            progress.set_class(False, "-error")
+            progress.display = True
             return
-        self.query_one("#login-error", Static).update(_("Signing in…"))
+        progress.update(_("Signing in…"))
+        progress.set_class(False, "-error")
+        progress.display = True
         self.sav.sign_in(
             self.query_one("#username", Input).value,
             self.query_one("#password", Input).value,
@@ -180,7 +226,10 @@ class LoginScreen(Screen[None]):
         error = self.query_one("#login-error", Static)
         error.update(f"✗ {message}")
         error.set_class(True, "-error")
+        error.display = True
         for field in ("username", "password"):
             self.query_one(f"#{field}", Input).set_class(field in fields, "-invalid")
-        if "password" in fields:
-            self.query_one("#password", Input).focus()
+        if "password" in fields:  # kept, and selected: typing replaces it
+            password = self.query_one("#password", Input)
+            password.focus()
+            password.select_all()

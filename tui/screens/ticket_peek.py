@@ -49,9 +49,9 @@ class TicketPeekScreen(ModalScreen[None]):
         except SavError as exc:
             self.post_message(LoadFailed(exc.message))
             return
-        self.query_one("#ticket-text", Static).update(self._render(ticket))
+        self.query_one("#ticket-text", Static).update(self._describe(ticket))
 
-    def _render(self, t: Ticket) -> str:
+    def _describe(self, t: Ticket) -> str:
         c, a = t.customer, t.appliance
         overdue = "  ! " + _("overdue") if t.overdue else ""
         lines = [
