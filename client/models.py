@@ -46,13 +46,13 @@ DEFAULT_PAGE_SIZE = 50
 class Wire(BaseModel):
     """Base of every wire model: strict about unknown request fields, immutable."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore", use_enum_values=False)
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
 
 class RequestBody(Wire):
     """Requests refuse unknown fields, so a typo is a 422 rather than silently ignored."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 T = TypeVar("T")
@@ -499,7 +499,3 @@ class Dashboard(Wire):
     orders_awaiting_validation: int
     open_tickets: int
     generated_at: dt.datetime
-
-
-TokenResponse.model_rebuild()
-Health.model_rebuild()

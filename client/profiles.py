@@ -15,19 +15,11 @@ import json
 import os
 import stat
 import tempfile
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
 
 __all__ = [
     "APP_NAME",
@@ -180,72 +172,81 @@ def is_server_url(value: str) -> bool:
     return lowered.startswith(_URL_SCHEMES) and len(lowered.split("://", 1)[1].strip("/")) > 0
 
 
-class Profile(BaseModel):
-    """A saved team server: ``sav --server NAME`` connects to ``url``."""
+@dataclass(frozen=True)
+class Profile:
+    """A saved team server: ``sav --server NAME`` connects to ``url``.
 
-    model_config = ConfigDict(extra="ignore")
+    Plain dataclasses, not pydantic, on purpose: ``sav`` reads the settings before its
+    first frame, and importing pydantic there would cost a visible fraction of a second.
+    """
 
     name: str
     url: str
 
-    @field_validator("name")
-    @classmethod
-    def _check_name(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
+    def __post_init__(self) -> None:
+        name, url = str(self.name).strip(), str(self.url).strip()
+        if not name:
             raise ValueError("a profile name cannot be empty")
-        if "://" in value or any(ch.isspace() for ch in value):
+        if "://" in name or any(ch.isspace() for ch in name):
             raise ValueError("a profile name cannot contain spaces or '://'")
-        return value
-
-    @field_validator("url")
-    @classmethod
-    def _check_url(cls, value: str) -> str:
-        value = value.strip()
-        if not is_server_url(value):
+        if not is_server_url(url):
             raise ValueError("a server URL must start with http:// or https:// and name a host")
-        return value
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "url", url)
 
 
-class Settings(BaseModel):
+@dataclass
+class Settings:
     """The content of ``config.json``.
 
     ``warnings`` (not saved) holds human messages produced while loading, e.g. why a broken
     file was ignored.
     """
 
-    model_config = ConfigDict(extra="ignore")
-
     language: str | None = None
     store_token_in_file: bool = False
     default_profile: str | None = None
-    profiles: dict[str, Profile] = Field(default_factory=dict)
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list, compare=False, repr=False)
 
-    _warnings: list[str] = PrivateAttr(default_factory=list)
-
-    @model_validator(mode="before")
     @classmethod
-    def _fill_profile_names(cls, data: Any) -> Any:
-        """Accept ``{"profiles": {"prod": {"url": ...}}}``: the key names the profile."""
-        if isinstance(data, dict) and isinstance(data.get("profiles"), dict):
-            profiles: dict[Any, Any] = {}
-            for key, value in data["profiles"].items():
-                if isinstance(value, dict) and "name" not in value:
-                    value = {**value, "name": key}
-                profiles[key] = value
-            data = {**data, "profiles": profiles}
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        """Validate a decoded ``config.json``; ``ValueError`` names what is wrong."""
+        language = _optional_str(data, "language")
+        default_profile = _optional_str(data, "default_profile")
+        store = data.get("store_token_in_file", False)
+        if not isinstance(store, bool):
+            raise ValueError("store_token_in_file: must be true or false")
+        raw_profiles = data.get("profiles", {})
+        if not isinstance(raw_profiles, dict):
+            raise ValueError("profiles: must be an object of name -> {url}")
+        profiles: dict[str, Profile] = {}
+        for key, value in raw_profiles.items():
+            if not isinstance(value, dict):
+                raise ValueError(f"profiles.{key}: must be an object with a url")
+            try:
+                profile = Profile(
+                    name=str(value.get("name") or key), url=str(value.get("url") or "")
+                )
+            except ValueError as exc:
+                raise ValueError(f"profiles.{key}: {exc}") from exc
+            if profile.name != key:
+                raise ValueError(f"profile {key!r} is saved under the name {profile.name!r}")
+            profiles[key] = profile
+        return cls(language, store, default_profile, profiles)
+
+    def model_dump(self) -> dict[str, Any]:
+        """What is saved (everything but the warnings)."""
+        data = asdict(self)
+        data.pop("warnings")
         return data
 
-    @model_validator(mode="after")
-    def _check_profile_keys(self) -> Settings:
-        for key, profile in self.profiles.items():
-            if key != profile.name:
-                raise ValueError(f"profile {key!r} is saved under the name {profile.name!r}")
-        return self
 
-    @property
-    def warnings(self) -> list[str]:
-        return self._warnings
+def _optional_str(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{key}: must be a string")
+    return value
 
 
 def load_settings() -> Settings:
@@ -273,13 +274,9 @@ def load_settings() -> Settings:
     if not isinstance(data, dict):
         return _broken(path, "it does not contain a JSON object")
     try:
-        return Settings.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in err['loc']) or 'settings'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        return _broken(path, f"invalid settings ({problems})")
+        return Settings.from_dict(data)
+    except ValueError as exc:
+        return _broken(path, f"invalid settings ({exc})")
 
 
 def _broken(path: Path, reason: str) -> Settings:
@@ -291,7 +288,7 @@ def _broken(path: Path, reason: str) -> Settings:
 def save_settings(settings: Settings) -> Path:
     """Write ``config.json`` atomically (temporary file + fsync + rename); returns its path."""
     path = config_path()
-    payload = settings.model_dump_json(indent=2) + "\n"
+    payload = json.dumps(settings.model_dump(), indent=2) + "\n"
     fd, tmp_name = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

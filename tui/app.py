@@ -42,6 +42,10 @@ class SavApp(App[None]):
         Binding("colon", "command_line", N_("Command"), id="command-line",
                 tooltip=N_("Type a short command, e.g. :t 116496")),
         Binding("escape", "back", N_("Back"), show=False, id="back"),
+        # Declared here (Textual adds it in App.__init__ otherwise), so that it
+        # survives the re-translation of bindings when the language changes.
+        Binding("ctrl+p", "command_palette", N_("Palette"), show=False, priority=True,
+                id="palette", tooltip=N_("Open the command palette")),
         Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True),
     ]  # fmt: skip
 
@@ -71,7 +75,9 @@ class SavApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())
-        self.connect()
+        # Connecting imports the HTTP client, which would compete with the first frame
+        # for the interpreter: paint first, then connect.
+        self.call_after_refresh(self.connect)
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect(self) -> None:
@@ -218,7 +224,7 @@ class SavApp(App[None]):
         from tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen, self.focused))
+            self.push_screen(HelpScreen(self.screen, self.focused, self.backend.label))
 
     def action_command_line(self) -> None:
         from tui.screens.command_line import CommandLineScreen

@@ -13,6 +13,7 @@ import asyncio
 import importlib
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -42,6 +43,8 @@ class BackendUnavailable(Exception):
 class Backend(Protocol):
     label: str
     """Shown to the user: where the data comes from."""
+    short_label: str
+    """The same, short enough for the top line."""
     embedded: bool
     credential_key: str
     """The key under which a remembered token is stored for this backend."""
@@ -52,6 +55,10 @@ class Backend(Protocol):
 
 
 async def _load_client_module() -> None:
+    # httpx imports its command-line client (click, pygments, rich) whenever those are
+    # installed; the TUI never uses it, and it would add ~8 MB to every terminal session.
+    # A None entry makes that import fail, and httpx falls back to a stub.
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     await asyncio.to_thread(importlib.import_module, "client.api")
 
 
@@ -60,8 +67,16 @@ def _client_for(base_url: str, *, uds: str | None = None) -> SavClient:
 
     from client.api import DEFAULT_TIMEOUT, SavClient
 
-    transport = httpx.AsyncHTTPTransport(uds=uds) if uds else None
-    http = httpx.AsyncClient(base_url=base_url, transport=transport, timeout=DEFAULT_TIMEOUT)
+    if uds is None:
+        http = httpx.AsyncClient(base_url=base_url, timeout=DEFAULT_TIMEOUT)
+    else:
+        # The embedded backend speaks plain HTTP on a private socket: no CA bundle to load
+        # (3 MB per process). The context still requires certificates; it trusts none.
+        no_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        transport = httpx.AsyncHTTPTransport(uds=uds, verify=no_tls)
+        http = httpx.AsyncClient(
+            base_url=base_url, transport=transport, verify=no_tls, timeout=DEFAULT_TIMEOUT
+        )
     return SavClient(http)
 
 
@@ -83,6 +98,10 @@ class EmbeddedBackend:
     def label(self) -> str:
         path = self.database_url.split(":///", 1)[-1]
         return _("embedded · SQLite {path}").format(path=path)
+
+    @property
+    def short_label(self) -> str:
+        return _("embedded")
 
     @property
     def credential_key(self) -> str:
@@ -198,6 +217,10 @@ class RemoteBackend:
         return self.url
 
     @property
+    def short_label(self) -> str:
+        return self.url.split("://", 1)[-1].rstrip("/")
+
+    @property
     def credential_key(self) -> str:
         return self.url
 
@@ -225,6 +248,7 @@ class ClientBackend:
 
     client: SavClient
     label: str = "test server"
+    short_label: str = "test server"
     embedded: bool = False
     credential_key: str = "test"
 

@@ -29,3 +29,30 @@ def test_upgrade_from_empty_sqlite(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
     asyncio.run(upgrade(url))
     check_no_drift(url)
+
+
+def test_head_constant_is_the_newest_migration() -> None:
+    from alembic.script import ScriptDirectory
+
+    from server.db.migrate import HEAD, MIGRATIONS
+
+    config = alembic_config("sqlite+aiosqlite://")
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD, MIGRATIONS
+
+
+def test_an_empty_database_reports_no_revision(tmp_path: Path) -> None:
+    from server.db.migrate import current_revision
+    from server.db.session import create_engine
+
+    async def probe() -> tuple[str | None, str | None]:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
+        engine = create_engine(url)
+        before = await current_revision(engine)
+        await upgrade(url, engine)
+        after = await current_revision(engine)
+        await engine.dispose()
+        return before, after
+
+    from server.db.migrate import HEAD
+
+    assert asyncio.run(probe()) == (None, HEAD)

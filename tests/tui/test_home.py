@@ -112,3 +112,26 @@ async def test_another_centres_ticket_is_not_found(make_tui) -> None:
         await pilot.press("colon", *"t 116496", "enter")
         await settle(app, pilot)
         assert "No ticket 116496" in str(app.screen.query_one("#ticket-text", Static).render())
+
+
+async def test_palette_opens_in_either_language_and_runs_a_command(make_tui) -> None:
+    from textual.command import CommandPalette
+
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await signed_in_home(app, pilot)
+        for lang in ("fr", "en"):  # the bindings are re-translated on a language switch
+            await pilot.press("colon", *f"lang {lang}", "enter")
+            await settle(app, pilot)
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            assert isinstance(app.screen, CommandPalette)
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("ctrl+p", *"Sign out")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        from tui.screens.login import LoginScreen
+
+        assert isinstance(app.screen, LoginScreen) and app.user is None

@@ -21,9 +21,11 @@ class HelpScreen(ModalScreen[None]):
         Binding("q", "close", N_("Close"), show=False, id="help.close-q"),
     ]
 
-    def __init__(self, screen: Screen[object], focused: Widget | None) -> None:
+    def __init__(self, screen: Screen[object], focused: Widget | None, server: str = "") -> None:
         super().__init__()
         self._text = self._build(screen, focused)
+        if server:
+            self._text += "\n\n" + _("Server: {label}").format(label=server)
 
     def _build(self, screen: Screen[object], focused: Widget | None) -> str:
         parts = ["# " + _("Help")]
@@ -35,15 +37,16 @@ class HelpScreen(ModalScreen[None]):
             parts.append("**" + _("Here") + f":** {_(widget_help)}")
         rows = []
         seen = set()
-        for _node, binding, _enabled, _tooltip in screen.active_bindings.values():
-            if not binding.description or (binding.action, binding.description) in seen:
+        for node, binding, _enabled, _tooltip in screen.active_bindings.values():
+            if node is not screen or not binding.description:  # the app's keys come below
+                continue
+            if (binding.action, binding.description) in seen:
                 continue
             seen.add((binding.action, binding.description))
             display = self.app.get_key_display(binding)
-            rows.append(f"| `{display}` | {binding.description} |")
+            rows.append(f"- `{display}` {binding.description}")
         if rows:
-            header = "| " + _("Key") + " | " + _("Does") + " |\n|---|---|\n"
-            parts.append("## " + _("Keys") + "\n\n" + header + "\n".join(rows))
+            parts.append("## " + _("Keys") + "\n\n" + "\n".join(rows))
         everywhere = (
             ("F1 ?", _("this help")),
             (":", _("command line")),

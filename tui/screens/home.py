@@ -33,9 +33,9 @@ class HomeScreen(Screen[None]):
     )
     BINDINGS = [
         Binding("t", "area('tickets')", N_("Tickets"), id="home.tickets"),
-        Binding("c", "area('catalogue')", N_("Catalogue"), id="home.catalogue"),
+        Binding("c", "area('catalogue')", N_("Catalogue"), id="home.catalogue", show=False),
         Binding("k", "area('cart')", N_("Cart"), id="home.cart", show=False),
-        Binding("o", "area('orders')", N_("Orders"), id="home.orders"),
+        Binding("o", "area('orders')", N_("Orders"), id="home.orders", show=False),
         Binding("i", "area('invoicing')", N_("Invoicing"), id="home.invoicing", show=False),
         Binding("r", "refresh", N_("Refresh"), id="home.refresh"),
         Binding("f5", "refresh", N_("Refresh"), show=False, id="home.refresh-f5"),
@@ -72,8 +72,6 @@ class HomeScreen(Screen[None]):
                 ("k", _("Cart")),
                 ("o", _("Orders")),
                 ("i", _("Invoicing")),
-                (":", _("Command")),
-                ("F1", _("Help")),
             )
         )
 

@@ -15,8 +15,9 @@ class SessionBar(Horizontal):
     SessionBar { height: 1; dock: top; background: $panel; color: $text; }
     SessionBar Label { height: 1; padding: 0 1; }
     SessionBar #who { width: auto; text-style: bold; }
-    SessionBar #centre { width: auto; }
-    SessionBar #server { width: 1fr; content-align: right middle; color: $text-muted; }
+    SessionBar #centre { width: 1fr; text-overflow: ellipsis; text-wrap: nowrap; }
+    SessionBar #server { width: auto; max-width: 40%; color: $text-muted;
+                         text-overflow: ellipsis; text-wrap: nowrap; }
     """
 
     def compose(self) -> ComposeResult:
@@ -31,4 +32,7 @@ class SessionBar(Horizontal):
             centre = f"{sc.code} {sc.name}" if sc else _("all service centres")
         yield Label(who, id="who")
         yield Label(centre, id="centre")
-        yield Label(backend.label if backend else "", id="server")
+        label = backend.label if backend else ""
+        if user is not None and backend is not None:
+            label = backend.short_label  # the full one is on the sign-in screen and in F1
+        yield Label(label, id="server")
