@@ -158,3 +158,10 @@ async def signed_in(make_client: object) -> object:
 
 def unique_key() -> str:
     return f"test-{uuid.uuid4()}"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if PG_URL:
+        shown = make_url(PG_URL).render_as_string(hide_password=True)
+        return f"sav test database: PostgreSQL ({shown}), a fresh database per test"
+    return "sav test database: SQLite (set SAV_TEST_DATABASE_URL to run on PostgreSQL)"
