@@ -16,6 +16,8 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
+import socket
 import sys
 
 import uvicorn
@@ -56,7 +58,6 @@ async def serve(args: argparse.Namespace) -> None:
     app = create_app(Settings(database_url=args.database, demo=True))
     config = uvicorn.Config(
         app,
-        uds=args.socket,
         host="127.0.0.1",
         port=args.port or 0,
         log_level="warning",
@@ -67,19 +68,32 @@ async def serve(args: argparse.Namespace) -> None:
     watcher = None
     if args.parent_pid:
         watcher = asyncio.create_task(_watch_parent(args.parent_pid, server))
-    if args.socket:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(args.socket)
-    old_umask = os.umask(0o077)  # the socket is created 0600
+    sockets = [_private_socket(args.socket)] if args.socket else None
+    # uvicorn re-raises the SIGTERM it handled once it has shut down, with the handler
+    # that was there before it; with the default one we would die before cleaning up.
+    signal.signal(signal.SIGTERM, lambda *_: None)
     try:
-        await server.serve()
+        await server.serve(sockets=sockets)
     finally:
-        os.umask(old_umask)
         if watcher:
             watcher.cancel()
         if args.socket:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(args.socket)
+
+
+def _private_socket(path: str) -> socket.socket:
+    """A Unix socket only its owner can connect to (uvicorn would make its own 0666)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    old_umask = os.umask(0o177)
+    try:
+        sock.bind(path)
+    finally:
+        os.umask(old_umask)
+    os.chmod(path, 0o600)
+    return sock
 
 
 def main(argv: list[str] | None = None) -> int:
