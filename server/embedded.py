@@ -103,7 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--socket")
     where.add_argument("--port", type=int)
     parser.add_argument("--parent-pid", type=int)
+    parser.add_argument(
+        "--nice", type=int, default=0, help="lower this process's CPU priority by N"
+    )
     args = parser.parse_args(argv)
+    if args.nice:
+        # Beside a TUI, the terminal comes first: our work waits when both want the CPU.
+        os.nice(args.nice)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(args))

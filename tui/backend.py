@@ -119,7 +119,8 @@ class EmbeddedBackend:
                 probe.bind(("127.0.0.1", 0))
                 self.port = probe.getsockname()[1]
             command += ["--port", str(self.port)]
-        command += ["--parent-pid", str(os.getpid())]
+        # The backend yields the CPU to the terminal when both want it (the first frame, typing).
+        command += ["--parent-pid", str(os.getpid()), "--nice", "5"]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         self._started_at = time.monotonic()
