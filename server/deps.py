@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -27,6 +28,15 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def get_now(request: Request) -> dt.datetime:
+    """The time every rule of this request reads: one instant, from one clock."""
+    settings: Settings = request.app.state.settings
+    return settings.now or dt.datetime.now(dt.UTC)
+
+
+Now = Annotated[dt.datetime, Depends(get_now)]
+
+
 def bearer_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
@@ -38,8 +48,9 @@ def bearer_token(
 async def current_user(
     session: Annotated[AsyncSession, Depends(get_session)],
     token: Annotated[str, Depends(bearer_token)],
+    now: Now,
 ) -> db.User:
-    return await user_for_token(session, token)
+    return await user_for_token(session, token, now)
 
 
 Session = Annotated[AsyncSession, Depends(get_session)]

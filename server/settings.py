@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -21,3 +23,7 @@ class Settings(BaseSettings):
     overdue_contact_hours: int = 48
     demo: bool = Field(default=False, description="advertise the demo accounts on /health")
     sql_echo: bool = False
+    now: dt.datetime | None = Field(
+        default=None,
+        description="a fixed 'now' for every rule that reads the clock (tests only)",
+    )

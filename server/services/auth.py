@@ -24,10 +24,6 @@ from server.settings import Settings
 BAD_CREDENTIALS = "wrong user name or password"
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def hash_token(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
@@ -68,10 +64,9 @@ async def clear_failures(session: AsyncSession, username: str) -> None:
 
 
 async def authenticate(
-    session: AsyncSession, username: str, password: str, settings: Settings
+    session: AsyncSession, username: str, password: str, settings: Settings, now: dt.datetime
 ) -> db.User:
     """The user for these credentials, or ``Unauthorized`` / ``TooManyRequests``."""
-    now = utcnow()
     key = username.strip().lower()
     await check_throttle(session, key, now)
     user = (
@@ -87,10 +82,9 @@ async def authenticate(
 
 
 async def issue_token(
-    session: AsyncSession, user: db.User, settings: Settings
+    session: AsyncSession, user: db.User, settings: Settings, now: dt.datetime
 ) -> tuple[str, dt.datetime]:
     token = secrets.token_urlsafe(32)
-    now = utcnow()
     expires = now + dt.timedelta(hours=settings.token_ttl_hours)
     session.add(
         db.AuthToken(
@@ -101,8 +95,7 @@ async def issue_token(
     return token, expires
 
 
-async def user_for_token(session: AsyncSession, token: str) -> db.User:
-    now = utcnow()
+async def user_for_token(session: AsyncSession, token: str, now: dt.datetime) -> db.User:
     stmt = (
         select(db.User)
         .join(db.AuthToken, db.AuthToken.user_id == db.User.id)
@@ -119,10 +112,10 @@ async def user_for_token(session: AsyncSession, token: str) -> db.User:
     return user
 
 
-async def revoke_token(session: AsyncSession, token: str) -> None:
+async def revoke_token(session: AsyncSession, token: str, now: dt.datetime) -> None:
     await session.execute(
         update(db.AuthToken)
         .where(db.AuthToken.token_hash == hash_token(token), db.AuthToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
+        .values(revoked_at=now)
     )
     await session.commit()

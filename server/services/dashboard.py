@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from client import models as wire
 from server.db import models as db
-from server.services.auth import utcnow
 from server.services.tenancy import scope
 
 OPEN_STATUSES = frozenset(
@@ -24,8 +23,9 @@ OPEN_STATUSES = frozenset(
 )
 
 
-async def dashboard(session: AsyncSession, user: db.User, overdue_hours: int) -> wire.Dashboard:
-    now = utcnow()
+async def dashboard(
+    session: AsyncSession, user: db.User, overdue_hours: int, now: dt.datetime
+) -> wire.Dashboard:
     by_status = scope(
         select(db.Ticket.status, func.count()).group_by(db.Ticket.status),
         db.Ticket.service_centre_id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -9,7 +11,6 @@ from sqlalchemy.orm import aliased
 from client import models as wire
 from server.db import models as db
 from server.services import mapping
-from server.services.auth import utcnow
 from server.services.tenancy import get_scoped, scope
 
 Operator = aliased(db.User)
@@ -35,7 +36,7 @@ def _summary_stmt():  # type: ignore[no-untyped-def]
 
 
 async def get_ticket(
-    session: AsyncSession, ticket_id: int, user: db.User, overdue_hours: int
+    session: AsyncSession, ticket_id: int, user: db.User, overdue_hours: int, now: dt.datetime
 ) -> wire.Ticket:
     ticket = await get_scoped(session, db.Ticket, ticket_id, user, what="ticket")
     row = (await session.execute(_summary_stmt().where(db.Ticket.id == ticket.id))).one()
@@ -62,14 +63,12 @@ async def get_ticket(
         follow=ticket.follow,
         waiting_parts=ticket.waiting_parts,
         exchange=ticket.exchange,
-        overdue=mapping.is_overdue(
-            ticket.status, ticket.status_changed_at, utcnow(), overdue_hours
-        ),
+        overdue=mapping.is_overdue(ticket.status, ticket.status_changed_at, now, overdue_hours),
     )
 
 
 async def get_group(
-    session: AsyncSession, group_id: int, user: db.User, overdue_hours: int
+    session: AsyncSession, group_id: int, user: db.User, overdue_hours: int, now: dt.datetime
 ) -> wire.TicketGroup:
     group = await get_scoped(session, db.TicketGroup, group_id, user, what="ticket group")
     customer = await session.get(db.Customer, group.customer_id)
@@ -79,7 +78,6 @@ async def get_group(
         db.Ticket.service_centre_id,
         user,
     )
-    now = utcnow()
     summaries = [
         wire.TicketSummary(
             id=t.id,

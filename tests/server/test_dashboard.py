@@ -79,3 +79,23 @@ async def test_operator_sees_every_centre(http: httpx.AsyncClient, database_url:
     assert sum(got.values()) == sum(
         v for k, v in expected.items() if k not in ("overdue", "awaiting")
     )
+
+
+async def test_overdue_follows_the_48_hour_rule_on_the_servers_clock(database_url: str) -> None:
+    """Four days later, every ticket still in 'to contact' is overdue; before, some are not."""
+    from server.app import create_app
+    from server.settings import Settings
+
+    async def board_at(now: dt.datetime | None) -> dict:
+        app = create_app(Settings(database_url=database_url, now=now))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            board = await dashboard_for(http, "tech")
+        await app.state.engine.dispose()
+        return board
+
+    today = await board_at(None)
+    later = await board_at(dt.datetime.now(dt.UTC) + dt.timedelta(days=4))
+    to_contact = next(c["count"] for c in later["status_counts"] if c["status"] == "to_contact")
+    assert today["overdue_contacts"] < to_contact
+    assert later["overdue_contacts"] == to_contact

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Callable, Iterator
 
 import httpx
@@ -10,8 +11,10 @@ import pytest
 
 from client.api import SavClient
 from server.app import create_app
+from server.db.migrate import upgrade
+from server.db.session import create_engine
 from server.settings import Settings
-from tests.conftest import unique_key
+from tests.conftest import DEMO_TICKETS, unique_key
 from tui.app import SavApp
 from tui.backend import ClientBackend
 
@@ -31,13 +34,36 @@ def make_tui(app: object) -> Callable[..., SavApp]:
     return factory
 
 
+# Snapshots show counts: the data is seeded and served at one fixed instant, so that what
+# they show does not depend on the day or the hour the tests run.
+SNAPSHOT_NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="session")
+def snapshot_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("snapshots") / "snapshots.db"
+    url = f"sqlite+aiosqlite:///{path}"
+
+    async def seed() -> None:
+        from server.demo import seed_demo
+
+        engine = create_engine(url)
+        await upgrade(url, engine)
+        await seed_demo(engine, tickets=DEMO_TICKETS, now=SNAPSHOT_NOW)
+        await engine.dispose()
+
+    asyncio.run(seed())
+    return url
+
+
 @pytest.fixture
-def snapshot_tui(database_url: str) -> Iterator[Callable[..., SavApp]]:
+def snapshot_tui(snapshot_database: str) -> Iterator[Callable[..., SavApp]]:
     """A SavApp for snapshot tests, which run the app in their own event loop."""
     apps: list[object] = []
 
     def factory(**kwargs: object) -> SavApp:
-        backend_app = create_app(Settings(database_url=database_url, demo=True))
+        settings = Settings(database_url=snapshot_database, demo=True, now=SNAPSHOT_NOW)
+        backend_app = create_app(settings)
         apps.append(backend_app)
         transport = httpx.ASGITransport(app=backend_app)
         client = SavClient(httpx.AsyncClient(transport=transport, base_url="http://testserver"))
