@@ -168,14 +168,16 @@ class SavApp(App[None]):
                 self.post_message(SignInFailed(exc.message))
             return
         stored_in = None
+        store = self.credential_store()
         if remember:
-            store = self.credential_store()
             stored_in = await asyncio.to_thread(
                 store.save, answer.user.username, answer.access_token
             )
-            for warning in store.warnings:
-                self.notify(warning, severity="warning", timeout=8)
-            store.warnings.clear()
+        else:  # not remembered: forget whatever an earlier session kept
+            await asyncio.to_thread(store.clear)
+        for warning in store.warnings:
+            self.notify(warning, severity="warning", timeout=8)
+        store.warnings.clear()
         self.post_message(SignedIn(answer.user, remembered_in=stored_in))
 
     @on(SignedIn)

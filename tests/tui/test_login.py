@@ -170,3 +170,21 @@ async def test_a_burst_of_keys_lands_in_the_right_fields(make_tui) -> None:
             app.post_message(events.Key(names.get(char, char), char))
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_unticking_remember_forgets_an_earlier_token(make_tui) -> None:
+    from client.credentials import CredentialStore
+
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        store = CredentialStore(app.backend.credential_key)
+        store.save("tech", "token-kept-by-an-earlier-session")  # e.g. another terminal's
+        screen = app.screen
+        assert isinstance(screen, LoginScreen)
+        screen.query_one("#remember").value = False
+        await type_credentials(pilot, "tech", "demo")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.token_store_name is None
+        assert CredentialStore(app.backend.credential_key).load() is None
