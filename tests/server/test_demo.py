@@ -1,4 +1,4 @@
-"""The demo data (server/demo.py): deterministic, consistent, and holding the seed's records."""
+"""The demo data (server/demo/): deterministic, consistent, and holding the seed's records."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from server import demo
 from server.db import models as db
 from server.db.models import Base
 from server.db.session import create_engine
+from server.demo import load as demo_load
 from server.services.money import from_cents, to_cents, vat_on
 from server.services.passwords import verify_password_sync
 
@@ -158,7 +159,7 @@ async def test_sqlite_fast_path_stores_what_core_inserts_store(
 ) -> None:
     fast, core = tmp_path / "fast.db", tmp_path / "core.db"
     await _seed(f"sqlite+aiosqlite:///{fast}", tickets=60, seed=3, now=NOW)
-    monkeypatch.setattr(demo, "_FAST_PATHS", False)
+    monkeypatch.setattr(demo_load, "_FAST_PATHS", False)
     await _seed(f"sqlite+aiosqlite:///{core}", tickets=60, seed=3, now=NOW)
     for table in Base.metadata.tables:
         skip = ("password_hash",) if table == "users" else ()
@@ -184,7 +185,7 @@ async def test_postgres_copy_path_stores_what_core_inserts_store(
         try:
             async with engine.begin() as conn:
                 await conn.run_sync(Base.metadata.create_all)
-            monkeypatch.setattr(demo, "_FAST_PATHS", fast)
+            monkeypatch.setattr(demo_load, "_FAST_PATHS", fast)
             await demo.seed_demo(engine, tickets=60, seed=3, now=NOW)
             dump = {}
             async with engine.begin() as conn:
