@@ -187,7 +187,18 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from client.profiles import UnknownProfileError
+
+    try:
+        return _dispatch(args)
+    except UnknownProfileError as exc:
+        parser.error(str(exc))  # a clear message and exit code 2, no traceback
+        raise AssertionError("unreachable") from exc
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from server.cli import serve
 

@@ -134,3 +134,10 @@ async def test_serve_runs_a_team_server(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_an_unknown_server_profile_is_a_clear_error(tmp_path: Path) -> None:
+    result = sav("--server", "bogus", env={"SAV_HOME": str(tmp_path)})
+    assert result.returncode == 2
+    assert "'bogus' is neither a saved profile nor an http(s):// URL" in result.stderr
+    assert "Traceback" not in result.stderr
