@@ -188,6 +188,12 @@ class EmbeddedBackend:
         stop_process(self.process)
 
 
+def _why(error: Exception) -> str:
+    """The network's own reason (e.g. "[Errno 111] Connection refused"), else the message."""
+    cause = error.__cause__
+    return str(cause) if cause is not None and str(cause) else str(error)
+
+
 def stop_process(process: subprocess.Popen[bytes] | None, timeout: float = 3.0) -> None:
     if process is None or process.poll() is not None:
         return
@@ -236,7 +242,7 @@ class RemoteBackend:
             await client.aclose()
             raise BackendUnavailable(
                 _("Cannot reach the server at {url}.").format(url=self.url),
-                [_("Tried {url}: {error}").format(url=self.url, error=exc.message)],
+                [_("Tried {url}: {error}").format(url=self.url, error=_why(exc))],
             ) from exc
 
     async def close(self) -> None:
@@ -261,7 +267,7 @@ class ClientBackend:
         except SavError as exc:
             raise BackendUnavailable(
                 _("Cannot reach the server at {url}.").format(url=self.label),
-                [_("Tried {url}: {error}").format(url=self.label, error=exc.message)],
+                [_("Tried {url}: {error}").format(url=self.label, error=_why(exc))],
             ) from exc
 
     async def close(self) -> None:
