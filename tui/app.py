@@ -175,8 +175,17 @@ class SavApp(App[None]):
             )
         else:  # not remembered: forget whatever an earlier session kept
             await asyncio.to_thread(store.clear)
-        for warning in store.warnings:
-            self.notify(warning, severity="warning", timeout=8)
+        if stored_in == "memory":  # the usual case over SSH: say it in the user's language
+            self.notify(
+                _(
+                    "No usable keyring here: the token is kept for this session only. "
+                    "sav --store-token-in-file keeps it in a 0600 file."
+                ),
+                severity="warning",
+                timeout=8,
+            )
+        elif store.warnings:
+            self.notify("\n".join(store.warnings), severity="warning", timeout=8)
         store.warnings.clear()
         self.post_message(SignedIn(answer.user, remembered_in=stored_in))
 
