@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import stat
 import threading
 from collections.abc import Callable, Mapping
@@ -439,22 +438,7 @@ class CredentialStore:
             {url: _entry(username, token) for url, (username, token) in entries.items()},
             indent=2,
         )
-        tmp = path.with_name(f".{TOKEN_FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-        fd = os.open(tmp, flags, 0o600)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                if hasattr(os, "fchmod"):
-                    os.fchmod(handle.fileno(), 0o600)
-                handle.write(payload + "\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        os.chmod(path, 0o600)
+        profiles.write_private_file(path, payload + "\n")
 
     def _write_file_entry(self, username: str, token: str) -> None:
         with _FILE_LOCK:

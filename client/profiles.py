@@ -285,14 +285,12 @@ def _broken(path: Path, reason: str) -> Settings:
     return settings
 
 
-def save_settings(settings: Settings) -> Path:
-    """Write ``config.json`` atomically (temporary file + fsync + rename); returns its path."""
-    path = config_path()
-    payload = json.dumps(settings.model_dump(), indent=2) + "\n"
-    fd, tmp_name = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
-    try:
+def write_private_file(path: Path, text: str) -> None:
+    """Replace ``path`` atomically (temporary file, fsync, rename) with a 0600 file."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+    try:  # mkstemp creates the file 0600, with O_EXCL: nobody else can have it open
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(payload)
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
@@ -300,6 +298,13 @@ def save_settings(settings: Settings) -> Path:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
+    os.chmod(path, 0o600)
+
+
+def save_settings(settings: Settings) -> Path:
+    """Write ``config.json`` atomically; returns its path."""
+    path = config_path()
+    write_private_file(path, json.dumps(settings.model_dump(), indent=2) + "\n")
     return path
 
 

@@ -67,43 +67,39 @@ class Base(DeclarativeBase):
 # --------------------------------------------------------------------------- centres, users
 
 
-class ServiceCentre(Base):
+class AddressColumns:
+    """A shipping address: a centre's default one and its saved alternatives."""
+
+    company: Mapped[str] = mapped_column(String(120))
+    street: Mapped[str] = mapped_column(String(200))
+    postal_code: Mapped[str] = mapped_column(String(20))
+    city: Mapped[str] = mapped_column(String(100))
+    province: Mapped[str] = mapped_column(String(100), default="")
+    country: Mapped[str] = mapped_column(String(60), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    fax: Mapped[str] = mapped_column(String(40), default="")
+    vat_id: Mapped[str] = mapped_column(String(40), default="")
+
+
+class ServiceCentre(AddressColumns, Base):
     __tablename__ = "service_centres"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     customer_number: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    company: Mapped[str] = mapped_column(String(120))
-    street: Mapped[str] = mapped_column(String(200))
-    postal_code: Mapped[str] = mapped_column(String(20))
-    city: Mapped[str] = mapped_column(String(100))
-    province: Mapped[str] = mapped_column(String(100), default="")
-    country: Mapped[str] = mapped_column(String(60), default="")
-    phone: Mapped[str] = mapped_column(String(40), default="")
-    fax: Mapped[str] = mapped_column(String(40), default="")
-    vat_id: Mapped[str] = mapped_column(String(40), default="")
     rate_cents: Mapped[int] = mapped_column(Integer)
     vat_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     discount_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
-class SavedAddress(Base):
+class SavedAddress(AddressColumns, Base):
     __tablename__ = "saved_addresses"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     service_centre_id: Mapped[int] = mapped_column(ForeignKey("service_centres.id"), index=True)
     label: Mapped[str] = mapped_column(String(80))
-    company: Mapped[str] = mapped_column(String(120))
-    street: Mapped[str] = mapped_column(String(200))
-    postal_code: Mapped[str] = mapped_column(String(20))
-    city: Mapped[str] = mapped_column(String(100))
-    province: Mapped[str] = mapped_column(String(100), default="")
-    country: Mapped[str] = mapped_column(String(60), default="")
-    phone: Mapped[str] = mapped_column(String(40), default="")
-    fax: Mapped[str] = mapped_column(String(40), default="")
-    vat_id: Mapped[str] = mapped_column(String(40), default="")
 
 
 class User(Base):

@@ -19,19 +19,20 @@ from tui.app import SavApp
 from tui.backend import ClientBackend
 
 
+def tui_for(backend_app: object, **kwargs: object) -> SavApp:
+    """A SavApp talking to ``backend_app`` through the real client (English unless told)."""
+    transport = httpx.ASGITransport(app=backend_app)  # type: ignore[arg-type]
+    client = SavClient(httpx.AsyncClient(transport=transport, base_url="http://testserver"))
+    backend = ClientBackend(client, label="http://testserver", credential_key=unique_key())
+    kwargs.setdefault("language", "en")
+    kwargs.setdefault("language_forced", True)
+    return SavApp(backend, **kwargs)  # type: ignore[arg-type]
+
+
 @pytest.fixture
 def make_tui(app: object) -> Callable[..., SavApp]:
     """A SavApp whose backend is the real app (for async Pilot tests)."""
-
-    def factory(**kwargs: object) -> SavApp:
-        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-        client = SavClient(httpx.AsyncClient(transport=transport, base_url="http://testserver"))
-        backend = ClientBackend(client, label="http://testserver", credential_key=unique_key())
-        kwargs.setdefault("language", "en")
-        kwargs.setdefault("language_forced", True)
-        return SavApp(backend, **kwargs)  # type: ignore[arg-type]
-
-    return factory
+    return lambda **kwargs: tui_for(app, **kwargs)
 
 
 # Snapshots show counts: the data is seeded and served at one fixed instant, so that what
@@ -65,12 +66,7 @@ def snapshot_tui(snapshot_database: str) -> Iterator[Callable[..., SavApp]]:
         settings = Settings(database_url=snapshot_database, demo=True, now=SNAPSHOT_NOW)
         backend_app = create_app(settings)
         apps.append(backend_app)
-        transport = httpx.ASGITransport(app=backend_app)
-        client = SavClient(httpx.AsyncClient(transport=transport, base_url="http://testserver"))
-        backend = ClientBackend(client, label="http://testserver", credential_key=unique_key())
-        kwargs.setdefault("language", "en")
-        kwargs.setdefault("language_forced", True)
-        return SavApp(backend, **kwargs)  # type: ignore[arg-type]
+        return tui_for(backend_app, **kwargs)
 
     yield factory
     for backend_app in apps:
