@@ -17,7 +17,7 @@ import ssl
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -92,7 +92,6 @@ class EmbeddedBackend:
     process: subprocess.Popen[bytes] | None = None
     socket_path: str | None = None
     port: int | None = None
-    _started_at: float = field(default=0.0)
 
     @property
     def label(self) -> str:
@@ -123,7 +122,6 @@ class EmbeddedBackend:
         command += ["--parent-pid", str(os.getpid()), "--nice", "5"]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
-        self._started_at = time.monotonic()
         self.process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,

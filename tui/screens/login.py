@@ -124,7 +124,7 @@ class LoginScreen(Screen[None]):
     def show_unreachable(self, error: BackendUnavailable) -> None:
         self._unreachable = True
         self._sign_in_when_connected = False
-        self.query_one("#login-error").display = False
+        self._say("")
         text = "\n".join([f"✗ {error.message}", *error.tried, _("Press F5 to try again.")])
         status = self.query_one("#server-status", Static)
         status.update(text)
@@ -205,28 +205,27 @@ class LoginScreen(Screen[None]):
             if not self._check(field):
                 self.query_one(f"#{field}", Input).focus()
                 return
-        progress = self.query_one("#login-error", Static)
         if self.sav.client is None:  # typed before the backend answered: go on once it does
             self._sign_in_when_connected = True
-            progress.update(_("Signing in as soon as the server answers…"))
-            progress.set_class(False, "-error")
-            progress.display = True
+            self._say(_("Signing in as soon as the server answers…"))
             return
-        progress.update(_("Signing in…"))
-        progress.set_class(False, "-error")
-        progress.display = True
+        self._say(_("Signing in…"))
         self.sav.sign_in(
             self.query_one("#username", Input).value,
             self.query_one("#password", Input).value,
             self.query_one("#remember", Checkbox).value,
         )
 
+    def _say(self, text: str, *, error: bool = False) -> None:
+        """The line under the form: progress, or (marked ✗, not by colour alone) an error."""
+        line = self.query_one("#login-error", Static)
+        line.update(f"✗ {text}" if error else text)
+        line.set_class(error, "-error")
+        line.display = bool(text)
+
     def show_error(self, message: str, fields: tuple[str, ...] = ()) -> None:
         """Show why signing in failed; everything typed stays where it is."""
-        error = self.query_one("#login-error", Static)
-        error.update(f"✗ {message}")
-        error.set_class(True, "-error")
-        error.display = True
+        self._say(message, error=True)
         for field in ("username", "password"):
             self.query_one(f"#{field}", Input).set_class(field in fields, "-invalid")
         if "password" in fields:  # kept, and selected: typing replaces it
