@@ -150,13 +150,11 @@ class HomeScreen(Screen[None]):
                 (counts.get("closed", 0), _("closed, to verify")),
                 *figures[:1],
             ]
+        figures += [
+            (d.orders_awaiting_validation, _("orders awaiting validation")),
+            (d.open_tickets, _("open tickets in all")),
+        ]
         lines += [f"  {n:>4}  {label}" for n, label in figures]
-        lines.append(
-            "  {n:>4}  {label}".format(
-                n=d.orders_awaiting_validation, label=_("orders awaiting validation")
-            )
-        )
-        lines.append("  {n:>4}  {label}".format(n=d.open_tickets, label=_("open tickets in all")))
         return "\n".join(lines)
 
     @on(LoadFailed)
