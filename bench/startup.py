@@ -264,38 +264,37 @@ def ratio(a: dict[str, float] | None, b: dict[str, float] | None) -> float | Non
     return a["median"] / b["median"]
 
 
+def _target(text: str, value: float | None, unit: str, ok: bool) -> dict[str, object]:
+    shown = "n/a" if value is None else unit.format(value)
+    return {"target": text, "value": value, "shown": shown, "pass": value is not None and ok}
+
+
 def evaluate_targets(
     ref: dict[str, dict[str, float]], sav: dict[str, dict[str, float]]
 ) -> list[dict[str, object]]:
-    targets: list[dict[str, object]] = []
-    paint_ratio = ratio(sav.get("paint_s"), ref.get("paint_s"))
-    targets.append(
-        {
-            "target": f"login paint within {TARGET_LOGIN_PAINT_RATIO}x of the reference paint",
-            "value": paint_ratio,
-            "shown": "n/a" if paint_ratio is None else f"{paint_ratio:.2f}x",
-            "pass": paint_ratio is not None and paint_ratio <= TARGET_LOGIN_PAINT_RATIO,
-        }
-    )
+    paint = ratio(sav.get("paint_s"), ref.get("paint_s"))
     home = sav.get("home_s", {}).get("median")
-    targets.append(
-        {
-            "target": f"home painted within {TARGET_HOME_SECONDS} s of pressing Enter",
-            "value": home,
-            "shown": "n/a" if home is None else f"{home:.3f} s",
-            "pass": home is not None and home <= TARGET_HOME_SECONDS,
-        }
-    )
     rss = sav.get("rss_mib", {}).get("median")
-    targets.append(
-        {
-            "target": f"TUI process peak RSS under {TARGET_TUI_RSS_MIB:.0f} MiB",
-            "value": rss,
-            "shown": "n/a" if rss is None else f"{rss:.1f} MiB",
-            "pass": rss is not None and rss < TARGET_TUI_RSS_MIB,
-        }
-    )
-    return targets
+    return [
+        _target(
+            f"login paint within {TARGET_LOGIN_PAINT_RATIO}x of the reference paint",
+            paint,
+            "{:.2f}x",
+            paint is not None and paint <= TARGET_LOGIN_PAINT_RATIO,
+        ),
+        _target(
+            f"home painted within {TARGET_HOME_SECONDS} s of pressing Enter",
+            home,
+            "{:.3f} s",
+            home is not None and home <= TARGET_HOME_SECONDS,
+        ),
+        _target(
+            f"TUI process peak RSS under {TARGET_TUI_RSS_MIB:.0f} MiB",
+            rss,
+            "{:.1f} MiB",
+            rss is not None and rss < TARGET_TUI_RSS_MIB,
+        ),
+    ]
 
 
 def print_report(
