@@ -142,11 +142,7 @@ def reference_scenario(timeout: float) -> Callable[[PtyDriver, RunResult], None]
         r.metrics["paint_s"] = paint
         sleep_until(d, paint + FIRST_FRAME_SETTLE)
         r.metrics["first_frame_bytes"] = d.bytes_written
-        d.wait_idle(0.2, 2.0)
-        mark = d.mark()
-        d.send(KEY_DOWN)
-        time.sleep(CURSOR_SETTLE)
-        r.metrics["cursor_move_bytes"] = d.bytes_since(mark)
+        measure_cursor_move(d, r)
 
     return scenario
 
@@ -176,11 +172,7 @@ def sav_scenario(timeout: float, *, measure: bool = True) -> Callable[[PtyDriver
         if not measure:
             return
         sleep_until(d, home + HOME_SETTLE)
-        d.wait_idle(0.2, 2.0)
-        mark = d.mark()
-        d.send(KEY_DOWN)
-        time.sleep(CURSOR_SETTLE)
-        r.metrics["cursor_move_bytes"] = d.bytes_since(mark)
+        measure_cursor_move(d, r)
 
     return scenario
 
@@ -256,6 +248,15 @@ def fmt_cell(stats: dict[str, float] | None, fmt: str, total: int) -> str:
     if stats["n"] < total:
         text += f" (n={stats['n']:.0f})"
     return text
+
+
+def measure_cursor_move(d: PtyDriver, r: RunResult) -> None:
+    """Bytes written for one down-arrow in the focused list, once the screen is idle."""
+    d.wait_idle(0.2, 2.0)
+    mark = d.mark()
+    d.send(KEY_DOWN)
+    time.sleep(CURSOR_SETTLE)
+    r.metrics["cursor_move_bytes"] = d.bytes_since(mark)
 
 
 def ratio(a: dict[str, float] | None, b: dict[str, float] | None) -> float | None:

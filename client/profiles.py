@@ -15,6 +15,7 @@ import json
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,26 +62,21 @@ def _make_dir(path: Path, mode: int = 0o700) -> Path:
     return path
 
 
+def _user_dir(under_home: str, platform_dir: Callable[..., str]) -> Path:
+    home = _sav_home()
+    if home is not None:
+        return _make_dir(home / under_home)
+    return _make_dir(Path(platform_dir(APP_NAME, appauthor=False)))
+
+
 def data_dir() -> Path:
     """The user data directory (SQLite database of the embedded backend), created if needed."""
-    home = _sav_home()
-    path = (
-        home / "data"
-        if home is not None
-        else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    )
-    return _make_dir(path)
+    return _user_dir("data", platformdirs.user_data_dir)
 
 
 def config_dir() -> Path:
     """The user configuration directory (``config.json``, the opt-in token file), created."""
-    home = _sav_home()
-    path = (
-        home / "config"
-        if home is not None
-        else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
-    )
-    return _make_dir(path)
+    return _user_dir("config", platformdirs.user_config_dir)
 
 
 def config_path() -> Path:
