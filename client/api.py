@@ -12,23 +12,37 @@ request may not have reached the server or the server said it is unavailable.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import random
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from client.models import (
+    AddLogRequest,
+    ApplianceUpdate,
+    AssignRequest,
+    ContactedRequest,
     Dashboard,
     ErrorBody,
     Health,
+    HistoryEntry,
     LoginRequest,
+    MotivationRequest,
+    NoteRequest,
     Page,
+    RequestBody,
     ServiceCentre,
     Ticket,
+    TicketAction,
     TicketGroup,
+    TicketQuery,
+    TicketSummary,
     TokenResponse,
+    UnreachableRequest,
     User,
 )
 
@@ -73,7 +87,27 @@ class NotFoundError(SavError):
 
 
 class ConflictError(SavError):
-    """409 or 412: the object changed, or the action does not fit its state."""
+    """409 (the action does not fit the object's state) or 412 (a stale edit).
+
+    On a 412, ``changed_by`` and ``changed_at`` say who saved the newer version and when.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str = "conflict",
+        changed_by: str | None = None,
+        changed_at: dt.datetime | None = None,
+    ) -> None:
+        super().__init__(message, status=status, code=code)
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+    @property
+    def stale(self) -> bool:
+        return self.status == 412
 
 
 class ValidationFailed(SavError):
@@ -172,6 +206,98 @@ class SavClient:
     async def ticket_group(self, group_id: int) -> TicketGroup:
         return await self._get(f"/ticket-groups/{group_id}", TicketGroup)
 
+    async def search_tickets(
+        self, query: TicketQuery, *, limit: int = 50, offset: int = 0
+    ) -> Page[TicketSummary]:
+        """One page of the tickets matching ``query``, from position ``offset`` of the result."""
+        params: dict[str, Any] = {**query.params(), "limit": limit, "offset": offset}
+        answer = await self._call("GET", "/tickets", params=params)
+        return _parse(answer, Page[TicketSummary])
+
+    async def export_tickets(self, query: TicketQuery, target: Path) -> int:
+        """Stream every ticket matching ``query`` as CSV into ``target``; the rows written.
+
+        The file is written next to ``target`` and renamed when complete, so a failed
+        export never leaves half a file under the name given.
+        """
+        headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
+        partial = target.with_name(target.name + ".part")
+        lines = 0
+        try:
+            async with self._http.stream(
+                "GET", "/tickets.csv", params=query.params(), headers=headers
+            ) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    _raise_for(response)
+                with partial.open("wb") as out:
+                    async for chunk in response.aiter_bytes():
+                        out.write(chunk)
+                        lines += chunk.count(b"\n")
+            partial.replace(target)
+        except httpx.TransportError as exc:
+            partial.unlink(missing_ok=True)
+            raise UnavailableError(
+                f"lost the connection to {self.base_url} during the export", code="unreachable"
+            ) from exc
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        return max(lines - 1, 0)  # the header line is not a ticket
+
+    async def ticket_history(
+        self, ticket_id: int, *, limit: int = 200, cursor: str | None = None
+    ) -> Page[HistoryEntry]:
+        """The ticket's history, newest first."""
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        answer = await self._call("GET", f"/tickets/{ticket_id}/history", params=params)
+        return _parse(answer, Page[HistoryEntry])
+
+    async def previous_tickets(self, ticket_id: int) -> list[TicketSummary]:
+        """Earlier tickets of the same customer or appliance, newest first."""
+        answer = await self._call("GET", f"/tickets/{ticket_id}/previous")
+        return _parse(answer, list[TicketSummary])  # type: ignore[arg-type]
+
+    async def add_log(self, ticket_id: int, body: AddLogRequest) -> HistoryEntry:
+        answer = await self._call("POST", f"/tickets/{ticket_id}/logs", json=_body(body))
+        return _parse(answer, HistoryEntry)
+
+    async def ticket_action(
+        self,
+        ticket_id: int,
+        action: TicketAction,
+        body: ContactedRequest
+        | UnreachableRequest
+        | AssignRequest
+        | NoteRequest
+        | MotivationRequest,
+        *,
+        version: int | None = None,
+    ) -> Ticket:
+        """Carry out a status action (``POST /tickets/{id}/{action}``); the updated ticket.
+
+        With ``version``, the server refuses (412, ``ConflictError.stale``) if the ticket
+        changed since that version was read.
+        """
+        headers = {"If-Match": str(version)} if version is not None else {}
+        answer = await self._call(
+            "POST", f"/tickets/{ticket_id}/{action.value}", json=_body(body), headers=headers
+        )
+        return _parse(answer, Ticket)
+
+    async def update_appliance(
+        self, ticket_id: int, body: ApplianceUpdate, *, version: int
+    ) -> Ticket:
+        answer = await self._call(
+            "PUT",
+            f"/tickets/{ticket_id}/appliance",
+            json=_body(body),
+            headers={"If-Match": str(version)},
+        )
+        return _parse(answer, Ticket)
+
     # ------------------------------------------------------------------ plumbing
 
     async def _get(self, path: str, model: type[M]) -> M:
@@ -222,6 +348,10 @@ class SavClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _body(body: RequestBody) -> Any:
+    return body.model_dump(mode="json")
+
+
 def _unavailable(
     message: str, cause: Exception | None, retryable: bool = True
 ) -> tuple[UnavailableError, bool]:
@@ -263,7 +393,13 @@ def _raise_for(response: httpx.Response) -> None:
     if status == 404:
         raise NotFoundError(message, status=status, code=body.code)
     if status in (409, 412):
-        raise ConflictError(message, status=status, code=body.code)
+        raise ConflictError(
+            message,
+            status=status,
+            code=body.code,
+            changed_by=body.changed_by,
+            changed_at=body.changed_at,
+        )
     if status in (400, 413, 422):
         raise ValidationFailed(message, fields=body.fields, status=status)
     if status >= 500:

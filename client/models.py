@@ -59,11 +59,15 @@ T = TypeVar("T")
 
 
 class Page(Wire, Generic[T]):
-    """One page of a result: the items, the total that matched, the cursor to the next page."""
+    """One page of a result: the items, the total that matched, the cursor to the next page.
+
+    ``offset`` is the position of the first item in the whole result (0-based).
+    """
 
     items: list[T]
     total: int
     next_cursor: str | None = None
+    offset: int = 0
 
 
 # --------------------------------------------------------------------------- enums
@@ -102,10 +106,57 @@ class WarrantyStatus(StrEnum):
 class HistoryType(StrEnum):
     STATUS_CHANGE = "status_change"
     NOTE = "note"
+    CALL = "call"
     CONTACT = "contact"
     CONTACT_FAILED = "contact_failed"
     EMAIL = "email"
     APPLIANCE_UPDATE = "appliance_update"
+
+
+LOG_TYPES = (HistoryType.NOTE, HistoryType.CALL, HistoryType.EMAIL)
+"""The history types a person may choose when adding a log; the others are written by actions."""
+
+
+class TicketAction(StrEnum):
+    """What can be done to a ticket. The server's status machine decides who may do which, when.
+
+    ``update_appliance`` and ``add_log`` change no status; ``order_parts``, ``parts_received``,
+    ``close`` and ``invoice`` are carried out by the orders, intervention and invoicing flows.
+    """
+
+    ASSIGN = "assign"
+    CONTACTED = "contacted"
+    UNREACHABLE = "unreachable"
+    REQUEST_EXCHANGE = "request_exchange"
+    CANCEL = "cancel"
+    REJECT = "reject"
+    VERIFY = "verify"
+    ORDER_PARTS = "order_parts"
+    PARTS_RECEIVED = "parts_received"
+    CLOSE = "close"
+    INVOICE = "invoice"
+    UPDATE_APPLIANCE = "update_appliance"
+    ADD_LOG = "add_log"
+
+
+class TicketSort(StrEnum):
+    """The columns a ticket search can be sorted by."""
+
+    CREATED_AT = "created_at"
+    ID = "id"
+    CUSTOMER = "customer"
+    CITY = "city"
+    POSTAL_CODE = "postal_code"
+    MODEL = "model"
+    STATUS = "status"
+    SERVICE_CENTRE = "service_centre"
+    ENGINEER = "engineer"
+    APPOINTMENT = "appointment"
+
+
+class EmailDelivery(StrEnum):
+    SENT = "sent"  # handed to the SMTP server
+    OUTBOX = "outbox"  # no SMTP server configured (or it refused): written to the outbox folder
 
 
 class ContactMeans(StrEnum):
@@ -166,6 +217,9 @@ class ErrorBody(Wire):
     message: str
     fields: dict[str, str] = Field(default_factory=dict)
     retry_after: int | None = None
+    changed_by: str | None = None
+    """On a 412 (stale edit): who saved the newer version, and when (``changed_at``)."""
+    changed_at: dt.datetime | None = None
 
 
 class Health(Wire):
@@ -273,6 +327,7 @@ class TicketSummary(Wire):
     operator: str | None
     appointment_at: dt.datetime | None = None
     overdue: bool = False
+    waiting_parts: bool = False
 
 
 class Ticket(Wire):
@@ -296,6 +351,13 @@ class Ticket(Wire):
     waiting_parts: bool = False
     exchange: bool = False
     overdue: bool = False
+    service_centre_name: str | None = None
+    contact_due_at: dt.datetime | None = None
+    """While ``to_contact``: when the customer must have been contacted (the 48 h SLA)."""
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = None
+    actions: list[TicketAction] = Field(default_factory=list)
+    """What the signed-in user may do to this ticket now (the server refuses the rest)."""
 
 
 class TicketGroup(Wire):
@@ -316,6 +378,106 @@ class HistoryEntry(Wire):
     type: HistoryType
     note: str = ""
     email_to: str | None = None
+    email_delivery: EmailDelivery | None = None
+
+
+class TicketQuery(Wire):
+    """A ticket search: every filter, the sort. Empty fields filter nothing.
+
+    ``params()`` gives the query parameters of ``GET /tickets`` and ``GET /tickets.csv``;
+    the TUI saves queries ("queues") as this model's JSON.
+    """
+
+    status: tuple[TicketStatus, ...] = ()
+    q: Annotated[str, StringConstraints(max_length=200)] = ""
+    """Free text: customer name or company, ticket or group id, serial number, external ref."""
+    postal_code: Annotated[str, StringConstraints(max_length=20)] = ""
+    phone: Annotated[str, StringConstraints(max_length=40)] = ""
+    city: Annotated[str, StringConstraints(max_length=100)] = ""
+    model: Annotated[str, StringConstraints(max_length=40)] = ""
+    engineer: Annotated[str, StringConstraints(max_length=120)] = ""
+    created_from: dt.date | None = None
+    created_to: dt.date | None = None
+    waiting_parts: bool | None = None
+    overdue: bool | None = None
+    sort: TicketSort = TicketSort.CREATED_AT
+    desc: bool = True
+
+    def params(self) -> dict[str, str | list[str]]:
+        out: dict[str, str | list[str]] = {}
+        for name, value in self.model_dump(mode="json", exclude_defaults=True).items():
+            if isinstance(value, list):
+                out[name] = [str(v) for v in value]
+            elif isinstance(value, bool):
+                out[name] = "true" if value else "false"
+            else:
+                out[name] = str(value)
+        return out
+
+
+# ---- ticket writes: each action's body. The answer is the updated Ticket.
+
+
+class ContactedRequest(RequestBody):
+    """Customer reached: the appointment agreed, and a note."""
+
+    appointment_at: dt.datetime
+    note: LongText = ""
+
+
+class UnreachableRequest(RequestBody):
+    """A failed contact attempt: when, and by which means."""
+
+    attempted_at: dt.datetime
+    means: ContactMeans
+    note: LongText = ""
+
+
+class AssignRequest(RequestBody):
+    """Operator: give the ticket to a service centre (it becomes ``to_contact``)."""
+
+    service_centre_code: Code
+    note: LongText = ""
+
+
+class NoteRequest(RequestBody):
+    """Exchange, verify: an optional note."""
+
+    note: LongText = ""
+
+
+class MotivationRequest(RequestBody):
+    """Cancel, reject: the motivation is required."""
+
+    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+
+
+class ApplianceUpdate(RequestBody):
+    """Correct the appliance data; model and service index are checked against the catalogue."""
+
+    model_code: Code
+    service_index: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10)
+    ]
+    serial_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    purchase_date: dt.date | None = None
+    invoice_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+
+
+class AddLogRequest(RequestBody):
+    """A log in the ticket's history; with ``email_to`` it is also e-mailed to that address."""
+
+    type: HistoryType = HistoryType.NOTE
+    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    email_to: (
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+            ),
+        ]
+        | None
+    ) = None
 
 
 # --------------------------------------------------------------------------- catalogue

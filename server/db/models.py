@@ -210,6 +210,9 @@ class Ticket(Base):
     __table_args__ = (
         Index("ix_tickets_centre_status", "service_centre_id", "status"),
         Index("ix_tickets_status_changed", "status", "status_changed_at"),
+        Index("ix_tickets_created", "created_at", "id"),
+        Index("ix_tickets_status_created", "status", "created_at"),
+        Index("ix_tickets_centre_created", "service_centre_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -231,7 +234,13 @@ class Ticket(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     status_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    search_document: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """Normalised words for free-text search (server.services.ticket_search.document).
+
+    Indexed by the ``tickets_fts`` FTS5 table on SQLite and a GIN index on PostgreSQL,
+    both made by migration 0002 (outside this metadata)."""
 
 
 class HistoryEntry(Base):
@@ -248,6 +257,7 @@ class HistoryEntry(Base):
     type: Mapped[str] = mapped_column(String(30))
     note: Mapped[str] = mapped_column(Text, default="")
     email_to: Mapped[str | None] = mapped_column(String(200))
+    email_delivery: Mapped[str | None] = mapped_column(String(10))
 
 
 # --------------------------------------------------------------------------- catalogue

@@ -1296,7 +1296,8 @@ class _Demo:
             )
             for t in g.tickets:
                 entries = self._history(t)
-                last = max(e["at"] for e in entries)
+                latest = max(entries, key=lambda e: e["at"])
+                last = latest["at"]
                 appointment = t.appointments[max(t.appointments)] if t.appointments else None
                 ticket_rows.append(
                     {
@@ -1319,6 +1320,7 @@ class _Demo:
                         "created_at": t.times[0],
                         "status_changed_at": t.times[-1],
                         "updated_at": last,
+                        "updated_by_id": latest["author_id"],
                         "version": len(entries),
                     }
                 )

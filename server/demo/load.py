@@ -22,6 +22,7 @@ from server.demo.data import (
     UTC,
 )
 from server.services.passwords import hash_password_sync
+from server.services.ticket_search import document as search_document
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,26 @@ def build_rows(
     *, tickets: int, seed: int, now: dt.datetime, password_hash: str
 ) -> dict[str, list[dict[str, Any]]]:
     """Every demo row, by table name, ready for ``insert(table)`` (no database needed)."""
-    return _Demo(seed=seed, now=now, password_hash=password_hash).build(tickets)
+    rows = _Demo(seed=seed, now=now, password_hash=password_hash).build(tickets)
+    _add_search_documents(rows)
+    return rows
+
+
+def _add_search_documents(rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Each ticket's free-text words, as the services compute them for a new ticket."""
+    customers = {c["id"]: c for c in rows["customers"]}
+    serials = {a["id"]: a["serial_number"] for a in rows["appliances"]}
+    for ticket in rows["tickets"]:
+        customer = customers[ticket["customer_id"]]
+        ticket["search_document"] = search_document(
+            ticket_id=ticket["id"],
+            group_id=ticket["group_id"],
+            last_name=customer["last_name"],
+            first_name=customer["first_name"],
+            company=customer.get("company", ""),
+            serial_number=serials[ticket["appliance_id"]],
+            external_ref=ticket.get("external_ref", ""),
+        )
 
 
 _SUMMARY_TABLES = (

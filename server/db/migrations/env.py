@@ -14,10 +14,22 @@ config = context.config
 target_metadata = Base.metadata
 
 
+# Made by migration 0002 outside the models' metadata: the FTS5 table (and its shadow
+# tables) on SQLite, the GIN index on PostgreSQL. Autogenerate must leave them alone.
+_UNMANAGED_PREFIXES = ("tickets_fts", "ix_tickets_search")
+
+
+def _include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    return not (reflected and name is not None and name.startswith(_UNMANAGED_PREFIXES))
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=_include_object,
         render_as_batch=is_sqlite(str(connection.engine.url)),
         compare_type=True,
     )

@@ -1,0 +1,77 @@
+"""Free-text search of tickets: the words a ticket is found by, and the query that finds them.
+
+A ticket's ``search_document`` holds its words (ticket and group ids, customer name and
+company, serial number, external reference), lower-cased, without accents, one space
+between words. Each word the user types must start one of them (``regg 1164`` finds
+Reggiani's ticket 116496). SQLite answers from the ``tickets_fts`` FTS5 table,
+PostgreSQL from a GIN index on ``to_tsvector('simple', search_document)``: both made
+by migration 0002.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, bindparam, func, literal_column, select, text
+from sqlalchemy.sql import Select
+
+from server.db import models as db
+
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+MAX_WORDS = 8
+
+
+def normalize(value: str) -> str:
+    """Lower case, accents removed, every run of other characters made one space."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return _NOT_WORD.sub(" ", bare).strip()
+
+
+def document(
+    *,
+    ticket_id: int,
+    group_id: int,
+    last_name: str,
+    first_name: str,
+    company: str,
+    serial_number: str,
+    external_ref: str,
+) -> str:
+    """The words a ticket is found by (each distinct word once, in a stable order)."""
+    words: list[str] = []
+    for part in (
+        str(ticket_id),
+        str(group_id),
+        last_name,
+        first_name,
+        company,
+        serial_number,
+        external_ref,
+    ):
+        for word in normalize(part).split():
+            if word not in words:
+                words.append(word)
+    return " ".join(words)
+
+
+def query_words(text_query: str) -> list[str]:
+    """The words of a typed query (at most ``MAX_WORDS``)."""
+    return normalize(text_query).split()[:MAX_WORDS]
+
+
+def matching_ids(dialect: str, words: Iterable[str]) -> ColumnElement[bool]:
+    """A condition on ``tickets.id``: every word starts a word of the ticket's document."""
+    words = list(words)
+    if dialect == "sqlite":
+        match = " ".join(f'"{w}"*' for w in words)
+        fts: Select[Any] = select(literal_column("rowid", Integer)).select_from(text("tickets_fts"))
+        fts = fts.where(text("tickets_fts MATCH :fts_match").bindparams(fts_match=match))
+        return db.Ticket.id.in_(fts)
+    tsquery = " & ".join(f"{w}:*" for w in words)
+    return func.to_tsvector(literal_column("'simple'"), db.Ticket.search_document).op("@@")(
+        func.to_tsquery(literal_column("'simple'"), bindparam("ts_query", tsquery))
+    )
