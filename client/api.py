@@ -258,7 +258,7 @@ class SavClient:
     async def previous_tickets(self, ticket_id: int) -> list[TicketSummary]:
         """Earlier tickets of the same customer or appliance, newest first."""
         answer = await self._call("GET", f"/tickets/{ticket_id}/previous")
-        return _parse(answer, list[TicketSummary])  # type: ignore[arg-type]
+        return _parse_list(answer, TicketSummary)
 
     async def add_log(self, ticket_id: int, body: AddLogRequest) -> HistoryEntry:
         answer = await self._call("POST", f"/tickets/{ticket_id}/logs", json=_body(body))
@@ -363,6 +363,16 @@ def _unavailable(
 def _parse(response: httpx.Response, model: type[M]) -> M:
     try:
         return TypeAdapter(model).validate_json(response.content)
+    except ValidationError as exc:
+        raise ProtocolError(
+            f"unexpected answer from the server for {response.request.url.path}",
+            status=response.status_code,
+        ) from exc
+
+
+def _parse_list(response: httpx.Response, model: type[M]) -> list[M]:
+    try:
+        return TypeAdapter(list[model]).validate_json(response.content)  # type: ignore[valid-type]
     except ValidationError as exc:
         raise ProtocolError(
             f"unexpected answer from the server for {response.request.url.path}",
