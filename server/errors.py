@@ -74,7 +74,13 @@ def _json(status: int, body: ErrorBody, headers: dict[str, str] | None = None) -
 
 
 def _field_name(loc: tuple[object, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    # a repeated query parameter is one field for the person who typed it ("status")
+    in_query = bool(loc) and loc[0] == "query"
+    parts = [
+        str(p)
+        for p in loc
+        if p not in ("body", "query", "path", "header") and not (in_query and isinstance(p, int))
+    ]
     return ".".join(parts) or "body"
 
 

@@ -1,14 +1,105 @@
-"""Tickets and ticket groups (reading; search and actions come with the tickets issue)."""
+"""Tickets and ticket groups: search (a page, or the whole result as CSV) and reading."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+from typing import Annotated
 
-from client.models import Ticket, TicketGroup
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+
+from client.models import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    Page,
+    Ticket,
+    TicketGroup,
+    TicketQuery,
+    TicketSort,
+    TicketStatus,
+    TicketSummary,
+)
 from server.deps import AppSettings, CurrentUser, Now, Session
-from server.services import tickets
+from server.services import ticket_query, tickets
 
 router = APIRouter(tags=["tickets"])
+
+
+def _query(
+    status: Annotated[list[TicketStatus] | None, Query()] = None,
+    q: Annotated[str, Query(max_length=200)] = "",
+    postal_code: Annotated[str, Query(max_length=20)] = "",
+    phone: Annotated[str, Query(max_length=40)] = "",
+    city: Annotated[str, Query(max_length=100)] = "",
+    model: Annotated[str, Query(max_length=40)] = "",
+    engineer: Annotated[str, Query(max_length=120)] = "",
+    created_from: dt.date | None = None,
+    created_to: dt.date | None = None,
+    waiting_parts: bool | None = None,
+    overdue: bool | None = None,
+    sort: TicketSort = TicketSort.CREATED_AT,
+    desc: bool = True,
+) -> TicketQuery:
+    return TicketQuery(
+        status=tuple(status or ()),
+        q=q,
+        postal_code=postal_code,
+        phone=phone,
+        city=city,
+        model=model,
+        engineer=engineer,
+        created_from=created_from,
+        created_to=created_to,
+        waiting_parts=waiting_parts,
+        overdue=overdue,
+        sort=sort,
+        desc=desc,
+    )
+
+
+SearchQuery = Annotated[TicketQuery, Depends(_query)]
+
+
+@router.get("/tickets", response_model=Page[TicketSummary])
+async def search_tickets(
+    query: SearchQuery,
+    user: CurrentUser,
+    session: Session,
+    settings: AppSettings,
+    now: Now,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[TicketSummary]:
+    """Tickets matching every filter given, sorted, ``limit`` of them from ``offset``."""
+    return await ticket_query.search(
+        session,
+        query,
+        user,
+        now=now,
+        overdue_hours=settings.overdue_contact_hours,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/tickets.csv", response_class=StreamingResponse)
+async def export_tickets(
+    request: Request, query: SearchQuery, user: CurrentUser, settings: AppSettings, now: Now
+) -> StreamingResponse:
+    """The whole result of a search as CSV, streamed (the same filters and sort)."""
+    rows = ticket_query.export_csv(
+        request.app.state.sessions,
+        query,
+        user,
+        now=now,
+        overdue_hours=settings.overdue_contact_hours,
+    )
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    return StreamingResponse(
+        rows,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="tickets-{stamp}.csv"'},
+    )
 
 
 @router.get("/tickets/{ticket_id}", response_model=Ticket)

@@ -16,7 +16,7 @@ from client.api import (
     UnavailableError,
     ValidationFailed,
 )
-from client.models import Role, TicketStatus
+from client.models import Role, TicketSort, TicketStatus
 
 
 async def test_login_me_and_dashboard(make_client) -> None:
@@ -131,3 +131,36 @@ async def test_a_write_that_never_left_is_retried(app) -> None:
     )
     assert (await client.login("tech", "demo")).user.username == "tech"
     assert network.seen == ["POST", "POST"]
+
+
+async def test_search_and_export_tickets_through_the_client(
+    signed_in: object, tmp_path: Path
+) -> None:
+    from client.models import TicketQuery
+
+    client = await signed_in("tech")  # type: ignore[operator]
+    query = TicketQuery(status=(TicketStatus.TO_CONTACT,), sort=TicketSort.CUSTOMER, desc=False)
+    first = await client.search_tickets(query, limit=5)
+    assert first.offset == 0 and len(first.items) == min(5, first.total)
+    assert all(t.status is TicketStatus.TO_CONTACT for t in first.items)
+    rest = await client.search_tickets(query, limit=200, offset=5)
+    assert rest.offset == 5
+    everything = [t.id for t in [*first.items, *rest.items]]
+
+    target = tmp_path / "tickets.csv"
+    rows = await client.export_tickets(query, target)
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert rows == len(everything) == len(lines) - 1
+    assert [int(line.split(",")[0]) for line in lines[1:]] == everything
+    assert not (tmp_path / "tickets.csv.part").exists()
+
+
+async def test_a_refused_export_leaves_no_file(make_client: object, tmp_path: Path) -> None:
+    from client.models import TicketQuery
+
+    client = make_client()  # type: ignore[operator]
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    with pytest.raises(AuthError):
+        await client.export_tickets(TicketQuery(), folder / "tickets.csv")
+    assert list(folder.iterdir()) == []

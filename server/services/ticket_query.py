@@ -1,0 +1,288 @@
+"""Searching tickets: every filter of a ``TicketQuery``, any sort, pages by position, CSV.
+
+One statement builder serves the page, the total and the CSV export, so an export is
+exactly the result the screen shows. Every statement goes through the tenancy scope.
+
+Prefix filters (postal code, model) are written as ranges (``>= '750' AND < '751'``) so
+that an ordinary B-tree index answers them on SQLite and PostgreSQL alike; free text goes
+to the full-text index (``server.services.ticket_search``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, not_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
+
+from client import models as wire
+from server.db import models as db
+from server.services import mapping
+from server.services.tenancy import scope
+from server.services.ticket_search import matching_ids, query_words
+
+Operator = aliased(db.User, name="operator")
+Engineer = aliased(db.User, name="engineer")
+
+EXPORT_BATCH = 1000
+
+_STATUS_ORDER = {status.value: position for position, status in enumerate(wire.TicketStatus)}
+
+
+def _prefix(column: Any, prefix: str) -> ColumnElement[bool]:
+    """``column`` starts with ``prefix``, as a range an index can answer."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(column >= prefix, column < upper)
+
+
+def _contains(column: Any, value: str) -> ColumnElement[bool]:
+    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")
+
+
+def _starts(column: Any, value: str) -> ColumnElement[bool]:
+    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"{escaped}%", escape="\\")
+
+
+def _digits(value: str) -> str:
+    return "".join(c for c in value if c.isdigit())
+
+
+class _Conditions:
+    """The WHERE clause of a query, and which joined tables it needs."""
+
+    def __init__(
+        self, query: wire.TicketQuery, dialect: str, now: dt.datetime, overdue_hours: int
+    ) -> None:
+        t, c, a = db.Ticket, db.Customer, db.Appliance
+        self.where: list[ColumnElement[bool]] = []
+        self.customer = self.appliance = self.engineer = False
+        if query.status:
+            self.where.append(t.status.in_([s.value for s in query.status]))
+        words = query_words(query.q)
+        if words:
+            self.where.append(matching_ids(dialect, words))
+        if query.postal_code.strip():
+            self.customer = True
+            self.where.append(_prefix(c.postal_code, query.postal_code.strip().upper()))
+        if query.city.strip():
+            self.customer = True
+            self.where.append(_starts(c.city, query.city.strip()))
+        phone = _digits(query.phone)
+        if phone:
+            self.customer = True
+            bare = func.replace(func.replace(func.replace(c.home_phone, " ", ""), ".", ""), "-", "")
+            self.where.append(bare.like(f"%{phone}%"))
+        if query.model.strip():
+            self.appliance = True
+            self.where.append(_prefix(a.model_code, query.model.strip().upper()))
+        if query.engineer.strip():
+            self.engineer = True
+            self.where.append(
+                or_(
+                    _contains(Engineer.full_name, query.engineer.strip()),
+                    func.lower(Engineer.username) == query.engineer.strip().lower(),
+                )
+            )
+        if query.created_from is not None:
+            self.where.append(t.created_at >= _day_start(query.created_from))
+        if query.created_to is not None:
+            self.where.append(t.created_at < _day_start(query.created_to + dt.timedelta(days=1)))
+        if query.waiting_parts is not None:
+            waiting = or_(t.waiting_parts, t.status == wire.TicketStatus.WAITING_PARTS.value)
+            self.where.append(waiting if query.waiting_parts else not_(waiting))
+        if query.overdue is not None:
+            overdue = and_(
+                t.status == wire.TicketStatus.TO_CONTACT.value,
+                t.status_changed_at < now - dt.timedelta(hours=overdue_hours),
+            )
+            self.where.append(overdue if query.overdue else not_(overdue))
+
+    def apply(self, stmt: Select[Any], *, joined: bool) -> Select[Any]:
+        """Add the joins the filters need (unless ``joined``: the row statement has them)."""
+        if not joined:
+            if self.customer:
+                stmt = stmt.join(db.Customer, db.Customer.id == db.Ticket.customer_id)
+            if self.appliance:
+                stmt = stmt.join(db.Appliance, db.Appliance.id == db.Ticket.appliance_id)
+            if self.engineer:
+                stmt = stmt.join(Engineer, Engineer.id == db.Ticket.engineer_id)
+        return stmt.where(*self.where)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _sort_keys(sort: wire.TicketSort) -> list[Any]:
+    t = db.Ticket
+    keys: dict[wire.TicketSort, list[Any]] = {
+        wire.TicketSort.CREATED_AT: [t.created_at],
+        wire.TicketSort.ID: [],
+        wire.TicketSort.CUSTOMER: [db.Customer.last_name, db.Customer.first_name],
+        wire.TicketSort.CITY: [db.Customer.city],
+        wire.TicketSort.POSTAL_CODE: [db.Customer.postal_code],
+        wire.TicketSort.MODEL: [db.Appliance.model_code],
+        wire.TicketSort.STATUS: [case(_STATUS_ORDER, value=t.status, else_=99)],
+        wire.TicketSort.SERVICE_CENTRE: [db.ServiceCentre.code],
+        wire.TicketSort.ENGINEER: [Engineer.full_name],
+        wire.TicketSort.APPOINTMENT: [t.appointment_at],
+    }
+    return [*keys[sort], t.id]
+
+
+def _rows_stmt() -> Select[Any]:
+    return (
+        select(
+            db.Ticket,
+            db.Customer,
+            db.Appliance.model_code,
+            db.ServiceCentre.code,
+            Engineer.full_name,
+            Operator.full_name,
+        )
+        .join(db.Customer, db.Customer.id == db.Ticket.customer_id)
+        .join(db.Appliance, db.Appliance.id == db.Ticket.appliance_id)
+        .outerjoin(db.ServiceCentre, db.ServiceCentre.id == db.Ticket.service_centre_id)
+        .outerjoin(Engineer, Engineer.id == db.Ticket.engineer_id)
+        .outerjoin(Operator, Operator.id == db.Ticket.operator_id)
+    )
+
+
+def _ordered(stmt: Select[Any], query: wire.TicketQuery) -> Select[Any]:
+    keys = _sort_keys(query.sort)
+    return stmt.order_by(*[(k.desc() if query.desc else k.asc()).nulls_last() for k in keys])
+
+
+def summary(row: Sequence[Any], now: dt.datetime, overdue_hours: int) -> wire.TicketSummary:
+    t, c, model_code, centre_code, engineer, operator = row
+    return wire.TicketSummary(
+        id=t.id,
+        group_id=t.group_id,
+        status=wire.TicketStatus(t.status),
+        created_at=t.created_at,
+        status_changed_at=t.status_changed_at,
+        customer_name=f"{c.last_name} {c.first_name}".strip(),
+        city=c.city,
+        postal_code=c.postal_code,
+        model_code=model_code,
+        service_centre_code=centre_code,
+        engineer=engineer,
+        operator=operator,
+        appointment_at=t.appointment_at,
+        overdue=mapping.is_overdue(t.status, t.status_changed_at, now, overdue_hours),
+        waiting_parts=t.waiting_parts or t.status == wire.TicketStatus.WAITING_PARTS.value,
+    )
+
+
+async def search(
+    session: AsyncSession,
+    query: wire.TicketQuery,
+    user: db.User,
+    *,
+    now: dt.datetime,
+    overdue_hours: int,
+    limit: int,
+    offset: int,
+) -> wire.Page[wire.TicketSummary]:
+    """The page of ``limit`` tickets from position ``offset`` of the result, and the total."""
+    dialect = session.bind.dialect.name
+    conditions = _Conditions(query, dialect, now, overdue_hours)
+    count_stmt = scope(
+        conditions.apply(select(func.count()).select_from(db.Ticket), joined=False),
+        db.Ticket.service_centre_id,
+        user,
+    )
+    total = (await session.execute(count_stmt)).scalar_one()
+    items: list[wire.TicketSummary] = []
+    if offset < total:
+        rows_stmt = scope(
+            _ordered(conditions.apply(_rows_stmt(), joined=True), query),
+            db.Ticket.service_centre_id,
+            user,
+        )
+        rows = (await session.execute(rows_stmt.limit(limit).offset(offset))).all()
+        items = [summary(row, now, overdue_hours) for row in rows]
+    after = offset + len(items)
+    return wire.Page[wire.TicketSummary](
+        items=items,
+        total=total,
+        offset=offset,
+        next_cursor=str(after) if after < total else None,
+    )
+
+
+CSV_COLUMNS = (
+    "ticket",
+    "group",
+    "created_at",
+    "status",
+    "overdue",
+    "customer",
+    "postal_code",
+    "city",
+    "model",
+    "service_centre",
+    "engineer",
+    "operator",
+    "appointment_at",
+    "waiting_parts",
+)
+
+
+def _csv_row(s: wire.TicketSummary) -> list[str]:
+    return [
+        str(s.id),
+        str(s.group_id),
+        s.created_at.isoformat(),
+        s.status.value,
+        "yes" if s.overdue else "no",
+        s.customer_name,
+        s.postal_code,
+        s.city,
+        s.model_code,
+        s.service_centre_code or "",
+        s.engineer or "",
+        s.operator or "",
+        s.appointment_at.isoformat() if s.appointment_at else "",
+        "yes" if s.waiting_parts else "no",
+    ]
+
+
+async def export_csv(
+    sessions: async_sessionmaker[AsyncSession],
+    query: wire.TicketQuery,
+    user: db.User,
+    *,
+    now: dt.datetime,
+    overdue_hours: int,
+) -> AsyncIterator[bytes]:
+    """The whole result as CSV (UTF-8, header line first), produced in batches as it streams.
+
+    It reads with its own session: the response outlives the request's dependencies.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    yield buffer.getvalue().encode()
+    async with sessions() as session:
+        dialect = session.bind.dialect.name
+        conditions = _Conditions(query, dialect, now, overdue_hours)
+        stmt = scope(
+            _ordered(conditions.apply(_rows_stmt(), joined=True), query),
+            db.Ticket.service_centre_id,
+            user,
+        )
+        result = await session.stream(stmt.execution_options(yield_per=EXPORT_BATCH))
+        async for batch in result.partitions(EXPORT_BATCH):
+            buffer.seek(0)
+            buffer.truncate()
+            for row in batch:
+                writer.writerow(_csv_row(summary(row, now, overdue_hours)))
+            yield buffer.getvalue().encode()

@@ -1,0 +1,282 @@
+"""Ticket search: each filter and sort agrees with a plain filter over every ticket.
+
+The oracle is the unfiltered result, read page by page through the same endpoint, then
+filtered and sorted in Python: a filter that drops or adds a ticket, a sort that misplaces
+one, or a page that skips one shows up as a difference.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+SummaryFilter = Callable[[dict[str, Any]], bool]
+
+
+async def token(http: httpx.AsyncClient, username: str) -> dict[str, str]:
+    answer = await http.post("/auth/login", json={"username": username, "password": "demo"})
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+async def everything(
+    http: httpx.AsyncClient, headers: dict[str, str], **params: Any
+) -> tuple[list[dict[str, Any]], int]:
+    """Every item of a search, page by page; and the total the first page announced."""
+    items: list[dict[str, Any]] = []
+    offset, total = 0, None
+    while True:
+        answer = await http.get(
+            "/tickets", params={**params, "limit": 200, "offset": offset}, headers=headers
+        )
+        assert answer.status_code == 200, answer.text
+        page = answer.json()
+        assert page["offset"] == offset
+        total = page["total"] if total is None else total
+        assert page["total"] == total
+        items.extend(page["items"])
+        if page["next_cursor"] is None:
+            break
+        offset = int(page["next_cursor"])
+    assert len(items) == total
+    return items, total
+
+
+@pytest.fixture
+async def operator(http: httpx.AsyncClient) -> dict[str, str]:
+    return await token(http, "operator")
+
+
+@pytest.fixture
+async def all_tickets(http: httpx.AsyncClient, operator: dict[str, str]) -> list[dict[str, Any]]:
+    items, _ = await everything(http, operator)
+    return items
+
+
+def ids(items: list[dict[str, Any]]) -> list[int]:
+    return [item["id"] for item in items]
+
+
+FILTERS: list[tuple[dict[str, Any], SummaryFilter]] = [
+    ({"status": ["to_contact"]}, lambda t: t["status"] == "to_contact"),
+    (
+        {"status": ["confirmed", "waiting_parts"]},
+        lambda t: t["status"] in ("confirmed", "waiting_parts"),
+    ),
+    ({"postal_code": "67"}, lambda t: t["postal_code"].startswith("67")),
+    ({"city": "mol"}, lambda t: t["city"].lower().startswith("mol")),
+    ({"model": "ap64"}, lambda t: t["model_code"].startswith("AP64")),
+    ({"overdue": "true"}, lambda t: t["overdue"]),
+    ({"waiting_parts": "true"}, lambda t: t["waiting_parts"]),
+    ({"waiting_parts": "false"}, lambda t: not t["waiting_parts"]),
+    (
+        {"engineer": "marchal"},
+        lambda t: t["engineer"] is not None and "marchal" in t["engineer"].lower(),
+    ),
+    (
+        {"status": ["to_contact"], "postal_code": "6"},
+        lambda t: t["status"] == "to_contact" and t["postal_code"].startswith("6"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("params", "keep"), FILTERS, ids=lambda p: str(p))
+async def test_each_filter_keeps_exactly_the_matching_tickets(
+    http: httpx.AsyncClient,
+    operator: dict[str, str],
+    all_tickets: list[dict[str, Any]],
+    params: dict[str, Any],
+    keep: SummaryFilter,
+) -> None:
+    expected = [t["id"] for t in all_tickets if keep(t)]
+    assert expected, f"the demo data has no ticket for {params}: the test would prove nothing"
+    assert len(expected) < len(all_tickets)
+    found, total = await everything(http, operator, **params)
+    assert ids(found) == expected
+    assert total == len(expected)
+
+
+async def test_date_range_is_inclusive_of_both_days(
+    http: httpx.AsyncClient, operator: dict[str, str], all_tickets: list[dict[str, Any]]
+) -> None:
+    days = sorted({dt.datetime.fromisoformat(t["created_at"]).date() for t in all_tickets})
+    first, last = days[len(days) // 3], days[len(days) // 2]
+    expected = [
+        t["id"]
+        for t in all_tickets
+        if first <= dt.datetime.fromisoformat(t["created_at"]).date() <= last
+    ]
+    found, _ = await everything(
+        http, operator, created_from=first.isoformat(), created_to=last.isoformat()
+    )
+    assert ids(found) == expected and expected
+
+
+async def test_free_text_finds_name_id_and_ignores_accents_and_case(
+    http: httpx.AsyncClient, operator: dict[str, str], all_tickets: list[dict[str, Any]]
+) -> None:
+    found, _ = await everything(http, operator, q="REGGI")
+    assert 116496 in ids(found) and 116497 in ids(found)
+    assert all("Reggiani" in t["customer_name"] for t in found)
+
+    found, _ = await everything(http, operator, q="11649")  # a prefix of the ticket number
+    assert {116496, 116497} <= set(ids(found))
+    assert all(
+        str(t["id"]).startswith("11649")
+        or str(t["group_id"]).startswith("11649")
+        or "Reggiani" in t["customer_name"]
+        for t in found
+    )
+
+    accented = next(t for t in all_tickets if "é" in t["customer_name"])
+    word = next(w for w in accented["customer_name"].split() if "é" in w)
+    bare = word.replace("é", "e").lower()
+    found, _ = await everything(http, operator, q=bare)
+    assert accented["id"] in ids(found)
+
+    # every word must match: the group number finds both tickets of the group, the second
+    # ticket's own number only that one
+    found, _ = await everything(http, operator, q="reggiani emidio 116496")
+    assert ids(found) == [116497, 116496]
+    found, total = await everything(http, operator, q="reggiani 116497")
+    assert ids(found) == [116497] and total == 1
+
+    _, total = await everything(http, operator, q="zzzznotaname")
+    assert total == 0
+
+
+async def test_free_text_finds_a_serial_number(
+    http: httpx.AsyncClient, operator: dict[str, str], app: Any
+) -> None:
+    from sqlalchemy import select
+
+    from server.db import models as db
+
+    async with app.state.sessions() as session:
+        ticket_id, serial = (
+            await session.execute(
+                select(db.Ticket.id, db.Appliance.serial_number)
+                .join(db.Appliance, db.Appliance.id == db.Ticket.appliance_id)
+                .where(db.Appliance.serial_number != "")
+                .order_by(db.Ticket.id)
+                .limit(1)
+            )
+        ).one()
+    found, _ = await everything(http, operator, q=serial)
+    assert ticket_id in ids(found)
+
+
+SORT_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "created_at": lambda t: dt.datetime.fromisoformat(t["created_at"]),
+    "id": lambda t: t["id"],
+    "city": lambda t: t["city"],
+    "postal_code": lambda t: t["postal_code"],
+    "model": lambda t: t["model_code"],
+}
+
+
+@pytest.mark.parametrize("sort", sorted(SORT_KEYS))
+@pytest.mark.parametrize("desc", [False, True])
+async def test_sort_orders_by_the_column_then_by_id(
+    http: httpx.AsyncClient,
+    operator: dict[str, str],
+    all_tickets: list[dict[str, Any]],
+    sort: str,
+    desc: bool,
+) -> None:
+    key = SORT_KEYS[sort]
+    expected = sorted(all_tickets, key=lambda t: (key(t), t["id"]), reverse=desc)
+    found, _ = await everything(http, operator, sort=sort, desc=str(desc).lower())
+    assert ids(found) == ids(expected)
+
+
+async def test_sort_by_status_follows_the_status_machine(
+    http: httpx.AsyncClient, operator: dict[str, str]
+) -> None:
+    from client.models import TicketStatus
+
+    order = [s.value for s in TicketStatus]
+    found, _ = await everything(http, operator, sort="status", desc="false")
+    positions = [order.index(t["status"]) for t in found]
+    assert positions == sorted(positions)
+    assert len(set(positions)) > 3
+
+
+async def test_a_technician_finds_only_their_centres_tickets(
+    http: httpx.AsyncClient, all_tickets: list[dict[str, Any]]
+) -> None:
+    for username, centre in (("tech", "249050"), ("tech2", "249117")):
+        found, _ = await everything(http, await token(http, username))
+        assert ids(found) == [t["id"] for t in all_tickets if t["service_centre_code"] == centre]
+    found, total = await everything(http, await token(http, "tech2"), q="reggiani")
+    assert total == 0 and found == []
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"limit": 500}, "limit"),
+        ({"limit": 0}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"status": "nonsense"}, "status"),
+        ({"sort": "colour"}, "sort"),
+        ({"created_from": "yesterday"}, "created_from"),
+        ({"q": "x" * 201}, "q"),
+    ],
+)
+async def test_bad_parameters_are_refused_naming_the_field(
+    http: httpx.AsyncClient, operator: dict[str, str], params: dict[str, Any], field: str
+) -> None:
+    answer = await http.get("/tickets", params=params, headers=operator)
+    assert answer.status_code == 422
+    assert field in answer.json()["fields"]
+
+
+async def test_an_offset_past_the_end_gives_an_empty_page_and_the_total(
+    http: httpx.AsyncClient, operator: dict[str, str], all_tickets: list[dict[str, Any]]
+) -> None:
+    answer = await http.get("/tickets", params={"offset": 10**6}, headers=operator)
+    page = answer.json()
+    assert page["items"] == [] and page["total"] == len(all_tickets)
+    assert page["next_cursor"] is None
+
+
+async def test_search_needs_a_session(http: httpx.AsyncClient) -> None:
+    assert (await http.get("/tickets")).status_code == 401
+    assert (await http.get("/tickets.csv")).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": "reggiani"}, {"status": ["to_contact", "unreachable"], "sort": "customer"}],
+    ids=str,
+)
+async def test_csv_export_is_the_search_result(
+    http: httpx.AsyncClient, operator: dict[str, str], params: dict[str, Any]
+) -> None:
+    found, _ = await everything(http, operator, **params)
+    answer = await http.get("/tickets.csv", params=params, headers=operator)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert "attachment" in answer.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert [int(r["ticket"]) for r in rows] == ids(found)
+    for row, item in zip(rows, found, strict=True):
+        assert row["status"] == item["status"]
+        assert row["customer"] == item["customer_name"]
+        assert row["city"] == item["city"]
+        assert row["model"] == item["model_code"]
+
+
+async def test_csv_export_is_scoped_to_the_centre(
+    http: httpx.AsyncClient, all_tickets: list[dict[str, Any]]
+) -> None:
+    answer = await http.get("/tickets.csv", headers=await token(http, "tech2"))
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert {r["service_centre"] for r in rows} == {"249117"}
+    assert len(rows) == sum(1 for t in all_tickets if t["service_centre_code"] == "249117")
