@@ -49,6 +49,16 @@ def upgrade() -> None:
             "ix_tickets_centre_created", ["service_centre_id", "created_at"], unique=False
         )
         batch_op.create_index("ix_tickets_created", ["created_at", "id"], unique=False)
+        batch_op.drop_index("ix_tickets_customer_id")
+        batch_op.create_index(
+            "ix_tickets_customer_created", ["customer_id", "created_at"], unique=False
+        )
+        batch_op.drop_index("ix_tickets_status_changed")
+        batch_op.create_index(
+            "ix_tickets_status_changed",
+            ["status", "status_changed_at", "created_at"],
+            unique=False,
+        )
         batch_op.create_index("ix_tickets_status_created", ["status", "created_at"], unique=False)
         batch_op.create_foreign_key(
             batch_op.f("fk_tickets_updated_by_id_users"), "users", ["updated_by_id"], ["id"]
@@ -114,6 +124,12 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f("fk_tickets_updated_by_id_users"), type_="foreignkey")
         batch_op.drop_index("ix_tickets_status_created")
         batch_op.drop_index("ix_tickets_created")
+        batch_op.drop_index("ix_tickets_customer_created")
+        batch_op.create_index("ix_tickets_customer_id", ["customer_id"], unique=False)
+        batch_op.drop_index("ix_tickets_status_changed")
+        batch_op.create_index(
+            "ix_tickets_status_changed", ["status", "status_changed_at"], unique=False
+        )
         batch_op.drop_index("ix_tickets_centre_created")
         batch_op.drop_column("search_document")
         batch_op.drop_column("updated_by_id")

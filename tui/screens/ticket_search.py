@@ -1,0 +1,387 @@
+"""Ticket search: results as you type, any size of result, saved queues, CSV export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.markup import escape
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from client.models import TicketQuery, TicketSort
+from tui import queues as saved_queues
+from tui.i18n import N_, _, localized, ngettext
+from tui.ticket_filter import FilterError, parse
+from tui.widgets.session_bar import SessionBar
+from tui.widgets.ticket_list import BLOCK, COLUMNS, TicketList, header_text
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from client.models import Page, TicketSummary
+    from tui.app import SavApp
+
+SORT_CYCLE = [c.sort for c in COLUMNS if c.sort is not None]
+
+
+@dataclass
+class ResultsLoaded(Message):
+    generation: int
+    page: Page[TicketSummary]
+    first: bool
+
+
+@dataclass
+class ResultsFailed(Message):
+    generation: int
+    message: str
+    offset: int | None = None
+
+
+@dataclass
+class ExportDone(Message):
+    path: Path | None
+    rows: int
+    message: str = ""
+
+
+@localized
+class TicketSearchScreen(Screen[None]):
+    HELP = N_(
+        "Type to search; the list follows as you type. Free words find a customer's name "
+        "or company, a ticket or group number, a serial number or an external reference; "
+        "each word must start a word of the ticket (`regg 1164`).\n\n"
+        "Filters: `st:contact,unreach` (statuses, any clear start of their names), "
+        "`cp:67` (postal code), `city:mol`, `tel:0395`, `model:ap64`, `eng:marchal`, "
+        "`from:2026-11-01`, `to:30/11/2026`, `is:overdue`, `is:parts` (waiting for parts), "
+        "`not:overdue`, `sort:customer` or `sort:-date` (columns: date, id, customer, city, "
+        "cp, model, status, centre, engineer, appointment).\n\n"
+        "Queues are saved search lines: alt+1…9 (or 1…9 in the list) switch between them, "
+        "ctrl+s saves the line as a queue, F8 removes the current one. "
+        "In the list: ↑ ↓ j k PgUp PgDn Home End move, Enter opens the ticket, s changes "
+        "the sort column and S reverses it. ctrl+e exports the whole result to a CSV file."
+    )
+    BINDINGS = [
+        Binding("ctrl+e", "export", N_("Export CSV"), id="tickets.export"),
+        Binding("ctrl+s", "save_queue", N_("Save queue"), id="tickets.save-queue"),
+        Binding("f8", "remove_queue", N_("Remove queue"), show=False, id="tickets.remove-queue"),
+        Binding("f5", "refresh", N_("Refresh"), show=False, id="tickets.refresh"),
+        Binding("down", "to_list", show=False, id="tickets.to-list"),
+        Binding("s", "sort(1)", N_("Sort"), id="tickets.sort"),
+        Binding("S", "sort(-1)", N_("Reverse"), show=False, id="tickets.reverse"),
+        *[
+            Binding(f"alt+{n}", f"queue({n})", show=False, priority=True, id=f"tickets.queue-{n}")
+            for n in range(1, 10)
+        ],
+        *[
+            Binding(str(n), f"list_queue({n})", show=False, id=f"tickets.list-queue-{n}")
+            for n in range(1, 10)
+        ],
+    ]  # fmt: skip
+
+    def __init__(self, text: str | None = None) -> None:
+        super().__init__()
+        self.generation = 0
+        self.query = TicketQuery()
+        self.sort, self.desc = TicketSort.CREATED_AT, True
+        self._initial = text
+        self._queues: list[saved_queues.Queue] = []
+        self.queue_index: int | None = None
+
+    @property
+    def sav(self) -> SavApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield SessionBar()
+        with Horizontal(id="search-row"):
+            yield Label(_("Search"), id="search-label")
+            yield Input(
+                placeholder=_("name, ticket, serial…  st: cp: city: model: is:overdue"),
+                id="search",
+                compact=True,
+            )
+        yield Static("", id="search-error", classes="field-error")
+        yield Static("", id="queues")
+        yield Static("", id="list-header")
+        yield TicketList(id="tickets")
+        yield Static("", id="result-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._queues = self._load_queues()
+        self.set_focus(self.query_one("#search", Input))
+        if self._initial is not None:
+            self._set_line(self._initial)
+        else:
+            self.action_queue(1)
+
+    # ------------------------------------------------------------------ queues
+
+    def _queue_owner(self) -> tuple[str, str]:
+        user = self.sav.user
+        return self.sav.backend.credential_key, user.username if user else ""
+
+    def _load_queues(self) -> list[saved_queues.Queue]:
+        stored = saved_queues.load(*self._queue_owner())
+        if stored is not None:
+            return stored
+        return [saved_queues.Queue(_(q.name), q.text) for q in saved_queues.DEFAULT_QUEUES]
+
+    def _show_queues(self) -> None:
+        parts = []
+        for n, queue in enumerate(self._queues, start=1):
+            label = f"{n} {escape(queue.name)}"
+            if n - 1 == self.queue_index:
+                label = f"[reverse]▸{label}[/reverse]"
+            else:
+                label = f" {label}"
+            parts.append(label)
+        self.query_one("#queues", Static).update(" ".join(parts) or _("No queue saved."))
+
+    def action_queue(self, number: int) -> None:
+        if number > len(self._queues):
+            self.notify(_("No queue {n}.").format(n=number), severity="warning")
+            return
+        self.queue_index = number - 1
+        self._set_line(self._queues[number - 1].text)
+
+    def _set_line(self, text: str) -> None:
+        search = self.query_one("#search", Input)
+        search.value = text
+        search.cursor_position = len(text)
+        self._show_queues()
+        self._search_line(text)
+
+    def action_save_queue(self) -> None:
+        from tui.screens.prompt import PromptScreen
+
+        text = self.query_one("#search", Input).value.strip()
+        if len(self._queues) >= saved_queues.MAX_QUEUES and not any(
+            q.text == text for q in self._queues
+        ):
+            self.notify(_("Nine queues at most: remove one first (F8)."), severity="warning")
+            return
+        self.app.push_screen(
+            PromptScreen(_("Name of the queue for: {text}").format(text=text or _("all tickets"))),
+            lambda name: self._save_queue(name, text),
+        )
+
+    def _save_queue(self, name: str | None, text: str) -> None:
+        if not name:
+            return
+        replaced = [i for i, q in enumerate(self._queues) if q.name == name]
+        queue = saved_queues.Queue(name, text)
+        if replaced:
+            self._queues[replaced[0]] = queue
+            self.queue_index = replaced[0]
+        else:
+            self._queues.append(queue)
+            self.queue_index = len(self._queues) - 1
+        self._store_queues()
+        self.notify(
+            _("Queue {n} “{name}” saved.").format(n=(self.queue_index or 0) + 1, name=name)
+        )
+
+    def action_remove_queue(self) -> None:
+        if self.queue_index is None or self.queue_index >= len(self._queues):
+            self.notify(_("Choose a queue first (alt+1…9)."), severity="warning")
+            return
+        removed = self._queues.pop(self.queue_index)
+        self.queue_index = None
+        self._store_queues()
+        self.notify(_("Queue “{name}” removed.").format(name=removed.name))
+
+    def _store_queues(self) -> None:
+        try:
+            saved_queues.save(*self._queue_owner(), self._queues)
+        except OSError as exc:
+            self.notify(_("Could not save the queues: {e}").format(e=exc), severity="error")
+        self._show_queues()
+
+    # ------------------------------------------------------------------ searching
+
+    @on(Input.Changed, "#search")
+    def _typed(self, event: Input.Changed) -> None:
+        if self.queue_index is not None and (
+            self.queue_index >= len(self._queues)
+            or self._queues[self.queue_index].text != event.value
+        ):
+            self.queue_index = None
+            self._show_queues()
+        self._search_line(event.value)
+
+    @on(Input.Submitted, "#search")
+    def _submitted(self) -> None:
+        self.action_to_list()
+
+    def _search_line(self, text: str) -> None:
+        error = self.query_one("#search-error", Static)
+        try:
+            query = parse(text, TicketQuery(sort=self.sort, desc=self.desc))
+        except FilterError as exc:
+            error.update("✗ " + escape(str(exc)))
+            error.display = True
+            return
+        error.display = False
+        self.run_query(query)
+
+    def run_query(self, query: TicketQuery) -> None:
+        self.query = query
+        self.generation += 1
+        self._show_header()
+        self.query_one("#result-status", Static).update(_("Searching…"))
+        self.search(self.generation, query)
+
+    def action_refresh(self) -> None:
+        self.run_query(self.query)
+
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def search(self, generation: int, query: TicketQuery) -> None:
+        await self._fetch(generation, query, 0, first=True)
+
+    @work(group="rows", exit_on_error=False)
+    async def fetch_rows(self, generation: int, query: TicketQuery, offset: int) -> None:
+        await self._fetch(generation, query, offset, first=False)
+
+    async def _fetch(self, generation: int, query: TicketQuery, offset: int, first: bool) -> None:
+        from client.api import SavError
+
+        client = self.sav.client
+        if client is None:
+            return
+        try:
+            page = await client.search_tickets(query, limit=BLOCK, offset=offset)
+        except SavError as exc:
+            self.post_message(ResultsFailed(generation, exc.message, None if first else offset))
+            return
+        self.post_message(ResultsLoaded(generation, page, first))
+
+    @on(ResultsLoaded)
+    def _loaded(self, message: ResultsLoaded) -> None:
+        if message.generation != self.generation:
+            return  # an answer to an older line: the newer one is on its way
+        ticket_list = self.query_one(TicketList)
+        if message.first:
+            ticket_list.show(message.generation, message.page)
+        else:
+            ticket_list.add(message.generation, message.page)
+        self._show_status()
+
+    @on(ResultsFailed)
+    def _failed(self, message: ResultsFailed) -> None:
+        if message.generation != self.generation:
+            return
+        if message.offset is not None:
+            self.query_one(TicketList).forget(message.offset)
+        self.query_one("#result-status", Static).update(
+            "✗ " + escape(message.message) + " " + _("(F5 to try again)")
+        )
+
+    @on(TicketList.NeedRows)
+    def _need_rows(self, message: TicketList.NeedRows) -> None:
+        if message.generation == self.generation:
+            self.fetch_rows(message.generation, self.query, message.offset)
+
+    def _show_status(self) -> None:
+        ticket_list = self.query_one(TicketList)
+        total = ticket_list.total
+        if not total:
+            text = _("No ticket matches.")
+        else:
+            text = ngettext("{n} ticket", "{n} tickets", total).format(n=f"{total:,}")
+            text = _("{row} of {count}").format(row=f"{ticket_list.cursor + 1:,}", count=text)
+        self.query_one("#result-status", Static).update(text)
+
+    def _show_header(self) -> None:
+        width = self.query_one(TicketList).scrollable_content_region.width or self.size.width
+        self.query_one("#list-header", Static).update(
+            escape(header_text(width, self.query.sort, self.query.desc))
+        )
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_header)
+
+    @on(TicketList.Opened)
+    def _open(self, message: TicketList.Opened) -> None:
+        self.sav.open_ticket(message.ticket.id)
+
+    # ------------------------------------------------------------------ keys
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # s, S and the digits are typed into the search line; they act only in the list
+        focused_list = isinstance(self.focused, TicketList)
+        if action in ("sort", "list_queue"):
+            return focused_list
+        if action == "to_list":
+            return not focused_list
+        return True
+
+    def action_list_queue(self, number: int) -> None:
+        self.action_queue(number)
+
+    def action_to_list(self) -> None:
+        self.set_focus(self.query_one(TicketList))
+
+    def action_sort(self, step: int) -> None:
+        if step < 0:
+            self.desc = not self.query.desc
+            self.sort = self.query.sort
+        else:
+            position = SORT_CYCLE.index(self.query.sort) if self.query.sort in SORT_CYCLE else -1
+            self.sort = SORT_CYCLE[(position + 1) % len(SORT_CYCLE)]
+            self.desc = self.sort in (TicketSort.CREATED_AT, TicketSort.APPOINTMENT)
+        line = self.query_one("#search", Input).value
+        if "sort:" in line:  # the line's own sort would win: say why nothing changes
+            self.notify(_("The search line sets the sort (sort:…)."), severity="warning")
+            return
+        self.run_query(self.query.model_copy(update={"sort": self.sort, "desc": self.desc}))
+
+    @on(TicketList.Highlighted)
+    def _highlighted(self) -> None:
+        self._show_status()
+
+    # ------------------------------------------------------------------ export
+
+    def action_export(self) -> None:
+        self.notify(_("Exporting every matching ticket…"))
+        self.export(self.query)
+
+    @work(exclusive=True, group="export", exit_on_error=False)
+    async def export(self, query: TicketQuery) -> None:
+        from client.api import SavError
+        from client.profiles import data_dir
+
+        client = self.sav.client
+        if client is None:
+            return
+        folder = data_dir() / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = folder / f"tickets-{stamp}.csv"
+        try:
+            rows = await client.export_tickets(query, target)
+        except (SavError, OSError) as exc:
+            self.post_message(ExportDone(None, 0, getattr(exc, "message", None) or str(exc)))
+            return
+        self.post_message(ExportDone(target, rows))
+
+    @on(ExportDone)
+    def _exported(self, message: ExportDone) -> None:
+        if message.path is None:
+            self.notify(
+                _("Export failed: {e}").format(e=message.message), severity="error", timeout=10
+            )
+            return
+        self.notify(
+            ngettext("{n} ticket exported to {path}", "{n} tickets exported to {path}", message.rows)
+            .format(n=message.rows, path=message.path),
+            timeout=15,
+        )  # fmt: skip

@@ -1,0 +1,269 @@
+"""A list of tickets of any length: it holds only the rows near the screen.
+
+The screen gives it a result's first page and its total; the list sizes its scroll
+area to the total and, as the cursor or the scroll moves, asks for the blocks of rows
+it lacks (``NeedRows``). Rows not yet there show as "…". Painting a line costs the same
+for 100 rows or 100,000: nothing is measured over the whole result (the stock
+DataTable measures every row to size its columns).
+
+Columns follow the manufacturer portal's list and collapse as the terminal narrows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from client.models import TicketSort
+from tui.i18n import N_, _
+from tui.widgets.status import ticket_status
+
+if TYPE_CHECKING:
+    from client.models import Page, TicketSummary
+
+BLOCK = 100
+"""Rows fetched at a time."""
+MARGIN = 50
+"""Rows beyond the visible ones that are fetched ahead."""
+
+
+def _short(name: str | None) -> str:
+    """'Julien Marchal' -> 'J. Marchal'."""
+    if not name:
+        return "-"
+    first, _sep, rest = name.partition(" ")
+    return f"{first[:1]}. {rest}" if rest else first
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone()
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width: int  # 0: takes the room left
+    min_terminal: int  # shown only when the list is at least this wide
+    cell: Callable[[TicketSummary], str]
+    sort: TicketSort | None = None
+
+
+def _status_cell(t: TicketSummary) -> str:
+    marker = "! " if t.overdue else ""
+    return marker + ticket_status(t.status.value)
+
+
+COLUMNS = (
+    Column("id", N_("Ticket"), 6, 0, lambda t: str(t.id), TicketSort.ID),
+    Column(
+        "created",
+        N_("Created"),
+        8,
+        0,
+        lambda t: _local(t.created_at).strftime("%d/%m/%y"),
+        TicketSort.CREATED_AT,
+    ),
+    Column("model", N_("Model"), 10, 0, lambda t: t.model_code, TicketSort.MODEL),
+    Column(
+        "customer",
+        N_("Customer, city"),
+        0,
+        0,
+        lambda t: f"{t.customer_name} · {t.postal_code} {t.city}",
+        TicketSort.CUSTOMER,
+    ),
+    Column("status", N_("Status"), 18, 0, _status_cell, TicketSort.STATUS),
+    Column(
+        "centre",
+        N_("Centre, engineer"),
+        19,
+        100,
+        lambda t: f"{t.service_centre_code or '-'} {_short(t.engineer)}",
+        TicketSort.SERVICE_CENTRE,
+    ),
+    Column("operator", N_("Operator"), 14, 120, lambda t: _short(t.operator), None),
+)
+
+
+def layout(width: int) -> list[tuple[Column, int]]:
+    """The columns shown at ``width`` cells, and each one's width (one space between)."""
+    shown = [c for c in COLUMNS if width >= c.min_terminal]
+    fixed = sum(c.width for c in shown) + len(shown) - 1
+    flexible = max(width - fixed, 12)
+    return [(c, c.width or flexible) for c in shown]
+
+
+def header_text(width: int, sort: TicketSort, desc: bool) -> str:
+    cells = []
+    for column, size in layout(width):
+        title = _(column.title)
+        if column.sort is sort:
+            title += " ▼" if desc else " ▲"
+        cells.append(set_cell_size(title, size))
+    return " ".join(cells)
+
+
+class TicketList(ScrollView, can_focus=True):
+    """Tickets of one search result; Enter opens the highlighted one."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "ticket-list--cursor",
+        "ticket-list--overdue",
+        "ticket-list--pending",
+    }
+    DEFAULT_CSS = """
+    TicketList { scrollbar-size-vertical: 1; }
+    TicketList > .ticket-list--cursor { background: $block-cursor-blurred-background; }
+    TicketList:focus > .ticket-list--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    TicketList > .ticket-list--overdue { color: $error; }
+    TicketList > .ticket-list--pending { color: $text-muted; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "move(-1)", show=False),
+        Binding("down,j", "move(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("home,g", "jump(0)", show=False),
+        Binding("end,G", "jump(-1)", show=False),
+        Binding("enter", "open", N_("Open"), id="ticket-list.open"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class NeedRows(Message):
+        """The list lacks the block of rows starting at ``offset`` of the result."""
+
+        def __init__(self, generation: int, offset: int) -> None:
+            super().__init__()
+            self.generation = generation
+            self.offset = offset
+
+    class Highlighted(Message):
+        """The cursor moved."""
+
+    class Opened(Message):
+        def __init__(self, ticket: TicketSummary) -> None:
+            super().__init__()
+            self.ticket = ticket
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.total = 0
+        self.generation = 0
+        self._rows: dict[int, TicketSummary] = {}
+        self._asked: set[int] = set()
+
+    # ------------------------------------------------------------------ data
+
+    def show(self, generation: int, page: Page[TicketSummary]) -> None:
+        """A new result: its first page (the cursor goes back to the top)."""
+        self.generation = generation
+        self.total = page.total
+        self._rows = {page.offset + i: t for i, t in enumerate(page.items)}
+        self._asked = {page.offset - page.offset % BLOCK}
+        self.virtual_size = Size(self.size.width, self.total)
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.cursor = 0
+        self.refresh()
+
+    def add(self, generation: int, page: Page[TicketSummary]) -> None:
+        """A block that was asked for (dropped if a newer result came since)."""
+        if generation != self.generation:
+            return
+        for i, t in enumerate(page.items):
+            self._rows[page.offset + i] = t
+        if page.total != self.total:  # the result grew or shrank meanwhile
+            self.total = page.total
+            self.virtual_size = Size(self.size.width, self.total)
+        self.refresh()
+
+    def forget(self, offset: int) -> None:
+        """A block could not be fetched: ask again when it is next needed."""
+        self._asked.discard(offset)
+
+    @property
+    def highlighted(self) -> TicketSummary | None:
+        return self._rows.get(self.cursor)
+
+    @property
+    def loaded(self) -> int:
+        return len(self._rows)
+
+    def _ask_for_visible(self) -> None:
+        if not self.total:
+            return
+        top = max(int(self.scroll_offset.y) - MARGIN, 0)
+        bottom = min(int(self.scroll_offset.y) + self.size.height + MARGIN, self.total)
+        for start in range(top - top % BLOCK, bottom, BLOCK):
+            if start not in self._asked and start not in self._rows:
+                self._asked.add(start)
+                self.post_message(self.NeedRows(self.generation, start))
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._ask_for_visible()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self.total)
+        self._ask_for_visible()
+
+    # ------------------------------------------------------------------ keys
+
+    def watch_cursor(self, cursor: int) -> None:
+        if self.total:
+            self.scroll_to_region(Region(0, cursor, 1, 1), animate=False, immediate=True)
+        self._ask_for_visible()
+        self.refresh()
+        self.post_message(self.Highlighted())
+
+    def action_move(self, delta: int) -> None:
+        if self.total:
+            self.cursor = min(max(self.cursor + delta, 0), self.total - 1)
+
+    def action_page(self, direction: int) -> None:
+        self.action_move(direction * max(self.size.height - 1, 1))
+
+    def action_jump(self, where: int) -> None:
+        if self.total:
+            self.cursor = 0 if where == 0 else self.total - 1
+
+    def action_open(self) -> None:
+        ticket = self.highlighted
+        if ticket is not None:
+            self.post_message(self.Opened(ticket))
+
+    # ------------------------------------------------------------------ painting
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = int(self.scroll_offset.y) + y
+        if index >= self.total:
+            return Strip.blank(width, self.rich_style)
+        ticket = self._rows.get(index)
+        base = self.rich_style
+        if ticket is None:
+            style = base + self.get_component_rich_style("ticket-list--pending")
+            return Strip([Segment(set_cell_size("  …", width), style)], width)
+        style = base
+        if ticket.overdue:
+            style += self.get_component_rich_style("ticket-list--overdue")
+        if index == self.cursor:
+            style += self.get_component_rich_style("ticket-list--cursor")
+        cells = [set_cell_size(column.cell(ticket), size) for column, size in layout(width)]
+        text = set_cell_size(" ".join(cells), width)
+        return Strip([Segment(text, style)], cell_len(text))
