@@ -263,6 +263,23 @@ class SavApp(App[None]):
         if rebuild or not isinstance(self.screen, HomeScreen):
             self.switch_screen(HomeScreen())
 
+    def open_tickets(self, text: str | None = None) -> None:
+        """The ticket search, with ``text`` on its search line (else the first queue)."""
+        from tui.screens.ticket_search import TicketSearchScreen
+
+        if self.user is None:
+            return
+        if isinstance(self.screen, TicketSearchScreen) and text is None:
+            return
+        self.push_screen(TicketSearchScreen(text))
+
+    def open_ticket(self, ticket_id: int) -> None:
+        """A ticket's own screen (its group, history and actions)."""
+        from tui.screens.ticket import TicketScreen
+
+        if self.user is not None:
+            self.push_screen(TicketScreen(ticket_id))
+
     def not_built(self, area: str) -> None:
         self.notify(
             _("{area}: not built yet; it comes in a later version.").format(area=area),

@@ -94,9 +94,9 @@ def run(app: SavApp, command: Command) -> None:
         app.set_language(command.argument)
         app.action_go_home(rebuild=True)
     elif name == "ticket":
-        from tui.screens.ticket_peek import TicketPeekScreen
-
-        app.push_screen(TicketPeekScreen(int(command.argument)))
+        app.open_ticket(int(command.argument))
+    elif name == "tickets":
+        app.open_tickets()
     else:
         labels = {
             "part": _("Catalogue"),
@@ -104,7 +104,6 @@ def run(app: SavApp, command: Command) -> None:
             "catalogue": _("Catalogue"),
             "cart": _("Cart"),
             "orders": _("Orders"),
-            "tickets": _("Tickets"),
             "invoicing": _("Invoicing"),
         }
         app.not_built(labels[name])

@@ -86,6 +86,9 @@ class HomeScreen(Screen[None]):
         self.load()
 
     def action_area(self, area: str) -> None:
+        if area == "tickets":
+            self.sav.open_tickets()
+            return
         labels = {
             "tickets": _("Tickets"),
             "catalogue": _("Catalogue"),
@@ -165,4 +168,5 @@ class HomeScreen(Screen[None]):
 
     @on(DataTable.RowSelected, "#status-counts")
     def _open_status(self, event: DataTable.RowSelected) -> None:
-        self.sav.not_built(_("Tickets"))
+        if event.row_key.value:
+            self.sav.open_tickets(f"st:{event.row_key.value}")

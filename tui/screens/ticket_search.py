@@ -66,10 +66,10 @@ class TicketSearchScreen(Screen[None]):
         "Queues are saved search lines: alt+1…9 (or 1…9 in the list) switch between them, "
         "ctrl+s saves the line as a queue, F8 removes the current one. "
         "In the list: ↑ ↓ j k PgUp PgDn Home End move, Enter opens the ticket, s changes "
-        "the sort column and S reverses it. ctrl+e exports the whole result to a CSV file."
+        "the sort column and S reverses it. F6 exports the whole result to a CSV file."
     )
     BINDINGS = [
-        Binding("ctrl+e", "export", N_("Export CSV"), id="tickets.export"),
+        Binding("f6", "export", N_("Export CSV"), id="tickets.export"),
         Binding("ctrl+s", "save_queue", N_("Save queue"), id="tickets.save-queue"),
         Binding("f8", "remove_queue", N_("Remove queue"), show=False, id="tickets.remove-queue"),
         Binding("f5", "refresh", N_("Refresh"), show=False, id="tickets.refresh"),
@@ -89,7 +89,7 @@ class TicketSearchScreen(Screen[None]):
     def __init__(self, text: str | None = None) -> None:
         super().__init__()
         self.generation = 0
-        self.query = TicketQuery()
+        self.current_query = TicketQuery()
         self.sort, self.desc = TicketSort.CREATED_AT, True
         self._initial = text
         self._queues: list[saved_queues.Queue] = []
@@ -186,9 +186,7 @@ class TicketSearchScreen(Screen[None]):
             self._queues.append(queue)
             self.queue_index = len(self._queues) - 1
         self._store_queues()
-        self.notify(
-            _("Queue {n} “{name}” saved.").format(n=(self.queue_index or 0) + 1, name=name)
-        )
+        self.notify(_("Queue {n} “{name}” saved.").format(n=(self.queue_index or 0) + 1, name=name))
 
     def action_remove_queue(self) -> None:
         if self.queue_index is None or self.queue_index >= len(self._queues):
@@ -234,14 +232,14 @@ class TicketSearchScreen(Screen[None]):
         self.run_query(query)
 
     def run_query(self, query: TicketQuery) -> None:
-        self.query = query
+        self.current_query = query
         self.generation += 1
         self._show_header()
         self.query_one("#result-status", Static).update(_("Searching…"))
         self.search(self.generation, query)
 
     def action_refresh(self) -> None:
-        self.run_query(self.query)
+        self.run_query(self.current_query)
 
     @work(exclusive=True, group="search", exit_on_error=False)
     async def search(self, generation: int, query: TicketQuery) -> None:
@@ -288,7 +286,7 @@ class TicketSearchScreen(Screen[None]):
     @on(TicketList.NeedRows)
     def _need_rows(self, message: TicketList.NeedRows) -> None:
         if message.generation == self.generation:
-            self.fetch_rows(message.generation, self.query, message.offset)
+            self.fetch_rows(message.generation, self.current_query, message.offset)
 
     def _show_status(self) -> None:
         ticket_list = self.query_one(TicketList)
@@ -303,7 +301,7 @@ class TicketSearchScreen(Screen[None]):
     def _show_header(self) -> None:
         width = self.query_one(TicketList).scrollable_content_region.width or self.size.width
         self.query_one("#list-header", Static).update(
-            escape(header_text(width, self.query.sort, self.query.desc))
+            escape(header_text(width, self.current_query.sort, self.current_query.desc))
         )
 
     def on_resize(self) -> None:
@@ -332,17 +330,21 @@ class TicketSearchScreen(Screen[None]):
 
     def action_sort(self, step: int) -> None:
         if step < 0:
-            self.desc = not self.query.desc
-            self.sort = self.query.sort
+            self.desc = not self.current_query.desc
+            self.sort = self.current_query.sort
         else:
-            position = SORT_CYCLE.index(self.query.sort) if self.query.sort in SORT_CYCLE else -1
+            position = (
+                SORT_CYCLE.index(self.current_query.sort)
+                if self.current_query.sort in SORT_CYCLE
+                else -1
+            )
             self.sort = SORT_CYCLE[(position + 1) % len(SORT_CYCLE)]
             self.desc = self.sort in (TicketSort.CREATED_AT, TicketSort.APPOINTMENT)
         line = self.query_one("#search", Input).value
         if "sort:" in line:  # the line's own sort would win: say why nothing changes
             self.notify(_("The search line sets the sort (sort:…)."), severity="warning")
             return
-        self.run_query(self.query.model_copy(update={"sort": self.sort, "desc": self.desc}))
+        self.run_query(self.current_query.model_copy(update={"sort": self.sort, "desc": self.desc}))
 
     @on(TicketList.Highlighted)
     def _highlighted(self) -> None:
@@ -352,7 +354,7 @@ class TicketSearchScreen(Screen[None]):
 
     def action_export(self) -> None:
         self.notify(_("Exporting every matching ticket…"))
-        self.export(self.query)
+        self.export(self.current_query)
 
     @work(exclusive=True, group="export", exit_on_error=False)
     async def export(self, query: TicketQuery) -> None:
@@ -380,8 +382,7 @@ class TicketSearchScreen(Screen[None]):
                 _("Export failed: {e}").format(e=message.message), severity="error", timeout=10
             )
             return
-        self.notify(
-            ngettext("{n} ticket exported to {path}", "{n} tickets exported to {path}", message.rows)
-            .format(n=message.rows, path=message.path),
-            timeout=15,
-        )  # fmt: skip
+        text = ngettext(
+            "{n} ticket exported to {path}", "{n} tickets exported to {path}", message.rows
+        )
+        self.notify(text.format(n=message.rows, path=message.path), timeout=15)

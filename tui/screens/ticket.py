@@ -1,0 +1,395 @@
+"""A ticket: its group's tickets as tabs, the customer, appliance and request, the history,
+the customer's previous tickets, and the actions the server allows the user now."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.markup import escape
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static, Tab, TabbedContent, TabPane, Tabs
+
+from client.models import TicketAction
+from tui.i18n import N_, _, localized, ngettext
+from tui.screens import ticket_actions as forms
+from tui.widgets.key_table import KeyTable
+from tui.widgets.session_bar import SessionBar
+from tui.widgets.status import ticket_status
+
+if TYPE_CHECKING:
+    from client.models import HistoryEntry, Page, Ticket, TicketGroup, TicketSummary
+    from tui.app import SavApp
+
+
+@dataclass
+class TicketLoaded(Message):
+    ticket: Ticket
+    group: TicketGroup | None
+    history: Page[HistoryEntry] | None
+    previous: list[TicketSummary] | None
+
+
+@dataclass
+class TicketFailed(Message):
+    message: str
+
+
+def _when(moment: dt.datetime | None, with_time: bool = True) -> str:
+    if moment is None:
+        return "-"
+    local = moment.astimezone()
+    return local.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
+
+
+def _day(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "-"
+
+
+def _duration(delta: dt.timedelta) -> str:
+    hours = int(abs(delta).total_seconds() // 3600)
+    if hours >= 48:
+        return ngettext("{n} day", "{n} days", hours // 24).format(n=hours // 24)
+    return _("{n} h").format(n=hours)
+
+
+# key → action; a key shows in the footer only when the server offers its action
+ACTION_KEYS = {
+    "contacted": TicketAction.CONTACTED,
+    "unreachable": TicketAction.UNREACHABLE,
+    "add_log": TicketAction.ADD_LOG,
+    "update_appliance": TicketAction.UPDATE_APPLIANCE,
+    "assign": TicketAction.ASSIGN,
+    "request_exchange": TicketAction.REQUEST_EXCHANGE,
+    "cancel": TicketAction.CANCEL,
+    "reject": TicketAction.REJECT,
+    "verify": TicketAction.VERIFY,
+}
+
+
+@localized
+class TicketScreen(Screen[None]):
+    HELP = N_(
+        "One ticket of a customer's request; the request's other tickets are the tabs on "
+        "top (← → or [ ] switch). d, h and p show the details, the history (newest first) "
+        "and the customer's previous tickets (Enter opens one).\n\n"
+        "The keys in the footer are the actions the server allows you now: c customer "
+        "contacted (appointment), u not reachable (attempt and means), l add a log "
+        "(optionally e-mailed), a appliance data; operators also s assign a centre, "
+        "x request an exchange, ctrl+x cancel, r reject a closed ticket, v verify it. "
+        "In a form, ctrl+s saves and Esc cancels; if someone saved the ticket meanwhile, "
+        "the form says who and when, ctrl+r reloads, and what you typed stays."
+    )
+    BINDINGS = [
+        Binding("c", "act('contacted')", N_("Contacted"), id="ticket.contacted"),
+        Binding("u", "act('unreachable')", N_("Unreachable"), id="ticket.unreachable"),
+        Binding("l", "act('add_log')", N_("Log"), id="ticket.log"),
+        Binding("a", "act('update_appliance')", N_("Appliance"), id="ticket.appliance"),
+        Binding("s", "act('assign')", N_("Assign"), id="ticket.assign"),
+        Binding("x", "act('request_exchange')", N_("Exchange"), id="ticket.exchange"),
+        Binding("ctrl+x", "act('cancel')", N_("Cancel ticket"), id="ticket.cancel"),
+        Binding("r", "act('reject')", N_("Reject"), id="ticket.reject"),
+        Binding("v", "act('verify')", N_("Verify"), id="ticket.verify"),
+        Binding("d", "section('details')", N_("Details"), show=False, id="ticket.details"),
+        Binding("h", "section('history')", N_("History"), show=False, id="ticket.history"),
+        Binding("p", "section('previous')", N_("Previous"), show=False, id="ticket.previous"),
+        Binding("left,left_square_bracket", "other(-1)", show=False, id="ticket.prev-tab"),
+        Binding("right,right_square_bracket", "other(1)", show=False, id="ticket.next-tab"),
+        Binding("f5", "reload", N_("Reload"), show=False, id="ticket.reload"),
+    ]  # fmt: skip
+
+    def __init__(self, ticket_id: int) -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
+        self.ticket: Ticket | None = None
+        self.group: TicketGroup | None = None
+
+    @property
+    def sav(self) -> SavApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield SessionBar()
+        yield Static(_("Loading ticket {id}…").format(id=self.ticket_id), id="ticket-header")
+        yield Tabs(id="group-tabs")
+        with TabbedContent(id="sections", initial="details"):
+            with TabPane(_("Details"), id="details"):
+                with VerticalScroll(id="details-scroll"):
+                    yield Static("", id="details-text")
+            with TabPane(_("History"), id="history"):
+                yield KeyTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            with TabPane(_("Previous tickets"), id="previous"):
+                yield KeyTable(id="previous-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        history = self.query_one("#history-table", DataTable)
+        for label in (_("Date"), _("Author"), _("Status"), _("Appointment"), _("Type"), _("Note")):
+            history.add_column(label)
+        previous = self.query_one("#previous-table", DataTable)
+        for label in (_("Ticket"), _("Created"), _("Model"), _("Status"), _("Centre")):
+            previous.add_column(label)
+        self.load(self.ticket_id)
+
+    # ------------------------------------------------------------------ loading
+
+    @work(exclusive=True, group="ticket", exit_on_error=False)
+    async def load(self, ticket_id: int) -> None:
+        from client.api import NotFoundError, SavError
+
+        client = self.sav.client
+        if client is None:
+            return
+        try:
+            ticket = await client.ticket(ticket_id)
+            group, history, previous = await asyncio.gather(
+                client.ticket_group(ticket.group_id),
+                client.ticket_history(ticket_id),
+                client.previous_tickets(ticket_id),
+            )
+        except NotFoundError:
+            self.post_message(TicketFailed(_("No ticket {id} here.").format(id=ticket_id)))
+            return
+        except SavError as exc:
+            self.post_message(TicketFailed(exc.message))
+            return
+        self.post_message(TicketLoaded(ticket, group, history, previous))
+
+    async def reload_now(self) -> None:
+        """Read the ticket again, now (a form waits for it before saving again)."""
+        client = self.sav.client
+        if client is None:
+            return
+        ticket = await client.ticket(self.ticket_id)
+        history = await client.ticket_history(self.ticket_id)
+        self._show(TicketLoaded(ticket, self.group, history, None))
+
+    @on(TicketLoaded)
+    def _loaded(self, message: TicketLoaded) -> None:
+        self._show(message)
+
+    def _show(self, message: TicketLoaded) -> None:
+        ticket = message.ticket
+        self.ticket, self.ticket_id = ticket, ticket.id
+        if message.group is not None:
+            self.group = message.group
+            self._show_tabs(message.group)
+        self.query_one("#ticket-header", Static).update(self._header(ticket))
+        self.query_one("#details-text", Static).update(self._details(ticket))
+        if message.history is not None:
+            self._show_history(message.history)
+        if message.previous is not None:
+            self._show_previous(message.previous)
+        self.refresh_bindings()
+
+    @on(TicketFailed)
+    def _failed(self, message: TicketFailed) -> None:
+        self.query_one("#ticket-header", Static).update(
+            "✗ " + escape(message.message) + "  " + _("(F5 to try again, Esc to go back)")
+        )
+
+    def action_reload(self) -> None:
+        self.load(self.ticket_id)
+
+    # ------------------------------------------------------------------ painting
+
+    def _header(self, t: Ticket) -> str:
+        status = ticket_status(t.status.value).upper()
+        first = [
+            _("Group {group} · ticket {id}").format(group=t.group_id, id=t.id),
+            f"[reverse b] {escape(status)} [/]",
+        ]
+        if t.contact_due_at is not None:
+            left = t.contact_due_at - dt.datetime.now(dt.UTC)
+            if left.total_seconds() < 0:
+                first.append(
+                    "[b $error]! "
+                    + escape(_("contact overdue by {d}").format(d=_duration(left)))
+                    + "[/]"
+                )
+            else:
+                first.append(escape(_("contact within {d}").format(d=_duration(left))))
+        second = [
+            _("Operator: {name}").format(name=t.operator or "-"),
+            _("Centre: {code} {name}")
+            .format(code=t.service_centre_code or "-", name=t.service_centre_name or "")
+            .strip(),
+            _("Engineer: {name}").format(name=t.engineer or "-"),
+            _("Appointment: {when}").format(when=_when(t.appointment_at)),
+        ]
+        return "  ".join(first) + "\n" + escape(" · ".join(second))
+
+    def _details(self, t: Ticket) -> str:
+        c, a = t.customer, t.appliance
+        yes, no = _("yes"), _("no")
+        flags = [
+            label
+            for on_, label in (
+                (t.follow, _("follow")),
+                (t.waiting_parts, _("waiting for parts")),
+                (t.exchange, _("exchange")),
+            )
+            if on_
+        ]
+        sections = [
+            (
+                _("Customer"),
+                [
+                    (_("Name"), f"{c.last_name} {c.first_name}"),
+                    (_("Company"), c.company),
+                    (_("Address"), f"{c.street}, {c.postal_code} {c.city} {c.region} {c.country}"),
+                    (_("Phone"), c.home_phone),
+                    (_("E-mail"), c.email),
+                    (_("Privacy agreed"), yes if c.privacy_agreed else no),
+                    (_("Note"), c.note),
+                ],
+            ),
+            (
+                _("Appliance"),
+                [
+                    (_("Model"), f"{a.model_code}  {_('service index')} {a.service_index}"),
+                    (_("Serial number"), a.serial_number),
+                    (_("Produced on"), _day(a.production_date)),
+                    (_("Purchased on"), _day(a.purchase_date)),
+                    (_("Invoice number"), a.invoice_number),
+                    (_("Reseller"), a.reseller),
+                ],
+            ),
+            (
+                _("Request"),
+                [
+                    (_("Problem"), t.problem),
+                    (_("Type"), t.ticket_type),
+                    (_("Warranty"), _("in warranty") if t.warranty.value == "in_warranty"
+                     else _("out of warranty")),
+                    (_("External ref."), t.external_ref),
+                    (_("Created"), _when(t.created_at)),
+                    (_("Flags"), ", ".join(flags)),
+                    (_("Last change"), f"{_when(t.updated_at)} {t.updated_by or ''}".strip()),
+                ],
+            ),
+        ]  # fmt: skip
+        lines = []
+        for title, rows in sections:
+            lines.append(f"[b]{escape(title)}[/b]")
+            for label, value in rows:
+                lines.append(f"  {escape(label):<16} {escape(value.strip() or '-')}")
+        return "\n".join(lines)
+
+    def _show_tabs(self, group: TicketGroup) -> None:
+        tabs = self.query_one("#group-tabs", Tabs)
+        wanted = [f"t{s.id}" for s in group.tickets]
+        have = [tab.id for tab in tabs.query(Tab)]
+        if wanted != have:
+            tabs.clear()
+            for s in group.tickets:
+                tabs.add_tab(Tab(f"{s.id} {s.model_code} · {ticket_status(s.status.value)}",
+                                 id=f"t{s.id}"))  # fmt: skip
+        tabs.active = f"t{self.ticket_id}"
+        tabs.display = len(group.tickets) > 1
+
+    def _show_history(self, page: Page[HistoryEntry]) -> None:
+        table = self.query_one("#history-table", DataTable)
+        table.clear()
+        for e in page.items:
+            note = e.note.replace("\n", " ")
+            if e.email_to:
+                note += "  ✉ " + e.email_to
+                if e.email_delivery is not None:
+                    note += f" ({e.email_delivery.value})"
+            table.add_row(
+                _when(e.at),
+                e.author,
+                ticket_status(e.status.value),
+                _when(e.appointment_at),
+                forms.history_type(e.type.value),
+                note,
+            )
+        pane = self.query_one(TabbedContent).get_tab("history")
+        pane.label = _("History ({n})").format(n=page.total)  # type: ignore[assignment]
+
+    def _show_previous(self, previous: list[TicketSummary]) -> None:
+        table = self.query_one("#previous-table", DataTable)
+        table.clear()
+        for s in previous:
+            table.add_row(
+                str(s.id),
+                _when(s.created_at, with_time=False),
+                s.model_code,
+                ticket_status(s.status.value),
+                s.service_centre_code or "-",
+                key=str(s.id),
+            )
+        pane = self.query_one(TabbedContent).get_tab("previous")
+        pane.label = _("Previous tickets ({n})").format(n=len(previous))  # type: ignore[assignment]
+
+    # ------------------------------------------------------------------ keys
+
+    @on(Tabs.TabActivated, "#group-tabs")
+    def _tab(self, event: Tabs.TabActivated) -> None:
+        wanted = int((event.tab.id or "t0")[1:])
+        if wanted and wanted != self.ticket_id:
+            self.ticket_id = wanted
+            self.load(wanted)
+
+    def action_other(self, step: int) -> None:
+        if self.group is None or len(self.group.tickets) < 2:
+            return
+        ids = [s.id for s in self.group.tickets]
+        position = ids.index(self.ticket_id) if self.ticket_id in ids else 0
+        self.ticket_id = ids[(position + step) % len(ids)]
+        self.query_one("#group-tabs", Tabs).active = f"t{self.ticket_id}"
+        self.load(self.ticket_id)
+
+    def action_section(self, name: str) -> None:
+        self.query_one(TabbedContent).active = name
+        if name != "details":
+            self.set_focus(self.query_one(f"#{name}-table"))
+
+    @on(DataTable.RowSelected, "#previous-table")
+    def _open_previous(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.sav.open_ticket(int(event.row_key.value))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "act":
+            wanted = ACTION_KEYS.get(str(parameters[0]))
+            return self.ticket is not None and wanted in self.ticket.actions
+        return True
+
+    def action_act(self, name: str) -> None:
+        action = ACTION_KEYS[name]
+        if self.ticket is None or action not in self.ticket.actions:
+            return
+
+        def current() -> Ticket:
+            assert self.ticket is not None
+            return self.ticket
+
+        builders: dict[TicketAction, Any] = {
+            TicketAction.CONTACTED: forms.contacted,
+            TicketAction.UNREACHABLE: forms.unreachable,
+            TicketAction.ADD_LOG: forms.add_log,
+            TicketAction.UPDATE_APPLIANCE: forms.appliance,
+            TicketAction.ASSIGN: forms.assign,
+        }
+        builder = builders.get(action)
+        form = (
+            builder(current, self.reload_now)
+            if builder is not None
+            else forms.with_note(current, self.reload_now, action)
+        )
+        self.app.push_screen(form, self._after_action)
+
+    def _after_action(self, result: object) -> None:
+        if result is None:
+            return
+        self.notify(_("Saved."))
+        self.load(self.ticket_id)

@@ -1,0 +1,278 @@
+"""A small modal form for one action: labelled fields, errors next to them, nothing lost.
+
+The form is described by ``Field`` specs; ``build`` turns the typed values into a request
+body (raising ``FieldError`` for what it cannot read) and ``send`` carries it to the
+server in a worker. A refusal keeps every value typed: a 422 puts each message next to
+its field, a 409 says why the action is not possible now, a 412 (someone saved the
+ticket since it was read) says who and when and offers ctrl+r to reload it. The entries
+stay, and saving again sends them against the fresh version.
+
+Tab and shift+tab move between fields at once (``Screen.set_focus``, not the deferred
+``focus()``), so keys typed in a burst land in the field the person meant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.markup import escape
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from tui.i18n import N_, _, localized
+
+if TYPE_CHECKING:
+    from client.api import SavClient
+
+
+class FieldError(ValueError):
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str = "text"  # text, multiline, choice
+    value: str = ""
+    required: bool = False
+    choices: tuple[tuple[str, str], ...] = ()  # (label, value)
+    placeholder: str = ""
+    server_names: tuple[str, ...] = field(default_factory=tuple)  # 422 field names it shows
+
+
+def parse_date(name: str, text: str) -> dt.date:
+    text = text.strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise FieldError(name, _("Not a date: {text} (DD/MM/YYYY)").format(text=text or "-"))
+
+
+def parse_time(name: str, text: str) -> dt.time:
+    text = text.strip().replace("h", ":")
+    for fmt in ("%H:%M", "%H"):
+        try:
+            return dt.datetime.strptime(text, fmt).time()
+        except ValueError:
+            continue
+    raise FieldError(name, _("Not a time: {text} (HH:MM)").format(text=text or "-"))
+
+
+def local_moment(date_name: str, date_text: str, time_name: str, time_text: str) -> dt.datetime:
+    """A date and time typed in the terminal's time zone, as an aware datetime."""
+    day = parse_date(date_name, date_text)
+    moment = parse_time(time_name, time_text)
+    return dt.datetime.combine(day, moment).astimezone()
+
+
+@dataclass
+class _Outcome(Message):
+    result: Any = None
+    error: Exception | None = None
+
+
+@localized
+class ActionForm(ModalScreen[Any]):
+    """One action's form; dismissed with the server's answer when it is accepted."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
+        Binding("ctrl+s", "submit", N_("Save"), id="form.save", priority=True),
+        Binding("tab", "next_field(1)", show=False, priority=True),
+        Binding("shift+tab", "next_field(-1)", show=False, priority=True),
+        Binding("ctrl+r", "reload", N_("Reload ticket"), id="form.reload", show=False),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        fields: list[Field],
+        build: Callable[[dict[str, str]], Any],
+        send: Callable[[SavClient, Any], Awaitable[Any]],
+        *,
+        intro: str = "",
+        reload: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.fields = fields
+        self.build = build
+        self.send = send
+        self.intro = intro
+        self._reload = reload
+        self.stale = False
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="form") as box:
+            box.border_title = self.title_text
+            if self.intro:
+                yield Static(escape(self.intro), classes="intro")
+            for spec in self.fields:
+                with Horizontal(classes="form-row"):
+                    mark = " *" if spec.required else ""
+                    yield Label(escape(spec.label + mark), classes="form-label")
+                    yield self._widget(spec)
+                yield Static("", id=f"error-{spec.name}", classes="field-error")
+            yield Static("", id="form-error", classes="field-error")
+            yield Static(_("ctrl+s saves · Esc cancels · * required"), classes="hint")
+
+    def _widget(self, spec: Field) -> Widget:
+        if spec.kind == "choice":
+            return Select(
+                spec.choices,
+                value=spec.value or spec.choices[0][1],
+                allow_blank=False,
+                id=f"field-{spec.name}",
+                compact=True,
+            )
+        if spec.kind == "multiline":
+            area = TextArea(
+                spec.value, id=f"field-{spec.name}", soft_wrap=True, tab_behavior="focus"
+            )
+            area.show_line_numbers = False
+            return area
+        return Input(
+            spec.value, placeholder=spec.placeholder, id=f"field-{spec.name}", compact=True
+        )
+
+    def on_mount(self) -> None:
+        self.set_focus(self._inputs()[0])
+
+    def _inputs(self) -> list[Widget]:
+        return [self.query_one(f"#field-{spec.name}") for spec in self.fields]
+
+    def values(self) -> dict[str, str]:
+        out = {}
+        for spec, widget in zip(self.fields, self._inputs(), strict=True):
+            if isinstance(widget, Input):
+                out[spec.name] = widget.value
+            elif isinstance(widget, TextArea):
+                out[spec.name] = widget.text
+            elif isinstance(widget, Select):
+                out[spec.name] = str(widget.value)
+        return out
+
+    def action_next_field(self, step: int) -> None:
+        inputs = self._inputs()
+        focused = self.focused
+        current = -1
+        for position, widget in enumerate(inputs):
+            if focused is not None and (focused is widget or widget in focused.ancestors):
+                current = position
+        self.set_focus(inputs[(current + step) % len(inputs)])
+
+    # ------------------------------------------------------------------ saving
+
+    def _clear_errors(self) -> None:
+        for error in self.query(".field-error").results(Static):
+            error.update("")
+            error.display = False
+
+    def _show_error(self, name: str | None, message: str) -> None:
+        target = f"#error-{name}" if name else "#form-error"
+        error = self.query_one(target, Static)
+        error.update("✗ " + escape(message))
+        error.display = True
+
+    def action_submit(self) -> None:
+        if self.busy:
+            return  # one save at a time: a second ctrl+s while the first is on its way
+        self._clear_errors()
+        values = self.values()
+        missing = [s for s in self.fields if s.required and not values[s.name].strip()]
+        for spec in missing:
+            self._show_error(spec.name, _("Required."))
+        if missing:
+            return
+        try:
+            body = self.build(values)
+        except FieldError as exc:
+            self._show_error(exc.name, exc.message)
+            return
+        self.busy = True
+        self.query_one("#form-error", Static).update(_("Saving…"))
+        self.query_one("#form-error", Static).display = True
+        self._send(body)
+
+    @work(exclusive=True, group="form", exit_on_error=False)
+    async def _send(self, body: Any) -> None:
+        client = self.app.client  # type: ignore[attr-defined]
+        try:
+            result = await self.send(client, body)
+        except Exception as exc:  # shown to the person; the form keeps its values
+            self.post_message(_Outcome(error=exc))
+            return
+        self.post_message(_Outcome(result=result))
+
+    @on(_Outcome)
+    def _outcome(self, message: _Outcome) -> None:
+        from client.api import ConflictError, SavError, ValidationFailed
+
+        self.busy = False
+        self._clear_errors()
+        error = message.error
+        if error is None:
+            self.dismiss(message.result)
+            return
+        if isinstance(error, ValidationFailed):
+            shown = False
+            for name, text in error.fields.items():
+                spec = next(
+                    (s for s in self.fields if name == s.name or name in s.server_names), None
+                )
+                if spec is not None:
+                    self._show_error(spec.name, text)
+                    shown = True
+            if not shown:
+                self._show_error(None, error.message)
+            return
+        if isinstance(error, ConflictError) and error.stale:
+            self.stale = True
+            who = error.changed_by or _("someone")
+            when = error.changed_at.astimezone().strftime("%H:%M") if error.changed_at else "?"
+            self._show_error(
+                None,
+                _(
+                    "Changed by {who} at {when} since you opened it. ctrl+r reloads the "
+                    "ticket; what you typed stays here."
+                ).format(who=who, when=when),
+            )
+            self.refresh_bindings()
+            return
+        if isinstance(error, SavError):
+            self._show_error(None, error.message)
+            return
+        self._show_error(None, f"{type(error).__name__}: {error}")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reload":
+            return self.stale and self._reload is not None
+        return True
+
+    async def action_reload(self) -> None:
+        if self._reload is None:
+            return
+        await self._reload()
+        self.stale = False
+        self._clear_errors()
+        self._show_error(None, _("Reloaded. Check the ticket, then ctrl+s to save again."))
+        self.refresh_bindings()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
