@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -21,16 +23,25 @@ class ApiError(Exception):
         fields: dict[str, str] | None = None,
         retry_after: int | None = None,
         headers: dict[str, str] | None = None,
+        changed_by: str | None = None,
+        changed_at: dt.datetime | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
         self.retry_after = retry_after
         self.headers = headers or {}
+        self.changed_by = changed_by
+        self.changed_at = changed_at
 
     def body(self) -> ErrorBody:
         return ErrorBody(
-            code=self.code, message=self.message, fields=self.fields, retry_after=self.retry_after
+            code=self.code,
+            message=self.message,
+            fields=self.fields,
+            retry_after=self.retry_after,
+            changed_by=self.changed_by,
+            changed_at=self.changed_at,
         )
 
 
@@ -54,9 +65,24 @@ class Conflict(ApiError):
     code = "conflict"
 
 
+class NotAllowed(Conflict):
+    """409: the action does not fit the object's state now (the message says why)."""
+
+    code = "not_allowed"
+
+
 class PreconditionFailed(ApiError):
+    """412: a stale edit; ``changed_by``/``changed_at`` say who saved the newer version."""
+
     status_code = 412
     code = "stale"
+
+
+class PreconditionRequired(ApiError):
+    """428: an edit that must say which version it changes (``If-Match``) did not."""
+
+    status_code = 428
+    code = "precondition_required"
 
 
 class Invalid(ApiError):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +24,20 @@ class Settings(BaseSettings):
     overdue_contact_hours: int = 48
     demo: bool = Field(default=False, description="advertise the demo accounts on /health")
     sql_echo: bool = False
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server for e-mailed logs; none: they go to the outbox"
+    )
+    smtp_port: int = 25
+    smtp_from: str = "sav@localhost"
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = 10.0
+    outbox_dir: Path | None = Field(
+        default=None,
+        description="where e-mails go when there is no SMTP server (or it fails); default: "
+        "an 'outbox' folder beside the SQLite database file, else in the working directory",
+    )
     now: dt.datetime | None = Field(
         default=None,
         description="a fixed 'now' for every rule that reads the clock (tests only)",

@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 
 from client import models as wire
 from server.db import models as db
-from server.services import mapping
+from server.services import mapping, status_machine
 from server.services.tenancy import get_scoped, scope
 
 Operator = aliased(db.User)
@@ -43,10 +43,17 @@ async def get_ticket(
     _, customer, _, centre_code, engineer, operator = row
     appliance = await session.get(db.Appliance, ticket.appliance_id)
     assert appliance is not None
+    centre = (
+        await session.get(db.ServiceCentre, ticket.service_centre_id)
+        if ticket.service_centre_id
+        else None
+    )
+    updater = await session.get(db.User, ticket.updated_by_id) if ticket.updated_by_id else None
+    status = wire.TicketStatus(ticket.status)
     return wire.Ticket(
         id=ticket.id,
         group_id=ticket.group_id,
-        status=wire.TicketStatus(ticket.status),
+        status=status,
         version=ticket.version,
         created_at=ticket.created_at,
         status_changed_at=ticket.status_changed_at,
@@ -64,6 +71,15 @@ async def get_ticket(
         waiting_parts=ticket.waiting_parts,
         exchange=ticket.exchange,
         overdue=mapping.is_overdue(ticket.status, ticket.status_changed_at, now, overdue_hours),
+        service_centre_name=centre.name if centre else None,
+        contact_due_at=(
+            ticket.status_changed_at + dt.timedelta(hours=overdue_hours)
+            if status is wire.TicketStatus.TO_CONTACT
+            else None
+        ),
+        updated_at=ticket.updated_at,
+        updated_by=updater.full_name if updater else None,
+        actions=status_machine.allowed_actions(status, wire.Role(user.role)),
     )
 
 

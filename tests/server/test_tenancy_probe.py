@@ -4,11 +4,13 @@ Every route whose path takes an id is called by ``tech2`` (another service centr
 object of ``tech``'s centre: it must answer 404, exactly like a missing object, and change
 nothing in the database. A route that takes an id and is missing from ``PROBES`` fails
 ``test_every_route_with_an_id_is_probed``: a new route cannot skip the probe.
-(The foundation has no operator-only route yet; the first one brings its 403 probe here.)
+Operator-only actions answer 403 to a technician of the ticket's own centre, and change
+nothing either.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -73,11 +75,33 @@ async def _p_group(c: AsyncConnection) -> dict[str, Any]:
     return {"group_id": await _group_of_centre(c)}
 
 
+_SOON = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).isoformat()
+_EARLIER = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)).isoformat()
+
 PROBES: dict[str, Probe] = {
     "/service-centres/{centre_id}": Probe(_p_centre),
     "/tickets/{ticket_id}": Probe(_p_ticket),
     "/ticket-groups/{group_id}": Probe(_p_group),
+    "/tickets/{ticket_id}/history": Probe(_p_ticket),
+    "/tickets/{ticket_id}/previous": Probe(_p_ticket),
+    "/tickets/{ticket_id}/logs": Probe(
+        _p_ticket, {"POST": {"type": "note", "note": "probe", "email_to": "x@example.com"}}
+    ),
+    "/tickets/{ticket_id}/appliance": Probe(
+        _p_ticket, {"PUT": {"model_code": "P64", "service_index": "SI00"}}
+    ),
+    "/tickets/{ticket_id}/assign": Probe(_p_ticket, {"POST": {"service_centre_code": "249117"}}),
+    "/tickets/{ticket_id}/contacted": Probe(_p_ticket, {"POST": {"appointment_at": _SOON}}),
+    "/tickets/{ticket_id}/unreachable": Probe(
+        _p_ticket, {"POST": {"attempted_at": _EARLIER, "means": "phone"}}
+    ),
+    "/tickets/{ticket_id}/request_exchange": Probe(_p_ticket, {"POST": {"note": "probe"}}),
+    "/tickets/{ticket_id}/cancel": Probe(_p_ticket, {"POST": {"note": "probe"}}),
+    "/tickets/{ticket_id}/reject": Probe(_p_ticket, {"POST": {"note": "probe"}}),
+    "/tickets/{ticket_id}/verify": Probe(_p_ticket, {"POST": {"note": "probe"}}),
 }
+
+OPERATOR_ONLY = ("assign", "request_exchange", "cancel", "reject", "verify")
 
 _SPEC = create_app(Settings(database_url="sqlite+aiosqlite://")).openapi()
 ROUTES_WITH_ID = sorted(
@@ -151,3 +175,22 @@ async def test_operator_sees_every_centre_and_technician_only_theirs(
     tech = (await http.get("/service-centres", headers=await token_for(http, "tech"))).json()
     assert operator["total"] == 3
     assert [c["code"] for c in tech["items"]] == [SEED_CENTRE]
+
+
+@pytest.mark.parametrize("action", OPERATOR_ONLY)
+async def test_a_technician_gets_403_for_operator_actions_and_changes_nothing(
+    http: httpx.AsyncClient, database_url: str, action: str
+) -> None:
+    path = f"/tickets/{{ticket_id}}/{action}"
+    probe = PROBES[path]
+    engine = create_engine(database_url)
+    async with engine.connect() as conn:
+        params = await probe.params(conn)
+    await engine.dispose()
+    headers = await token_for(http, "tech")
+    assert (await http.get(f"/tickets/{params['ticket_id']}", headers=headers)).status_code == 200
+    before = await fingerprint(database_url)
+    answer = await http.post(path.format(**params), json=probe.bodies["POST"], headers=headers)
+    assert answer.status_code == 403, answer.text
+    assert answer.json()["code"] == "forbidden" and "operator" in answer.json()["message"]
+    assert await fingerprint(database_url) == before

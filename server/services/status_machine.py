@@ -1,0 +1,173 @@
+"""The ticket status machine: one table says which action goes from which statuses to which,
+and who may carry it out. Everything else (the routes, ``Ticket.actions``, the refusals)
+reads this table.
+
+Decisions the domain leaves open (DOMAIN.md, issue 3):
+
+* **cancel** is possible from every status before the intervention is completed: to assign,
+  to contact, unreachable, confirmed, waiting for parts, exchange requested. Not from
+  *closed*: the centre has done the work, so the operator verifies it or rejects it back to
+  *confirmed* (and may cancel from there); not from verified, invoiced or cancelled.
+* **update_appliance** and **add_log** change no status; everyone who sees the ticket may do
+  them while it is neither cancelled nor invoiced.
+* ``order_parts``, ``parts_received``, ``close`` and ``invoice`` are in the table (the orders,
+  intervention and invoicing flows call :func:`server.services.ticket_actions.transition`),
+  but they are not *offered* in ``Ticket.actions`` until those flows have their endpoints:
+  :data:`OFFERED` lists what has one now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from client.models import Role, TicketAction, TicketStatus
+from server.errors import Forbidden, NotAllowed
+
+A = TicketAction
+S = TicketStatus
+SC_STAFF = frozenset({Role.TECHNICIAN, Role.MANAGER})
+OPERATORS = frozenset({Role.OPERATOR})
+EVERYONE = frozenset(Role)
+OPEN = frozenset(S) - {S.CANCELLED, S.INVOICED}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``action`` is allowed from ``sources`` to ``roles``; it leads to ``target``
+    (``None``: the status stays as it is)."""
+
+    action: TicketAction
+    sources: frozenset[TicketStatus]
+    target: TicketStatus | None
+    roles: frozenset[Role]
+    doing: str
+    """What the action is, in words, for refusals: "contacting the customer"."""
+
+
+def _rule(
+    action: TicketAction,
+    sources: Iterable[TicketStatus],
+    target: TicketStatus | None,
+    roles: frozenset[Role],
+    doing: str,
+) -> Rule:
+    return Rule(action, frozenset(sources), target, roles, doing)
+
+
+RULES: dict[TicketAction, Rule] = {
+    r.action: r
+    for r in (
+        _rule(
+            A.ASSIGN,
+            (S.TO_ASSIGN, S.TO_CONTACT, S.UNREACHABLE),
+            S.TO_CONTACT,
+            OPERATORS,
+            "assigning a service centre",
+        ),
+        _rule(
+            A.CONTACTED,
+            (S.TO_CONTACT, S.UNREACHABLE),
+            S.CONFIRMED,
+            SC_STAFF,
+            "recording that the customer was contacted",
+        ),
+        _rule(
+            A.UNREACHABLE,
+            (S.TO_CONTACT, S.UNREACHABLE),
+            S.UNREACHABLE,
+            SC_STAFF,
+            "recording a failed contact attempt",
+        ),
+        _rule(
+            A.REQUEST_EXCHANGE,
+            (S.CONFIRMED,),
+            S.EXCHANGE_REQUESTED,
+            OPERATORS,
+            "requesting an exchange",
+        ),
+        _rule(
+            A.CANCEL,
+            (
+                S.TO_ASSIGN,
+                S.TO_CONTACT,
+                S.UNREACHABLE,
+                S.CONFIRMED,
+                S.WAITING_PARTS,
+                S.EXCHANGE_REQUESTED,
+            ),
+            S.CANCELLED,
+            OPERATORS,
+            "cancelling the ticket",
+        ),
+        _rule(A.REJECT, (S.CLOSED,), S.CONFIRMED, OPERATORS, "rejecting the intervention"),
+        _rule(A.VERIFY, (S.CLOSED,), S.VERIFIED, OPERATORS, "verifying the intervention"),
+        _rule(A.ORDER_PARTS, (S.CONFIRMED,), S.WAITING_PARTS, SC_STAFF, "ordering parts"),
+        _rule(A.PARTS_RECEIVED, (S.WAITING_PARTS,), S.CONFIRMED, SC_STAFF, "receiving the parts"),
+        _rule(
+            A.CLOSE,
+            (S.CONFIRMED, S.WAITING_PARTS, S.EXCHANGE_REQUESTED),
+            S.CLOSED,
+            SC_STAFF,
+            "closing the intervention",
+        ),
+        _rule(A.INVOICE, (S.VERIFIED,), S.INVOICED, frozenset({Role.MANAGER}), "invoicing"),
+        _rule(A.UPDATE_APPLIANCE, OPEN, None, EVERYONE, "correcting the appliance data"),
+        _rule(A.ADD_LOG, OPEN, None, EVERYONE, "adding a log"),
+    )
+}
+assert set(RULES) == set(TicketAction), "every action has its rule"
+
+OFFERED: frozenset[TicketAction] = frozenset(
+    {
+        A.ASSIGN,
+        A.CONTACTED,
+        A.UNREACHABLE,
+        A.REQUEST_EXCHANGE,
+        A.CANCEL,
+        A.REJECT,
+        A.VERIFY,
+        A.UPDATE_APPLIANCE,
+        A.ADD_LOG,
+    }
+)
+"""The actions that have an endpoint now; the flow-driven ones join when their flows do."""
+
+
+def label(status: TicketStatus) -> str:
+    return status.value.replace("_", " ")
+
+
+def is_allowed(action: TicketAction, status: TicketStatus, role: Role) -> bool:
+    rule = RULES[action]
+    return status in rule.sources and role in rule.roles
+
+
+def allowed_actions(status: TicketStatus, role: Role) -> list[TicketAction]:
+    """What ``role`` may do to a ticket in ``status`` now (``Ticket.actions``), in enum order."""
+    return [a for a in TicketAction if a in OFFERED and is_allowed(a, status, role)]
+
+
+def check_role(action: TicketAction, role: Role) -> Rule:
+    """The rule of ``action``, or 403 when ``role`` may not carry it out at all."""
+    rule = RULES[action]
+    if role not in rule.roles:
+        who = ", ".join(sorted(r.value for r in rule.roles))
+        raise Forbidden(f"{rule.doing} is reserved to: {who}")
+    return rule
+
+
+def check(action: TicketAction, ticket_id: int, status: TicketStatus, role: Role) -> Rule:
+    """The rule of ``action``, or the refusal: 403 for the wrong role, 409 for the wrong status."""
+    rule = check_role(action, role)
+    if status not in rule.sources:
+        raise NotAllowed(f"ticket {ticket_id} is {label(status)}: {_when(rule, status)}")
+    return rule
+
+
+def _when(rule: Rule, status: TicketStatus) -> str:
+    if len(rule.sources) <= 3:
+        ordered = [label(s) for s in TicketStatus if s in rule.sources]
+        listed = ordered[0] if len(ordered) == 1 else f"{', '.join(ordered[:-1])} or {ordered[-1]}"
+        return f"{rule.doing} is possible only while {listed}"
+    return f"{rule.doing} is not possible once a ticket is {label(status)}"

@@ -1,0 +1,435 @@
+"""Changing a ticket: status actions (the status machine) and appliance corrections.
+
+Every change is a compare-and-set on the ticket row::
+
+    UPDATE tickets SET status = :to, version = version + 1, ...
+    WHERE id = :id AND status = :seen AND version = :seen_version
+
+written in one transaction with its history entry. When the row changed in between (the
+update touches no row), nothing is written: with ``If-Match`` the answer is 412 naming who
+changed the ticket and when; without it, 409 (the action no longer fits, or the ticket
+moved under the caller's feet).
+
+Order of the checks: another centre's ticket 404, the wrong role 403, bad input 422,
+a stale ``If-Match`` 412, an action that does not fit the status 409.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from client import models as wire
+from client.models import Role, TicketAction, TicketStatus
+from server.db import models as db
+from server.errors import Conflict, Invalid, PreconditionFailed, PreconditionRequired
+from server.services import status_machine, ticket_search
+from server.services.tenancy import get_scoped
+
+ActionBody = (
+    wire.AssignRequest
+    | wire.ContactedRequest
+    | wire.UnreachableRequest
+    | wire.NoteRequest
+    | wire.MotivationRequest
+)
+
+CLOCK_SKEW = dt.timedelta(minutes=5)
+"""How far in the future a reported past moment (a contact attempt) may lie: clocks differ."""
+
+
+def parse_if_match(value: str | None) -> int | None:
+    """The version in an ``If-Match`` header (``3``, ``"3"`` or ``W/"3"``); ``*`` is none."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text == "*":
+        return None
+    if text.startswith("W/"):
+        text = text[2:]
+    text = text.strip('"')
+    if not text.isdigit():
+        raise Invalid(
+            "If-Match must be the ticket version you read", fields={"If-Match": "not a version"}
+        )
+    return int(text)
+
+
+def _when(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _aware(name: str, moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise Invalid(f"{name} needs a time zone", fields={name: "give the time zone, e.g. +02:00"})
+    return moment.astimezone(dt.UTC)
+
+
+def _join(*parts: str) -> str:
+    return "\n".join(p for p in (p.strip() for p in parts) if p)
+
+
+@dataclass
+class _Change:
+    values: dict[str, Any]
+    note: str
+    appointment_at: dt.datetime | None = None
+
+
+async def _change_for(
+    session: AsyncSession,
+    ticket: db.Ticket,
+    action: TicketAction,
+    body: ActionBody | None,
+    now: dt.datetime,
+) -> _Change:
+    """What ``action`` writes besides the status (validated: 422 names the field)."""
+    note = getattr(body, "note", "") if body is not None else ""
+    if action is TicketAction.ASSIGN:
+        assert isinstance(body, wire.AssignRequest)
+        centre = (
+            await session.execute(
+                select(db.ServiceCentre).where(db.ServiceCentre.code == body.service_centre_code)
+            )
+        ).scalar_one_or_none()
+        if centre is None:
+            raise Invalid(
+                f"no service centre {body.service_centre_code}",
+                fields={"service_centre_code": "no service centre with this code"},
+            )
+        values: dict[str, Any] = {"service_centre_id": centre.id}
+        if centre.id != ticket.service_centre_id:
+            values["engineer_id"] = None  # the engineer belongs to the previous centre
+        return _Change(values, _join(f"Assigned to {centre.name} {centre.code}", note))
+    if action is TicketAction.CONTACTED:
+        assert isinstance(body, wire.ContactedRequest)
+        appointment = _aware("appointment_at", body.appointment_at)
+        if appointment < now - CLOCK_SKEW:
+            raise Invalid(
+                "the appointment is in the past",
+                fields={"appointment_at": "the appointment is in the past"},
+            )
+        return _Change(
+            {"appointment_at": appointment},
+            _join(f"Customer contacted: appointment {_when(appointment)}", note),
+            appointment,
+        )
+    if action is TicketAction.UNREACHABLE:
+        assert isinstance(body, wire.UnreachableRequest)
+        attempted = _aware("attempted_at", body.attempted_at)
+        if attempted > now + CLOCK_SKEW:
+            raise Invalid(
+                "the contact attempt is in the future",
+                fields={"attempted_at": "the attempt is in the future"},
+            )
+        return _Change(
+            {},
+            _join(f"Customer not reachable: attempt {_when(attempted)} by {body.means}", note),
+        )
+    if action is TicketAction.REQUEST_EXCHANGE:
+        return _Change({"exchange": True}, _join("Exchange requested", note))
+    if action is TicketAction.CANCEL:
+        return _Change({}, _join("Cancelled:", note))
+    if action is TicketAction.REJECT:
+        return _Change({}, _join("Intervention rejected:", note))
+    if action is TicketAction.VERIFY:
+        return _Change({}, _join("Intervention verified", note))
+    labels = {
+        TicketAction.ORDER_PARTS: "Parts ordered",
+        TicketAction.PARTS_RECEIVED: "Parts received",
+        TicketAction.CLOSE: "Intervention closed",
+        TicketAction.INVOICE: "Invoiced",
+    }
+    return _Change({}, _join(labels[action], note))
+
+
+async def changed_by(session: AsyncSession, ticket_id: int) -> tuple[str | None, dt.datetime]:
+    """Who saved the ticket's current version, and when (read afresh from the database)."""
+    row = (
+        await session.execute(
+            select(db.Ticket.updated_at, db.User.full_name)
+            .outerjoin(db.User, db.User.id == db.Ticket.updated_by_id)
+            .where(db.Ticket.id == ticket_id)
+        )
+    ).one()
+    return row[1], row[0]
+
+
+async def _stale(session: AsyncSession, ticket_id: int) -> PreconditionFailed:
+    who, when = await changed_by(session, ticket_id)
+    return PreconditionFailed(
+        f"ticket {ticket_id} was changed by {who or 'someone'} at {when.isoformat()}",
+        changed_by=who,
+        changed_at=when,
+    )
+
+
+async def transition(
+    session: AsyncSession,
+    ticket_id: int,
+    user: db.User,
+    action: TicketAction,
+    body: ActionBody | None,
+    *,
+    if_match: int | None,
+    now: dt.datetime,
+) -> None:
+    """Carry out a status ``action`` on the ticket as ``user``, or refuse it changing nothing."""
+    ticket = await get_scoped(session, db.Ticket, ticket_id, user, what="ticket")
+    role = Role(user.role)
+    seen_status = TicketStatus(ticket.status)
+    seen_version = ticket.version
+    status_machine.check_role(action, role)
+    change = await _change_for(session, ticket, action, body, now)
+    if if_match is not None and if_match != seen_version:
+        raise await _stale(session, ticket.id)
+    rule = status_machine.check(action, ticket.id, seen_status, role)
+    assert rule.target is not None, f"{action} is not a status action"
+    values = {
+        **change.values,
+        "status": rule.target.value,
+        "waiting_parts": rule.target is TicketStatus.WAITING_PARTS,
+        "status_changed_at": now,
+        "updated_at": now,
+        "updated_by_id": user.id,
+        "version": db.Ticket.version + 1,
+    }
+    result = await session.execute(
+        update(db.Ticket)
+        .where(
+            db.Ticket.id == ticket.id,
+            db.Ticket.status == seen_status.value,
+            db.Ticket.version == seen_version,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        await session.rollback()
+        await _refuse_after_race(session, ticket_id, action, role, if_match)
+    if action is TicketAction.ASSIGN:
+        await _group_follows(session, ticket, change.values["service_centre_id"])
+    session.add(
+        db.HistoryEntry(
+            ticket_id=ticket.id,
+            at=now,
+            author_id=user.id,
+            author_name=user.full_name,
+            status=rule.target.value,
+            appointment_at=change.appointment_at,
+            type=wire.HistoryType.STATUS_CHANGE.value,
+            note=change.note,
+            email_to=None,
+        )
+    )
+    await session.commit()
+    _forget_tickets(session)
+
+
+async def _refuse_after_race(
+    session: AsyncSession,
+    ticket_id: int,
+    action: TicketAction,
+    role: Role,
+    if_match: int | None,
+) -> NoReturn:
+    """The row changed between our read and our write: say why, as of now."""
+    if if_match is not None:
+        raise await _stale(session, ticket_id)
+    status = (
+        await session.execute(select(db.Ticket.status).where(db.Ticket.id == ticket_id))
+    ).scalar_one()
+    status_machine.check(action, ticket_id, TicketStatus(status), role)  # 409 if no longer fits
+    who, when = await changed_by(session, ticket_id)
+    raise Conflict(
+        f"ticket {ticket_id} was changed meanwhile by {who or 'someone'} at {when.isoformat()};"
+        " reload it and try again",
+        changed_by=who,
+        changed_at=when,
+    )
+
+
+async def _group_follows(session: AsyncSession, ticket: db.Ticket, centre_id: int) -> None:
+    """A group goes with its tickets: assigning one moves the group to the new centre unless
+    another ticket of the group stays with the group's current centre."""
+    group = await session.get(db.TicketGroup, ticket.group_id)
+    assert group is not None
+    if group.service_centre_id == centre_id:
+        return
+    if group.service_centre_id is not None:
+        others = (
+            await session.execute(
+                select(func.count()).where(
+                    db.Ticket.group_id == group.id,
+                    db.Ticket.id != ticket.id,
+                    db.Ticket.service_centre_id == group.service_centre_id,
+                )
+            )
+        ).scalar_one()
+        if others:
+            return
+    await session.execute(
+        update(db.TicketGroup)
+        .where(db.TicketGroup.id == group.id)
+        .values(service_centre_id=centre_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# --------------------------------------------------------------------------- appliance
+
+
+async def update_appliance(
+    session: AsyncSession,
+    ticket_id: int,
+    user: db.User,
+    body: wire.ApplianceUpdate,
+    *,
+    if_match: int | None,
+    now: dt.datetime,
+) -> None:
+    """Correct the ticket's appliance data. ``If-Match`` is required (428 without it)."""
+    ticket = await get_scoped(session, db.Ticket, ticket_id, user, what="ticket")
+    role = Role(user.role)
+    status_machine.check_role(TicketAction.UPDATE_APPLIANCE, role)
+    if if_match is None:
+        raise PreconditionRequired(
+            "correcting the appliance needs If-Match: the ticket version you edited"
+        )
+    await _check_catalogue(session, body)
+    if body.purchase_date is not None and body.purchase_date > now.date():
+        raise Invalid(
+            "the purchase date is in the future",
+            fields={"purchase_date": "the purchase date is in the future"},
+        )
+    if if_match != ticket.version:
+        raise await _stale(session, ticket.id)
+    status = TicketStatus(ticket.status)
+    status_machine.check(TicketAction.UPDATE_APPLIANCE, ticket.id, status, role)
+    appliance = await session.get(db.Appliance, ticket.appliance_id)
+    assert appliance is not None
+    wanted = {
+        "model_code": body.model_code,
+        "service_index": body.service_index,
+        "serial_number": body.serial_number,
+        "purchase_date": body.purchase_date,
+        "invoice_number": body.invoice_number,
+    }
+    changed = {k: v for k, v in wanted.items() if getattr(appliance, k) != v}
+    if not changed:
+        return  # nothing to correct: no new version, no history entry
+    note = "Appliance corrected: " + "; ".join(
+        f"{name.replace('_', ' ')} {_shown(getattr(appliance, name))} → {_shown(value)}"
+        for name, value in changed.items()
+    )
+    result = await session.execute(
+        update(db.Ticket)
+        .where(db.Ticket.id == ticket.id, db.Ticket.version == if_match)
+        .values(version=db.Ticket.version + 1, updated_at=now, updated_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        await session.rollback()
+        raise await _stale(session, ticket_id)
+    await session.execute(
+        update(db.Appliance)
+        .where(db.Appliance.id == appliance.id)
+        .values(**changed)
+        .execution_options(synchronize_session=False)
+    )
+    if "serial_number" in changed:
+        await _reindex_tickets_of(session, appliance.id, body.serial_number)
+    session.add(
+        db.HistoryEntry(
+            ticket_id=ticket.id,
+            at=now,
+            author_id=user.id,
+            author_name=user.full_name,
+            status=ticket.status,
+            appointment_at=None,
+            type=wire.HistoryType.APPLIANCE_UPDATE.value,
+            note=note,
+            email_to=None,
+        )
+    )
+    await session.commit()
+    _forget_tickets(session)
+
+
+def _forget_tickets(session: AsyncSession) -> None:
+    """After our UPDATE statements, the loaded tickets, groups and appliances are stale: the
+    next read loads them afresh (the signed-in user stays loaded)."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, db.Ticket | db.TicketGroup | db.Appliance):
+            session.expire(obj)
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+async def _check_catalogue(session: AsyncSession, body: wire.ApplianceUpdate) -> None:
+    indexes = (
+        (
+            await session.execute(
+                select(db.CatalogueModel.service_index).where(
+                    db.CatalogueModel.code == body.model_code
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if not indexes:
+        raise Invalid(
+            f"no model {body.model_code} in the catalogue",
+            fields={"model_code": "no such model in the catalogue"},
+        )
+    if body.service_index not in indexes:
+        known = ", ".join(sorted(indexes))
+        raise Invalid(
+            f"model {body.model_code} has no service index {body.service_index} (known: {known})",
+            fields={"service_index": f"not a service index of {body.model_code}: {known}"},
+        )
+
+
+async def _reindex_tickets_of(session: AsyncSession, appliance_id: int, serial: str) -> None:
+    """The serial number is searchable: rewrite the words of every ticket of this appliance."""
+    rows = (
+        await session.execute(
+            select(
+                db.Ticket.id,
+                db.Ticket.group_id,
+                db.Ticket.external_ref,
+                db.Customer.last_name,
+                db.Customer.first_name,
+                db.Customer.company,
+            )
+            .join(db.Customer, db.Customer.id == db.Ticket.customer_id)
+            .where(db.Ticket.appliance_id == appliance_id)
+        )
+    ).all()
+    for tid, group_id, ref, last, first, company in rows:
+        document = ticket_search.document(
+            ticket_id=tid,
+            group_id=group_id,
+            last_name=last,
+            first_name=first,
+            company=company,
+            serial_number=serial,
+            external_ref=ref,
+        )
+        await session.execute(
+            update(db.Ticket)
+            .where(db.Ticket.id == tid)
+            .values(search_document=document)
+            .execution_options(synchronize_session=False)
+        )
