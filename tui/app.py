@@ -7,6 +7,8 @@ the handlers here own the state.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -68,6 +70,8 @@ class SavApp(App[None]):
         self.user: User | None = None
         self.token_store_name: str | None = None
         self._store: CredentialStore | None = None
+        self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+        """The time screens count from (an SLA clock); tests pin it with the server's."""
         i18n.set_language(language or "en")
         i18n.refresh_node_bindings(self)
 

@@ -8,7 +8,7 @@ from tests.tui.test_login import settle, type_credentials
 from tui.screens.command_line import CommandLineScreen
 from tui.screens.help import HelpScreen
 from tui.screens.home import HomeScreen
-from tui.screens.ticket_peek import TicketPeekScreen
+from tui.screens.ticket import TicketScreen
 from tui.widgets.status import ticket_status
 
 
@@ -86,8 +86,8 @@ async def test_command_line_opens_a_ticket(make_tui) -> None:
         assert isinstance(app.screen, CommandLineScreen)
         await pilot.press(*"t 116496", "enter")
         await settle(app, pilot)
-        assert isinstance(app.screen, TicketPeekScreen)
-        text = str(app.screen.query_one("#ticket-text", Static).render())
+        assert isinstance(app.screen, TicketScreen)
+        text = str(app.screen.query_one("#details-text", Static).render())
         assert "Reggiani" in text and "P64" in text and "123345" in text
         await pilot.press("escape")
         await pilot.pause()
@@ -111,7 +111,7 @@ async def test_another_centres_ticket_is_not_found(make_tui) -> None:
         await signed_in_home(app, pilot, "tech2")
         await pilot.press("colon", *"t 116496", "enter")
         await settle(app, pilot)
-        assert "No ticket 116496" in str(app.screen.query_one("#ticket-text", Static).render())
+        assert "No ticket 116496" in str(app.screen.query_one("#ticket-header", Static).render())
 
 
 async def test_palette_opens_in_either_language_and_runs_a_command(make_tui) -> None:

@@ -49,6 +49,14 @@ def _when(moment: dt.datetime | None, with_time: bool = True) -> str:
     return local.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
 
 
+def _short(name: str | None) -> str:
+    """'Julien Marchal' -> 'J. Marchal'."""
+    if not name:
+        return "-"
+    first, _sep, rest = name.partition(" ")
+    return f"{first[:1]}. {rest}" if rest else first
+
+
 def _day(day: dt.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else "-"
 
@@ -110,6 +118,7 @@ class TicketScreen(Screen[None]):
         self.ticket_id = ticket_id
         self.ticket: Ticket | None = None
         self.group: TicketGroup | None = None
+        self._history: list[HistoryEntry] = []
 
     @property
     def sav(self) -> SavApp:
@@ -125,6 +134,7 @@ class TicketScreen(Screen[None]):
                     yield Static("", id="details-text")
             with TabPane(_("History"), id="history"):
                 yield KeyTable(id="history-table", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="history-note")
             with TabPane(_("Previous tickets"), id="previous"):
                 yield KeyTable(id="previous-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -207,7 +217,7 @@ class TicketScreen(Screen[None]):
             f"[reverse b] {escape(status)} [/]",
         ]
         if t.contact_due_at is not None:
-            left = t.contact_due_at - dt.datetime.now(dt.UTC)
+            left = t.contact_due_at - self.sav.clock()
             if left.total_seconds() < 0:
                 first.append(
                     "[b $error]! "
@@ -287,17 +297,27 @@ class TicketScreen(Screen[None]):
         tabs = self.query_one("#group-tabs", Tabs)
         wanted = [f"t{s.id}" for s in group.tickets]
         have = [tab.id for tab in tabs.query(Tab)]
-        if wanted != have:
-            tabs.clear()
-            for s in group.tickets:
-                tabs.add_tab(Tab(f"{s.id} {s.model_code} · {ticket_status(s.status.value)}",
-                                 id=f"t{s.id}"))  # fmt: skip
-        tabs.active = f"t{self.ticket_id}"
-        tabs.display = len(group.tickets) > 1
+        # rebuilding the tabs activates them: that is not the person choosing another ticket
+        with tabs.prevent(Tabs.TabActivated):
+            if wanted != have:
+                tabs.clear()
+                for s in group.tickets:
+                    tabs.add_tab(Tab(self._tab_label(s), id=f"t{s.id}"))
+            else:
+                for s in group.tickets:
+                    current = self.ticket if self.ticket and self.ticket.id == s.id else None
+                    status = current.status.value if current else None
+                    tabs.query_one(f"#t{s.id}", Tab).label = self._tab_label(s, status)
+            tabs.display = len(group.tickets) > 1
+
+    @staticmethod
+    def _tab_label(s: TicketSummary, status: str | None = None) -> str:
+        return f"{s.id} {s.model_code} · {ticket_status(status or s.status.value)}"
 
     def _show_history(self, page: Page[HistoryEntry]) -> None:
         table = self.query_one("#history-table", DataTable)
         table.clear()
+        self._history = list(page.items)
         for e in page.items:
             note = e.note.replace("\n", " ")
             if e.email_to:
@@ -306,12 +326,13 @@ class TicketScreen(Screen[None]):
                     note += f" ({e.email_delivery.value})"
             table.add_row(
                 _when(e.at),
-                e.author,
+                _short(e.author),
                 ticket_status(e.status.value),
                 _when(e.appointment_at),
                 forms.history_type(e.type.value),
                 note,
             )
+        self._show_note(0)
         pane = self.query_one(TabbedContent).get_tab("history")
         pane.label = _("History ({n})").format(n=page.total)  # type: ignore[assignment]
 
@@ -352,6 +373,23 @@ class TicketScreen(Screen[None]):
         self.query_one(TabbedContent).active = name
         if name != "details":
             self.set_focus(self.query_one(f"#{name}-table"))
+
+    def _show_note(self, row: int) -> None:
+        note = self.query_one("#history-note", Static)
+        if not 0 <= row < len(self._history):
+            note.update("")
+            return
+        e = self._history[row]
+        text = f"[b]{escape(_when(e.at))} {escape(e.author)}[/b]  {escape(e.note or '-')}"
+        if e.email_to:
+            text += "\n✉ " + escape(e.email_to)
+            if e.email_delivery is not None:
+                text += " (" + escape(e.email_delivery.value) + ")"
+        note.update(text)
+
+    @on(DataTable.RowHighlighted, "#history-table")
+    def _history_row(self, event: DataTable.RowHighlighted) -> None:
+        self._show_note(event.cursor_row)
 
     @on(DataTable.RowSelected, "#previous-table")
     def _open_previous(self, event: DataTable.RowSelected) -> None:

@@ -1,8 +1,8 @@
 """The forms of the ticket actions: what each asks for and which request it sends.
 
-Each function returns an ``ActionForm`` for the ticket as the screen last read it; the
-request carries that version (``If-Match``), so a save over someone else's change is
-refused with who made it, and nothing typed is lost.
+Each function returns an ``ActionForm`` for the ticket as the screen last read it. An
+edit (the appliance data) carries that version (``If-Match``), so a save over someone
+else's change is refused with who made it; nothing typed is lost.
 """
 
 from __future__ import annotations
@@ -69,9 +69,11 @@ def _now() -> dt.datetime:
 def _status_action(
     current: Current, action: TicketAction
 ) -> Callable[[SavClient, Any], Awaitable[Ticket]]:
+    # A status action is checked against the status (compare-and-set on the server), not
+    # against the version: a log or an appliance correction saved meanwhile does not make
+    # "customer contacted" wrong, while a status change does, and the server says which.
     async def send(client: SavClient, body: Any) -> Ticket:
-        ticket = current()
-        return await client.ticket_action(ticket.id, action, body, version=ticket.version)
+        return await client.ticket_action(current().id, action, body)
 
     return send
 

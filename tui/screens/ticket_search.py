@@ -20,7 +20,7 @@ from tui import queues as saved_queues
 from tui.i18n import N_, _, localized, ngettext
 from tui.ticket_filter import FilterError, parse
 from tui.widgets.session_bar import SessionBar
-from tui.widgets.ticket_list import BLOCK, COLUMNS, TicketList, header_text
+from tui.widgets.ticket_list import COLUMNS, TicketList, header_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -256,7 +256,7 @@ class TicketSearchScreen(Screen[None]):
         if client is None:
             return
         try:
-            page = await client.search_tickets(query, limit=BLOCK, offset=offset)
+            page = await client.search_tickets(query, limit=TicketList.BLOCK, offset=offset)
         except SavError as exc:
             self.post_message(ResultsFailed(generation, exc.message, None if first else offset))
             return

@@ -143,6 +143,9 @@ class TicketList(ScrollView, can_focus=True):
         Binding("enter", "open", N_("Open"), id="ticket-list.open"),
     ]
 
+    BLOCK: ClassVar[int] = BLOCK
+    """Rows asked for at a time (a class attribute so that tests can make it small)."""
+
     cursor: reactive[int] = reactive(0, always_update=True)
 
     class NeedRows(Message):
@@ -175,7 +178,7 @@ class TicketList(ScrollView, can_focus=True):
         self.generation = generation
         self.total = page.total
         self._rows = {page.offset + i: t for i, t in enumerate(page.items)}
-        self._asked = {page.offset - page.offset % BLOCK}
+        self._asked = {page.offset - page.offset % self.BLOCK}
         self.virtual_size = Size(self.size.width, self.total)
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.cursor = 0
@@ -209,7 +212,7 @@ class TicketList(ScrollView, can_focus=True):
             return
         top = max(int(self.scroll_offset.y) - MARGIN, 0)
         bottom = min(int(self.scroll_offset.y) + self.size.height + MARGIN, self.total)
-        for start in range(top - top % BLOCK, bottom, BLOCK):
+        for start in range(top - top % self.BLOCK, bottom, self.BLOCK):
             if start not in self._asked and start not in self._rows:
                 self._asked.add(start)
                 self.post_message(self.NeedRows(self.generation, start))

@@ -1,0 +1,201 @@
+"""The ticket screen against the real backend: tabs, history, logs, actions, refusals."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Static, TextArea
+
+from client.models import ApplianceUpdate, MotivationRequest, TicketAction, TicketStatus
+from tests.tui.test_home import signed_in_home
+from tests.tui.test_login import settle
+from tui.screens.ticket import TicketScreen
+from tui.widgets.form import ActionForm
+
+SEED = 116496
+
+
+async def open_ticket(app, pilot, ticket_id: int = SEED, username: str = "tech") -> TicketScreen:
+    await signed_in_home(app, pilot, username)
+    app.open_ticket(ticket_id)
+    await settle(app, pilot)
+    assert isinstance(app.screen, TicketScreen)
+    assert app.screen.ticket is not None
+    return app.screen
+
+
+def history_rows(screen: TicketScreen) -> list[tuple[str, ...]]:
+    table = screen.query_one("#history-table", DataTable)
+    return [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+async def test_the_groups_tickets_are_tabs(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ticket(app, pilot)
+        labels = [str(tab.label) for tab in screen.query("#group-tabs Tab")]
+        assert labels[0].startswith("116496 P64") and labels[1].startswith("116497 FAB28ABL1")
+        await pilot.press("right")
+        await settle(app, pilot)
+        assert screen.ticket is not None and screen.ticket.id == 116497
+        assert "FAB28ABL1" in str(screen.query_one("#details-text", Static).render())
+        await pilot.press("left")
+        await settle(app, pilot)
+        assert screen.ticket.id == SEED
+
+
+async def test_history_is_the_servers_newest_first(make_tui, signed_in) -> None:
+    client = await signed_in("tech")
+    truth = await client.ticket_history(SEED)
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ticket(app, pilot)
+        rows = history_rows(screen)
+        assert len(rows) == truth.total == len(truth.items) >= 2
+        assert [r[5] for r in rows] == [e.note.replace("\n", " ") for e in truth.items]
+        assert truth.items[0].at >= truth.items[-1].at
+
+
+async def test_add_a_log_and_see_it_on_top(make_tui, signed_in) -> None:
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ticket(app, pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, ActionForm)
+        await pilot.press("tab", *"Spoke to the reseller", "ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert "Spoke to the reseller" in history_rows(screen)[0][5]
+    client = await signed_in("tech")
+    assert (await client.ticket_history(SEED)).items[0].note == "Spoke to the reseller"
+
+
+async def test_customer_contacted_confirms_with_the_appointment(make_tui, signed_in) -> None:
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ticket(app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ActionForm)
+        form.query_one("#field-date", Input).value = "02/12/2030"
+        form.query_one("#field-time", Input).value = "14:30"
+        form.query_one("#field-note", TextArea).text = "Tuesday afternoon"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert screen.ticket is not None and screen.ticket.status is TicketStatus.CONFIRMED
+        assert "CONFIRMED" in str(screen.query_one("#ticket-header", Static).render())
+        # confirmed: contacting again is no longer offered
+        assert screen.check_action("act", ("contacted",)) is False
+    ticket = await (await signed_in("tech")).ticket(SEED)
+    assert ticket.status is TicketStatus.CONFIRMED
+    assert ticket.appointment_at is not None
+    assert ticket.appointment_at.astimezone().strftime("%d/%m/%Y %H:%M") == "02/12/2030 14:30"
+
+
+async def test_not_reachable_records_the_attempt(make_tui, signed_in) -> None:
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ticket(app, pilot)
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert screen.ticket is not None and screen.ticket.status is TicketStatus.UNREACHABLE
+    client = await signed_in("tech")
+    assert (await client.ticket(SEED)).status is TicketStatus.UNREACHABLE
+    latest = (await client.ticket_history(SEED)).items[0]
+    assert latest.status is TicketStatus.UNREACHABLE and "phone" in latest.note.lower()
+
+
+async def test_bad_input_is_named_and_nothing_is_sent(make_tui, signed_in) -> None:
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_ticket(app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#field-date", Input).value = "31/02/2030"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        assert "Not a date: 31/02/2030" in str(form.query_one("#error-date", Static).render())
+        assert form.query_one("#field-date", Input).value == "31/02/2030"
+    assert (await (await signed_in("tech")).ticket(SEED)).status is TicketStatus.TO_CONTACT
+
+
+async def test_operator_actions_are_not_offered_to_a_technician(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ticket(app, pilot)
+        for name in ("assign", "cancel", "reject", "verify", "request_exchange"):
+            assert screen.check_action("act", (name,)) is False, name
+        for name in ("contacted", "unreachable", "add_log", "update_appliance"):
+            assert screen.check_action("act", (name,)) is True, name
+
+
+async def test_an_action_refused_by_the_server_says_why_and_keeps_the_form(
+    make_tui, signed_in
+) -> None:
+    operator = await signed_in("operator")
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ticket(app, pilot)
+        # meanwhile the back office cancels the ticket; the screen still offers contacting
+        await operator.ticket_action(SEED, TicketAction.CANCEL, MotivationRequest(note="dup"))
+        await pilot.press("c")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#field-note", TextArea).text = "Customer called back"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        message = str(form.query_one("#form-error", Static).render())
+        assert "cancel" in message.lower()
+        assert form.query_one("#field-note", TextArea).text == "Customer called back"
+        await pilot.press("escape")
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert screen.ticket is not None and screen.ticket.status is TicketStatus.CANCELLED
+        assert screen.check_action("act", ("contacted",)) is False
+
+
+async def test_a_stale_edit_names_who_changed_it_and_keeps_what_was_typed(
+    make_tui, signed_in
+) -> None:
+    other = await signed_in("manager")
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ticket(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#field-invoice_number", Input).value = "INV-777"
+        # someone else saves the appliance data first
+        current = await other.ticket(SEED)
+        await other.update_appliance(
+            SEED,
+            ApplianceUpdate(
+                model_code=current.appliance.model_code,
+                service_index=current.appliance.service_index,
+                serial_number="999000111",
+                purchase_date=current.appliance.purchase_date,
+                invoice_number=current.appliance.invoice_number,
+            ),
+            version=current.version,
+        )
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        message = str(form.query_one("#form-error", Static).render())
+        manager = (await other.me()).full_name
+        assert f"Changed by {manager} at" in message
+        assert form.query_one("#field-invoice_number", Input).value == "INV-777"
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is screen
+    saved = await other.ticket(SEED)
+    assert saved.appliance.invoice_number == "INV-777"
