@@ -25,6 +25,7 @@ import uvicorn
 from server.app import create_app
 from server.db.migrate import upgrade
 from server.db.session import create_engine
+from server.services.mail import outbox_dir
 from server.settings import Settings
 
 log = logging.getLogger("sav.embedded")
@@ -55,7 +56,10 @@ async def _watch_parent(parent_pid: int, server: uvicorn.Server) -> None:
 
 async def serve(args: argparse.Namespace) -> None:
     await prepare(args.database)
-    app = create_app(Settings(database_url=args.database, demo=True))
+    settings = Settings(database_url=args.database, demo=True)
+    # No SMTP here unless SAV_SMTP_HOST is set: e-mailed logs go to an outbox beside the database.
+    log.info("e-mailed logs without SMTP go to %s", outbox_dir(settings))
+    app = create_app(settings)
     config = uvicorn.Config(
         app,
         host="127.0.0.1",

@@ -111,8 +111,9 @@ def database_url(template_db: TemplateDb, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, demo=True)
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    # e-mailed logs go to this test's outbox (on PostgreSQL the default would be the cwd's)
+    return Settings(database_url=database_url, demo=True, outbox_dir=tmp_path / "outbox")
 
 
 @pytest.fixture

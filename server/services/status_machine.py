@@ -70,7 +70,7 @@ RULES: dict[TicketAction, Rule] = {
             (S.TO_CONTACT, S.UNREACHABLE),
             S.CONFIRMED,
             SC_STAFF,
-            "recording that the customer was contacted",
+            "contacting the customer",
         ),
         _rule(
             A.UNREACHABLE,

@@ -76,7 +76,7 @@ def test_a_refusal_says_why() -> None:
             TicketAction.CONTACTED, 116496, TicketStatus.CANCELLED, Role.TECHNICIAN
         )
     assert refused.value.message == (
-        "ticket 116496 is cancelled: recording that the customer was contacted is possible "
+        "ticket 116496 is cancelled: contacting the customer is possible "
         "only while to contact or unreachable"
     )
     assert refused.value.status_code == 409 and refused.value.code == "not_allowed"

@@ -89,7 +89,7 @@ async def test_a_refused_action_says_why(http: httpx.AsyncClient, database_url: 
     )
     assert answer.status_code == 409
     assert answer.json()["message"] == (
-        f"ticket {SEED_TICKET} is cancelled: recording that the customer was contacted is "
+        f"ticket {SEED_TICKET} is cancelled: contacting the customer is "
         "possible only while to contact or unreachable"
     )
 
