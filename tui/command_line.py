@@ -97,11 +97,14 @@ def run(app: SavApp, command: Command) -> None:
         from tui.screens.ticket_peek import TicketPeekScreen
 
         app.push_screen(TicketPeekScreen(int(command.argument)))
+    elif name == "part":
+        app.open_part(command.argument)
+    elif name == "model":
+        app.open_model_code(command.argument)
+    elif name == "catalogue":
+        app.open_catalogue()
     else:
         labels = {
-            "part": _("Catalogue"),
-            "model": _("Catalogue"),
-            "catalogue": _("Catalogue"),
             "cart": _("Cart"),
             "orders": _("Orders"),
             "tickets": _("Tickets"),

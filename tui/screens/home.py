@@ -86,6 +86,9 @@ class HomeScreen(Screen[None]):
         self.load()
 
     def action_area(self, area: str) -> None:
+        if area == "catalogue":
+            self.sav.open_catalogue()
+            return
         labels = {
             "tickets": _("Tickets"),
             "catalogue": _("Catalogue"),
