@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, Tree
 
 from client.models import Availability
-from tui.i18n import N_, _, localized
+from tui.i18n import N_, _, localized, ngettext
 from tui.messages import LoadFailed, PartLoaded, SearchAnswered, TreeFailed, TreeLoaded
 from tui.screens.add_to_cart import ApplianceInfo
 from tui.widgets.key_table import KeyTable
@@ -74,9 +74,9 @@ class PartScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#part-used", DataTable)
-        table.add_column(_("Model"), key="model", width=11)
+        table.add_column(_("Model"), key="model", width=10)
         table.add_column(_("SI"), key="si", width=4)
-        table.add_column(_("RefNum"), key="ref", width=6)
+        table.add_column(_("Ref"), key="ref", width=5)
         table.add_column(_("Qty"), key="qty", width=3)
         self.query_one("#part-tree", SupersessionTreeView).show_message(_("Loading…"))
         self.set_focus(self.query_one("#part-tree", SupersessionTreeView))
@@ -134,14 +134,16 @@ class PartScreen(Screen[None]):
             escape(
                 _("Price {price} · your discount {discount} % · net {net} EUR").format(
                     price=f"{part.price:.2f}",
-                    discount=f"{detail.discount_rate:g}",
+                    discount=f"{detail.discount_rate.normalize():f}",
                     net=f"{detail.net_price:.2f}",
                 )
             ),
             escape(
                 availability_line(part.availability, part.stock, part.lead_time_days)
                 + " · "
-                + _("used in {n} models").format(n=detail.where_used)
+                + ngettext("used in {n} model", "used in {n} models", detail.where_used).format(
+                    n=detail.where_used
+                )
             ),
         ]
         self.query_one("#part-info", Static).update("\n".join(lines))

@@ -102,7 +102,7 @@ class SupersessionTreeView(Tree[TreeEntry]):
     """A part's supersession tree; Enter opens the highlighted part, a adds it to the cart."""
 
     HELP = N_(
-        "Supersession tree: the part, what it replaced (▲) and what replaces it (▼). "
+        "Supersession tree: the part, what it replaced and what replaces it. "
         "⇒ permanent replacement, ≈ depends on the serial number or production date, "
         "⊂ kit member, ⇄ interchangeable, ✗ does not apply to this appliance; "
         "◀ ORDER marks the part to order now. Enter opens a part, a adds it to the cart."
@@ -153,8 +153,8 @@ class SupersessionTreeView(Tree[TreeEntry]):
         order = f" ◀ {_('ORDER')}" if item.to_order else ""
         cycle = f" ({_('cycle')})" if item.cycle else ""
         label = Text(
-            f"{mark}{edge_arrow(item.relation)} {item.part.code} "
-            f"{item.part.description}{order}{cycle}"
+            f"{mark}{edge_arrow(item.relation)} {item.part.code}{order}{cycle} "
+            f"{item.part.description}"
         )
         entry = TreeEntry(item.part, item.relation, edge_text(item.relation))
         if item.children:
