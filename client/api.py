@@ -17,25 +17,36 @@ import random
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from client.models import (
     AddLogRequest,
+    AddToCart,
     ApplianceUpdate,
     AssignRequest,
+    Cart,
+    CartAdded,
+    CartCount,
+    CatalogueModel,
     ContactedRequest,
     Dashboard,
     ErrorBody,
     Health,
     HistoryEntry,
     LoginRequest,
+    ModelView,
     MotivationRequest,
     NoteRequest,
     Page,
+    Part,
+    PartDetail,
     RequestBody,
+    Resolution,
     ServiceCentre,
+    SupersessionTree,
     Ticket,
     TicketAction,
     TicketGroup,
@@ -44,9 +55,11 @@ from client.models import (
     TokenResponse,
     UnreachableRequest,
     User,
+    WhereUsed,
 )
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -298,6 +311,84 @@ class SavClient:
         )
         return _parse(answer, Ticket)
 
+    # ------------------------------------------------------------------ catalogue, cart lines
+
+    async def models(
+        self,
+        q: str = "",
+        *,
+        category: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page[CatalogueModel]:
+        """Models whose code contains ``q`` (prefix matches first), description or category."""
+        params = _params(q=q, category=category, limit=limit, cursor=cursor)
+        answer = await self._call("GET", "/catalogue/models", params=params)
+        return _parse(answer, Page[CatalogueModel])
+
+    async def categories(self) -> list[str]:
+        answer = await self._call("GET", "/catalogue/categories")
+        return _parse_list(answer, str)
+
+    async def model_view(
+        self, model_id: int, *, serial: str | None = None, production_date: dt.date | None = None
+    ) -> ModelView:
+        params = _params(serial=serial, production_date=production_date)
+        answer = await self._call("GET", f"/catalogue/models/{model_id}", params=params)
+        return _parse(answer, ModelView)
+
+    async def parts(self, q: str = "", *, limit: int = 50, cursor: str | None = None) -> Page[Part]:
+        params = _params(q=q, limit=limit, cursor=cursor)
+        return _parse(await self._call("GET", "/catalogue/parts", params=params), Page[Part])
+
+    async def part(self, code: str) -> PartDetail:
+        return await self._get(f"/catalogue/parts/{_segment(code)}", PartDetail)
+
+    async def where_used(
+        self, code: str, *, limit: int = 50, cursor: str | None = None
+    ) -> Page[WhereUsed]:
+        params = _params(limit=limit, cursor=cursor)
+        path = f"/catalogue/parts/{_segment(code)}/where-used"
+        return _parse(await self._call("GET", path, params=params), Page[WhereUsed])
+
+    async def part_tree(
+        self,
+        code: str,
+        *,
+        serial: str | None = None,
+        production_date: dt.date | None = None,
+        model_id: int | None = None,
+    ) -> SupersessionTree:
+        params = _params(serial=serial, production_date=production_date, model_id=model_id)
+        path = f"/catalogue/parts/{_segment(code)}/tree"
+        return _parse(await self._call("GET", path, params=params), SupersessionTree)
+
+    async def resolve(
+        self,
+        code: str,
+        *,
+        serial: str | None = None,
+        production_date: dt.date | None = None,
+        model_id: int | None = None,
+    ) -> Resolution:
+        params = _params(serial=serial, production_date=production_date, model_id=model_id)
+        path = f"/catalogue/parts/{_segment(code)}/resolution"
+        return _parse(await self._call("GET", path, params=params), Resolution)
+
+    async def add_to_cart(self, request: AddToCart) -> CartAdded:
+        body = request.model_dump(mode="json", exclude_none=True)
+        return _parse(await self._call("POST", "/cart/lines", json=body), CartAdded)
+
+    async def cart(self) -> Cart:
+        return await self._get("/cart", Cart)
+
+    async def cart_count(self) -> int:
+        return (await self._get("/cart/count", CartCount)).count
+
+    async def remove_cart_line(self, line_id: int) -> int:
+        answer = await self._call("DELETE", f"/cart/lines/{line_id}")
+        return _parse(answer, CartCount).count
+
     # ------------------------------------------------------------------ plumbing
 
     async def _get(self, path: str, model: type[M]) -> M:
@@ -358,6 +449,30 @@ def _unavailable(
     error = UnavailableError(message, code="unreachable")
     error.__cause__ = cause
     return error, retryable
+
+
+def _params(**values: Any) -> dict[str, Any]:
+    """Query parameters without the empty ones; dates as ISO text."""
+    return {
+        k: v.isoformat() if isinstance(v, dt.date) else v
+        for k, v in values.items()
+        if v is not None and v != ""
+    }
+
+
+def _segment(code: str) -> str:
+    """A part code as one path segment (codes are letters, digits and dashes; quote the rest)."""
+    return quote(code.strip(), safe="")
+
+
+def _parse_list(response: httpx.Response, item: type[T]) -> list[T]:
+    try:
+        return TypeAdapter(list[item]).validate_json(response.content)  # type: ignore[valid-type]
+    except ValidationError as exc:
+        raise ProtocolError(
+            f"unexpected answer from the server for {response.request.url.path}",
+            status=response.status_code,
+        ) from exc
 
 
 def _parse(response: httpx.Response, model: type[M]) -> M:

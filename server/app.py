@@ -11,7 +11,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from server import __version__
 from server.db.session import create_engine, session_factory
 from server.errors import install_error_handlers
-from server.routes import auth, dashboard, health, service_centres, ticket_actions, tickets
+from server.routes import (
+    auth,
+    cart,
+    catalogue,
+    dashboard,
+    health,
+    service_centres,
+    ticket_actions,
+    tickets,
+)
 from server.settings import Settings
 
 
@@ -83,7 +92,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     install_error_handlers(app)
-    for module in (health, auth, dashboard, service_centres, tickets, ticket_actions):
+    for module in (
+        health,
+        auth,
+        dashboard,
+        service_centres,
+        tickets,
+        ticket_actions,
+        catalogue,
+        cart,
+    ):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

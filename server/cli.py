@@ -64,6 +64,35 @@ def demo(database_url: str, tickets: int, seed: int) -> int:
     return asyncio.run(run())
 
 
+def catalogue_import(database_url: str, folder: str) -> int:
+    """Import a manufacturer's catalogue from the CSV files of ``folder`` (all or nothing)."""
+    from pathlib import Path
+
+    from server.db.migrate import upgrade
+    from server.db.session import create_engine
+    from server.services.catalogue_import import CatalogueImportError, import_catalogue
+
+    async def run() -> int:
+        engine = create_engine(database_url)
+        try:
+            await upgrade(database_url, engine)
+            try:
+                summary = await import_catalogue(engine, Path(folder))
+            except CatalogueImportError as exc:
+                import sys
+
+                for error in exc.errors:
+                    print(f"error: {error}", file=sys.stderr)
+                print("nothing was imported", file=sys.stderr)
+                return 1
+            print(f"catalogue imported from {folder}: {summary}")
+            return 0
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
 def _redact(url: str) -> str:
     """The URL without its password, fit for a terminal or a log."""
     if is_sqlite(url):

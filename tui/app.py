@@ -20,14 +20,15 @@ from tui import i18n
 from tui.backend import Backend, BackendUnavailable
 from tui.commands import SavCommands
 from tui.i18n import N_, _, localized
-from tui.messages import Connected, ConnectionFailed, SignedIn, SignInFailed
+from tui.messages import CartCountChanged, Connected, ConnectionFailed, SignedIn, SignInFailed
 from tui.screens.login import LoginScreen
 
 if TYPE_CHECKING:
     from client.api import SavClient
     from client.credentials import CredentialStore
-    from client.models import Health, User
+    from client.models import CartAdded, Health, User
     from tui.command_line import Command
+    from tui.screens.add_to_cart import ApplianceInfo
 
 
 @localized
@@ -69,6 +70,7 @@ class SavApp(App[None]):
         self.health: Health | None = None
         self.user: User | None = None
         self.token_store_name: str | None = None
+        self.cart_count = 0
         self._store: CredentialStore | None = None
         self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
         """The time screens count from (an SLA clock); tests pin it with the server's."""
@@ -204,6 +206,7 @@ class SavApp(App[None]):
         if not self.language_forced:
             self.set_language(message.user.language.value)
         self.switch_screen(HomeScreen())
+        self.load_cart_count()
 
     @on(SignInFailed)
     def _sign_in_failed(self, message: SignInFailed) -> None:
@@ -283,6 +286,82 @@ class SavApp(App[None]):
 
         if self.user is not None:
             self.push_screen(TicketScreen(ticket_id))
+
+    # ------------------------------------------------------------------ catalogue (issue 4)
+
+    def open_catalogue(self, mode: str = "models", query: str = "") -> None:
+        from tui.screens.catalogue import CatalogueScreen
+
+        self.push_screen(CatalogueScreen(mode, query))
+
+    def open_model(
+        self, model_id: int, appliance: ApplianceInfo | None = None, select_code: str | None = None
+    ) -> None:
+        from tui.screens.model import ModelScreen
+
+        self.push_screen(ModelScreen(model_id, appliance=appliance, select_code=select_code))
+
+    def open_part(self, code: str, appliance: ApplianceInfo | None = None) -> None:
+        from tui.screens.part import PartScreen
+
+        self.push_screen(PartScreen(code, appliance))
+
+    def open_add_to_cart(self, code: str, appliance: ApplianceInfo | None = None) -> None:
+        from tui.screens.add_to_cart import AddToCartScreen
+
+        self.push_screen(AddToCartScreen(code, appliance), self._added_to_cart)
+
+    def _added_to_cart(self, added: CartAdded | None) -> None:
+        if added is None:
+            return
+        self.post_message(CartCountChanged(added.count))
+        text = ", ".join(
+            (
+                _("{n}× {code} (for {requested})")
+                if line.ordered_code != line.requested_code
+                else _("{n}× {code}")
+            ).format(n=line.quantity, code=line.ordered_code, requested=line.requested_code)
+            for line in added.lines
+        )
+        self.notify(_("In the cart: {lines}").format(lines=text), title=_("Cart"))
+
+    @work(exclusive=True, group="open-model", exit_on_error=False)
+    async def open_model_code(self, code: str) -> None:
+        """`:m CODE`: the model when the code names exactly one, else the search for it."""
+        from client.api import SavError
+
+        if self.client is None:
+            return
+        try:
+            page = await self.client.models(code)
+        except SavError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        exact = [m for m in page.items if m.code.lower() == code.lower()]
+        if len(exact) == 1:
+            self.open_model(exact[0].id)
+        else:
+            self.open_catalogue("models", code)
+
+    @work(exclusive=True, group="cart-count", exit_on_error=False)
+    async def load_cart_count(self) -> None:
+        from client.api import SavError
+
+        if self.client is None or self.user is None or self.user.is_operator:
+            return
+        try:
+            self.post_message(CartCountChanged(await self.client.cart_count()))
+        except SavError:
+            return  # the header simply shows no count
+
+    @on(CartCountChanged)
+    def _cart_count(self, message: CartCountChanged) -> None:
+        from tui.widgets.session_bar import SessionBar
+
+        self.cart_count = message.count
+        for screen in self.screen_stack:
+            for bar in screen.query(SessionBar):
+                bar.show_cart(message.count)
 
     def not_built(self, area: str) -> None:
         self.notify(

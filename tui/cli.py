@@ -5,6 +5,7 @@
     sav serve                   run the backend as a team server (uvicorn)
     sav db upgrade              migrate a database to the latest schema
     sav demo                    load the demo data into an empty database
+    sav catalogue import PATH   load a manufacturer's catalogue from CSV files (see README)
     sav auth status | logout    where the remembered token is; forget it
     sav info                    paths, versions, credential store
 
@@ -71,6 +72,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_database(demo)
     demo.add_argument("--tickets", type=int, default=400, help="how many tickets (default 400)")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
+
+    catalogue = commands.add_parser(
+        "catalogue", aliases=["catalog"], help="the parts catalogue: import CSV files"
+    )
+    catalogue_commands = catalogue.add_subparsers(
+        dest="catalogue_command", metavar="ACTION", required=True
+    )
+    importer = catalogue_commands.add_parser(
+        "import",
+        help="import models.csv, parts.csv, views.csv, relations.csv from PATH "
+        "(checked first, then all or nothing; format in the README)",
+    )
+    importer.add_argument("path", metavar="PATH", help="the folder holding the CSV files")
+    _add_database(importer)
 
     auth = commands.add_parser("auth", help="the remembered sign-in token")
     auth_commands = auth.add_subparsers(dest="auth_command", metavar="ACTION", required=True)
@@ -211,6 +226,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from server.cli import demo
 
         return demo(_database(args), args.tickets, args.seed)
+    if args.command in ("catalogue", "catalog"):
+        from server.cli import catalogue_import
+
+        return catalogue_import(_database(args), args.path)
     if args.command == "auth":
         return auth_command(args)
     if args.command == "info":

@@ -97,11 +97,14 @@ def run(app: SavApp, command: Command) -> None:
         app.open_ticket(int(command.argument))
     elif name == "tickets":
         app.open_tickets()
+    elif name == "part":
+        app.open_part(command.argument)
+    elif name == "model":
+        app.open_model_code(command.argument)
+    elif name == "catalogue":
+        app.open_catalogue()
     else:
         labels = {
-            "part": _("Catalogue"),
-            "model": _("Catalogue"),
-            "catalogue": _("Catalogue"),
             "cart": _("Cart"),
             "orders": _("Orders"),
             "invoicing": _("Invoicing"),

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
 if TYPE_CHECKING:
     from client.api import SavClient
-    from client.models import Dashboard, Health, User
+    from client.models import (
+        Dashboard,
+        Health,
+        ModelView,
+        Page,
+        PartDetail,
+        Resolution,
+        SupersessionTree,
+        User,
+    )
     from tui.backend import BackendUnavailable
 
 
@@ -50,3 +59,47 @@ class LoadFailed(Message):
     """A background call failed; ``message`` is fit to show."""
 
     message: str
+
+
+# --------------------------------------------------------------------------- catalogue (issue 4)
+
+
+@dataclass
+class SearchAnswered(Message):
+    """A catalogue search answered; ``query`` and ``mode`` say which one."""
+
+    mode: str
+    query: str
+    page: Page[Any]
+
+
+@dataclass
+class ViewLoaded(Message):
+    view: ModelView
+
+
+@dataclass
+class TreeLoaded(Message):
+    code: str
+    tree: SupersessionTree
+
+
+@dataclass
+class TreeFailed(Message):
+    code: str
+    message: str
+
+
+@dataclass
+class PartLoaded(Message):
+    detail: PartDetail
+
+
+@dataclass
+class ResolutionLoaded(Message):
+    resolution: Resolution
+
+
+@dataclass
+class CartCountChanged(Message):
+    count: int

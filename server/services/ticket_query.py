@@ -284,9 +284,7 @@ def _sort_joins(conditions: _Conditions, sort: wire.TicketSort) -> Select[Any]:
     elif sort is wire.TicketSort.ENGINEER:
         stmt = stmt.outerjoin(Engineer, Engineer.id == db.Ticket.engineer_id)
     if sort is wire.TicketSort.SERVICE_CENTRE:
-        stmt = stmt.outerjoin(
-            db.ServiceCentre, db.ServiceCentre.id == db.Ticket.service_centre_id
-        )
+        stmt = stmt.outerjoin(db.ServiceCentre, db.ServiceCentre.id == db.Ticket.service_centre_id)
     return stmt.where(*conditions.where)
 
 

@@ -6,6 +6,10 @@ nothing in the database. A route that takes an id and is missing from ``PROBES``
 ``test_every_route_with_an_id_is_probed``: a new route cannot skip the probe.
 Operator-only actions answer 403 to a technician of the ticket's own centre, and change
 nothing either.
+
+The parts catalogue is the manufacturer's data, the same for every centre: its routes are
+probed as ``shared`` (another centre reads exactly what the owner reads; a missing object is
+still a 404). Cart lines belong to a user: another user's line answers 404.
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ class Probe:
 
     params: Callable[[AsyncConnection], Awaitable[dict[str, Any]]]
     bodies: dict[str, Any] = field(default_factory=dict)
+    shared: bool = False  # not tenant data: every signed-in user reads the same
 
 
 async def _p_centre(c: AsyncConnection) -> dict[str, Any]:
@@ -77,6 +82,38 @@ async def _p_group(c: AsyncConnection) -> dict[str, Any]:
 
 _SOON = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).isoformat()
 _EARLIER = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)).isoformat()
+
+
+async def _p_model(c: AsyncConnection) -> dict[str, Any]:
+    model = select(db.CatalogueModel.id).where(db.CatalogueModel.code == "AP64-3")
+    return {"model_id": (await c.execute(model)).scalar_one()}
+
+
+async def _p_part(c: AsyncConnection) -> dict[str, Any]:
+    return {"code": "870650222"}
+
+
+async def _p_cart_line(c: AsyncConnection) -> dict[str, Any]:
+    """A cart line of tech's (the demo data has none): added here and committed."""
+    user = (await c.execute(select(db.User.id).where(db.User.username == "tech"))).scalar_one()
+    part = (await c.execute(select(db.Part.id).where(db.Part.code == "INOX-SP"))).scalar_one()
+    await c.execute(db.Cart.__table__.insert().values(user_id=user, note="", version=1))
+    line = await c.execute(
+        db.CartLine.__table__.insert()
+        .values(
+            user_id=user,
+            requested_part_id=part,
+            part_id=part,
+            quantity=1,
+            note="",
+            added_at=dt.datetime.now(dt.UTC),
+        )
+        .returning(db.CartLine.__table__.c.id)
+    )
+    line_id = line.scalar_one()
+    await c.commit()
+    return {"line_id": line_id}
+
 
 PROBES: dict[str, Probe] = {
     "/service-centres/{centre_id}": Probe(_p_centre),
@@ -99,6 +136,12 @@ PROBES: dict[str, Probe] = {
     "/tickets/{ticket_id}/cancel": Probe(_p_ticket, {"POST": {"note": "probe"}}),
     "/tickets/{ticket_id}/reject": Probe(_p_ticket, {"POST": {"note": "probe"}}),
     "/tickets/{ticket_id}/verify": Probe(_p_ticket, {"POST": {"note": "probe"}}),
+    "/catalogue/models/{model_id}": Probe(_p_model, shared=True),
+    "/catalogue/parts/{code}": Probe(_p_part, shared=True),
+    "/catalogue/parts/{code}/where-used": Probe(_p_part, shared=True),
+    "/catalogue/parts/{code}/tree": Probe(_p_part, shared=True),
+    "/catalogue/parts/{code}/resolution": Probe(_p_part, shared=True),
+    "/cart/lines/{line_id}": Probe(_p_cart_line, bodies={"DELETE": None}),
 }
 
 OPERATOR_ONLY = ("assign", "request_exchange", "cancel", "reject", "verify")
@@ -157,6 +200,16 @@ async def test_another_centre_gets_404_and_changes_nothing(
         assert (await http.get(url, headers=headers1)).status_code == 200
     before = await fingerprint(database_url)
     answer = await http.request(method, url, json=body, headers=headers2)
+    if probe.shared:  # the manufacturer's data: the other centre reads the same answer
+        assert answer.status_code == 200, (url, answer.status_code, answer.text)
+        theirs, ours = answer.json(), (await http.get(url, headers=headers1)).json()
+        for own in ("discount_rate", "net_price"):  # each centre's own discount
+            theirs.pop(own, None), ours.pop(own, None)
+        assert theirs == ours
+        missing_params = dict.fromkeys(params, 999_999_999)
+        missing = await http.get(path.format(**missing_params), headers=headers2)
+        assert missing.status_code == 404
+        return
     assert answer.status_code == 404, (url, answer.status_code, answer.text)
     assert answer.json()["code"] == "not_found"
     assert await fingerprint(database_url) == before

@@ -33,7 +33,7 @@ class HomeScreen(Screen[None]):
     )
     BINDINGS = [
         Binding("t", "area('tickets')", N_("Tickets"), id="home.tickets"),
-        Binding("c", "area('catalogue')", N_("Catalogue"), id="home.catalogue", show=False),
+        Binding("c", "area('catalogue')", N_("Catalogue"), id="home.catalogue"),
         Binding("k", "area('cart')", N_("Cart"), id="home.cart", show=False),
         Binding("o", "area('orders')", N_("Orders"), id="home.orders", show=False),
         Binding("i", "area('invoicing')", N_("Invoicing"), id="home.invoicing", show=False),
@@ -88,6 +88,9 @@ class HomeScreen(Screen[None]):
     def action_area(self, area: str) -> None:
         if area == "tickets":
             self.sav.open_tickets()
+            return
+        if area == "catalogue":
+            self.sav.open_catalogue()
             return
         labels = {
             "tickets": _("Tickets"),

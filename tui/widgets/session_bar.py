@@ -16,6 +16,7 @@ class SessionBar(Horizontal):
     SessionBar Label { height: 1; padding: 0 1; }
     SessionBar #who { width: auto; text-style: bold; }
     SessionBar #centre { width: 1fr; text-overflow: ellipsis; text-wrap: nowrap; }
+    SessionBar #cart { width: auto; text-style: bold; }
     SessionBar #server { width: auto; max-width: 40%; color: $text-muted;
                          text-overflow: ellipsis; text-wrap: nowrap; }
     """
@@ -32,7 +33,20 @@ class SessionBar(Horizontal):
             centre = f"{sc.code} {sc.name}" if sc else _("all service centres")
         yield Label(who, id="who")
         yield Label(centre, id="centre")
+        cart = Label(self._cart_text(getattr(app, "cart_count", 0)), id="cart")
+        cart.display = bool(getattr(app, "cart_count", 0))
+        yield cart
         label = backend.label if backend else ""
         if user is not None and backend is not None:
             label = backend.short_label  # the full one is on the sign-in screen and in F1
         yield Label(label, id="server")
+
+    @staticmethod
+    def _cart_text(count: int) -> str:
+        return _("cart: {n}").format(n=count) if count else ""
+
+    def show_cart(self, count: int) -> None:
+        """The number of lines in the cart ("" when it is empty)."""
+        label = self.query_one("#cart", Label)
+        label.update(self._cart_text(count))
+        label.display = bool(count)

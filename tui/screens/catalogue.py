@@ -1,0 +1,215 @@
+"""Catalogue search (Esploweb): models by code, description or category; parts by code or
+description; where-used (every model using a part code). Results come as you type."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from tui.i18n import N_, _, localized
+from tui.messages import LoadFailed, SearchAnswered
+from tui.widgets.key_table import KeyTable
+from tui.widgets.parts_list import availability_text
+from tui.widgets.session_bar import SessionBar
+
+if TYPE_CHECKING:
+    from tui.app import SavApp
+
+MODES = {
+    "models": (N_("Models"), N_("model code, description or category, e.g. p64")),
+    "parts": (N_("Parts"), N_("part code or description, e.g. 870650")),
+    "where-used": (N_("Where used"), N_("a part code, e.g. 870650444")),
+}
+SEARCH_DELAY = 0.15
+"""Seconds typing rests before the server is asked (each keystroke cancels the last wait)."""
+
+
+@localized
+class CatalogueScreen(Screen[None]):
+    HELP = N_(
+        "Find a model or a part; results come as you type. F2 models (by code: p64 finds "
+        "AP64-3, AP641…; by description or category), F3 parts (by code or description), "
+        "F4 where used (every model that uses a part code). ↓ or Enter goes to the results, "
+        "/ back to the search; Enter opens the highlighted row. F6 buys a part by code "
+        "(manual purchase). :m AP64-3 opens a model, :p 870650222 a part, from anywhere."
+    )
+    BINDINGS = [
+        Binding("f2", "mode('models')", N_("Models"), id="catalogue.models"),
+        Binding("f3", "mode('parts')", N_("Parts"), id="catalogue.parts"),
+        Binding("f4", "mode('where-used')", N_("Where used"), id="catalogue.where-used"),
+        Binding("f6", "buy", N_("Buy by code"), id="catalogue.buy",
+                tooltip=N_("Manual purchase: add a part to the cart by its code")),
+        Binding("down", "to_list", show=False, id="catalogue.to-list"),
+        Binding("slash", "search", N_("Search"), show=False, id="catalogue.search"),
+        Binding("f5", "refresh", N_("Refresh"), show=False, id="catalogue.refresh"),
+    ]  # fmt: skip
+
+    def __init__(self, mode: str = "models", query: str = "") -> None:
+        super().__init__()
+        self.mode = mode
+        self.initial = query
+        self.rows: list[Any] = []
+
+    @property
+    def sav(self) -> SavApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield SessionBar()
+        with Horizontal(id="catalogue-bar"):
+            yield Label("", id="catalogue-mode")
+            yield Input(self.initial, id="catalogue-query", max_length=60, compact=True)
+        yield Static("", id="catalogue-status")
+        yield KeyTable(id="catalogue-results", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._set_mode(self.mode)
+        self.set_focus(self.query_one("#catalogue-query", Input))
+
+    # ------------------------------------------------------------------ modes
+
+    def _set_mode(self, mode: str) -> None:
+        self.mode = mode
+        placeholder = MODES[mode][1]
+        tabs = "  ".join(
+            f"[reverse] {escape(_(MODES[m][0]))} [/reverse]" if m == mode else f" {_(MODES[m][0])} "
+            for m in MODES
+        )
+        self.query_one("#catalogue-mode", Label).update(tabs)
+        self.query_one("#catalogue-query", Input).placeholder = _(placeholder)
+        table = self.query_one("#catalogue-results", DataTable)
+        table.clear(columns=True)
+        columns = {
+            "models": [(_("Model"), 12), (_("SI"), 4), (_("Category"), 16), (_("Description"), 40)],
+            "parts": [
+                (_("Code"), 10),
+                (_("Description"), 38),
+                (_("Stock"), 5),
+                (_("Price"), 8),
+                ("", 2),
+            ],
+            "where-used": [(_("Model"), 12), (_("SI"), 4), (_("RefNum"), 6), (_("Qty"), 3),
+                           (_("Description"), 36)],
+        }[mode]  # fmt: skip
+        for title, width in columns:
+            table.add_column(title, width=width)
+        self.rows = []
+        self.search(self.query_one("#catalogue-query", Input).value, pause=0.0)
+
+    def action_mode(self, mode: str) -> None:
+        if mode != self.mode:
+            self._set_mode(mode)
+        self.set_focus(self.query_one("#catalogue-query", Input))
+
+    def action_search(self) -> None:
+        self.set_focus(self.query_one("#catalogue-query", Input))
+
+    def action_refresh(self) -> None:
+        self.search(self.query_one("#catalogue-query", Input).value, pause=0.0)
+
+    def action_buy(self) -> None:
+        self.sav.open_add_to_cart("")
+
+    # ------------------------------------------------------------------ search
+
+    @on(Input.Changed, "#catalogue-query")
+    def _typed(self, event: Input.Changed) -> None:
+        self.search(event.value)
+
+    @on(Input.Submitted, "#catalogue-query")
+    def _to_results(self) -> None:
+        self.set_focus(self.query_one("#catalogue-results", DataTable))
+
+    def action_to_list(self) -> None:
+        """↓ in the search field: to the list (the list's own ↓ moves its cursor)."""
+        self.set_focus(self.query_one("#catalogue-results", DataTable))
+
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def search(self, text: str, pause: float = SEARCH_DELAY) -> None:
+        import asyncio
+
+        from client.api import NotFoundError, SavError
+
+        if pause:
+            await asyncio.sleep(pause)
+        client = self.sav.client
+        if client is None:
+            return
+        mode, query = self.mode, text.strip()
+        try:
+            if mode == "models":
+                page: Any = await client.models(query)
+            elif mode == "parts":
+                page = await client.parts(query)
+            elif not query:
+                self.post_message(LoadFailed(_("Type a part code to see where it is used.")))
+                return
+            else:
+                page = await client.where_used(query, limit=200)
+        except NotFoundError:
+            self.post_message(LoadFailed(_("No part {code} in the catalogue.").format(code=query)))
+            return
+        except SavError as exc:
+            self.post_message(LoadFailed(exc.message))
+            return
+        self.post_message(SearchAnswered(mode, query, page))
+
+    @on(SearchAnswered)
+    def _answered(self, message: SearchAnswered) -> None:
+        if message.mode != self.mode:
+            return
+        table = self.query_one("#catalogue-results", DataTable)
+        table.clear()
+        self.rows = list(message.page.items)
+        for i, item in enumerate(self.rows):
+            if message.mode == "models":
+                cells = [item.code, item.service_index, item.category, item.description]
+            elif message.mode == "parts":
+                marks = "†" if item.obsolete else "R" if item.replaced else ""
+                cells = [
+                    item.code,
+                    item.description,
+                    availability_text(item.availability, item.stock, item.lead_time_days),
+                    f"{item.price:.2f}",
+                    marks,
+                ]
+            else:
+                cells = [
+                    item.model.code,
+                    item.model.service_index,
+                    item.ref_num,
+                    str(item.quantity),
+                    item.model.description,
+                ]
+            table.add_row(*cells, key=str(i))
+        total = message.page.total
+        shown = len(self.rows)
+        text = _("{n} results").format(n=total)
+        if shown < total:
+            text += " " + _("(the first {n} shown: type more to narrow)").format(n=shown)
+        self.query_one("#catalogue-status", Static).update(escape(text))
+
+    @on(LoadFailed)
+    def _failed(self, message: LoadFailed) -> None:
+        self.query_one("#catalogue-results", DataTable).clear()
+        self.rows = []
+        self.query_one("#catalogue-status", Static).update(escape("✗ " + message.message))
+
+    @on(DataTable.RowSelected, "#catalogue-results")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        item = self.rows[int(str(event.row_key.value))]
+        if self.mode == "models":
+            self.sav.open_model(item.id)
+        elif self.mode == "parts":
+            self.sav.open_part(item.code)
+        else:
+            query = self.query_one("#catalogue-query", Input).value.strip()
+            self.sav.open_model(item.model.id, select_code=query)

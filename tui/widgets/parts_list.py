@@ -1,0 +1,273 @@
+"""The exploded-view parts list: thousands of lines, filtered as you type, painted lazily.
+
+Textual's DataTable measures every cell of every row to size its columns (about 100 µs a
+row), too slow for a 2,000-line view filtered on each keystroke. Here the columns have fixed
+widths (the description takes what is left) and only the rows on screen are formatted, in
+``render_line``: filtering is one substring test per line, painting is one row per line of
+the terminal.
+
+Markers (they read without colour): first column ``✓`` the line applies to this appliance,
+``✗`` it does not, ``?`` it cannot be said (only when an appliance is known); second column
+``R`` replaced part, ``≈`` its replacement depends on the serial number or the production
+date, ``†`` obsolete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from client.models import Applicability, Availability, ViewLine
+from tui.i18n import N_, _
+
+
+def availability_text(availability: Availability, stock: int, lead_days: int) -> str:
+    """Short availability for a column: stock count, lead time in days, or a dash."""
+    if availability is Availability.IN_STOCK:
+        return str(stock)
+    if availability is Availability.ON_ORDER:
+        return _("{n}d").format(n=lead_days)
+    return "—"
+
+
+def status_marks(line: ViewLine, appliance_known: bool) -> str:
+    applies = ""
+    if appliance_known:
+        applies = {Applicability.YES: "✓", Applicability.NO: "✗"}.get(line.applies, "?")
+    part = line.part
+    mark = "†" if part.obsolete else "R" if part.replaced else ""
+    if not mark and line.conditional_replacement:
+        mark = "≈"
+    return f"{applies or ' '}{mark or ' '}"
+
+
+def _date(value: object) -> str:
+    return value.strftime("%d/%m/%Y") if value is not None else ""  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: int  # 0: takes what is left
+    right: bool = False
+
+
+class PartsList(ScrollView, can_focus=True):
+    """The lines of one exploded view, with a cursor and a filter."""
+
+    HELP = N_(
+        "Parts list: ↑ ↓ j k move, g G first and last, PgUp PgDn by page, Enter opens the "
+        "part, a adds it to the cart. Marks: ✓ applies to this appliance, ✗ does not, "
+        "R replaced part, ≈ replacement depends on the serial number, † obsolete."
+    )
+    COMPONENT_CLASSES = {"parts-list--cursor", "parts-list--dim"}
+    DEFAULT_CSS = """
+    PartsList { height: 1fr; scrollbar-size-vertical: 1; }
+    PartsList > .parts-list--cursor { background: $block-cursor-blurred-background; }
+    PartsList:focus > .parts-list--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    PartsList > .parts-list--dim { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("up,k", "move(-1)", show=False),
+        Binding("down,j", "move(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("home,g", "first", show=False),
+        Binding("end,G", "last", show=False),
+        Binding("enter", "select", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        def __init__(self, parts_list: PartsList, line: ViewLine | None) -> None:
+            super().__init__()
+            self.parts_list = parts_list
+            self.line = line
+
+    class Selected(Message):
+        def __init__(self, parts_list: PartsList, line: ViewLine) -> None:
+            super().__init__()
+            self.parts_list = parts_list
+            self.line = line
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lines: list[ViewLine] = []
+        self.shown: list[int] = []
+        self.appliance_known = False
+        self.hide_inapplicable = False
+        self._keys: list[str] = []
+        self._filter = ""
+        self._rows: dict[tuple[int, int], str] = {}
+
+    # ------------------------------------------------------------------ data
+
+    def set_lines(self, lines: list[ViewLine], *, appliance_known: bool = False) -> None:
+        self.lines = lines
+        self.appliance_known = appliance_known
+        self._keys = [f"{x.ref_num}\t{x.part.code}\t{x.part.description}".lower() for x in lines]
+        self._rows.clear()
+        self._apply()
+
+    def set_filter(self, text: str) -> int:
+        """Show the lines whose RefNum, code or description contains ``text``; how many."""
+        self._filter = text.strip().lower()
+        self._apply()
+        return len(self.shown)
+
+    def set_hide_inapplicable(self, hide: bool) -> None:
+        self.hide_inapplicable = hide
+        self._apply()
+
+    def _apply(self) -> None:
+        current = self.current
+        needle = self._filter
+        hide = self.hide_inapplicable and self.appliance_known
+        self.shown = [
+            i
+            for i, key in enumerate(self._keys)
+            if (not needle or needle in key)
+            and not (hide and self.lines[i].applies is Applicability.NO)
+        ]
+        self.virtual_size = Size(self.size.width, len(self.shown))
+        index = 0
+        if current is not None:
+            try:
+                index = self.shown.index(self.lines.index(current))
+            except ValueError:
+                index = 0
+        self.cursor = index
+        self.refresh()
+
+    @property
+    def current(self) -> ViewLine | None:
+        if 0 <= self.cursor < len(self.shown):
+            return self.lines[self.shown[self.cursor]]
+        return None
+
+    def select_code(self, code: str) -> bool:
+        """Put the cursor on the first visible line of part ``code``."""
+        for index, line_index in enumerate(self.shown):
+            if self.lines[line_index].part.code == code:
+                self.cursor = index
+                return True
+        return False
+
+    # ------------------------------------------------------------------ cursor
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.shown) - 1)) if self.shown else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current))
+
+    def action_move(self, delta: int) -> None:
+        self.cursor += delta
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * max(1, self.size.height - 1)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.shown) - 1
+
+    def action_select(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Selected(self, self.current))
+
+    @property
+    def row_width(self) -> int:
+        """Cells a row has (the widget's width less its scrollbar)."""
+        return self.scrollable_content_region.width
+
+    def on_resize(self) -> None:
+        self._rows.clear()
+        self.virtual_size = Size(self.size.width, len(self.shown))
+
+    # ------------------------------------------------------------------ painting
+
+    def columns(self, width: int) -> list[Column]:
+        cols = [
+            Column("", 2),
+            Column(_("Ref"), 5),
+            Column(_("Code"), 9),
+            Column(_("Qty"), 3, right=True),
+            Column(_("Description"), 0),
+            Column(_("Stock"), 5, right=True),
+            Column(_("Price"), 7, right=True),
+        ]
+        if width >= 100:
+            cols += [Column(_("From"), 10), Column(_("Until"), 10)]
+        if width >= 130:
+            cols += [Column(_("Serials"), 21)]
+        return cols
+
+    def cells(self, line: ViewLine, width: int) -> list[str]:
+        part = line.part
+        values = [
+            status_marks(line, self.appliance_known),
+            line.ref_num,
+            part.code,
+            str(line.quantity),
+            part.description,
+            availability_text(part.availability, part.stock, part.lead_time_days),
+            f"{part.price:.2f}",
+        ]
+        if width >= 100:
+            values += [_date(line.valid_from), _date(line.valid_to)]
+        if width >= 130:
+            serials = ""
+            if line.serial_from or line.serial_to:
+                serials = f"{line.serial_from or '…'}–{line.serial_to or '…'}"
+            values.append(serials)
+        return values
+
+    def format_row(self, values: list[str], width: int) -> str:
+        cols = self.columns(width)
+        fixed = sum(c.width for c in cols) + len(cols) - 1
+        flexible = max(8, width - fixed)
+        out = []
+        for col, value in zip(cols, values, strict=False):
+            size = col.width or flexible
+            text = value if len(value) <= size else value[: size - 1] + "…"
+            out.append(text.rjust(size) if col.right else text.ljust(size))
+        return " ".join(out)
+
+    def header(self, width: int) -> str:
+        return self.format_row([c.title for c in self.columns(width)], width)
+
+    def render_line(self, y: int) -> Strip:
+        _scroll_x, scroll_y = self.scroll_offset
+        index = y + scroll_y
+        width = self.row_width
+        base = self.rich_style
+        if index >= len(self.shown):
+            return Strip.blank(width, base)
+        line_index = self.shown[index]
+        key = (line_index, width)
+        text = self._rows.get(key)
+        if text is None:
+            text = self.format_row(self.cells(self.lines[line_index], width), width)
+            self._rows[key] = text
+        style: Style = base
+        if index == self.cursor:
+            style = base + self.get_component_rich_style("parts-list--cursor")
+        elif self.appliance_known and self.lines[line_index].applies is Applicability.NO:
+            style = base + self.get_component_rich_style("parts-list--dim")
+        return Strip([Segment(text, style)]).adjust_cell_length(width, style)
