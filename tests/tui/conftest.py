@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from collections.abc import Callable, Iterator
 
 import httpx
@@ -27,6 +28,16 @@ def tui_for(backend_app: object, **kwargs: object) -> SavApp:
     kwargs.setdefault("language", "en")
     kwargs.setdefault("language_forced", True)
     return SavApp(backend, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def terminal_in_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Screens show local times: the tests' terminal is in UTC, whatever the machine's zone."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture
@@ -66,7 +77,9 @@ def snapshot_tui(snapshot_database: str) -> Iterator[Callable[..., SavApp]]:
         settings = Settings(database_url=snapshot_database, demo=True, now=SNAPSHOT_NOW)
         backend_app = create_app(settings)
         apps.append(backend_app)
-        return tui_for(backend_app, **kwargs)
+        app = tui_for(backend_app, **kwargs)
+        app.clock = lambda: SNAPSHOT_NOW  # the SLA clock counts from the server's instant
+        return app
 
     yield factory
     for backend_app in apps:

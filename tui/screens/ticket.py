@@ -420,7 +420,7 @@ class TicketScreen(Screen[None]):
         }
         builder = builders.get(action)
         form = (
-            builder(current, self.reload_now)
+            builder(current, self.reload_now, self.sav.clock)
             if builder is not None
             else forms.with_note(current, self.reload_now, action)
         )

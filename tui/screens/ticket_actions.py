@@ -62,8 +62,11 @@ def history_type(value: str) -> str:
     return _(HISTORY_TYPE.get(value, value))
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now().astimezone()
+Clock = Callable[[], dt.datetime]
+
+
+def _local(clock: Clock) -> dt.datetime:
+    return clock().astimezone()
 
 
 def _status_action(
@@ -78,9 +81,9 @@ def _status_action(
     return send
 
 
-def contacted(current: Current, reload: Reload) -> ActionForm:
+def contacted(current: Current, reload: Reload, clock: Clock) -> ActionForm:
     ticket = current()
-    tomorrow = (_now() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    tomorrow = (_local(clock) + dt.timedelta(days=1)).strftime("%d/%m/%Y")
 
     def build(v: dict[str, str]) -> ContactedRequest:
         at = local_moment("date", v["date"], "time", v["time"])
@@ -101,13 +104,13 @@ def contacted(current: Current, reload: Reload) -> ActionForm:
     )  # fmt: skip
 
 
-def unreachable(current: Current, reload: Reload) -> ActionForm:
+def unreachable(current: Current, reload: Reload, clock: Clock) -> ActionForm:
     ticket = current()
-    now = _now()
+    now = _local(clock)
 
     def build(v: dict[str, str]) -> UnreachableRequest:
         at = local_moment("date", v["date"], "time", v["time"])
-        if at > _now() + dt.timedelta(minutes=5):
+        if at > _local(clock) + dt.timedelta(minutes=5):
             raise FieldError("date", _("An attempt cannot be in the future."))
         return UnreachableRequest(attempted_at=at, means=ContactMeans(v["means"]), note=v["note"])
 
@@ -128,7 +131,7 @@ def unreachable(current: Current, reload: Reload) -> ActionForm:
     )  # fmt: skip
 
 
-def add_log(current: Current, reload: Reload) -> ActionForm:
+def add_log(current: Current, reload: Reload, clock: Clock) -> ActionForm:
     ticket = current()
 
     def build(v: dict[str, str]) -> AddLogRequest:
@@ -155,13 +158,13 @@ def add_log(current: Current, reload: Reload) -> ActionForm:
     )  # fmt: skip
 
 
-def appliance(current: Current, reload: Reload) -> ActionForm:
+def appliance(current: Current, reload: Reload, clock: Clock) -> ActionForm:
     ticket = current()
     a = ticket.appliance
 
     def build(v: dict[str, str]) -> ApplianceUpdate:
         purchase = parse_date("purchase_date", v["purchase_date"]) if v["purchase_date"] else None
-        if purchase is not None and purchase > _now().date():
+        if purchase is not None and purchase > _local(clock).date():
             raise FieldError("purchase_date", _("A purchase date cannot be in the future."))
         return ApplianceUpdate(
             model_code=v["model_code"].strip().upper(),
@@ -192,7 +195,7 @@ def appliance(current: Current, reload: Reload) -> ActionForm:
     )  # fmt: skip
 
 
-def assign(current: Current, reload: Reload) -> ActionForm:
+def assign(current: Current, reload: Reload, clock: Clock) -> ActionForm:
     ticket = current()
 
     def build(v: dict[str, str]) -> AssignRequest:
