@@ -19,8 +19,11 @@ import argparse
 import sys
 
 EPILOG = """\
-keys in the app: F1 or ? help · : command line (:t 116496 opens a ticket) · ctrl+p palette
+keys in the app: F1 or ? help · : command line (:t 116496 a ticket, :p 870650222 a part,
+                 :m AP64-3 a model) · ctrl+p palette
                  Esc back · ctrl+q quit
+catalogue: sav catalogue import PATH loads models.csv, parts.csv, views.csv and relations.csv
+           (checked first, then all or nothing; see the README and examples/catalogue/)
 environment: SAV_HOME (put data, config and sockets under one folder), SAV_TOKEN (a token to use),
              SAV_DATABASE_URL (default database of serve/db/demo)
 """
