@@ -264,7 +264,8 @@ class TicketScreen(Screen[None]):
             (
                 _("Appliance"),
                 [
-                    (_("Model"), f"{a.model_code}  {_('service index')} {a.service_index}"),
+                    (_("Model"), a.model_code),
+                    (_("Service index"), a.service_index),
                     (_("Serial number"), a.serial_number),
                     (_("Produced on"), _day(a.production_date)),
                     (_("Purchased on"), _day(a.purchase_date)),
