@@ -324,7 +324,7 @@ async def load_graph(session: AsyncSession, part_id: int) -> Graph:
     reach = text(
         """
         WITH RECURSIVE reach(id) AS (
-            SELECT :start
+            SELECT CAST(:start AS INTEGER)
             UNION
             SELECT CASE WHEN r.from_part_id = reach.id THEN r.to_part_id ELSE r.from_part_id END
             FROM part_relations r JOIN reach
