@@ -485,16 +485,6 @@ def _parse(response: httpx.Response, model: type[M]) -> M:
         ) from exc
 
 
-def _parse_list(response: httpx.Response, model: type[M]) -> list[M]:
-    try:
-        return TypeAdapter(list[model]).validate_json(response.content)  # type: ignore[valid-type]
-    except ValidationError as exc:
-        raise ProtocolError(
-            f"unexpected answer from the server for {response.request.url.path}",
-            status=response.status_code,
-        ) from exc
-
-
 def _error_body(response: httpx.Response) -> ErrorBody:
     try:
         return ErrorBody.model_validate_json(response.content)
