@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import shutil
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -69,12 +71,19 @@ def snapshot_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
-def snapshot_tui(snapshot_database: str) -> Iterator[Callable[..., SavApp]]:
-    """A SavApp for snapshot tests, which run the app in their own event loop."""
+def snapshot_tui(snapshot_database: str, tmp_path: Path) -> Iterator[Callable[..., SavApp]]:
+    """A SavApp for snapshot tests, which run the app in their own event loop.
+
+    Each test gets its own copy of the seeded database: a snapshot that writes (a cart
+    line, an action) must not change what the next one shows."""
     apps: list[object] = []
+    source = Path(snapshot_database.removeprefix("sqlite+aiosqlite:///"))
+    copy = tmp_path / "snapshot.db"
+    shutil.copy(source, copy)
+    database_url = f"sqlite+aiosqlite:///{copy}"
 
     def factory(**kwargs: object) -> SavApp:
-        settings = Settings(database_url=snapshot_database, demo=True, now=SNAPSHOT_NOW)
+        settings = Settings(database_url=database_url, demo=True, now=SNAPSHOT_NOW)
         backend_app = create_app(settings)
         apps.append(backend_app)
         app = tui_for(backend_app, **kwargs)
