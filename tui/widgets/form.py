@@ -266,9 +266,16 @@ class ActionForm(ModalScreen[Any]):
         return True
 
     async def action_reload(self) -> None:
+        from client.api import SavError
+
         if self._reload is None:
             return
-        await self._reload()
+        try:
+            await self._reload()
+        except SavError as exc:  # the entries stay; the person can try again
+            self._clear_errors()
+            self._show_error(None, exc.message)
+            return
         self.stale = False
         self._clear_errors()
         self._show_error(None, _("Reloaded. Check the ticket, then ctrl+s to save again."))
