@@ -226,13 +226,12 @@ class TicketScreen(Screen[None]):
                 )
             else:
                 first.append(escape(_("contact within {d}").format(d=_duration(left))))
+        # one line at 80 columns: the appointment first, short names, the centre's code
         second = [
-            _("Operator: {name}").format(name=t.operator or "-"),
-            _("Centre: {code} {name}")
-            .format(code=t.service_centre_code or "-", name=t.service_centre_name or "")
-            .strip(),
-            _("Engineer: {name}").format(name=t.engineer or "-"),
             _("Appointment: {when}").format(when=_when(t.appointment_at)),
+            _("Centre: {code}").format(code=t.service_centre_code or "-"),
+            _("Engineer: {name}").format(name=_short(t.engineer)),
+            _("Operator: {name}").format(name=_short(t.operator)),
         ]
         return "  ".join(first) + "\n" + escape(" · ".join(second))
 

@@ -80,6 +80,11 @@ def local_moment(date_name: str, date_text: str, time_name: str, time_text: str)
     return dt.datetime.combine(day, moment).astimezone()
 
 
+def _later(widget: Widget, callback: Callable[[], None]) -> Callable[[], None]:
+    """``callback``, run once ``widget`` has handled the messages already queued to it."""
+    return lambda: widget.call_later(callback)
+
+
 @dataclass
 class _Outcome(Message):
     result: Any = None
@@ -191,6 +196,16 @@ class ActionForm(ModalScreen[Any]):
         error.display = True
 
     def action_submit(self) -> None:
+        """ctrl+s: save once every field has typed the keys already handed to it.
+
+        ctrl+s is a priority binding, so it runs before keys typed just ahead of it reach
+        their field (as on the login screen): reading waits for each field in turn."""
+        callback = self._submit_now
+        for widget in reversed(self._inputs()):
+            callback = _later(widget, callback)
+        callback()
+
+    def _submit_now(self) -> None:
         if self.busy:
             return  # one save at a time: a second ctrl+s while the first is on its way
         self._clear_errors()
