@@ -6,13 +6,12 @@ import datetime as dt
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from client import models as wire
 from client.models import LOG_TYPES, Role, TicketAction, TicketStatus
 from server.db import models as db
 from server.errors import ApiError, Invalid
-from server.services import mail, mapping, status_machine
+from server.services import mail, status_machine, ticket_query
 from server.services.paging import decode_cursor, encode_cursor
 from server.services.tenancy import get_scoped, scope
 from server.settings import Settings
@@ -176,9 +175,6 @@ async def _email(
 
 # --------------------------------------------------------------------------- previous tickets
 
-_Engineer = aliased(db.User)
-_Operator = aliased(db.User)
-
 
 async def previous(
     session: AsyncSession, ticket_id: int, user: db.User, *, overdue_hours: int, now: dt.datetime
@@ -197,41 +193,10 @@ async def previous(
             )
         )
     stmt = (
-        select(
-            db.Ticket,
-            db.Customer,
-            db.Appliance.model_code,
-            db.ServiceCentre.code,
-            _Engineer.full_name,
-            _Operator.full_name,
-        )
-        .join(db.Customer, db.Customer.id == db.Ticket.customer_id)
-        .join(db.Appliance, db.Appliance.id == db.Ticket.appliance_id)
-        .outerjoin(db.ServiceCentre, db.ServiceCentre.id == db.Ticket.service_centre_id)
-        .outerjoin(_Engineer, _Engineer.id == db.Ticket.engineer_id)
-        .outerjoin(_Operator, _Operator.id == db.Ticket.operator_id)
+        ticket_query.summary_stmt()
         .where(or_(*same), db.Ticket.group_id != ticket.group_id)
         .order_by(db.Ticket.created_at.desc(), db.Ticket.id.desc())
         .limit(MAX_PREVIOUS)
     )
     rows = (await session.execute(scope(stmt, db.Ticket.service_centre_id, user))).all()
-    return [
-        wire.TicketSummary(
-            id=t.id,
-            group_id=t.group_id,
-            status=wire.TicketStatus(t.status),
-            created_at=t.created_at,
-            status_changed_at=t.status_changed_at,
-            customer_name=f"{c.last_name} {c.first_name}".strip(),
-            city=c.city,
-            postal_code=c.postal_code,
-            model_code=model_code,
-            service_centre_code=centre_code,
-            engineer=engineer,
-            operator=operator,
-            appointment_at=t.appointment_at,
-            overdue=mapping.is_overdue(t.status, t.status_changed_at, now, overdue_hours),
-            waiting_parts=t.waiting_parts,
-        )
-        for t, c, model_code, centre_code, engineer, operator in rows
-    ]
+    return [ticket_query.summary(row, now, overdue_hours) for row in rows]

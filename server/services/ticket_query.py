@@ -137,7 +137,7 @@ def _sort_keys(sort: wire.TicketSort) -> list[Any]:
     return [*keys[sort], t.id]
 
 
-def _rows_stmt() -> Select[Any]:
+def summary_stmt() -> Select[Any]:
     t, c = db.Ticket, db.Customer
     return (
         select(
@@ -186,7 +186,7 @@ def _ordered(stmt: Select[Any], query: wire.TicketQuery) -> Select[Any]:
 
 
 def summary(row: Sequence[Any], now: dt.datetime, overdue_hours: int) -> wire.TicketSummary:
-    """A row of ``_rows_stmt()`` as the wire's TicketSummary."""
+    """A row of ``summary_stmt()`` as the wire's TicketSummary."""
     (
         ticket_id,
         group_id,
@@ -255,7 +255,7 @@ async def search(
             user,
         )
         ids = list((await session.execute(ids_stmt.limit(limit).offset(offset))).scalars())
-        rows = (await session.execute(_rows_stmt().where(db.Ticket.id.in_(ids)))).all()
+        rows = (await session.execute(summary_stmt().where(db.Ticket.id.in_(ids)))).all()
         by_id = {row[0]: row for row in rows}
         items = [summary(by_id[i], now, overdue_hours) for i in ids if i in by_id]
     after = offset + len(items)
@@ -345,7 +345,7 @@ async def export_csv(
         dialect = session.bind.dialect.name
         conditions = _Conditions(query, dialect, now, overdue_hours)
         stmt = scope(
-            _ordered(conditions.apply(_rows_stmt(), joined=True), query),
+            _ordered(conditions.apply(summary_stmt(), joined=True), query),
             db.Ticket.service_centre_id,
             user,
         )

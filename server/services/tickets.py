@@ -4,51 +4,35 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from client import models as wire
 from server.db import models as db
-from server.services import mapping, status_machine
+from server.services import mapping, status_machine, ticket_query
 from server.services.tenancy import get_scoped, scope
 
-Operator = aliased(db.User)
-Engineer = aliased(db.User)
 
-
-def _summary_stmt():  # type: ignore[no-untyped-def]
-    return (
-        select(
-            db.Ticket,
-            db.Customer,
-            db.Appliance.model_code,
-            db.ServiceCentre.code,
-            Engineer.full_name,
-            Operator.full_name,
-        )
-        .join(db.Customer, db.Customer.id == db.Ticket.customer_id)
-        .join(db.Appliance, db.Appliance.id == db.Ticket.appliance_id)
-        .outerjoin(db.ServiceCentre, db.ServiceCentre.id == db.Ticket.service_centre_id)
-        .outerjoin(Engineer, Engineer.id == db.Ticket.engineer_id)
-        .outerjoin(Operator, Operator.id == db.Ticket.operator_id)
-    )
+async def _user_name(session: AsyncSession, user_id: int | None) -> str | None:
+    user = await session.get(db.User, user_id) if user_id is not None else None
+    return user.full_name if user is not None else None
 
 
 async def get_ticket(
     session: AsyncSession, ticket_id: int, user: db.User, overdue_hours: int, now: dt.datetime
 ) -> wire.Ticket:
     ticket = await get_scoped(session, db.Ticket, ticket_id, user, what="ticket")
-    row = (await session.execute(_summary_stmt().where(db.Ticket.id == ticket.id))).one()
-    _, customer, _, centre_code, engineer, operator = row
+    customer = await session.get(db.Customer, ticket.customer_id)
     appliance = await session.get(db.Appliance, ticket.appliance_id)
-    assert appliance is not None
+    assert customer is not None and appliance is not None
     centre = (
         await session.get(db.ServiceCentre, ticket.service_centre_id)
         if ticket.service_centre_id
         else None
     )
-    updater = await session.get(db.User, ticket.updated_by_id) if ticket.updated_by_id else None
+    engineer, operator, updater = [
+        await _user_name(session, user_id)
+        for user_id in (ticket.engineer_id, ticket.operator_id, ticket.updated_by_id)
+    ]
     status = wire.TicketStatus(ticket.status)
     return wire.Ticket(
         id=ticket.id,
@@ -64,7 +48,7 @@ async def get_ticket(
         warranty=wire.WarrantyStatus(ticket.warranty),
         external_ref=ticket.external_ref,
         operator=operator,
-        service_centre_code=centre_code,
+        service_centre_code=centre.code if centre else None,
         engineer=engineer,
         appointment_at=ticket.appointment_at,
         follow=ticket.follow,
@@ -78,7 +62,7 @@ async def get_ticket(
             else None
         ),
         updated_at=ticket.updated_at,
-        updated_by=updater.full_name if updater else None,
+        updated_by=updater,
         actions=status_machine.allowed_actions(status, wire.Role(user.role)),
     )
 
@@ -90,29 +74,12 @@ async def get_group(
     customer = await session.get(db.Customer, group.customer_id)
     assert customer is not None
     stmt = scope(
-        _summary_stmt().where(db.Ticket.group_id == group.id).order_by(db.Ticket.id),
+        ticket_query.summary_stmt().where(db.Ticket.group_id == group.id).order_by(db.Ticket.id),
         db.Ticket.service_centre_id,
         user,
     )
-    summaries = [
-        wire.TicketSummary(
-            id=t.id,
-            group_id=t.group_id,
-            status=wire.TicketStatus(t.status),
-            created_at=t.created_at,
-            status_changed_at=t.status_changed_at,
-            customer_name=f"{c.last_name} {c.first_name}".strip(),
-            city=c.city,
-            postal_code=c.postal_code,
-            model_code=model_code,
-            service_centre_code=centre_code,
-            engineer=engineer,
-            operator=operator,
-            appointment_at=t.appointment_at,
-            overdue=mapping.is_overdue(t.status, t.status_changed_at, now, overdue_hours),
-        )
-        for t, c, model_code, centre_code, engineer, operator in (await session.execute(stmt)).all()
-    ]
+    rows = (await session.execute(stmt)).all()
+    summaries = [ticket_query.summary(row, now, overdue_hours) for row in rows]
     centre = (
         await session.get(db.ServiceCentre, group.service_centre_id)
         if group.service_centre_id
