@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -97,12 +98,13 @@ COLUMNS = (
 )
 
 
-def layout(width: int) -> list[tuple[Column, int]]:
+@lru_cache(maxsize=8)
+def layout(width: int) -> tuple[tuple[Column, int], ...]:
     """The columns shown at ``width`` cells, and each one's width (one space between)."""
     shown = [c for c in COLUMNS if width >= c.min_terminal]
     fixed = sum(c.width for c in shown) + len(shown) - 1
     flexible = max(width - fixed, 12)
-    return [(c, c.width or flexible) for c in shown]
+    return tuple((c, c.width or flexible) for c in shown)
 
 
 def header_text(width: int, sort: TicketSort, desc: bool) -> str:
