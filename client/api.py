@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -24,12 +24,15 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from client.models import (
     AddLogRequest,
+    AddressBook,
     AddToCart,
     ApplianceUpdate,
     AssignRequest,
     Cart,
     CartAdded,
     CartCount,
+    CartLineUpdate,
+    CartNoteUpdate,
     CatalogueModel,
     ContactedRequest,
     Dashboard,
@@ -40,11 +43,18 @@ from client.models import (
     ModelView,
     MotivationRequest,
     NoteRequest,
+    Order,
+    OrderQuery,
+    OrderSummary,
+    OrderUpdate,
     Page,
     Part,
     PartDetail,
+    PlaceOrder,
     RequestBody,
     Resolution,
+    SaveAddressRequest,
+    SavedAddress,
     ServiceCentre,
     SupersessionTree,
     Ticket,
@@ -55,6 +65,8 @@ from client.models import (
     TokenResponse,
     UnreachableRequest,
     User,
+    ValidateOrders,
+    ValidationResult,
     WhereUsed,
 )
 
@@ -318,11 +330,21 @@ class SavClient:
         q: str = "",
         *,
         category: str | None = None,
+        code: str | None = None,
+        service_index: str | None = None,
         limit: int = 50,
         cursor: str | None = None,
     ) -> Page[CatalogueModel]:
-        """Models whose code contains ``q`` (prefix matches first), description or category."""
-        params = _params(q=q, category=category, limit=limit, cursor=cursor)
+        """Models whose code contains ``q`` (prefix matches first), description or category;
+        ``code`` and ``service_index`` are exact (any case): an appliance's own model."""
+        params = _params(
+            q=q,
+            category=category,
+            code=code,
+            service_index=service_index,
+            limit=limit,
+            cursor=cursor,
+        )
         answer = await self._call("GET", "/catalogue/models", params=params)
         return _parse(answer, Page[CatalogueModel])
 
@@ -388,6 +410,60 @@ class SavClient:
     async def remove_cart_line(self, line_id: int) -> int:
         answer = await self._call("DELETE", f"/cart/lines/{line_id}")
         return _parse(answer, CartCount).count
+
+    # ------------------------------------------------------------------ cart, checkout, orders
+
+    async def update_cart_line(self, line_id: int, body: CartLineUpdate) -> Cart:
+        """Set a line's quantity, ticket and note; the whole cart with its new totals."""
+        return _parse(await self._call("PUT", f"/cart/lines/{line_id}", json=_body(body)), Cart)
+
+    async def set_cart_note(self, body: CartNoteUpdate) -> Cart:
+        return _parse(await self._call("PUT", "/cart/note", json=_body(body)), Cart)
+
+    async def empty_cart(self) -> int:
+        """Remove every line (and the order note); the count, 0."""
+        return _parse(await self._call("DELETE", "/cart"), CartCount).count
+
+    async def addresses(self) -> AddressBook:
+        return await self._get("/addresses", AddressBook)
+
+    async def save_address(self, body: SaveAddressRequest) -> SavedAddress:
+        return _parse(await self._call("POST", "/addresses", json=_body(body)), SavedAddress)
+
+    async def place_order(self, body: PlaceOrder, *, idempotency_key: str) -> Order:
+        """Order the cart. ``idempotency_key`` is chosen once per confirmation and reused on
+        every retry of it: however often this is sent, one order results."""
+        answer = await self._call(
+            "POST", "/orders", json=_body(body), headers={"Idempotency-Key": idempotency_key}
+        )
+        return _parse(answer, Order)
+
+    async def search_orders(
+        self, query: OrderQuery, *, limit: int = 50, offset: int = 0
+    ) -> Page[OrderSummary]:
+        params: dict[str, Any] = {**query.params(), "limit": limit, "offset": offset}
+        return _parse(await self._call("GET", "/orders", params=params), Page[OrderSummary])
+
+    async def order(self, order_id: int) -> Order:
+        return await self._get(f"/orders/{order_id}", Order)
+
+    async def update_order(self, order_id: int, body: OrderUpdate, *, version: int) -> Order:
+        answer = await self._call(
+            "PUT", f"/orders/{order_id}", json=_body(body), headers={"If-Match": str(version)}
+        )
+        return _parse(answer, Order)
+
+    async def delete_order(self, order_id: int, *, version: int) -> Order:
+        """Withdraw an order awaiting validation; the order, now cancelled."""
+        answer = await self._call(
+            "DELETE", f"/orders/{order_id}", headers={"If-Match": str(version)}
+        )
+        return _parse(answer, Order)
+
+    async def validate_orders(self, order_ids: Sequence[int]) -> ValidationResult:
+        body = ValidateOrders(ids=list(order_ids))
+        answer = await self._call("POST", "/orders/validate", json=_body(body))
+        return _parse(answer, ValidationResult)
 
     # ------------------------------------------------------------------ plumbing
 

@@ -12,11 +12,13 @@ from server import __version__
 from server.db.session import create_engine, session_factory
 from server.errors import install_error_handlers
 from server.routes import (
+    addresses,
     auth,
     cart,
     catalogue,
     dashboard,
     health,
+    orders,
     service_centres,
     ticket_actions,
     tickets,
@@ -101,6 +103,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ticket_actions,
         catalogue,
         cart,
+        addresses,
+        orders,
     ):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

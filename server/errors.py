@@ -25,8 +25,11 @@ class ApiError(Exception):
         headers: dict[str, str] | None = None,
         changed_by: str | None = None,
         changed_at: dt.datetime | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(message)
+        if code is not None:  # a more precise code than the class's ("cart_changed")
+            self.code = code
         self.message = message
         self.fields = fields or {}
         self.retry_after = retry_after

@@ -349,6 +349,23 @@ class CartLine(Base):
     added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
+class CartSnapshot(Base):
+    """The figures of a cart as the server showed them, under their fingerprint.
+
+    Checkout receives only the fingerprint the person confirmed; when it no longer matches,
+    the figures kept here say what changed ("the price of X changed from 12.00 to 13.50").
+    Only the newest few per user are kept (server.services.cart)."""
+
+    __tablename__ = "cart_snapshots"
+    __table_args__ = (UniqueConstraint("user_id", "fingerprint"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    figures: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 class OrderSequence(Base):
     """Per centre and year, the last order sequence number handed out."""
 
@@ -388,6 +405,11 @@ class Order(Base):
     vat_cents: Mapped[int] = mapped_column(BigInteger)
     total_cents: Mapped[int] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    vat_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    """The VAT rate the order was placed at: edits recompute its VAT at this rate."""
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    """When the current version was saved (placed, edited, validated, withdrawn)."""
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class OrderLine(Base):

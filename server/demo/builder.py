@@ -1631,6 +1631,9 @@ class _Demo:
                     "vat_cents": to_cents(vat),
                     "total_cents": to_cents(net_total + vat),
                     "version": 1,
+                    "vat_rate": c["vat_rate"],
+                    "updated_at": validated_at or created,
+                    "updated_by_id": OPERATOR + 1 if validated else author + 1,
                 }
             )
         self.rows["order_sequences"] = [

@@ -53,9 +53,7 @@ def parse_if_match(value: str | None) -> int | None:
         text = text[2:]
     text = text.strip('"')
     if not text.isdigit():
-        raise Invalid(
-            "If-Match must be the ticket version you read", fields={"If-Match": "not a version"}
-        )
+        raise Invalid("If-Match must be the version you read", fields={"If-Match": "not a version"})
     return int(text)
 
 
@@ -177,8 +175,13 @@ async def transition(
     *,
     if_match: int | None,
     now: dt.datetime,
+    commit: bool = True,
 ) -> None:
-    """Carry out a status ``action`` on the ticket as ``user``, or refuse it changing nothing."""
+    """Carry out a status ``action`` on the ticket as ``user``, or refuse it changing nothing.
+
+    With ``commit=False`` the change and its history entry join the caller's transaction
+    (checkout moves the tied tickets to waiting for parts with the order it writes); a
+    refusal then rolls that whole transaction back."""
     ticket = await get_scoped(session, db.Ticket, ticket_id, user, what="ticket")
     role = Role(user.role)
     seen_status = TicketStatus(ticket.status)
@@ -226,7 +229,10 @@ async def transition(
             email_to=None,
         )
     )
-    await session.commit()
+    if commit:
+        await session.commit()
+    else:
+        await session.flush()
     _forget_tickets(session)
 
 

@@ -56,3 +56,77 @@ def test_an_empty_database_reports_no_revision(tmp_path: Path) -> None:
     from server.db.migrate import HEAD
 
     assert asyncio.run(probe()) == (None, HEAD)
+
+
+def test_0003_upgrades_a_database_with_orders(tmp_path: Path) -> None:
+    """Orders placed before 0003 take their centre's VAT rate and their validator (else their
+    author) as who saved them last; order_lines still reference them (no table was copied)."""
+    from sqlalchemy import text
+
+    from server.db.session import create_engine
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+    now = "2026-01-05 10:00:00.000000"
+
+    async def scenario() -> list[tuple[object, ...]]:
+        engine = create_engine(url)
+
+        def to_0002(connection: object) -> None:
+            config = alembic_config(url)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0002")
+
+        async with engine.begin() as conn:
+            await conn.run_sync(to_0002)
+            for statement in (
+                "INSERT INTO service_centres (id, code, customer_number, name, rate_cents, "
+                "vat_rate, discount_rate, version, company, street, postal_code, city, province,"
+                " country, phone, fax, vat_id) VALUES (1, '249050', 'FR10015195', 'C', 7200, "
+                "20, 5, 1, 'C', 'S', '1', 'X', '', 'FR', '', '', 'FR1')",
+                "INSERT INTO users (id, username, full_name, email, role, language, "
+                "service_centre_id, password_hash, active, created_at) VALUES "
+                f"(1, 'tech', 'T', '', 'technician', 'fr', 1, 'x', 1, '{now}'), "
+                f"(2, 'operator', 'O', '', 'operator', 'it', NULL, 'x', 1, '{now}')",
+                "INSERT INTO parts (id, code, description, price_cents, availability, stock, "
+                "lead_time_days, obsolete) VALUES (1, 'INOX-SP', 'B', 945, 'in_stock', 1, 1, 0)",
+            ):
+                await conn.execute(text(statement))
+            for order_id, validated_by in ((1, "NULL"), (2, "2")):
+                validated_at = "NULL" if validated_by == "NULL" else f"'{now}'"
+                await conn.execute(
+                    text(
+                        "INSERT INTO orders (id, number, service_centre_id, created_by_id, status,"
+                        " created_at, validated_at, validated_by_id, erp_number, note, "
+                        "ship_company, ship_street, ship_postal_code, ship_city, ship_province,"
+                        " ship_country, ship_phone, ship_fax, ship_vat_id, net_cents, vat_cents,"
+                        f" total_cents, version) VALUES ({order_id}, 'FR1001519526000{order_id}'"
+                        f", 1, 1, 'x', '{now}', {validated_at}, {validated_by}, '', '', 'C', "
+                        "'S', '1', 'X', '', 'FR', '', '', 'FR1', 898, 180, 1078, 1)"
+                    )
+                )
+                await conn.execute(
+                    text(
+                        "INSERT INTO order_lines (order_id, requested_part_id, part_id, "
+                        "description, quantity_requested, quantity_reserved, quantity_shipped,"
+                        " quantity_done, price_cents, discount_rate, net_cents, note) VALUES "
+                        f"({order_id}, 1, 1, 'B', 1, 0, 0, 0, 945, 5, 898, '')"
+                    )
+                )
+        await upgrade(url, engine)
+        async with engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    text(
+                        "SELECT o.id, o.vat_rate, o.updated_at IS NOT NULL, o.updated_by_id, "
+                        "COUNT(l.id) FROM orders o JOIN order_lines l ON l.order_id = o.id "
+                        "GROUP BY o.id ORDER BY o.id"
+                    )
+                )
+            ).all()
+            fks = (await conn.execute(text("PRAGMA foreign_key_check"))).all()
+        await engine.dispose()
+        assert fks == []
+        return [tuple(r) for r in rows]
+
+    assert asyncio.run(scenario()) == [(1, 20, 1, 1, 1), (2, 20, 1, 2, 1)]
+    check_no_drift(url)

@@ -10,6 +10,11 @@ nothing either.
 The parts catalogue is the manufacturer's data, the same for every centre: its routes are
 probed as ``shared`` (another centre reads exactly what the owner reads; a missing object is
 still a 404). Cart lines belong to a user: another user's line answers 404.
+
+Routes without an id are probed too: the order search and the addresses show only the
+user's own centre; operator-only validation answers 403 to the centres' staff; the centres'
+actions (cart changes, addresses, checkout, order changes) answer 403 to operators, who have
+no centre. Every refusal changes nothing.
 """
 
 from __future__ import annotations
@@ -115,6 +120,15 @@ async def _p_cart_line(c: AsyncConnection) -> dict[str, Any]:
     return {"line_id": line_id}
 
 
+async def _p_order(c: AsyncConnection) -> dict[str, Any]:
+    """An order of tech's centre awaiting validation (the demo data has some)."""
+    order = select(db.Order.id).where(
+        db.Order.service_centre_id == await _centre_id(c),
+        db.Order.status == "awaiting_validation",
+    )
+    return {"order_id": (await c.execute(order.limit(1))).scalar_one()}
+
+
 PROBES: dict[str, Probe] = {
     "/service-centres/{centre_id}": Probe(_p_centre),
     "/tickets/{ticket_id}": Probe(_p_ticket),
@@ -141,7 +155,12 @@ PROBES: dict[str, Probe] = {
     "/catalogue/parts/{code}/where-used": Probe(_p_part, shared=True),
     "/catalogue/parts/{code}/tree": Probe(_p_part, shared=True),
     "/catalogue/parts/{code}/resolution": Probe(_p_part, shared=True),
-    "/cart/lines/{line_id}": Probe(_p_cart_line, bodies={"DELETE": None}),
+    "/cart/lines/{line_id}": Probe(
+        _p_cart_line, bodies={"DELETE": None, "PUT": {"quantity": 2, "note": "probe"}}
+    ),
+    "/orders/{order_id}": Probe(
+        _p_order, bodies={"PUT": {"note": "probe", "lines": []}, "DELETE": None}
+    ),
 }
 
 OPERATOR_ONLY = ("assign", "request_exchange", "cancel", "reject", "verify")
@@ -247,3 +266,84 @@ async def test_a_technician_gets_403_for_operator_actions_and_changes_nothing(
     assert answer.status_code == 403, answer.text
     assert answer.json()["code"] == "forbidden" and "operator" in answer.json()["message"]
     assert await fingerprint(database_url) == before
+
+
+ROLE_PROBES: list[tuple[str, str, str, Any]] = [
+    # (user, method, path, body): each must answer 403 and change nothing
+    ("tech", "POST", "/orders/validate", {"ids": [1]}),
+    ("manager", "POST", "/orders/validate", {"ids": [1]}),
+    ("operator", "PUT", "/cart/note", {"note": "probe"}),
+    ("operator", "DELETE", "/cart", None),
+    ("operator", "GET", "/addresses", None),
+    (
+        "operator",
+        "POST",
+        "/addresses",
+        {
+            "label": "probe",
+            "company": "C",
+            "street": "S",
+            "postal_code": "1",
+            "city": "X",
+            "country": "FR",
+            "vat_id": "FR1",
+        },
+    ),
+    (
+        "operator",
+        "POST",
+        "/orders",
+        {
+            "shipping": {
+                "company": "C",
+                "street": "S",
+                "postal_code": "1",
+                "city": "X",
+                "country": "FR",
+                "vat_id": "FR1",
+            },
+            "fingerprint": "x",
+        },
+    ),
+    ("operator", "PUT", "/orders/{order_id}", {"note": "probe", "lines": []}),
+    ("operator", "DELETE", "/orders/{order_id}", None),
+]
+
+
+@pytest.mark.parametrize(("username", "method", "path", "body"), ROLE_PROBES)
+async def test_the_wrong_role_gets_403_and_changes_nothing(
+    http: httpx.AsyncClient, database_url: str, username: str, method: str, path: str, body: Any
+) -> None:
+    engine = create_engine(database_url)
+    async with engine.connect() as conn:
+        params = await _p_order(conn)
+    await engine.dispose()
+    headers = await token_for(http, username)
+    headers |= {"If-Match": "1", "Idempotency-Key": "probe-key"}
+    before = await fingerprint(database_url)
+    answer = await http.request(method, path.format(**params), json=body, headers=headers)
+    assert answer.status_code == 403, (path, answer.status_code, answer.text)
+    assert answer.json()["code"] == "forbidden"
+    assert await fingerprint(database_url) == before
+
+
+async def test_order_search_and_addresses_show_only_the_own_centre(
+    http: httpx.AsyncClient,
+) -> None:
+    def centres(page: dict[str, Any]) -> set[str]:
+        return {o["service_centre_code"] for o in page["items"]}
+
+    tech2 = await token_for(http, "tech2")
+    operator = await token_for(http, "operator")
+    mine = (await http.get("/orders", params={"limit": 200}, headers=tech2)).json()
+    assert mine["total"] > 0 and centres(mine) == {"249117"}
+    everyone = (await http.get("/orders", params={"limit": 200}, headers=operator)).json()
+    assert centres(everyone) == {"249050", "249117", "310224"}
+    # naming another centre finds nothing rather than its orders
+    other = await http.get("/orders", params={"centre": SEED_CENTRE}, headers=tech2)
+    assert other.status_code == 200 and other.json()["total"] == 0
+    only = (await http.get("/orders", params={"centre": "FR10015195"}, headers=operator)).json()
+    assert only["total"] > 0 and centres(only) == {SEED_CENTRE}
+    book = (await http.get("/addresses", headers=tech2)).json()
+    assert book["default"]["city"] == "Lyon"
+    assert [a["label"] for a in book["saved"]] == ["Siège (avec n° TVA)"]
