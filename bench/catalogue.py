@@ -1,14 +1,19 @@
-"""Catalogue benchmarks: ``python -m bench.catalogue`` (medians; not timed tests).
+"""Catalogue benchmarks: ``python -m bench.catalogue [--runs 50] [--pg URL] [--no-tui]``
+(medians; not timed tests).
 
 * resolver, server-side (graph loaded from SQLite, then resolved): a chain of depth 20, and a
   part with 50 relations (targets: under 5 ms);
 * where-used for a part used by 500 models (one page of 50, with the total);
 * filter-as-you-type on a 2,000-line exploded view in the TUI's parts list: from a keystroke
   to the rows painted (target: under 50 ms).
+
+The server-side figures run on a temporary SQLite database, and with ``--pg URL`` also on
+PostgreSQL, in a database ``sav_bench_catalogue`` (dropped and created again) on that server.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import datetime as dt
 import statistics
@@ -17,6 +22,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import insert
+from sqlalchemy.engine import make_url
 
 from server.db import models as db
 from server.db.migrate import upgrade
@@ -28,7 +34,22 @@ RUNS = 50
 
 
 def median_ms(samples: list[float]) -> str:
-    return f"{statistics.median(samples) * 1000:.2f} ms"
+    ms = sorted(s * 1000 for s in samples)
+    return f"{statistics.median(ms):.2f} ms  [{ms[0]:.2f}-{ms[-1]:.2f}]"
+
+
+async def _recreate_pg(url: str) -> None:
+    import asyncpg
+
+    u = make_url(url)
+    admin = await asyncpg.connect(
+        host=u.host, port=u.port or 5432, user=u.username, password=u.password, database="postgres"
+    )
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{u.database}"')
+    finally:
+        await admin.close()
 
 
 async def _seed(url: str) -> None:
@@ -47,12 +68,12 @@ async def _seed(url: str) -> None:
         }
         for i in range(1, 2200)
     ]
-    relations = [  # a chain 1 -> 2 -> ... -> 21 (depth 20)
+    chain = [  # a chain 1 -> 2 -> ... -> 21 (depth 20)
         {"id": i, "from_part_id": i, "to_part_id": i + 1, "kind": "supersedes",
          "direction": "one_way", "quantity": 1, "reason": "chain"}
         for i in range(1, 21)
     ]  # fmt: skip
-    relations += [  # part 100 with 50 relations: conditional supersessions and alternates
+    fan = [  # part 100 with 50 relations: conditional supersessions and alternates
         {"id": 100 + k, "from_part_id": 100, "to_part_id": 200 + k,
          "kind": "supersedes" if k % 2 else "alternate",
          "direction": "one_way" if k % 2 else "two_way", "quantity": 1,
@@ -74,13 +95,16 @@ async def _seed(url: str) -> None:
     ]
     async with engine.begin() as conn:
         await conn.execute(insert(db.Part), parts)
-        await conn.execute(insert(db.PartRelation), relations)
+        # two statements: an executemany INSERT takes its columns from its first row, and
+        # the chain's rows have no serial range
+        await conn.execute(insert(db.PartRelation), chain)
+        await conn.execute(insert(db.PartRelation), fan)
         await conn.execute(insert(db.CatalogueModel), models)
         await conn.execute(insert(db.ExplodedViewLine), lines)
     await engine.dispose()
 
 
-async def _server(url: str) -> dict[str, str]:
+async def _server(url: str, runs: int) -> dict[str, str]:
     engine = create_engine(url)
     sessions = session_factory(engine)
     today = dt.date(2026, 1, 1)
@@ -91,7 +115,7 @@ async def _server(url: str) -> dict[str, str]:
         ("supersession tree, chain of depth 20", "B00000001", ApplianceContext()),
     ):
         samples = []
-        for _ in range(RUNS):
+        for _ in range(runs):
             async with sessions() as session:
                 started = time.perf_counter()
                 if label.startswith("supersession tree"):
@@ -101,7 +125,7 @@ async def _server(url: str) -> dict[str, str]:
                 samples.append(time.perf_counter() - started)
         results[label] = median_ms(samples)
     samples = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         async with sessions() as session:
             started = time.perf_counter()
             page = await catalogue.where_used(session, "B00002150", 50, None)
@@ -162,17 +186,37 @@ async def _filter(url: str) -> dict[str, str]:
     }
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.catalogue",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--runs", type=int, default=RUNS, help="runs per server-side figure")
+    parser.add_argument("--pg", help="a PostgreSQL URL (postgresql+asyncpg://...) to also run on")
+    parser.add_argument("--no-tui", action="store_true", help="skip the filter-as-you-type figures")
+    args = parser.parse_args(argv)
+    sections: list[tuple[str, dict[str, str]]] = []
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
         asyncio.run(_seed(url))
-        results = asyncio.run(_server(url))
-        results.update(asyncio.run(_filter(url)))
-    width = max(len(k) for k in results)
-    print(f"catalogue benchmarks (medians of {RUNS} runs, SQLite):")
-    for label, value in results.items():
-        print(f"  {label:<{width}}  {value}")
+        results = asyncio.run(_server(url, args.runs))
+        if not args.no_tui:
+            results.update(asyncio.run(_filter(url)))
+        sections.append(("SQLite", results))
+    if args.pg:
+        pg = make_url(args.pg).set(database="sav_bench_catalogue")
+        pg_url = pg.render_as_string(hide_password=False)
+        asyncio.run(_recreate_pg(pg_url))
+        asyncio.run(_seed(pg_url))
+        sections.append(("PostgreSQL", asyncio.run(_server(pg_url, args.runs))))
+    width = max(len(k) for _name, results in sections for k in results)
+    for name, results in sections:
+        print(f"catalogue benchmarks (median [min-max] of {args.runs} runs, {name}):")
+        for label, value in results.items():
+            print(f"  {label:<{width}}  {value}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

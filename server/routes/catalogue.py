@@ -40,11 +40,20 @@ async def search_models(
     session: Session,
     q: Text = "",
     category: Annotated[str | None, Query(max_length=60)] = None,
+    code: Annotated[
+        str | None, Query(max_length=40, description="exactly this model code (any case)")
+    ] = None,
+    service_index: Annotated[
+        str | None, Query(max_length=20, description="exactly this service index (any case)")
+    ] = None,
     limit: Limit = DEFAULT_PAGE_SIZE,
     cursor: Cursor = None,
 ) -> Page[CatalogueModel]:
-    """Models whose code contains ``q`` (prefix matches first), or description or category."""
-    return await catalogue.search_models(session, q, category, limit, cursor)
+    """Models whose code contains ``q`` (prefix matches first), or description or category;
+    ``code`` and ``service_index`` find an appliance's model exactly."""
+    return await catalogue.search_models(
+        session, q, category, limit, cursor, code=code, service_index=service_index
+    )
 
 
 @router.get("/categories", response_model=list[str])

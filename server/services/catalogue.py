@@ -7,12 +7,14 @@ catalogue prices; the net price applies the signed-in user's centre discount.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from client import models as wire
 from server.db import models as db
@@ -130,6 +132,16 @@ async def part_by_code(session: AsyncSession, code: str) -> db.Part:
     return row
 
 
+def replaces_always(e: Edge, today: dt.date) -> bool:
+    """Does ``e`` replace its part for every appliance? (:func:`replaced_ids`, in memory)"""
+    return (
+        not e.two_way
+        and e.kind != wire.RelationKind.ALTERNATE.value
+        and not e.conditional
+        and (e.valid_from is None or e.valid_from <= today)
+    )
+
+
 async def replaced_ids(session: AsyncSession, part_ids: Iterable[int], today: dt.date) -> set[int]:
     """Parts replaced for every appliance: an unconditional one-way replacement in force."""
     ids = list(set(part_ids))
@@ -172,10 +184,22 @@ async def conditionally_replaced_ids(session: AsyncSession, part_ids: Iterable[i
 
 
 async def search_models(
-    session: AsyncSession, q: str, category: str | None, limit: int, cursor: str | None
+    session: AsyncSession,
+    q: str,
+    category: str | None,
+    limit: int,
+    cursor: str | None,
+    code: str | None = None,
+    service_index: str | None = None,
 ) -> wire.Page[wire.CatalogueModel]:
+    """Models matching ``q`` (see the route); ``code`` and ``service_index``, when given, are
+    exact (case and surrounding spaces aside): an appliance's model in the catalogue."""
     m = db.CatalogueModel
     stmt = select(m)
+    if code is not None and code.strip():
+        stmt = stmt.where(func.lower(m.code) == code.strip().lower())
+    if service_index is not None and service_index.strip():
+        stmt = stmt.where(func.lower(m.service_index) == service_index.strip().lower())
     q = q.strip()
     rank: Any = m.code
     if q:
@@ -319,47 +343,125 @@ async def model_view(
 # --------------------------------------------------------------------------- supersession
 
 
-async def load_graph(session: AsyncSession, part_id: int) -> Graph:
-    """Every part connected to ``part_id`` through relations (either way), and their relations."""
-    reach = text(
-        """
-        WITH RECURSIVE reach(id) AS (
-            SELECT CAST(:start AS INTEGER)
-            UNION
-            SELECT CASE WHEN r.from_part_id = reach.id THEN r.to_part_id ELSE r.from_part_id END
-            FROM part_relations r JOIN reach
-              ON r.from_part_id = reach.id OR r.to_part_id = reach.id
+# (field of PartNode / Edge, column): only what the resolver reads
+_PART_FIELDS = (
+    ("id", db.Part.id),
+    ("code", db.Part.code),
+    ("description", db.Part.description),
+    ("availability", db.Part.availability),
+    ("stock", db.Part.stock),
+    ("lead_time_days", db.Part.lead_time_days),
+    ("obsolete", db.Part.obsolete),
+    ("price_cents", db.Part.price_cents),
+)
+_RELATION_FIELDS = (
+    ("id", db.PartRelation.id),
+    ("from_id", db.PartRelation.from_part_id),
+    ("to_id", db.PartRelation.to_part_id),
+    ("kind", db.PartRelation.kind),
+    ("direction", db.PartRelation.direction),
+    ("kit_group", db.PartRelation.kit_group),
+    ("quantity", db.PartRelation.quantity),
+    ("valid_from", db.PartRelation.valid_from),
+    ("serial_from", db.PartRelation.serial_from),
+    ("serial_to", db.PartRelation.serial_to),
+    ("production_from", db.PartRelation.production_from),
+    ("production_to", db.PartRelation.production_to),
+    ("model_id", db.PartRelation.model_id),
+    ("reason", db.PartRelation.reason),
+)
+_PART_COLUMNS = tuple(column for _name, column in _PART_FIELDS)
+_RELATION_COLUMNS = tuple(column for _name, column in _RELATION_FIELDS)
+_KIT_ROUNDS = 8
+"""Times a component is widened by the kit groups it meets (a kit joining kits joining kits)."""
+
+
+def _component_statement(start: ColumnElement[bool]) -> Select[Any]:
+    """One statement for the parts connected to the ``start`` parts through relations (either
+    way), each with its outgoing relations: a part row per relation, or one with NULLs.
+
+    Every relation of the component starts at one of its parts, so the outer join returns
+    all of them, and every part, even one without relations, once at least. Built once (see
+    :func:`_component_statements`): building it costs more than running it.
+    """
+    rel = aliased(db.PartRelation)
+    reach = select(db.Part.id.label("id")).where(start).cte("reach", recursive=True)
+    reach = reach.union(
+        select(case((rel.from_part_id == reach.c.id, rel.to_part_id), else_=rel.from_part_id)).join(
+            reach, or_(rel.from_part_id == reach.c.id, rel.to_part_id == reach.c.id)
         )
-        SELECT id FROM reach LIMIT :limit
-        """
     )
-    ids = set(
-        (await session.execute(reach, {"start": part_id, "limit": COMPONENT_LIMIT})).scalars()
+    ids = select(reach.c.id).limit(COMPONENT_LIMIT)
+    return (
+        select(*_PART_COLUMNS, *_RELATION_COLUMNS)
+        .select_from(db.Part)
+        .outerjoin(db.PartRelation, db.PartRelation.from_part_id == db.Part.id)
+        .where(db.Part.id.in_(ids))
     )
-    ids.add(part_id)
-    relations = list(
-        (
-            await session.execute(
-                select(db.PartRelation).where(db.PartRelation.from_part_id.in_(ids))
-            )
-        ).scalars()
+
+
+@functools.cache
+def _component_statements() -> tuple[Select[Any], Select[Any]]:
+    """The component statement from one part ``code``, and from the parts ``ids``."""
+    return (
+        _component_statement(db.Part.code == bindparam("code")),
+        _component_statement(db.Part.id.in_(bindparam("ids", expanding=True))),
     )
-    # a kit group may join parts that share no relation: load the whole group
-    groups = {r.kit_group for r in relations if r.kit_group}
-    if groups:
-        known = {r.id for r in relations}
+
+
+def _node_of(row: Sequence[Any]) -> PartNode:
+    return PartNode(**{name: value for (name, _c), value in zip(_PART_FIELDS, row, strict=False)})
+
+
+def _edge_of(row: Sequence[Any]) -> Edge:
+    return Edge(**{name: value for (name, _c), value in zip(_RELATION_FIELDS, row, strict=True)})
+
+
+async def load_component(session: AsyncSession, code: str) -> tuple[PartNode, Graph]:
+    """The part ``code`` and its supersession graph: every part connected to it through
+    relations (either way), with their relations, in one query; a component that meets a kit
+    group also takes in the group's other rows and what they connect to (more queries, only
+    then). Only the columns the resolver reads are loaded.
+    """
+    code = code.strip()
+    parts: dict[int, PartNode] = {}
+    edges: dict[int, Edge] = {}
+    width = len(_PART_COLUMNS)
+    by_code, by_ids = _component_statements()
+    statement, params = by_code, {"code": code}
+    asked: set[str] = set()
+    # Core rows straight from the connection: the ORM's result machinery is not needed here
+    conn = await session.connection()
+    for _round in range(_KIT_ROUNDS):
+        for row in (await conn.execute(statement, params)).all():
+            if row[0] not in parts:
+                parts[row[0]] = _node_of(row)
+            if row[width] is not None and row[width] not in edges:
+                edges[row[width]] = _edge_of(row[width:])
+        if not parts:
+            raise NotFound(f"part {code} not found")
+        # A kit group may join parts that share no relation: take in the whole group.
+        groups = {e.kit_group for e in edges.values() if e.kit_group} - asked
+        if not groups:
+            break
+        asked |= groups
         extra = (
-            await session.execute(
-                select(db.PartRelation).where(
-                    db.PartRelation.kit_group.in_(groups), db.PartRelation.id.not_in(known)
+            await conn.execute(
+                select(*_RELATION_COLUMNS).where(
+                    db.PartRelation.kit_group.in_(groups), db.PartRelation.id.not_in(list(edges))
                 )
             )
-        ).scalars()
+        ).all()
+        new_ids: set[int] = set()
         for row in extra:
-            relations.append(row)
-            ids.update((row.from_part_id, row.to_part_id))
-    parts = (await session.execute(select(db.Part).where(db.Part.id.in_(ids)))).scalars()
-    return Graph({p.id: node(p) for p in parts}, [edge(r) for r in relations])
+            found = _edge_of(row)
+            edges[found.id] = found
+            new_ids.update(i for i in (found.from_id, found.to_id) if i not in parts)
+        if not new_ids:
+            break
+        statement, params = by_ids, {"ids": sorted(new_ids)}
+    start = next(p for p in parts.values() if p.code == code)
+    return start, Graph(parts, list(edges.values()))
 
 
 async def appliance_context(
@@ -448,8 +550,7 @@ def resolution_wire(graph: Graph, code: str, outcome: Outcome) -> wire.Resolutio
 async def resolve(
     session: AsyncSession, code: str, context: ApplianceContext, today: dt.date
 ) -> tuple[wire.Resolution, Graph]:
-    part = await part_by_code(session, code)
-    graph = await load_graph(session, part.id)
+    part, graph = await load_component(session, code)
     outcome = Resolver(graph, context, today).resolve(part.id)
     return resolution_wire(graph, part.code, outcome), graph
 
@@ -457,8 +558,7 @@ async def resolve(
 async def tree(
     session: AsyncSession, code: str, context: ApplianceContext, today: dt.date
 ) -> wire.SupersessionTree:
-    part = await part_by_code(session, code)
-    graph = await load_graph(session, part.id)
+    part, graph = await load_component(session, code)
     outcome = Resolver(graph, context, today).resolve(part.id)
     resolution = resolution_wire(graph, part.code, outcome)
     to_order = {item.part.code for item in resolution.order}
@@ -499,7 +599,7 @@ async def tree(
         )
         for e, other in graph.interchangeable(part.id)
     ]
-    replaced = part.id in await replaced_ids(session, [part.id], today)
+    replaced = any(replaces_always(e, today) for e in graph.outgoing(part.id))
     return wire.SupersessionTree(
         part=brief(part),
         replaced=replaced,

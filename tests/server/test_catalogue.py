@@ -43,6 +43,16 @@ async def test_model_search_pages_with_a_cursor(signed_in) -> None:
     assert not {m.id for m in first.items} & {m.id for m in second.items}
 
 
+async def test_an_appliances_model_is_found_exactly_by_code_and_service_index(signed_in) -> None:
+    tech = await signed_in("tech")
+    page = await tech.models(code="p64 ", service_index="si00")
+    assert [(m.code, m.service_index) for m in page.items] == [("P64", "SI00")]
+    every_index = await tech.models(code="P64")
+    assert {m.code for m in every_index.items} == {"P64"} and every_index.total >= 1
+    assert (await tech.models(code="P6")).total == 0  # not a prefix
+    assert (await tech.models(code="P64", service_index="SI99")).total == 0
+
+
 async def test_parts_search_by_code_prefix_and_description(signed_in) -> None:
     tech = await signed_in("tech")
     by_code = await tech.parts("81093")
