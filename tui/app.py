@@ -26,7 +26,7 @@ from tui.screens.login import LoginScreen
 if TYPE_CHECKING:
     from client.api import SavClient
     from client.credentials import CredentialStore
-    from client.models import CartAdded, Health, User
+    from client.models import CartAdded, Health, Order, User
     from tui.command_line import Command
     from tui.screens.add_to_cart import ApplianceInfo
 
@@ -342,6 +342,45 @@ class SavApp(App[None]):
             self.open_model(exact[0].id)
         else:
             self.open_catalogue("models", code)
+
+    # ------------------------------------------------------------------ cart, orders (issue 5)
+
+    def open_cart(self) -> None:
+        from tui.screens.cart import CartScreen
+
+        if self.user is None:
+            return
+        if self.user.is_operator:
+            self.notify(_("Service centres order parts; operators validate orders (:o)."))
+            return
+        if not isinstance(self.screen, CartScreen):
+            self.push_screen(CartScreen())
+
+    def open_checkout(self) -> None:
+        from tui.screens.checkout import CheckoutScreen
+
+        self.push_screen(CheckoutScreen())
+
+    def open_orders(self, text: str = "") -> None:
+        from tui.screens.orders import OrdersScreen
+
+        if self.user is not None:
+            self.push_screen(OrdersScreen(text))
+
+    def open_order(self, order_id: int, placed: bool = False) -> None:
+        from tui.screens.order import OrderScreen
+
+        if self.user is not None:
+            self.push_screen(OrderScreen(order_id, placed=placed))
+
+    def order_placed(self, order: Order) -> None:
+        """After checkout: the cart and checkout give way to the new order."""
+        from tui.screens.cart import CartScreen
+        from tui.screens.checkout import CheckoutScreen
+
+        while isinstance(self.screen, CheckoutScreen | CartScreen) and len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.open_order(order.id, placed=True)
 
     @work(exclusive=True, group="cart-count", exit_on_error=False)
     async def load_cart_count(self) -> None:

@@ -20,8 +20,10 @@ import sys
 
 EPILOG = """\
 keys in the app: F1 or ? help · : command line (:t 116496 a ticket, :p 870650222 a part,
-                 :m AP64-3 a model) · ctrl+p palette
+                 :m AP64-3 a model, :cart the cart, :o the orders) · ctrl+p palette
                  Esc back · ctrl+q quit
+orders: the cart is kept by the server per user; checkout sends an Idempotency-Key (one order
+        however often it is sent); orders wait for the manufacturer's validation
 catalogue: sav catalogue import PATH loads models.csv, parts.csv, views.csv and relations.csv
            (checked first, then all or nothing; see the README and examples/catalogue/)
 environment: SAV_HOME (put data, config and sockets under one folder), SAV_TOKEN (a token to use),

@@ -103,10 +103,9 @@ def run(app: SavApp, command: Command) -> None:
         app.open_model_code(command.argument)
     elif name == "catalogue":
         app.open_catalogue()
+    elif name == "cart":
+        app.open_cart()
+    elif name == "orders":
+        app.open_orders()
     else:
-        labels = {
-            "cart": _("Cart"),
-            "orders": _("Orders"),
-            "invoicing": _("Invoicing"),
-        }
-        app.not_built(labels[name])
+        app.not_built(_("Invoicing"))

@@ -66,11 +66,13 @@ class LoadFailed(Message):
 
 @dataclass
 class SearchAnswered(Message):
-    """A catalogue search answered; ``query`` and ``mode`` say which one."""
+    """A catalogue search answered; ``query`` and ``mode`` say which one, ``offset`` where
+    the page goes in the whole result (0: a new search; more: the next page of it)."""
 
     mode: str
     query: str
     page: Page[Any]
+    offset: int = 0
 
 
 @dataclass

@@ -12,6 +12,9 @@ a leading ``-`` sorts descending. Parsing is pure (no Textual), so it is tested 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import TypeVar
 
 from client.models import TicketQuery, TicketSort, TicketStatus
 from tui.i18n import _
@@ -52,6 +55,7 @@ SORTS = {
     "engineer": TicketSort.ENGINEER,
     "appointment": TicketSort.APPOINTMENT,
 }
+E = TypeVar("E", bound=StrEnum)
 SORT_WORD = {sort: word for word, sort in reversed(SORTS.items())}
 
 
@@ -59,21 +63,22 @@ class FilterError(ValueError):
     """The search line cannot be read; the message names the part that is wrong."""
 
 
-def _status(word: str) -> TicketStatus:
+def status_by_start(word: str, statuses: type[E]) -> E:
+    """The status a word names: its value, or any unambiguous start of it (``st:conf``)."""
     word = word.strip().lower()
-    exact = [s for s in TicketStatus if s.value == word]
+    exact = [s for s in statuses if s.value == word]
     if exact:
         return exact[0]
-    matches = [s for s in TicketStatus if s.value.startswith(word)]
+    matches = [s for s in statuses if s.value.startswith(word)]
     if len(matches) == 1:
         return matches[0]
-    names = ", ".join(s.value for s in (matches or list(TicketStatus)))
+    names = ", ".join(s.value for s in (matches or list(statuses)))
     if matches:
         raise FilterError(_("st:{word} could be {names}").format(word=word, names=names))
     raise FilterError(_("st:{word} is no status; statuses: {names}").format(word=word, names=names))
 
 
-def _date(key: str, value: str) -> dt.date:
+def filter_date(key: str, value: str) -> dt.date:
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"):
         try:
             return dt.datetime.strptime(value, fmt).date()
@@ -84,6 +89,26 @@ def _date(key: str, value: str) -> dt.date:
     )
 
 
+def tokens(text: str, keys: dict[str, str]) -> Iterator[tuple[str, str | None, str]]:
+    """The words of a search line: ``(key, field, value)`` for each filter that has a value
+    (``keys`` maps its names to fields; one still being typed, ``st:``, is skipped), and
+    ``("", None, word)`` for free text (``:x`` too). An unknown key is refused, naming it."""
+    for token in text.split():
+        key, sep, value = token.partition(":")
+        if not sep or not key:
+            yield "", None, token
+            continue
+        field = keys.get(key.lower())
+        if field is None:
+            raise FilterError(
+                _("{key}: is not a filter; filters: {keys}").format(
+                    key=key, keys=" ".join(f"{k}:" for k in sorted(set(keys)))
+                )
+            )
+        if value:
+            yield key, field, value
+
+
 def parse(text: str, base: TicketQuery | None = None) -> TicketQuery:
     """The query a search line means (sort taken from ``base`` unless the line sets one)."""
     fields: dict[str, object] = {}
@@ -91,27 +116,13 @@ def parse(text: str, base: TicketQuery | None = None) -> TicketQuery:
         fields.update(sort=base.sort, desc=base.desc)
     words: list[str] = []
     statuses: list[TicketStatus] = []
-    for token in text.split():
-        key, sep, value = token.partition(":")
-        if not sep:
-            words.append(token)
-            continue
-        field = KEYS.get(key.lower())
+    for key, field, value in tokens(text, KEYS):
         if field is None:
-            if not key:  # ":x" is not a filter; keep it as text
-                words.append(token)
-                continue
-            raise FilterError(
-                _("{key}: is not a filter; filters: {keys}").format(
-                    key=key, keys=" ".join(f"{k}:" for k in sorted(set(KEYS)))
-                )
-            )
-        if not value:
-            continue  # still being typed
-        if field == "status":
-            statuses.extend(_status(v) for v in value.split(",") if v)
+            words.append(value)
+        elif field == "status":
+            statuses.extend(status_by_start(v, TicketStatus) for v in value.split(",") if v)
         elif field in ("created_from", "created_to"):
-            fields[field] = _date(key, value)
+            fields[field] = filter_date(key, value)
         elif field in ("is", "not"):
             flag = FLAGS.get(value.lower())
             if flag is None:

@@ -81,6 +81,59 @@ async def test_parts_and_where_used_modes(make_tui) -> None:
         assert current is not None and current.part.code == "870650444"
 
 
+async def test_the_list_gives_the_total_and_loads_more_rows_as_the_cursor_nears_its_end(
+    make_tui, signed_in
+) -> None:
+    truth = await (await signed_in("tech")).parts("joint", limit=200)
+    assert truth.total == len(truth.items) > 50  # more than a first page
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await signed_in_home(app, pilot)
+        await pilot.press("c", "f3", *"joint")
+        await wait(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CatalogueScreen)
+        table = screen.query_one("#catalogue-results", DataTable)
+        status = screen.query_one("#catalogue-status", Static)
+        assert table.row_count == 50
+        assert f"{truth.total} results · 50 loaded" in str(status.render())
+        await pilot.press("down")  # to the results
+        for _ in range(45):  # the cursor walks down: the next page comes before the end
+            await pilot.press("j")
+        await wait(app, pilot)
+        assert table.row_count == len(screen.rows) == truth.total
+        assert str(status.render()) == f"{truth.total} results"
+        await pilot.press("G")  # the last row, past the first 50
+        await wait(app, pilot)
+        assert table.cursor_row == truth.total - 1
+        assert [r[0] for r in rows(table)] == [p.code for p in truth.items]
+        await pilot.press("enter")
+        await wait(app, pilot, 5)
+        assert isinstance(app.screen, PartScreen)
+        assert app.screen.code == truth.items[-1].code
+
+
+async def test_a_new_search_starts_again_from_its_first_page(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await signed_in_home(app, pilot)
+        await pilot.press("c", "f3")  # every part: a long list
+        await wait(app, pilot)
+        screen = app.screen
+        table = screen.query_one("#catalogue-results", DataTable)
+        await pilot.press("down", "G")
+        await wait(app, pilot)
+        await pilot.press("G")
+        await wait(app, pilot)
+        assert table.row_count == 250  # 50, then two pages of 100
+        assert screen.total > 250 and screen.next_cursor is not None
+        await pilot.press("slash", *"splend")
+        await wait(app, pilot)
+        assert rows(table) == [["INOX-SP", "INOX SPLEND BOTTLE", "120", "9.45", ""]]
+        assert screen.total == 1 and screen.next_cursor is None
+        assert str(screen.query_one("#catalogue-status", Static).render()) == "1 result"
+
+
 async def test_unknown_where_used_code_says_so(make_tui) -> None:
     app = make_tui()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import Input
+
 from tests.tui.test_login import settle
 
 
@@ -16,6 +18,10 @@ async def _done(pilot) -> None:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.2)
     pilot.app.clear_notifications()
+    # A blinking cursor would make the picture depend on when it is taken (it did, on a
+    # loaded machine): no blinking, so a focused field shows no cursor.
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
     await pilot.pause()
 
 

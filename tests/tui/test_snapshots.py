@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import Input
+
 from tests.tui.test_login import settle
 
 
@@ -23,6 +25,8 @@ def test_login_error_80x24(snap_compare, snapshot_tui) -> None:
             if error.display:
                 break
             await pilot.pause(0.05)
+        for field in pilot.app.screen.query(Input):  # no blinking: the same picture every time
+            field.cursor_blink = False
         await pilot.pause()
 
     assert snap_compare(snapshot_tui(), terminal_size=(80, 24), run_before=wrong_password)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Static, TextArea
+from sqlalchemy import select, update
+from textual.widgets import DataTable, Footer, Input, Label, Static, TextArea
 
 from client.models import ApplianceUpdate, MotivationRequest, TicketAction, TicketStatus
+from server.db import models as db
+from tests.tui.test_catalogue import wait
 from tests.tui.test_home import signed_in_home
 from tests.tui.test_login import settle
+from tui.screens.add_to_cart import AddToCartScreen
+from tui.screens.model import ModelScreen
 from tui.screens.ticket import TicketScreen
 from tui.widgets.form import ActionForm
 
@@ -20,6 +25,14 @@ async def open_ticket(app, pilot, ticket_id: int = SEED, username: str = "tech")
     assert isinstance(app.screen, TicketScreen)
     assert app.screen.ticket is not None
     return app.screen
+
+
+def footer_text(app) -> str:
+    footer = app.screen.query_one(Footer)
+    return " ".join(
+        " ".join(str(part.render()) for part in key.query("*")) or str(key.render())
+        for key in footer.query("FooterKey")
+    )
 
 
 def history_rows(screen: TicketScreen) -> list[tuple[str, ...]]:
@@ -199,3 +212,59 @@ async def test_a_stale_edit_names_who_changed_it_and_keeps_what_was_typed(
         assert app.screen is screen
     saved = await other.ticket(SEED)
     assert saved.appliance.invoice_number == "INV-777"
+
+
+async def test_m_opens_the_appliances_model_and_parts_added_there_are_for_the_ticket(
+    make_tui, signed_in
+) -> None:
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ticket(app, pilot)
+        assert screen.check_action("parts", ()) is True
+        assert "m Parts" in footer_text(app)
+        await pilot.press("m")
+        await wait(app, pilot, 5)
+        model = app.screen
+        assert isinstance(model, ModelScreen)
+        assert model.view is not None
+        assert (model.view.model.code, model.view.model.service_index) == ("P64", "SI00")
+        assert model.appliance.serial == "123345" and model.appliance.ticket_id == SEED
+        assert model.appliance.model_id == model.model_id
+        title = str(model.query_one("#model-title", Label).render())
+        assert "P64 SI00" in title and "serial 123345" in title and f"ticket {SEED}" in title
+        await pilot.press("slash", *"870650444", "enter")
+        await wait(app, pilot)
+        await pilot.press("a")
+        await wait(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AddToCartScreen)
+        assert f"For ticket {SEED}" in str(dialog.query_one("#cart-ticket", Label).render())
+        await pilot.press("enter")
+        await wait(app, pilot)
+        assert app.screen is model
+        await pilot.press("escape", "escape")  # the filter, then back to the ticket
+        assert app.screen is screen
+    cart = await (await signed_in("tech")).cart()
+    assert [(x.ordered_code, x.quantity, x.ticket_id) for x in cart.lines] == [
+        ("870650444", 1, SEED)
+    ]
+
+
+async def test_m_names_a_model_that_is_not_in_the_catalogue(make_tui, app) -> None:
+    async with app.state.engine.begin() as conn:  # an appliance from before the catalogue
+        appliance_id = (
+            await conn.execute(select(db.Ticket.appliance_id).where(db.Ticket.id == SEED))
+        ).scalar_one()
+        await conn.execute(
+            update(db.Appliance)
+            .where(db.Appliance.id == appliance_id)
+            .values(model_code="ZX900", service_index="SI07")
+        )
+    tui = make_tui()
+    async with tui.run_test(size=(80, 24)) as pilot:
+        screen = await open_ticket(tui, pilot)
+        await pilot.press("m")
+        await wait(tui, pilot)
+        assert tui.screen is screen
+        notes = [str(n.message) for n in tui._notifications]
+        assert "Model ZX900 SI07 is not in the parts catalogue." in notes

@@ -3,6 +3,7 @@ description; where-used (every model using a part code). Results come as you typ
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -10,12 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.markup import escape
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from tui.i18n import N_, _, localized
+from tui.i18n import N_, _, localized, ngettext
 from tui.messages import LoadFailed, SearchAnswered
 from tui.widgets.key_table import KeyTable
+from tui.widgets.money import money
 from tui.widgets.parts_list import availability_text
 from tui.widgets.session_bar import SessionBar
 
@@ -29,6 +32,21 @@ MODES = {
 }
 SEARCH_DELAY = 0.15
 """Seconds typing rests before the server is asked (each keystroke cancels the last wait)."""
+FIRST_PAGE = 50
+"""Rows asked for as you type; the next pages come as the cursor nears the end of the list."""
+NEXT_PAGE = 100
+AHEAD = 10
+"""The next page is asked for when the cursor is this many rows from the end of the list."""
+
+
+@dataclass
+class MoreFailed(Message):
+    """The next page of a search could not be read (the rows loaded stay)."""
+
+    mode: str
+    query: str
+    offset: int
+    message: str
 
 
 @localized
@@ -37,8 +55,10 @@ class CatalogueScreen(Screen[None]):
         "Find a model or a part; results come as you type. F2 models (by code: p64 finds "
         "AP64-3, AP641…; by description or category), F3 parts (by code or description), "
         "F4 where used (every model that uses a part code). ↓ or Enter goes to the results, "
-        "/ back to the search; Enter opens the highlighted row. F6 buys a part by code "
-        "(manual purchase). :m AP64-3 opens a model, :p 870650222 a part, from anywhere."
+        "/ back to the search; Enter opens the highlighted row. The status line gives the "
+        "number of results; the list loads the next ones as the cursor nears its end (G or "
+        "ctrl+End goes to the last row loaded). F6 buys a part by code (manual purchase). "
+        ":m AP64-3 opens a model, :p 870650222 a part, from anywhere."
     )
     BINDINGS = [
         Binding("f2", "mode('models')", N_("Models"), id="catalogue.models"),
@@ -56,6 +76,12 @@ class CatalogueScreen(Screen[None]):
         self.mode = mode
         self.initial = query
         self.rows: list[Any] = []
+        self.total = 0
+        self.next_cursor: str | None = None
+        self._query = ""
+        """The search the rows answer (the next pages continue it)."""
+        self._asked_offset: int | None = None
+        """The offset of the page on its way, if one is."""
 
     @property
     def sav(self) -> SavApp:
@@ -101,7 +127,7 @@ class CatalogueScreen(Screen[None]):
         }[mode]  # fmt: skip
         for title, width in columns:
             table.add_column(title, width=width)
-        self.rows = []
+        self._forget()
         self.search(self.query_one("#catalogue-query", Input).value, pause=0.0)
 
     def action_mode(self, mode: str) -> None:
@@ -132,6 +158,22 @@ class CatalogueScreen(Screen[None]):
         """↓ in the search field: to the list (the list's own ↓ moves its cursor)."""
         self.set_focus(self.query_one("#catalogue-results", DataTable))
 
+    def _forget(self) -> None:
+        """No rows, and no page of an older search to wait for."""
+        self.workers.cancel_group(self, "more")
+        self.rows, self.total, self.next_cursor = [], 0, None
+        self._asked_offset = None
+
+    @staticmethod
+    async def _page(
+        client: Any, mode: str, query: str, limit: int, cursor: str | None = None
+    ) -> Any:
+        if mode == "models":
+            return await client.models(query, limit=limit, cursor=cursor)
+        if mode == "parts":
+            return await client.parts(query, limit=limit, cursor=cursor)
+        return await client.where_used(query, limit=limit, cursor=cursor)
+
     @work(exclusive=True, group="search", exit_on_error=False)
     async def search(self, text: str, pause: float = SEARCH_DELAY) -> None:
         import asyncio
@@ -144,16 +186,11 @@ class CatalogueScreen(Screen[None]):
         if client is None:
             return
         mode, query = self.mode, text.strip()
+        if mode == "where-used" and not query:
+            self.post_message(LoadFailed(_("Type a part code to see where it is used.")))
+            return
         try:
-            if mode == "models":
-                page: Any = await client.models(query)
-            elif mode == "parts":
-                page = await client.parts(query)
-            elif not query:
-                self.post_message(LoadFailed(_("Type a part code to see where it is used.")))
-                return
-            else:
-                page = await client.where_used(query, limit=200)
+            page = await self._page(client, mode, query, FIRST_PAGE)
         except NotFoundError:
             self.post_message(LoadFailed(_("No part {code} in the catalogue.").format(code=query)))
             return
@@ -162,14 +199,45 @@ class CatalogueScreen(Screen[None]):
             return
         self.post_message(SearchAnswered(mode, query, page))
 
+    def _more(self) -> None:
+        """Ask for the next page of the search shown, unless it is complete or on its way."""
+        if self.next_cursor is None or self._asked_offset is not None:
+            return
+        self._asked_offset = len(self.rows)
+        self._status()
+        self.load_more(self.mode, self._query, self.next_cursor, len(self.rows))
+
+    @work(exclusive=True, group="more", exit_on_error=False)
+    async def load_more(self, mode: str, query: str, cursor: str, offset: int) -> None:
+        from client.api import SavError
+
+        client = self.sav.client
+        if client is None:
+            return
+        try:
+            page = await self._page(client, mode, query, NEXT_PAGE, cursor)
+        except SavError as exc:
+            self.post_message(MoreFailed(mode, query, offset, exc.message))
+            return
+        self.post_message(SearchAnswered(mode, query, page, offset))
+
     @on(SearchAnswered)
     def _answered(self, message: SearchAnswered) -> None:
         if message.mode != self.mode:
             return
         table = self.query_one("#catalogue-results", DataTable)
-        table.clear()
-        self.rows = list(message.page.items)
-        for i, item in enumerate(self.rows):
+        if message.offset == 0:  # a new search: its first page
+            table.clear()
+            self._forget()
+            self._query = message.query
+        elif message.query != self._query or message.offset != len(self.rows):
+            return  # a page of a search no longer shown
+        self._asked_offset = None
+        start = len(self.rows)
+        self.rows.extend(message.page.items)
+        self.total = message.page.total
+        self.next_cursor = message.page.next_cursor if message.page.items else None
+        for i, item in enumerate(self.rows[start:], start):
             if message.mode == "models":
                 cells = [item.code, item.service_index, item.category, item.description]
             elif message.mode == "parts":
@@ -178,7 +246,7 @@ class CatalogueScreen(Screen[None]):
                     item.code,
                     item.description,
                     availability_text(item.availability, item.stock, item.lead_time_days),
-                    f"{item.price:.2f}",
+                    money(item.price),
                     marks,
                 ]
             else:
@@ -190,17 +258,37 @@ class CatalogueScreen(Screen[None]):
                     item.model.description,
                 ]
             table.add_row(*cells, key=str(i))
-        total = message.page.total
-        shown = len(self.rows)
-        text = _("{n} results").format(n=total)
-        if shown < total:
-            text += " " + _("(the first {n} shown: type more to narrow)").format(n=shown)
+        self._status()
+        if start and table.cursor_row >= len(self.rows) - AHEAD:
+            self._more()  # the cursor is still near the end (e.g. End held down)
+
+    def _status(self, error: str = "") -> None:
+        text = ngettext("{n} result", "{n} results", self.total).format(n=self.total)
+        if len(self.rows) < self.total:
+            text += " · " + _("{n} loaded").format(n=len(self.rows))
+            if self._asked_offset is not None:
+                text += " · " + _("loading more…")
+            else:
+                text += " · " + _("more as you scroll down")
+        if error:
+            text += " · ✗ " + error
         self.query_one("#catalogue-status", Static).update(escape(text))
+
+    @on(DataTable.RowHighlighted, "#catalogue-results")
+    def _near_the_end(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= len(self.rows) - AHEAD:
+            self._more()
+
+    @on(MoreFailed)
+    def _more_failed(self, message: MoreFailed) -> None:
+        if message.mode == self.mode and message.offset == self._asked_offset:
+            self._asked_offset = None  # moving the cursor again asks again
+            self._status(message.message)
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
         self.query_one("#catalogue-results", DataTable).clear()
-        self.rows = []
+        self._forget()
         self.query_one("#catalogue-status", Static).update(escape("✗ " + message.message))
 
     @on(DataTable.RowSelected, "#catalogue-results")

@@ -34,8 +34,8 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("t", "area('tickets')", N_("Tickets"), id="home.tickets"),
         Binding("c", "area('catalogue')", N_("Catalogue"), id="home.catalogue"),
-        Binding("k", "area('cart')", N_("Cart"), id="home.cart", show=False),
-        Binding("o", "area('orders')", N_("Orders"), id="home.orders", show=False),
+        Binding("b", "area('cart')", N_("Cart"), id="home.cart"),
+        Binding("o", "area('orders')", N_("Orders"), id="home.orders"),
         Binding("i", "area('invoicing')", N_("Invoicing"), id="home.invoicing", show=False),
         Binding("r", "refresh", N_("Refresh"), id="home.refresh"),
         Binding("f5", "refresh", N_("Refresh"), show=False, id="home.refresh-f5"),
@@ -69,7 +69,7 @@ class HomeScreen(Screen[None]):
             for key, label in (
                 ("t", _("Tickets")),
                 ("c", _("Catalogue")),
-                ("k", _("Cart")),
+                ("b", _("Cart")),
                 ("o", _("Orders")),
                 ("i", _("Invoicing")),
             )
@@ -91,6 +91,12 @@ class HomeScreen(Screen[None]):
             return
         if area == "catalogue":
             self.sav.open_catalogue()
+            return
+        if area == "cart":
+            self.sav.open_cart()
+            return
+        if area == "orders":
+            self.sav.open_orders()
             return
         labels = {
             "tickets": _("Tickets"),

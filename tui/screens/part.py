@@ -18,6 +18,7 @@ from tui.i18n import N_, _, localized, ngettext
 from tui.messages import LoadFailed, PartLoaded, SearchAnswered, TreeFailed, TreeLoaded
 from tui.screens.add_to_cart import ApplianceInfo
 from tui.widgets.key_table import KeyTable
+from tui.widgets.money import money
 from tui.widgets.session_bar import SessionBar
 from tui.widgets.supersession_tree import SupersessionTreeView, TreeEntry
 
@@ -133,9 +134,9 @@ class PartScreen(Screen[None]):
             + (f"  [b]{escape(' · '.join(marks))}[/b]" if marks else ""),
             escape(
                 _("Price {price} · your discount {discount} % · net {net} EUR").format(
-                    price=f"{part.price:.2f}",
+                    price=money(part.price),
                     discount=f"{detail.discount_rate.normalize():f}",
-                    net=f"{detail.net_price:.2f}",
+                    net=money(detail.net_price),
                 )
             ),
             escape(

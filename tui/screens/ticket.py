@@ -25,7 +25,14 @@ from tui.widgets.session_bar import SessionBar
 from tui.widgets.status import ticket_status
 
 if TYPE_CHECKING:
-    from client.models import HistoryEntry, Page, Ticket, TicketGroup, TicketSummary
+    from client.models import (
+        CatalogueModel,
+        HistoryEntry,
+        Page,
+        Ticket,
+        TicketGroup,
+        TicketSummary,
+    )
     from tui.app import SavApp
 
 
@@ -39,6 +46,19 @@ class TicketLoaded(Message):
 
 @dataclass
 class TicketFailed(Message):
+    message: str
+
+
+@dataclass
+class ModelsFound(Message):
+    """The catalogue's models for a ticket's appliance (model code + service index)."""
+
+    ticket: Ticket
+    models: list[CatalogueModel]
+
+
+@dataclass
+class ModelLookupFailed(Message):
     message: str
 
 
@@ -93,9 +113,14 @@ class TicketScreen(Screen[None]):
         "(optionally e-mailed), a appliance data; operators also s assign a centre, "
         "x request an exchange, ctrl+x cancel, r reject a closed ticket, v verify it. "
         "In a form, ctrl+s saves and Esc cancels; if someone saved the ticket meanwhile, "
-        "the form says who and when, ctrl+r reloads, and what you typed stays."
+        "the form says who and when, ctrl+r reloads, and what you typed stays.\n\n"
+        "m opens the appliance's model in the parts catalogue, knowing its serial number "
+        "and production date: the lines that do not apply to it are marked, and the parts "
+        "added to the cart from there are for this ticket."
     )
     BINDINGS = [
+        Binding("m", "parts", N_("Parts"), id="ticket.parts",
+                tooltip=N_("The appliance's model in the parts catalogue, for this ticket")),
         Binding("c", "act('contacted')", N_("Contacted"), id="ticket.contacted"),
         Binding("u", "act('unreachable')", N_("Unreachable"), id="ticket.unreachable"),
         Binding("l", "act('add_log')", N_("Log"), id="ticket.log"),
@@ -400,7 +425,68 @@ class TicketScreen(Screen[None]):
         if action == "act":
             wanted = ACTION_KEYS.get(str(parameters[0]))
             return self.ticket is not None and wanted in self.ticket.actions
+        if action == "parts":  # shown whenever the appliance has a model
+            return self.ticket is not None and bool(self.ticket.appliance.model_code.strip())
         return True
+
+    # ------------------------------------------------------------------ parts
+
+    def action_parts(self) -> None:
+        """m: the appliance's model in the catalogue, for this appliance and this ticket."""
+        if self.ticket is not None and self.ticket.appliance.model_code.strip():
+            self.find_model(self.ticket)
+
+    @work(exclusive=True, group="parts", exit_on_error=False)
+    async def find_model(self, ticket: Ticket) -> None:
+        from client.api import SavError
+
+        client = self.sav.client
+        if client is None:
+            return
+        a = ticket.appliance
+        try:
+            page = await client.models(
+                code=a.model_code, service_index=a.service_index.strip() or None, limit=20
+            )
+        except SavError as exc:
+            self.post_message(ModelLookupFailed(exc.message))
+            return
+        self.post_message(ModelsFound(ticket, list(page.items)))
+
+    @on(ModelsFound)
+    def _models_found(self, message: ModelsFound) -> None:
+        from tui.screens.add_to_cart import ApplianceInfo
+
+        ticket, a = message.ticket, message.ticket.appliance
+        if not message.models:
+            self.notify(
+                _("Model {code} {si} is not in the parts catalogue.").format(
+                    code=a.model_code, si=a.service_index or "-"
+                ),
+                title=_("Parts"),
+                severity="warning",
+            )
+        elif len(message.models) == 1:
+            model = message.models[0]
+            appliance = ApplianceInfo(
+                model_id=model.id,
+                serial=a.serial_number.strip() or None,
+                production_date=a.production_date,
+                ticket_id=ticket.id,
+            )
+            self.sav.open_model(model.id, appliance)
+        else:  # no service index on the ticket, several in the catalogue
+            self.notify(
+                _("Model {code}: no service index on the ticket; choose one.").format(
+                    code=a.model_code
+                ),
+                title=_("Parts"),
+            )
+            self.sav.open_catalogue("models", a.model_code)
+
+    @on(ModelLookupFailed)
+    def _model_lookup_failed(self, message: ModelLookupFailed) -> None:
+        self.notify(message.message, title=_("Parts"), severity="error")
 
     def action_act(self, name: str) -> None:
         action = ACTION_KEYS[name]

@@ -24,7 +24,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
 from textual.message import Message
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
@@ -85,6 +85,27 @@ def _later(widget: Widget, callback: Callable[[], None]) -> Callable[[], None]:
     return lambda: widget.call_later(callback)
 
 
+def after_typed_keys(widgets: list[Widget], callback: Callable[[], None]) -> None:
+    """Run ``callback`` once every field has handled the keys already typed into it.
+
+    A priority key (ctrl+s) runs before keys typed just ahead of it reach their field (as
+    on the login screen): reading waits for each field in turn."""
+    for widget in reversed(widgets):
+        callback = _later(widget, callback)
+    callback()
+
+
+def focus_step(screen: Screen[Any], widgets: list[Widget], step: int) -> None:
+    """Tab / shift+tab over ``widgets``: focus moves at once (``set_focus``, not the deferred
+    ``focus()``), so keys typed in a burst land in the field the person meant."""
+    focused = screen.focused
+    current = -1
+    for position, widget in enumerate(widgets):
+        if focused is not None and (focused is widget or widget in focused.ancestors):
+            current = position
+    screen.set_focus(widgets[(current + step) % len(widgets)])
+
+
 @dataclass
 class _Outcome(Message):
     result: Any = None
@@ -112,8 +133,12 @@ class ActionForm(ModalScreen[Any]):
         *,
         intro: str = "",
         reload: Callable[[], Awaitable[None]] | None = None,
+        stale_text: str | None = None,
     ) -> None:
+        """``stale_text`` (with ``{who}`` and ``{when}``) says what a 412 means for the
+        object edited; by default it speaks of the ticket."""
         super().__init__()
+        self.stale_text = stale_text
         self.title_text = title
         self.fields = fields
         self.build = build
@@ -174,13 +199,7 @@ class ActionForm(ModalScreen[Any]):
         return out
 
     def action_next_field(self, step: int) -> None:
-        inputs = self._inputs()
-        focused = self.focused
-        current = -1
-        for position, widget in enumerate(inputs):
-            if focused is not None and (focused is widget or widget in focused.ancestors):
-                current = position
-        self.set_focus(inputs[(current + step) % len(inputs)])
+        focus_step(self, self._inputs(), step)
 
     # ------------------------------------------------------------------ saving
 
@@ -200,10 +219,7 @@ class ActionForm(ModalScreen[Any]):
 
         ctrl+s is a priority binding, so it runs before keys typed just ahead of it reach
         their field (as on the login screen): reading waits for each field in turn."""
-        callback = self._submit_now
-        for widget in reversed(self._inputs()):
-            callback = _later(widget, callback)
-        callback()
+        after_typed_keys(self._inputs(), self._submit_now)
 
     def _submit_now(self) -> None:
         if self.busy:
@@ -261,13 +277,11 @@ class ActionForm(ModalScreen[Any]):
             self.stale = True
             who = error.changed_by or _("someone")
             when = error.changed_at.astimezone().strftime("%H:%M") if error.changed_at else "?"
-            self._show_error(
-                None,
-                _(
-                    "Changed by {who} at {when} since you opened it. ctrl+r reloads the "
-                    "ticket; what you typed stays here."
-                ).format(who=who, when=when),
+            text = self.stale_text or _(
+                "Changed by {who} at {when} since you opened it. ctrl+r reloads the "
+                "ticket; what you typed stays here."
             )
+            self._show_error(None, text.format(who=who, when=when))
             self.refresh_bindings()
             return
         if isinstance(error, SavError):
@@ -293,7 +307,7 @@ class ActionForm(ModalScreen[Any]):
             return
         self.stale = False
         self._clear_errors()
-        self._show_error(None, _("Reloaded. Check the ticket, then ctrl+s to save again."))
+        self._show_error(None, _("Reloaded. Check what changed, then ctrl+s to save again."))
         self.refresh_bindings()
 
     def action_cancel(self) -> None:

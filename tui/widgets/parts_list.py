@@ -27,6 +27,7 @@ from textual.strip import Strip
 
 from client.models import Applicability, Availability, ViewLine
 from tui.i18n import N_, _
+from tui.widgets.money import money
 
 
 def availability_text(availability: Availability, stock: int, lead_days: int) -> str:
@@ -227,7 +228,7 @@ class PartsList(ScrollView, can_focus=True):
             str(line.quantity),
             part.description,
             availability_text(part.availability, part.stock, part.lead_time_days),
-            f"{part.price:.2f}",
+            money(part.price),
         ]
         if width >= 100:
             values += [_date(line.valid_from), _date(line.valid_to)]

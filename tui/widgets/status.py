@@ -30,3 +30,21 @@ def ticket_status(value: str) -> str:
 
 def role(value: str) -> str:
     return _(ROLE.get(value, value))
+
+
+ORDER_STATUS = {
+    "awaiting_validation": N_("Awaiting validation"),
+    "validated": N_("Validated"),
+    "shipped": N_("Shipped"),
+    "done": N_("Done"),
+    "cancelled": N_("Withdrawn"),
+}
+TRANSPORT = {"truck": N_("Truck"), "express": N_("Express")}
+
+
+def order_status(value: str) -> str:
+    return _(ORDER_STATUS.get(value, value))
+
+
+def transport(value: str | None) -> str:
+    return _(TRANSPORT.get(value, value)) if value else ""
