@@ -96,13 +96,23 @@ def _translate_binding(binding: Binding) -> Binding:
 
 
 def _translate_class(cls: Any) -> None:
-    from textual.binding import Binding
+    from textual.binding import Binding, BindingsMap
 
     cls.BINDINGS = [
         _translate_binding(b if isinstance(b, Binding) else Binding(*b))
         for b in cls.__msgid_bindings__
     ]
-    cls._merged_bindings = cls._merge_bindings()
+    merged = cls._merge_bindings()
+    # Textual merges base classes first, so a key the class redeclares (the App's ctrl+q)
+    # keeps its base's place; the footer shows keys in this order. The class's own order
+    # wins: F1 Help stays in sight at 80 columns on a screen with many keys.
+    own = BindingsMap(cls.BINDINGS).key_to_bindings
+    bindings = merged.key_to_bindings
+    merged.key_to_bindings = {
+        **{key: bindings[key] for key in own if key in bindings},
+        **{key: value for key, value in bindings.items() if key not in own},
+    }
+    cls._merged_bindings = merged
 
 
 def refresh_node_bindings(node: DOMNode) -> None:

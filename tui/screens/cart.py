@@ -102,7 +102,7 @@ class CartScreen(Screen[None]):
         yield Static("", id="cart-note")
         yield Static("", id="cart-totals")
         yield Static("", id="cart-error", classes="-error")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#cart-lines", DataTable)

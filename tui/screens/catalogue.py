@@ -94,7 +94,7 @@ class CatalogueScreen(Screen[None]):
             yield Input(self.initial, id="catalogue-query", max_length=60, compact=True)
         yield Static("", id="catalogue-status")
         yield KeyTable(id="catalogue-results", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._set_mode(self.mode)

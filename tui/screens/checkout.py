@@ -126,7 +126,7 @@ class CheckoutScreen(Screen[None]):
         # always in view, whatever the scroll: the totals, and what the last attempt gave
         yield Static(_("Loading…"), id="checkout-totals")
         yield Static("", id="checkout-error", classes="field-error")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#checkout-lines", DataTable)

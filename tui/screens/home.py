@@ -37,7 +37,7 @@ class HomeScreen(Screen[None]):
         Binding("b", "area('cart')", N_("Cart"), id="home.cart"),
         Binding("o", "area('orders')", N_("Orders"), id="home.orders"),
         Binding("i", "area('invoicing')", N_("Invoicing"), id="home.invoicing", show=False),
-        Binding("r", "refresh", N_("Refresh"), id="home.refresh"),
+        Binding("r", "refresh", N_("Refresh"), show=False, id="home.refresh"),
         Binding("f5", "refresh", N_("Refresh"), show=False, id="home.refresh-f5"),
         Binding("ctrl+l", "sign_out", N_("Sign out"), id="home.sign-out",
                 tooltip=N_("End the session and forget the remembered token")),
@@ -61,7 +61,7 @@ class HomeScreen(Screen[None]):
                 yield status_table
             yield Static(self._areas_text(), id="areas")
             yield Static("", id="home-error", classes="-error")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def _areas_text(self) -> str:
         return "   ".join(

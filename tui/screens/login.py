@@ -81,7 +81,7 @@ class LoginScreen(Screen[None]):
             yield Static("", id="login-error")
             yield Button(_("Sign in"), id="sign-in", variant="primary", compact=True)
         yield Static("", id="demo-accounts")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()

@@ -90,7 +90,7 @@ class ModelScreen(Screen[None]):
                 yield SupersessionTreeView(id="model-tree")
                 yield Static("", id="model-edge")
         yield Static("", id="model-status")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#model-tree", SupersessionTreeView).show_message(_("Loading…"))

@@ -91,7 +91,7 @@ class OrderScreen(Screen[None]):
         yield Static("", id="order-line-info")
         yield Static("", id="order-address")
         yield Static("", id="order-error", classes="-error")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#order-lines", DataTable)

@@ -136,7 +136,7 @@ class OrdersScreen(Screen[None]):
         yield Static("", id="orders-error", classes="-error")
         yield KeyTable(id="orders", cursor_type="row", zebra_stripes=True)
         yield Static("", id="orders-status")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#orders", DataTable)

@@ -71,7 +71,7 @@ class PartScreen(Screen[None]):
             used = KeyTable(id="part-used", cursor_type="row")
             used.border_title = _("Used in")
             yield used
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#part-used", DataTable)

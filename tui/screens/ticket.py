@@ -162,7 +162,7 @@ class TicketScreen(Screen[None]):
                 yield Static("", id="history-note")
             with TabPane(_("Previous tickets"), id="previous"):
                 yield KeyTable(id="previous-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         history = self.query_one("#history-table", DataTable)

@@ -113,7 +113,7 @@ class TicketSearchScreen(Screen[None]):
         yield Static("", id="list-header")
         yield TicketList(id="tickets")
         yield Static("", id="result-status")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._queues = self._load_queues()
