@@ -20,6 +20,7 @@ from tui.messages import LoadFailed, SearchAnswered
 from tui.widgets.key_table import KeyTable
 from tui.widgets.money import money
 from tui.widgets.parts_list import availability_text
+from tui.widgets.search_line import SearchLine
 from tui.widgets.session_bar import SessionBar
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ class CatalogueScreen(Screen[None]):
         yield SessionBar()
         with Horizontal(id="catalogue-bar"):
             yield Label("", id="catalogue-mode")
-            yield Input(self.initial, id="catalogue-query", max_length=60, compact=True)
+            yield SearchLine(self.initial, id="catalogue-query", max_length=60, compact=True)
         yield Static("", id="catalogue-status")
         yield KeyTable(id="catalogue-results", cursor_type="row", zebra_stripes=True)
         yield Footer(show_command_palette=False)

@@ -49,7 +49,7 @@ class HelpScreen(ModalScreen[None]):
             parts.append("## " + _("Keys") + "\n\n" + "\n".join(rows))
         everywhere = (
             ("F1 ?", _("this help")),
-            (":", _("command line")),
+            (":", _("command line (from a search line: when it is empty)")),
             ("ctrl+p", _("command palette")),
             ("Esc", _("back one level (never quits)")),
             ("ctrl+q", _("quit")),

@@ -22,6 +22,7 @@ from tui.i18n import N_, _, localized, ngettext
 from tui.messages import LoadFailed, TreeFailed, TreeLoaded, ViewLoaded
 from tui.screens.add_to_cart import ApplianceInfo
 from tui.widgets.parts_list import PartsList
+from tui.widgets.search_line import SearchLine
 from tui.widgets.session_bar import SessionBar
 from tui.widgets.supersession_tree import SupersessionTreeView, TreeEntry
 
@@ -76,7 +77,7 @@ class ModelScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield SessionBar()
         yield Label(_("Loading…"), id="model-title")
-        yield Input(
+        yield SearchLine(
             id="model-filter",
             placeholder=_("/ filter: RefNum, code or description"),
             max_length=60,

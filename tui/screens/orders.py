@@ -28,6 +28,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.widgets.key_table import KeyTable
 from tui.widgets.lines import right
 from tui.widgets.money import money
+from tui.widgets.search_line import SearchLine
 from tui.widgets.session_bar import SessionBar
 from tui.widgets.status import order_status
 
@@ -126,7 +127,7 @@ class OrdersScreen(Screen[None]):
         yield SessionBar()
         with Horizontal(id="search-row"):
             yield Label(_("Orders"), id="search-label")
-            yield Input(
+            yield SearchLine(
                 self.initial,
                 id="orders-query",
                 compact=True,

@@ -19,6 +19,7 @@ from client.models import TicketQuery, TicketSort
 from tui import queues as saved_queues
 from tui.i18n import N_, _, localized, ngettext
 from tui.ticket_filter import FilterError, parse
+from tui.widgets.search_line import SearchLine
 from tui.widgets.session_bar import SessionBar
 from tui.widgets.ticket_list import COLUMNS, TicketList, header_text
 
@@ -103,7 +104,7 @@ class TicketSearchScreen(Screen[None]):
         yield SessionBar()
         with Horizontal(id="search-row"):
             yield Label(_("Search"), id="search-label")
-            yield Input(
+            yield SearchLine(
                 placeholder=_("name, ticket, serial…  st: cp: city: model: is:overdue"),
                 id="search",
                 compact=True,

@@ -1,0 +1,27 @@
+"""A screen's search line, where ``:`` still opens the command line.
+
+A focused input takes every printable key, so ``:t 116496`` typed on a search screen
+became a search for ":t 116496". No search starts with ``:``: typed into an empty line,
+it is left to the app's ``:`` key, as everywhere else.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input
+
+
+class SearchLine(Input):
+    def _opens_command_line(self, character: str | None) -> bool:
+        return character == ":" and not self.value
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        if self._opens_command_line(character):
+            return False  # the footer shows ": Command" while the line is empty
+        return super().check_consume_key(key, character)
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual calls the handler of every class in the MRO: Input's runs after this one
+        # unless told not to. The event still bubbles up to the app's ":" binding.
+        if self._opens_command_line(event.character):
+            event.prevent_default()
