@@ -153,6 +153,50 @@ async def test_the_whole_flow_from_cart_to_order(make_tui, signed_in) -> None:
     assert (await tech2.search_orders(OrderQuery())).total == before + 1
 
 
+async def test_enter_in_the_lookup_ties_the_one_ticket_found(make_tui, signed_in) -> None:
+    tech = await signed_in("tech")
+    added = await tech.add_to_cart(AddToCart(requested_code="INOX-SP"))
+    line_id = added.lines[-1].id
+    confirmed = await tech.search_tickets(TicketQuery(status=(TicketStatus.CONFIRMED,)), limit=2)
+    wanted, other = confirmed.items
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        cart = await open_cart(app, pilot, "tech")
+        table = cart.query_one("#cart-lines", DataTable)
+        table.move_cursor(row=[r.id for r in cart.cart.lines].index(line_id))
+        # a search that finds several: Enter goes to the list, nothing tied yet
+        await pilot.press("f4")
+        await wait(app, pilot)
+        picker = app.screen
+        assert isinstance(picker, TicketPickerScreen)
+        await pilot.pause(0.3)
+        await wait(app, pilot)
+        assert len(picker.rows) > 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is picker and isinstance(app.focused, DataTable)
+        await pilot.press("escape")  # leaves the line as it was
+        await wait(app, pilot)
+        assert app.screen is cart
+        # the ticket's number: one found, Enter ties it
+        await pilot.press("f4")
+        await wait(app, pilot)
+        picker = app.screen
+        assert isinstance(picker, TicketPickerScreen)
+        await pilot.press(*str(wanted.id))
+        await pilot.pause(0.3)
+        await wait(app, pilot)
+        assert [t.id for t in picker.rows] == [wanted.id]
+        assert "1 ticket confirmed or waiting for parts" in text(
+            picker.query_one("#picker-status", Static)
+        )
+        await pilot.press("enter")
+        await wait(app, pilot)
+        assert app.screen is cart
+    lines = {line.id: line for line in (await tech.cart()).lines}
+    assert lines[line_id].ticket_id == wanted.id != other.id
+
+
 async def test_ctrl_s_twice_places_one_order(make_tui, signed_in) -> None:
     tech = await signed_in("tech")
     await tech.add_to_cart(AddToCart(requested_code="INOX-SP", quantity=2))

@@ -1,8 +1,9 @@
 """F4 in the cart: choose one of the centre's tickets (confirmed or waiting for parts) to
 tie a part to.
 
-Type to search (a name, a ticket number, a city…), ↓ to the list, Enter picks; ctrl+u
-unties the line from its ticket. The server checks the choice again when it is saved.
+Type to search (a name, a ticket number, a city…); Enter ties a lone result, else goes to
+the list, where Enter picks; ctrl+u unties the line from its ticket. The server checks
+the choice again when it is saved.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
 from client.models import TicketQuery, TicketStatus
-from tui.i18n import N_, _, localized
+from tui.i18n import N_, _, localized, ngettext
 from tui.widgets.key_table import KeyTable
 from tui.widgets.status import ticket_status
 
@@ -46,8 +47,9 @@ class _Found(Message):
 class TicketPickerScreen(ModalScreen[int | None]):
     HELP = N_(
         "Your centre's tickets that parts can be ordered for: confirmed, or already waiting "
-        "for parts. Type to search (customer, ticket number, city, model), "
-        "↓ to the list, Enter ties the line to the highlighted ticket; ctrl+u unties it; "
+        "for parts. Type to search (customer, ticket number, city, model); Enter ties the line "
+        "when one ticket is found, else goes to the list, where Enter ties the line to the "
+        "highlighted ticket; ctrl+u unties it; "
         "Esc leaves the line as it was."
     )
     BINDINGS = [
@@ -61,6 +63,8 @@ class TicketPickerScreen(ModalScreen[int | None]):
         super().__init__()
         self.current = current
         self.rows: list[TicketSummary] = []
+        self.shown_for: str | None = None
+        """The search text the rows answer."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker") as box:
@@ -87,8 +91,13 @@ class TicketPickerScreen(ModalScreen[int | None]):
         self.search(event.value)
 
     @on(Input.Submitted, "#picker-query")
-    def _submitted(self) -> None:
-        self.action_to_list()
+    def _submitted(self, event: Input.Submitted) -> None:
+        # a search that found exactly one ticket (a number typed, Enter) ties it at once;
+        # only when the list shown is that search's answer, not the one before it
+        if len(self.rows) == 1 and self.shown_for == event.value:
+            self.dismiss(self.rows[0].id)
+        else:
+            self.action_to_list()
 
     def action_to_list(self) -> None:
         self.set_focus(self.query_one("#picker-results", DataTable))
@@ -116,10 +125,12 @@ class TicketPickerScreen(ModalScreen[int | None]):
         table = self.query_one("#picker-results", DataTable)
         table.clear()
         self.rows = []
+        self.shown_for = None
         if message.page is None:
             status.update("✗ " + escape(message.error))
             return
         self.rows = list(message.page.items)
+        self.shown_for = message.text
         cursor = 0
         for i, t in enumerate(self.rows):
             if t.id == self.current:
@@ -132,7 +143,11 @@ class TicketPickerScreen(ModalScreen[int | None]):
         if self.rows:
             table.move_cursor(row=cursor)
         total = message.page.total
-        text = _("{n} tickets confirmed or waiting for parts").format(n=total)
+        text = ngettext(
+            "{n} ticket confirmed or waiting for parts",
+            "{n} tickets confirmed or waiting for parts",
+            total,
+        ).format(n=total)
         if total > len(self.rows):
             text += " " + _("(the first {n} shown: type more to narrow)").format(n=len(self.rows))
         status.update(escape(text))
