@@ -308,7 +308,13 @@ async def test_operator_marks_and_validates_then_edits_are_refused(make_tui, sig
         table = orders.query_one("#orders", DataTable)
         numbers = [r[1] for r in rows(table)]
         assert numbers[:2] == [second.number, first.number]  # newest first
-        await pilot.press("down", "space", "space")
+        await pilot.press("down")
+        info = text(orders.query_one("#orders-info", Static))
+        assert info == f"{second.number} · 1 line · by Julien Marchal · note: two"
+        await pilot.press("space")  # marks, and moves on
+        info = text(orders.query_one("#orders-info", Static))
+        assert info.startswith(f"{first.number} · 1 line") and info.endswith("note: one")
+        await pilot.press("space")
         assert orders.marked == {first.id, second.id}
         await pilot.press("v")
         await pilot.pause()

@@ -93,7 +93,8 @@ class OrdersScreen(Screen[None]):
         "number or its start (FR1001519526), words of the notes, and filters: st:await "
         "(status: awaiting validation, validated, shipped, done, withdrawn), t:116496 (a "
         "ticket), p:870650 (a part code), from:01/11/2026 to:30/11/2026, sc:249050 (a "
-        "centre). ↓ goes to the list, / back to the search, Enter opens an order.\n\n"
+        "centre). ↓ goes to the list, / back to the search, Enter opens an order; under "
+        "the list, the highlighted order's line count, who placed it and its whole note.\n\n"
         "Operators: Space marks orders, v validates the marked ones (or the highlighted "
         "one). Validated orders can no longer be changed."
     )
@@ -136,6 +137,7 @@ class OrdersScreen(Screen[None]):
             )
         yield Static("", id="orders-error", classes="-error")
         yield KeyTable(id="orders", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="orders-info")
         yield Static("", id="orders-status")
         yield Footer(show_command_palette=False)
 
@@ -210,6 +212,7 @@ class OrdersScreen(Screen[None]):
         if page.offset == 0:
             table.clear()
             self.rows = []
+            self.query_one("#orders-info", Static).update("")  # until a row is highlighted
         for order in page.items:
             if any(o.id == order.id for o in self.rows[-PAGE:]):
                 continue  # shifted by a new order between two pages
@@ -245,6 +248,25 @@ class OrdersScreen(Screen[None]):
         if message.generation == self.generation:
             self._fetching = False
             self.query_one("#orders-error", Static).update("✗ " + escape(message.message))
+
+    @on(DataTable.RowHighlighted, "#orders")
+    def _show_info(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted order in full: who placed it, its lines, its whole note (the
+        note column is cut at 80 columns)."""
+        row = event.cursor_row
+        info = self.query_one("#orders-info", Static)
+        if not 0 <= row < len(self.rows):
+            info.update("")
+            return
+        order = self.rows[row]
+        parts = [
+            order.number,
+            ngettext("{n} line", "{n} lines", order.line_count).format(n=order.line_count),
+        ]
+        if order.created_by:
+            parts.append(_("by {name}").format(name=order.created_by))
+        parts.append(_("note: {note}").format(note=order.note.replace("\n", " ") or "-"))
+        info.update(escape(" · ".join(parts)))
 
     @on(DataTable.RowHighlighted, "#orders")
     def _near_end(self, event: DataTable.RowHighlighted) -> None:
