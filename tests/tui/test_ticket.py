@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select, update
 from textual.widgets import DataTable, Footer, Input, Label, Static, TextArea
 
-from client.models import ApplianceUpdate, MotivationRequest, TicketAction, TicketStatus
+from client.models import (
+    ApplianceUpdate,
+    ContactedRequest,
+    MotivationRequest,
+    TicketAction,
+    TicketStatus,
+)
 from server.db import models as db
 from tests.tui.test_catalogue import wait
 from tests.tui.test_home import signed_in_home
@@ -239,6 +247,9 @@ async def test_m_opens_the_appliances_model_and_parts_added_there_are_for_the_ti
         dialog = app.screen
         assert isinstance(dialog, AddToCartScreen)
         assert f"For ticket {SEED}" in str(dialog.query_one("#cart-ticket", Label).render())
+        # the seed's ticket is to contact: checkout would refuse to order for it, said now
+        warning = str(dialog.query_one("#cart-ticket-warning", Label).render())
+        assert "“To contact”" in warning and "once it is confirmed" in warning
         await pilot.press("enter")
         await wait(app, pilot)
         assert app.screen is model
@@ -248,6 +259,28 @@ async def test_m_opens_the_appliances_model_and_parts_added_there_are_for_the_ti
     assert [(x.ordered_code, x.quantity, x.ticket_id) for x in cart.lines] == [
         ("870650444", 1, SEED)
     ]
+
+
+async def test_a_confirmed_tickets_parts_come_without_a_warning(make_tui, signed_in) -> None:
+    tech = await signed_in("tech")
+    confirmed = await tech.ticket_action(
+        SEED,
+        TicketAction.CONTACTED,
+        ContactedRequest(appointment_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=2)),
+    )
+    assert confirmed.status is TicketStatus.CONFIRMED
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_ticket(app, pilot)
+        await pilot.press("m")
+        await wait(app, pilot, 5)
+        assert isinstance(app.screen, ModelScreen)
+        await pilot.press("a")
+        await wait(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AddToCartScreen)
+        assert f"For ticket {SEED}" in str(dialog.query_one("#cart-ticket", Label).render())
+        assert not dialog.query("#cart-ticket-warning")
 
 
 async def test_m_names_a_model_that_is_not_in_the_catalogue(make_tui, app) -> None:

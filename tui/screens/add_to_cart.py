@@ -19,10 +19,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from client.models import AddToCart, CartAdded, Resolution, ResolutionStatus
+from client.models import AddToCart, CartAdded, Resolution, ResolutionStatus, TicketStatus
 from tui.i18n import N_, _, localized
 from tui.messages import LoadFailed, ResolutionLoaded
+from tui.screens.ticket_picker import OPEN_FOR_PARTS
 from tui.widgets.parts_list import availability_text
+from tui.widgets.status import ticket_status
 from tui.widgets.supersession_tree import resolution_text
 
 
@@ -34,6 +36,8 @@ class ApplianceInfo:
     serial: str | None = None
     production_date: dt.date | None = None
     ticket_id: int | None = None
+    ticket_status: TicketStatus | None = None
+    """The ticket's status when the screen was opened (a hint; the server decides)."""
 
     @property
     def known(self) -> bool:
@@ -77,6 +81,16 @@ class AddToCartScreen(ModalScreen[CartAdded | None]):
                 yield Label(
                     _("For ticket {id}").format(id=self.appliance.ticket_id), id="cart-ticket"
                 )
+                status = self.appliance.ticket_status
+                if status is not None and status not in OPEN_FOR_PARTS:
+                    # said now rather than at checkout, which refuses to order for it
+                    yield Label(
+                        _(
+                            "The ticket is “{status}”: its parts can be ordered once it is "
+                            "confirmed (or waiting for parts)."
+                        ).format(status=ticket_status(status.value)),
+                        id="cart-ticket-warning",
+                    )
             yield Static("", id="cart-proposal")
             yield OptionList(id="cart-choices", compact=True)
             yield Label("", id="cart-error", classes="field-error")

@@ -473,6 +473,7 @@ class TicketScreen(Screen[None]):
                 serial=a.serial_number.strip() or None,
                 production_date=a.production_date,
                 ticket_id=ticket.id,
+                ticket_status=ticket.status,
             )
             self.sav.open_model(model.id, appliance)
         else:  # no service index on the ticket, several in the catalogue
