@@ -1,0 +1,127 @@
+"""The wire's enumerations: roles, statuses, kinds (string enums: the wire stays readable)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    TECHNICIAN = "technician"
+    MANAGER = "manager"
+    OPERATOR = "operator"
+
+
+class Language(StrEnum):
+    EN = "en"
+    FR = "fr"
+    IT = "it"
+
+
+class TicketStatus(StrEnum):
+    TO_ASSIGN = "to_assign"
+    TO_CONTACT = "to_contact"
+    UNREACHABLE = "unreachable"
+    CONFIRMED = "confirmed"
+    WAITING_PARTS = "waiting_parts"
+    EXCHANGE_REQUESTED = "exchange_requested"
+    CLOSED = "closed"
+    VERIFIED = "verified"
+    INVOICED = "invoiced"
+    CANCELLED = "cancelled"
+
+
+class WarrantyStatus(StrEnum):
+    IN_WARRANTY = "in_warranty"
+    OUT_OF_WARRANTY = "out_of_warranty"
+
+
+class HistoryType(StrEnum):
+    STATUS_CHANGE = "status_change"
+    NOTE = "note"
+    CALL = "call"
+    CONTACT = "contact"
+    CONTACT_FAILED = "contact_failed"
+    EMAIL = "email"
+    APPLIANCE_UPDATE = "appliance_update"
+
+
+LOG_TYPES = (HistoryType.NOTE, HistoryType.CALL, HistoryType.EMAIL)
+"""The history types a person may choose when adding a log; the others are written by actions."""
+
+
+class TicketAction(StrEnum):
+    """What can be done to a ticket. The server's status machine decides who may do which, when.
+
+    ``update_appliance`` and ``add_log`` change no status; ``order_parts``, ``parts_received``,
+    ``close`` and ``invoice`` are carried out by the orders, intervention and invoicing flows.
+    """
+
+    ASSIGN = "assign"
+    CONTACTED = "contacted"
+    UNREACHABLE = "unreachable"
+    REQUEST_EXCHANGE = "request_exchange"
+    CANCEL = "cancel"
+    REJECT = "reject"
+    VERIFY = "verify"
+    ORDER_PARTS = "order_parts"
+    PARTS_RECEIVED = "parts_received"
+    CLOSE = "close"
+    INVOICE = "invoice"
+    UPDATE_APPLIANCE = "update_appliance"
+    ADD_LOG = "add_log"
+
+
+class TicketSort(StrEnum):
+    """The columns a ticket search can be sorted by."""
+
+    CREATED_AT = "created_at"
+    ID = "id"
+    CUSTOMER = "customer"
+    CITY = "city"
+    POSTAL_CODE = "postal_code"
+    MODEL = "model"
+    STATUS = "status"
+    SERVICE_CENTRE = "service_centre"
+    ENGINEER = "engineer"
+    APPOINTMENT = "appointment"
+
+
+class EmailDelivery(StrEnum):
+    SENT = "sent"  # handed to the SMTP server
+    OUTBOX = "outbox"  # no SMTP server configured (or it refused): written to the outbox folder
+
+
+class ContactMeans(StrEnum):
+    PHONE = "phone"
+    SMS = "sms"
+    EMAIL = "email"
+
+
+class Availability(StrEnum):
+    IN_STOCK = "in_stock"
+    ON_ORDER = "on_order"
+    UNAVAILABLE = "unavailable"
+
+
+class RelationKind(StrEnum):
+    SUPERSEDES = "supersedes"
+    ALTERNATE = "alternate"
+    KIT_MEMBER = "kit_member"
+
+
+class RelationDirection(StrEnum):
+    ONE_WAY = "one_way"
+    TWO_WAY = "two_way"
+
+
+class OrderStatus(StrEnum):
+    AWAITING_VALIDATION = "awaiting_validation"
+    VALIDATED = "validated"
+    SHIPPED = "shipped"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Transport(StrEnum):
+    TRUCK = "truck"
+    EXPRESS = "express"
