@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,7 @@ def preferred(header: str | None) -> list[str]:
     return [tag for _q, _i, tag in sorted(ranked)]
 
 
+@lru_cache(maxsize=256)
 def negotiate(header: str | None) -> str:
     """The language to answer in: the first wanted one we have (Babel's negotiation, which
     also matches ``fr-FR`` with ``fr``), else English."""

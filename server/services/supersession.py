@@ -44,7 +44,7 @@ OTHERWISE = "otherwise"
 recognise and name in their language (not translated)."""
 NEEDED_NAMES = {
     "model": N_("model"),
-    "serial": N_("serial number"),
+    "serial": N_("serial"),
     "production_date": N_("production date"),
 }
 """What an answer may depend on, in words (the codes themselves are data)."""

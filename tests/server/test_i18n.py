@@ -358,7 +358,7 @@ async def test_the_resolvers_explanations_in_french(http: httpx.AsyncClient) -> 
     conditions = [c["condition"] for c in depends["choices"]]
     assert conditions == ["n° de série 251901001010000000–251901311309999999", "otherwise"]
     assert (await resolve("870650223", {}))["reason"] == (
-        "the replacement of 870650223 depends on the appliance's model, serial number"
+        "the replacement of 870650223 depends on the appliance's model, serial"
     )
     obsolete = await resolve("818730099", FR)
     assert obsolete["reason"] == "818730099 est obsolète et rien ne la remplace"
