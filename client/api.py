@@ -164,11 +164,16 @@ class SavClient:
         token: str | None = None,
         retries: int = 2,
         backoff: float = 0.2,
+        language: str | None = None,
     ) -> None:
         self._http = http
         self._token = token
         self._retries = retries
         self._backoff = backoff
+        self.language = language
+        """The language the server answers in (sent as ``Accept-Language`` with every
+        request; the server's messages, refusals and explanations follow it). None: the
+        server's default, English."""
 
     # ------------------------------------------------------------------ session
 
@@ -245,7 +250,7 @@ class SavClient:
         The file is written next to ``target`` and renamed when complete, so a failed
         export never leaves half a file under the name given.
         """
-        headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
+        headers = self._headers()
         partial = target.with_name(target.name + ".part")
         lines = 0
         try:
@@ -470,6 +475,17 @@ class SavClient:
     async def _get(self, path: str, model: type[M]) -> M:
         return _parse(await self._call("GET", path), model)
 
+    def _headers(
+        self, headers: Mapping[str, str] | None = None, *, auth: bool = True
+    ) -> dict[str, str]:
+        """``headers`` with the token (when ``auth``) and the language."""
+        found = dict(headers or {})
+        if auth and self._token:
+            found["Authorization"] = f"Bearer {self._token}"
+        if self.language:
+            found["Accept-Language"] = self.language
+        return found
+
     async def _call(
         self,
         method: str,
@@ -481,9 +497,7 @@ class SavClient:
         auth: bool = True,
         idempotent: bool | None = None,
     ) -> httpx.Response:
-        all_headers = dict(headers or {})
-        if auth and self._token:
-            all_headers["Authorization"] = f"Bearer {self._token}"
+        all_headers = self._headers(headers, auth=auth)
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS or "Idempotency-Key" in all_headers
         for attempt in range(self._retries + 1):

@@ -8,9 +8,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from client.models import ErrorBody
 from server import __version__
 from server.db.session import create_engine, session_factory
 from server.errors import install_error_handlers
+from server.i18n import LanguageMiddleware, _
 from server.routes import (
     addresses,
     auth,
@@ -57,10 +59,8 @@ class BodyLimit:
             await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = (
-            b'{"code":"too_large","message":"request body over %d bytes","fields":{},'
-            b'"retry_after":null}' % self.limit
-        )
+        message = _("request body over {limit} bytes").format(limit=self.limit)
+        body = ErrorBody(code="too_large", message=message).model_dump_json().encode()
         await send(
             {
                 "type": "http.response.start",
@@ -108,4 +108,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    # outermost (added last): every message of the request, the 413 above too, in its language
+    app.add_middleware(LanguageMiddleware)
     return app

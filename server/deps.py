@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db import models as db
 from server.errors import Unauthorized
+from server.i18n import _
 from server.services.auth import user_for_token
 from server.settings import Settings
 
@@ -41,7 +42,7 @@ def bearer_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
     if credentials is None or not credentials.credentials:
-        raise Unauthorized("not signed in")
+        raise Unauthorized(_("not signed in"))
     return credentials.credentials
 
 

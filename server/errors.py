@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -10,9 +13,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from client.models import ErrorBody
+from server.i18n import N_, _, either, ngettext
 
 
 class ApiError(Exception):
+    """An answer with an error. ``message`` and ``fields`` are for people: give them in the
+    request's language (``server.i18n._``), where the error is raised."""
+
     status_code = 400
     code = "bad_request"
 
@@ -98,6 +105,10 @@ class TooManyRequests(ApiError):
     code = "throttled"
 
 
+HTTP_MESSAGES = frozenset({N_("Not Found"), N_("Method Not Allowed")})
+"""Starlette's answers (an unknown path, a wrong method), translated."""
+
+
 def _json(status: int, body: ErrorBody, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(status_code=status, content=body.model_dump(mode="json"), headers=headers)
 
@@ -111,6 +122,92 @@ def _field_name(loc: tuple[object, ...]) -> str:
         if p not in ("body", "query", "path", "header") and not (in_query and isinstance(p, int))
     ]
     return ".".join(parts) or "body"
+
+
+# pydantic's error types as people read them (English: pydantic's own wording); the
+# placeholders are the error's ``ctx``. A type not here keeps pydantic's English message.
+VALIDATION_MESSAGES: dict[str, str] = {
+    "missing": N_("Field required"),
+    "extra_forbidden": N_("Extra inputs are not permitted"),
+    "string_type": N_("Input should be a valid string"),
+    "string_pattern_mismatch": N_("String should match pattern '{pattern}'"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "decimal_parsing": N_("Input should be a valid decimal"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "date_parsing": N_("Input should be a valid date in the format YYYY-MM-DD, {error}"),
+    "date_from_datetime_parsing": N_("Input should be a valid date or datetime, {error}"),
+    "date_from_datetime_inexact": N_(
+        "Datetimes provided to dates should have zero time - e.g. be exact dates"
+    ),
+    "datetime_parsing": N_("Input should be a valid datetime, {error}"),
+    "datetime_from_date_parsing": N_("Input should be a valid datetime or date, {error}"),
+    "value_error": N_("Value error, {error}"),
+    "list_type": N_("Input should be a valid list"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "model_attributes_type": N_(
+        "Input should be a valid dictionary or object to extract fields from"
+    ),
+    "json_invalid": N_("JSON decode error"),
+}
+_QUOTED = re.compile(r"'[^']*'")
+
+
+def validation_message(error: Mapping[str, Any]) -> str:
+    """One pydantic error (``RequestValidationError.errors()``) in the request's language."""
+    kind = str(error.get("type", ""))
+    ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    english = str(error.get("msg", "invalid"))
+    try:
+        if kind in ("string_too_short", "string_too_long"):
+            least = kind == "string_too_short"
+            n = int(ctx["min_length" if least else "max_length"])
+            if least:
+                text = ngettext(
+                    "String should have at least {n} character",
+                    "String should have at least {n} characters",
+                    n,
+                )
+            else:
+                text = ngettext(
+                    "String should have at most {n} character",
+                    "String should have at most {n} characters",
+                    n,
+                )
+            return text.format(n=n)
+        if kind in ("too_short", "too_long") and ctx.get("field_type") == "List":
+            least = kind == "too_short"
+            n = int(ctx["min_length" if least else "max_length"])
+            if least:
+                text = ngettext(
+                    "List should have at least {n} item after validation, not {actual}",
+                    "List should have at least {n} items after validation, not {actual}",
+                    n,
+                )
+            else:
+                text = ngettext(
+                    "List should have at most {n} item after validation, not {actual}",
+                    "List should have at most {n} items after validation, not {actual}",
+                    n,
+                )
+            return text.format(n=n, actual=ctx["actual_length"])
+        if kind in ("enum", "literal_error"):
+            choices = _QUOTED.findall(str(ctx.get("expected", "")))
+            if choices:
+                return _("Input should be {choices}").format(choices=either(choices))
+            return english
+        template = VALIDATION_MESSAGES.get(kind)
+        if template is None:
+            return english
+        return _(template).format(**ctx)
+    except (KeyError, IndexError, TypeError, ValueError):
+        return english
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -127,15 +224,20 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
         fields: dict[str, str] = {}
         for err in exc.errors():
-            fields.setdefault(
-                _field_name(tuple(err.get("loc", ()))), str(err.get("msg", "invalid"))
-            )
-        names = ", ".join(fields)
-        return _json(422, ErrorBody(code="invalid", message=f"invalid: {names}", fields=fields))
+            name = _field_name(tuple(err.get("loc", ())))
+            if name not in fields:
+                fields[name] = validation_message(err)
+        message = ngettext("invalid: {fields}", "invalid: {fields}", len(fields)).format(
+            fields=", ".join(fields)
+        )
+        return _json(422, ErrorBody(code="invalid", message=message, fields=fields))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
             exc.status_code, "error"
         )
-        return _json(exc.status_code, ErrorBody(code=code, message=str(exc.detail)))
+        detail = str(exc.detail)
+        if detail in HTTP_MESSAGES:
+            detail = _(detail)
+        return _json(exc.status_code, ErrorBody(code=code, message=detail))

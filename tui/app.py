@@ -98,6 +98,7 @@ class SavApp(App[None]):
     @on(Connected)
     def _connected(self, message: Connected) -> None:
         self.client, self.health = message.client, message.health
+        self.client.language = i18n.language()  # the server answers in the interface's language
         if isinstance(self.screen, LoginScreen):
             self.screen.show_connected(message.health)
         self.resume_session()
@@ -215,6 +216,8 @@ class SavApp(App[None]):
 
     def set_language(self, code: str) -> None:
         i18n.set_language(code)
+        if self.client is not None:
+            self.client.language = i18n.language()
         i18n.refresh_node_bindings(self)
         for screen in self.screen_stack:
             i18n.refresh_node_bindings(screen)

@@ -18,6 +18,7 @@ from client import models as wire
 from client.models import REQUIRED_ADDRESS_FIELDS, Role
 from server.db import models as db
 from server.errors import Forbidden, Invalid
+from server.i18n import _
 from server.services.tenancy import require_role, scope
 
 MAX_SAVED = 50
@@ -29,7 +30,7 @@ ADDRESS_FIELDS = tuple(wire.Address.model_fields)
 def _centre(user: db.User) -> db.ServiceCentre:
     require_role(user, Role.TECHNICIAN, Role.MANAGER)
     if user.service_centre is None:
-        raise Forbidden("this account belongs to no service centre")
+        raise Forbidden(_("this account belongs to no service centre"))
     return user.service_centre
 
 
@@ -72,7 +73,7 @@ async def save(
     centre = _centre(user)
     label = label.strip()
     if not label:
-        raise Invalid("an address to keep needs a label", fields={"label": "give it a name"})
+        raise Invalid(_("an address to keep needs a label"), fields={"label": _("give it a name")})
     existing = (
         await session.execute(
             select(db.SavedAddress).where(
@@ -90,8 +91,12 @@ async def save(
         ).scalar_one()
         if held >= MAX_SAVED:
             raise Invalid(
-                f"a centre keeps at most {MAX_SAVED} addresses",
-                fields={"label": f"already {MAX_SAVED} saved: reuse a label to replace one"},
+                _("a centre keeps at most {max} addresses").format(max=MAX_SAVED),
+                fields={
+                    "label": _("already {max} saved: reuse a label to replace one").format(
+                        max=MAX_SAVED
+                    )
+                },
             )
         existing = db.SavedAddress(service_centre_id=centre.id, label=label, **values)
         session.add(existing)

@@ -18,10 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db import models as db
 from server.errors import TooManyRequests, Unauthorized
+from server.i18n import N_, _
 from server.services.passwords import verify_password
 from server.settings import Settings
 
-BAD_CREDENTIALS = "wrong user name or password"
+BAD_CREDENTIALS = N_("wrong user name or password")
 
 
 def hash_token(token: str) -> bytes:
@@ -37,7 +38,10 @@ async def check_throttle(session: AsyncSession, username: str, now: dt.datetime)
     if row is not None and row.locked_until is not None and row.locked_until > now:
         wait = int((row.locked_until - now).total_seconds()) + 1
         raise TooManyRequests(
-            f"too many failed sign-ins for this account; try again in {wait} s", retry_after=wait
+            _("too many failed sign-ins for this account; try again in {seconds} s").format(
+                seconds=wait
+            ),
+            retry_after=wait,
         )
 
 
@@ -76,7 +80,7 @@ async def authenticate(
     ok = await verify_password(user.password_hash if usable and user else None, password)
     if not ok or user is None:
         await record_failure(session, key, now, settings)
-        raise Unauthorized(BAD_CREDENTIALS)
+        raise Unauthorized(_(BAD_CREDENTIALS))
     await clear_failures(session, key)
     return user
 
@@ -108,7 +112,7 @@ async def user_for_token(session: AsyncSession, token: str, now: dt.datetime) ->
     )
     user = (await session.execute(stmt)).scalar_one_or_none()
     if user is None:
-        raise Unauthorized("not signed in, or the session has expired")
+        raise Unauthorized(_("not signed in, or the session has expired"))
     return user
 
 

@@ -34,10 +34,12 @@ from client import models as wire
 from client.models import Role
 from server.db import models as db
 from server.errors import Invalid, NotFound
+from server.i18n import N_, _, money, rate
 from server.services import catalogue
 from server.services.dashboard import OPEN_STATUSES
 from server.services.money import from_cents, vat_on
 from server.services.pricing import document_totals, line_net
+from server.services.status_machine import label
 from server.services.supersession import ApplianceContext
 from server.services.tenancy import get_scoped, require_role
 from server.services.upsert import insert_ignore
@@ -63,14 +65,19 @@ async def _open_ticket(session: AsyncSession, user: db.User, ticket_id: int) -> 
     try:
         ticket = await get_scoped(session, db.Ticket, ticket_id, user, what="ticket")
     except NotFound:
-        raise Invalid(
-            f"no ticket {ticket_id} here", fields={"ticket_id": f"no ticket {ticket_id} here"}
-        ) from None
+        why = _("no ticket {number} here").format(number=ticket_id)
+        raise Invalid(why, fields={"ticket_id": why}) from None
     if ticket.status not in OPEN:
-        status = ticket.status.replace("_", " ")
+        status = label(wire.TicketStatus(ticket.status))
         raise Invalid(
-            f"ticket {ticket_id} is {status}: parts go to open tickets only",
-            fields={"ticket_id": f"ticket {ticket_id} is {status}, not open"},
+            _("ticket {number} is {status}: parts go to open tickets only").format(
+                number=ticket_id, status=status
+            ),
+            fields={
+                "ticket_id": _("ticket {number} is {status}, not open").format(
+                    number=ticket_id, status=status
+                )
+            },
         )
     return ticket
 
@@ -123,33 +130,39 @@ async def add(
     try:
         requested = await catalogue.part_by_code(session, body.requested_code)
     except NotFound:
-        raise Invalid(
-            f"no part {body.requested_code} in the catalogue",
-            fields={"requested_code": f"no part {body.requested_code} in the catalogue"},
-        ) from None
+        why = _("no part {code} in the catalogue").format(code=body.requested_code)
+        raise Invalid(why, fields={"requested_code": why}) from None
     resolution, _graph = await catalogue.resolve(session, requested.code, context, now.date())
     options = _options(resolution)
     if body.ordered_code is None:
         if resolution.status is wire.ResolutionStatus.NONE:
             raise Invalid(
-                f"{requested.code} cannot be ordered: {resolution.reason}",
+                _("{code} cannot be ordered: {reason}").format(
+                    code=requested.code, reason=resolution.reason
+                ),
                 fields={"requested_code": resolution.reason},
             )
         if resolution.status is wire.ResolutionStatus.DEPENDS:
-            codes = ", ".join(i.part.code for o in options for i in o) or "none"
+            codes = ", ".join(i.part.code for o in options for i in o) or _("none")
             raise Invalid(
-                f"{resolution.reason}: choose the part to order ({codes})",
-                fields={"ordered_code": f"choose one of: {codes}"},
+                _("{reason}: choose the part to order ({codes})").format(
+                    reason=resolution.reason, codes=codes
+                ),
+                fields={"ordered_code": _("choose one of: {choices}").format(choices=codes)},
             )
         chosen = options[0]
     else:
         wanted = body.ordered_code
         matching = [o for o in options if wanted in {i.part.code for i in o}]
         if not matching:
-            allowed = ", ".join(i.part.code for o in options for i in o) or "nothing"
-            why = f"{wanted} is not what {requested.code} resolves to here (order: {allowed})"
+            allowed = ", ".join(i.part.code for o in options for i in o) or _("nothing")
+            why = _("{wanted} is not what {code} resolves to here (order: {allowed})").format(
+                wanted=wanted, code=requested.code, allowed=allowed
+            )
             if resolution.status is wire.ResolutionStatus.NONE:
-                why = f"{requested.code} cannot be ordered: {resolution.reason}"
+                why = _("{code} cannot be ordered: {reason}").format(
+                    code=requested.code, reason=resolution.reason
+                )
             raise Invalid(why, fields={"ordered_code": why})
         chosen = matching[0]
     await lock(session, user.id)
@@ -172,15 +185,18 @@ async def add(
         if existing is not None and not body.note:
             if existing.quantity + quantity > 9999:
                 raise Invalid(
-                    "a cart line holds at most 9999", fields={"quantity": "at most 9999 in all"}
+                    _("a cart line holds at most {max}").format(max=9999),
+                    fields={"quantity": _("at most {max} in all").format(max=9999)},
                 )
             existing.quantity += quantity
             added.append(existing)
             continue
         if await count(session, user) >= MAX_LINES:
             raise Invalid(
-                f"a cart holds at most {MAX_LINES} lines: order these first",
-                fields={"requested_code": f"the cart already has {MAX_LINES} lines"},
+                _("a cart holds at most {max} lines: order these first").format(max=MAX_LINES),
+                fields={
+                    "requested_code": _("the cart already has {max} lines").format(max=MAX_LINES)
+                },
             )
         line = db.CartLine(
             user_id=user.id,
@@ -397,50 +413,89 @@ async def shown_figures(
     return json.loads(text) if text else None
 
 
-_AVAILABILITY = {"in_stock": "in stock", "on_order": "on order", "unavailable": "unavailable"}
+AVAILABILITY_NAMES = {
+    "in_stock": N_("in stock"),
+    "on_order": N_("on order"),
+    "unavailable": N_("unavailable"),
+}
+
+
+def _availability(value: str | None) -> str:
+    name = AVAILABILITY_NAMES.get(value or "")
+    return _(name) if name else str(value)
 
 
 def describe_changes(before: dict[str, Any] | None, now: dict[str, Any]) -> list[str]:
-    """What differs between the figures shown (``before``) and the cart now, in words."""
+    """What differs between the figures shown (``before``) and the cart now, in words, in the
+    request's language (amounts and rates as its interface writes them)."""
     if before is None:
-        return ["the cart is not the one shown (it was changed, or shown too long ago)"]
+        return [_("the cart is not the one shown (it was changed, or shown too long ago)")]
     changes: list[str] = []
     if before["vat_rate"] != now["vat_rate"]:
-        changes.append(f"the VAT rate changed from {before['vat_rate']} % to {now['vat_rate']} %")
+        changes.append(
+            _("the VAT rate changed from {old} % to {new} %").format(
+                old=rate(before["vat_rate"]), new=rate(now["vat_rate"])
+            )
+        )
     old = {line["id"]: line for line in before["lines"]}
     new = {line["id"]: line for line in now["lines"]}
     for line_id, line in old.items():
         if line_id not in new:
-            changes.append(f"{line['ordered']} x {line['quantity']} is no longer in the cart")
+            changes.append(
+                _("{code} x {quantity} is no longer in the cart").format(
+                    code=line["ordered"], quantity=line["quantity"]
+                )
+            )
     for line_id, line in new.items():
         was = old.get(line_id)
         code = line["ordered"]
         if was is None:
-            changes.append(f"{code} x {line['quantity']} was added")
+            changes.append(
+                _("{code} x {quantity} was added").format(code=code, quantity=line["quantity"])
+            )
             continue
         if was["ordered"] != code:
-            changes.append(f"{was['ordered']} is now ordered as {code}")
+            changes.append(_("{old} is now ordered as {new}").format(old=was["ordered"], new=code))
         if was["quantity"] != line["quantity"]:
             changes.append(
-                f"the quantity of {code} changed from {was['quantity']} to {line['quantity']}"
+                _("the quantity of {code} changed from {old} to {new}").format(
+                    code=code, old=was["quantity"], new=line["quantity"]
+                )
             )
         if was["price"] != line["price"]:
-            changes.append(f"the price of {code} changed from {was['price']} to {line['price']}")
+            changes.append(
+                _("the price of {code} changed from {old} to {new}").format(
+                    code=code, old=money(was["price"]), new=money(line["price"])
+                )
+            )
         if was["discount"] != line["discount"]:
             changes.append(
-                f"the discount on {code} changed from {was['discount']} % to {line['discount']} %"
+                _("the discount on {code} changed from {old} % to {new} %").format(
+                    code=code, old=rate(was["discount"]), new=rate(line["discount"])
+                )
             )
         if was["availability"] != line["availability"]:
             changes.append(
-                f"{code} is now {_AVAILABILITY.get(line['availability'], line['availability'])}"
-                f" (was {_AVAILABILITY.get(was['availability'], was['availability'])})"
+                _("{code} is now {now} (was {was})").format(
+                    code=code,
+                    now=_availability(line["availability"]),
+                    was=_availability(was["availability"]),
+                )
             )
         if was["ticket_id"] != line["ticket_id"]:
             if line["ticket_id"] is None:
-                changes.append(f"{code} is no longer tied to ticket {was['ticket_id']}")
+                changes.append(
+                    _("{code} is no longer tied to ticket {number}").format(
+                        code=code, number=was["ticket_id"]
+                    )
+                )
             else:
-                changes.append(f"{code} is now tied to ticket {line['ticket_id']}")
-    return changes or ["the cart is not the one shown"]
+                changes.append(
+                    _("{code} is now tied to ticket {number}").format(
+                        code=code, number=line["ticket_id"]
+                    )
+                )
+    return changes or [_("the cart is not the one shown")]
 
 
 async def _own_line(session: AsyncSession, user: db.User, line_id: int) -> db.CartLine:
@@ -452,7 +507,7 @@ async def _own_line(session: AsyncSession, user: db.User, line_id: int) -> db.Ca
         )
     ).scalar_one_or_none()
     if line is None:  # another user's line reads like a missing one
-        raise NotFound(f"cart line {line_id} not found")
+        raise NotFound(_("cart line {id} not found").format(id=line_id))
     return line
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from client import models as wire
 from server.db import models as db
 from server.errors import NotFound
+from server.i18n import _
 from server.services.money import from_cents
 from server.services.paging import decode_cursor, encode_cursor
 from server.services.supersession import (
@@ -128,7 +129,7 @@ async def part_by_code(session: AsyncSession, code: str) -> db.Part:
         await session.execute(select(db.Part).where(db.Part.code == code.strip()))
     ).scalar_one_or_none()
     if row is None:
-        raise NotFound(f"part {code} not found")
+        raise NotFound(_("part {code} not found").format(code=code))
     return row
 
 
@@ -304,7 +305,7 @@ async def model_view(
 ) -> wire.ModelView:
     model = await session.get(db.CatalogueModel, model_id)
     if model is None:
-        raise NotFound(f"model {model_id} not found")
+        raise NotFound(_("model {id} not found").format(id=model_id))
     line = db.ExplodedViewLine
     rows = (
         await session.execute(
@@ -439,7 +440,7 @@ async def load_component(session: AsyncSession, code: str) -> tuple[PartNode, Gr
             if row[width] is not None and row[width] not in edges:
                 edges[row[width]] = _edge_of(row[width:])
         if not parts:
-            raise NotFound(f"part {code} not found")
+            raise NotFound(_("part {code} not found").format(code=code))
         # A kit group may join parts that share no relation: take in the whole group.
         groups = {e.kit_group for e in edges.values() if e.kit_group} - asked
         if not groups:
@@ -471,7 +472,7 @@ async def appliance_context(
     produced: dt.date | None,
 ) -> ApplianceContext:
     if model_id is not None and await session.get(db.CatalogueModel, model_id) is None:
-        raise NotFound(f"model {model_id} not found")
+        raise NotFound(_("model {id} not found").format(id=model_id))
     return ApplianceContext(model_id=model_id, serial=serial or None, production_date=produced)
 
 

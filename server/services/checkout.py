@@ -42,6 +42,7 @@ from client import models as wire
 from client.models import Role, TicketAction, TicketStatus
 from server.db import models as db
 from server.errors import Conflict, Forbidden, NotAllowed
+from server.i18n import N_, _
 from server.services import addresses, cart, catalogue, idempotency, orders, ticket_actions
 from server.services.money import to_cents
 from server.services.status_machine import label
@@ -62,8 +63,8 @@ async def place(
     """Order the user's cart: (status code, JSON body, whether it is a stored answer)."""
     require_role(user, Role.TECHNICIAN, Role.MANAGER)
     if user.service_centre is None:
-        raise Forbidden("this account belongs to no service centre")
-    key = idempotency.check_key(key_header, "placing an order")
+        raise Forbidden(_("this account belongs to no service centre"))
+    key = idempotency.check_key(key_header, N_("placing an order"))
     digest = idempotency.request_hash("POST", PATH, body)
     user_id = user.id  # the session may be rolled back below: keep what is needed after
     hit = await idempotency.stored(session, user_id, key, digest)
@@ -72,7 +73,7 @@ async def place(
     if not await idempotency.claim(session, user_id, key, digest, now):
         hit = await idempotency.stored(session, user_id, key, digest)
         if hit is None:  # pragma: no cover - the row that refused our insert is committed
-            raise Conflict("this order is being placed: try again", code="idempotency_key_busy")
+            raise Conflict(_("this order is being placed: try again"), code="idempotency_key_busy")
         return hit.status_code, hit.body, True
     try:
         order_id = await _order_cart(session, user, body, now)
@@ -115,26 +116,28 @@ async def next_number(session: AsyncSession, centre: db.ServiceCentre, year: int
 
 def _not_orderable(part: db.Part, replaced: set[int]) -> str | None:
     if part.obsolete:
-        return "it is obsolete"
+        return _("it is obsolete")
     if part.availability == wire.Availability.UNAVAILABLE.value:
-        return "it is unavailable"
+        return _("it is unavailable")
     if part.id in replaced:
-        return "it has been replaced: add the part again to order its replacement"
+        return _("it has been replaced: add the part again to order its replacement")
     return None
 
 
 async def _check_lines(session: AsyncSession, current: cart.PricedCart, today: dt.date) -> None:
     if not current.lines:
-        raise NotAllowed("the cart is empty: there is nothing to order", code="cart_empty")
+        raise NotAllowed(_("the cart is empty: there is nothing to order"), code="cart_empty")
     replaced = await catalogue.replaced_ids(session, (p.ordered.id for p in current.lines), today)
     refusals = [
-        f"{p.ordered.code} can no longer be ordered ({why})"
+        _("{code} can no longer be ordered ({why})").format(code=p.ordered.code, why=why)
         for p in current.lines
         if (why := _not_orderable(p.ordered, replaced)) is not None
     ]
     if refusals:
         raise NotAllowed(
-            "; ".join(refusals) + ". Remove it from the cart to order the rest.",
+            _("{refusals}. Remove it from the cart to order the rest.").format(
+                refusals="; ".join(refusals)
+            ),
             code="part_not_orderable",
         )
 
@@ -155,15 +158,19 @@ async def _ticket_statuses(
 def _check_ticket(ticket_id: int, status: str | None, code: str) -> None:
     if status is None:
         raise NotAllowed(
-            f"ticket {ticket_id} (tied to {code}) is no longer one of your centre's tickets: "
-            "untie the line to order it",
+            _(
+                "ticket {number} (tied to {code}) is no longer one of your centre's tickets: "
+                "untie the line to order it"
+            ).format(number=ticket_id, code=code),
             code="ticket_not_ready",
         )
     if status not in CAN_WAIT_FOR_PARTS:
         raise NotAllowed(
-            f"ticket {ticket_id} (tied to {code}) is {label(TicketStatus(status))}: parts can "
-            "be ordered for a confirmed ticket or one already waiting for parts; untie the "
-            "line or confirm the ticket first",
+            _(
+                "ticket {number} (tied to {code}) is {status}: parts can be ordered for a "
+                "confirmed ticket or one already waiting for parts; untie the line or confirm "
+                "the ticket first"
+            ).format(number=ticket_id, code=code, status=label(TicketStatus(status))),
             code="ticket_not_ready",
         )
 
@@ -180,9 +187,9 @@ async def _order_cart(
         before = await cart.shown_figures(session, user.id, body.fingerprint)
         changes = cart.describe_changes(before, current.figures)
         raise Conflict(
-            "the cart changed since it was shown: "
-            + "; ".join(changes)
-            + ". Check it and confirm again.",
+            _("the cart changed since it was shown: {changes}. Check it and confirm again.").format(
+                changes="; ".join(changes)
+            ),
             code="cart_changed",
         )
     tied: dict[int, str] = {}
@@ -277,4 +284,4 @@ async def _tickets_wait_for_parts(
                 )
             )
         else:
-            _check_ticket(ticket_id, status, "a line")
+            _check_ticket(ticket_id, status, _("a line"))

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db import models as db
 from server.errors import Conflict, Invalid, PreconditionRequired
+from server.i18n import _
 
 MAX_KEY_LENGTH = 100  # idempotency_keys.key is String(100)
 HEADER = "Idempotency-Key"
@@ -43,18 +44,25 @@ class Stored:
 
 
 def check_key(value: str | None, doing: str) -> str:
-    """The key sent, or 428 when there is none, or 422 when it is not a usable key."""
+    """The key sent, or 428 when there is none, or 422 when it is not a usable key.
+    ``doing`` names the action (a message id, marked with ``N_``)."""
     if value is None or not value.strip():
         raise PreconditionRequired(
-            f"{doing} needs an {HEADER} header: a value chosen once for this action and sent "
-            "again with every retry of it, so that it is carried out once",
+            _(
+                "{doing} needs an {header} header: a value chosen once for this action and "
+                "sent again with every retry of it, so that it is carried out once"
+            ).format(doing=_(doing), header=HEADER),
             code="idempotency_key_required",
         )
     key = value.strip()
     if len(key) > MAX_KEY_LENGTH or not (key.isascii() and key.isprintable()):
         raise Invalid(
-            f"the {HEADER} must be at most {MAX_KEY_LENGTH} printable ASCII characters",
-            fields={HEADER: f"at most {MAX_KEY_LENGTH} printable ASCII characters"},
+            _("the {header} must be at most {max} printable ASCII characters").format(
+                header=HEADER, max=MAX_KEY_LENGTH
+            ),
+            fields={
+                HEADER: _("at most {max} printable ASCII characters").format(max=MAX_KEY_LENGTH)
+            },
         )
     return key
 
@@ -83,8 +91,10 @@ async def stored(session: AsyncSession, user_id: int, key: str, digest: str) -> 
         return None
     if row.request_hash != digest:
         raise Conflict(
-            f"this {HEADER} was already used for another request: choose a new key for a new "
-            "action (a retry must send the same request again)",
+            _(
+                "this {header} was already used for another request: choose a new key for a "
+                "new action (a retry must send the same request again)"
+            ).format(header=HEADER),
             code="idempotency_key_reused",
         )
     return Stored(row.status_code, row.response_body)

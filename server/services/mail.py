@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from client.models import EmailDelivery
+from server.i18n import _
 from server.settings import Settings
 
 log = logging.getLogger("sav.mail")
@@ -88,7 +89,7 @@ async def deliver(settings: Settings, message: EmailMessage, *, what: str) -> Em
     except OSError as exc:
         log.error("e-mail for %s: cannot write to the outbox %s (%s)", what, folder, exc)
         raise MailUndeliverable(
-            "the e-mail could not be sent nor kept in the outbox; nothing was recorded"
+            _("the e-mail could not be sent nor kept in the outbox; nothing was recorded")
         ) from exc
     log.info("e-mail for %s: written to the outbox as %s", what, path.name)
     return EmailDelivery.OUTBOX

@@ -46,6 +46,7 @@ from server.errors import (
     PreconditionFailed,
     PreconditionRequired,
 )
+from server.i18n import N_, When, _, quoted
 from server.services.addresses import ADDRESS_FIELDS
 from server.services.money import from_cents, to_cents
 from server.services.pricing import document_totals, line_net
@@ -74,8 +75,15 @@ class Loaded:
     updated_by: str | None
 
 
-def _day(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%d/%m/%Y")
+ORDER_STATUS_NAMES = {
+    OrderStatus.AWAITING_VALIDATION: N_("awaiting validation"),
+    OrderStatus.VALIDATED: N_("validated"),
+    OrderStatus.SHIPPED: N_("shipped"),
+    OrderStatus.DONE: N_("done"),
+    OrderStatus.CANCELLED: N_("withdrawn"),
+}
+"""Order statuses inside messages (a cancelled order is one its centre withdrew)."""
+CHANGED = N_("it can no longer be changed")
 
 
 def _order_stmt() -> Select[Any]:
@@ -105,25 +113,33 @@ async def load(session: AsyncSession, order_id: int, user: db.User) -> Loaded:
         )
     ).first()
     if row is None:
-        raise NotFound(f"order {order_id} not found")
+        raise NotFound(_("order {id} not found").format(id=order_id))
     return Loaded(*row)
 
 
-def frozen_reason(loaded: Loaded, doing: str = "it can no longer be changed") -> str:
-    """Why an order that no longer awaits validation refuses a change."""
+def frozen_reason(loaded: Loaded, doing: str = CHANGED) -> str:
+    """Why an order that no longer awaits validation refuses a change (``doing``: what it
+    refuses, a message id)."""
     order = loaded.order
     if order.status == OrderStatus.CANCELLED.value:
-        when = _day(order.updated_at or order.created_at)
-        return (
-            f"order {order.number} was withdrawn on {when} by {loaded.updated_by or 'someone'}:"
-            f" {doing}"
+        return _("order {number} was withdrawn on {day:%d/%m/%Y} by {who}: {refused}").format(
+            number=order.number,
+            day=When(order.updated_at or order.created_at),
+            who=loaded.updated_by or _("someone"),
+            refused=_(doing),
         )
     if order.validated_at is not None:
-        return (
-            f"order {order.number} was validated on {_day(order.validated_at)} by "
-            f"{loaded.validated_by or 'the manufacturer'}: {doing}"
+        return _("order {number} was validated on {day:%d/%m/%Y} by {who}: {refused}").format(
+            number=order.number,
+            day=When(order.validated_at),
+            who=loaded.validated_by or _("the manufacturer"),
+            refused=_(doing),
         )
-    return f"order {order.number} is {order.status.replace('_', ' ')}: {doing}"
+    return _("order {number} is {status}: {refused}").format(
+        number=order.number,
+        status=quoted(_(ORDER_STATUS_NAMES[OrderStatus(order.status)])),
+        refused=_(doing),
+    )
 
 
 def may_edit(user: db.User, order: db.Order) -> bool:
@@ -345,13 +361,14 @@ async def search(
 
 def _check_editor(user: db.User) -> None:
     if user.role not in CENTRE_STAFF:
-        raise Forbidden("changing an order is reserved to its service centre")
+        raise Forbidden(_("changing an order is reserved to its service centre"))
 
 
 def _require_version(if_match: int | None, doing: str) -> int:
     if if_match is None:
         raise PreconditionRequired(
-            f"{doing} needs If-Match: the order version you read", code="precondition_required"
+            _("{doing} needs If-Match: the order version you read").format(doing=_(doing)),
+            code="precondition_required",
         )
     return if_match
 
@@ -361,7 +378,9 @@ def _stale(loaded: Loaded) -> PreconditionFailed:
     when = order.updated_at or order.created_at
     who = loaded.updated_by or loaded.created_by
     return PreconditionFailed(
-        f"order {order.number} was changed by {who} at {when.isoformat()}: reload it",
+        _("order {number} was changed by {who} at {when}: reload it").format(
+            number=order.number, who=who, when=When(when)
+        ),
         changed_by=who,
         changed_at=when,
     )
@@ -397,9 +416,11 @@ def _planned_lines(
     fields: dict[str, str] = {}
     for i, update_ in enumerate(body.lines):
         if update_.id not in by_id:
-            fields[f"lines.{i}.id"] = f"order {order.number} has no line {update_.id}"
+            fields[f"lines.{i}.id"] = _("order {number} has no line {line}").format(
+                number=order.number, line=update_.id
+            )
         elif update_.id in seen:
-            fields[f"lines.{i}.id"] = f"line {update_.id} is listed twice"
+            fields[f"lines.{i}.id"] = _("line {line} is listed twice").format(line=update_.id)
         seen.add(update_.id)
     if fields:
         raise Invalid("; ".join(fields.values()), fields=fields)
@@ -430,7 +451,7 @@ async def update_order(
     loaded = await load(session, order_id, user)
     order = loaded.order
     _check_editor(user)
-    version = _require_version(if_match, "changing an order")
+    version = _require_version(if_match, N_("changing an order"))
     rows = await _line_rows(session, order.id)
     changes, nets = _planned_lines(order, rows, body)
     if order.status != AWAITING:
@@ -481,7 +502,7 @@ async def withdraw(
     loaded = await load(session, order_id, user)
     order = loaded.order
     _check_editor(user)
-    version = _require_version(if_match, "withdrawing an order")
+    version = _require_version(if_match, N_("withdrawing an order"))
     if order.status != AWAITING:
         raise NotAllowed(frozen_reason(loaded))
     if version != order.version:
@@ -575,16 +596,18 @@ async def validate(
         if order_id in done:
             validated.append(summaries[order_id])
         elif order_id not in others:
-            refused.append(wire.OrderRefusal(id=order_id, reason=f"order {order_id} not found"))
+            refused.append(
+                wire.OrderRefusal(id=order_id, reason=_("order {id} not found").format(id=order_id))
+            )
         else:
             loaded = others[order_id]
             refused.append(
                 wire.OrderRefusal(
                     id=order_id,
                     number=loaded.order.number,
-                    reason=frozen_reason(loaded, "it cannot be validated again")
+                    reason=frozen_reason(loaded, N_("it cannot be validated again"))
                     if loaded.order.validated_at is not None
-                    else frozen_reason(loaded, "it cannot be validated"),
+                    else frozen_reason(loaded, N_("it cannot be validated")),
                 )
             )
     return wire.ValidationResult(validated=validated, refused=refused)

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from server.errors import Invalid
+from server.i18n import _
 
 
 def encode_cursor(state: dict[str, Any]) -> str:
@@ -21,9 +22,14 @@ def decode_cursor(cursor: str | None) -> dict[str, Any]:
         padded = cursor + "=" * (-len(cursor) % 4)
         state = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise Invalid(
-            "the cursor is not one this server gave", fields={"cursor": "unknown cursor"}
-        ) from exc
+        raise bad_cursor() from exc
     if not isinstance(state, dict):
-        raise Invalid("the cursor is not one this server gave", fields={"cursor": "unknown cursor"})
+        raise bad_cursor()
     return state
+
+
+def bad_cursor() -> Invalid:
+    """422 for a cursor this server did not give."""
+    return Invalid(
+        _("the cursor is not one this server gave"), fields={"cursor": _("unknown cursor")}
+    )

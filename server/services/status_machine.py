@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from client.models import Role, TicketAction, TicketStatus
 from server.errors import Forbidden, NotAllowed
+from server.i18n import N_, _, either, ngettext, quoted
 
 A = TicketAction
 S = TicketStatus
@@ -42,7 +43,8 @@ class Rule:
     target: TicketStatus | None
     roles: frozenset[Role]
     doing: str
-    """What the action is, in words, for refusals: "contacting the customer"."""
+    """What the action is, in words, for refusals: "contacting the customer" (a message id:
+    translate it at use)."""
 
 
 def _rule(
@@ -63,28 +65,28 @@ RULES: dict[TicketAction, Rule] = {
             (S.TO_ASSIGN, S.TO_CONTACT, S.UNREACHABLE),
             S.TO_CONTACT,
             OPERATORS,
-            "assigning a service centre",
+            N_("assigning a service centre"),
         ),
         _rule(
             A.CONTACTED,
             (S.TO_CONTACT, S.UNREACHABLE),
             S.CONFIRMED,
             SC_STAFF,
-            "contacting the customer",
+            N_("contacting the customer"),
         ),
         _rule(
             A.UNREACHABLE,
             (S.TO_CONTACT, S.UNREACHABLE),
             S.UNREACHABLE,
             SC_STAFF,
-            "recording a failed contact attempt",
+            N_("recording a failed contact attempt"),
         ),
         _rule(
             A.REQUEST_EXCHANGE,
             (S.CONFIRMED,),
             S.EXCHANGE_REQUESTED,
             OPERATORS,
-            "requesting an exchange",
+            N_("requesting an exchange"),
         ),
         _rule(
             A.CANCEL,
@@ -98,22 +100,24 @@ RULES: dict[TicketAction, Rule] = {
             ),
             S.CANCELLED,
             OPERATORS,
-            "cancelling the ticket",
+            N_("cancelling the ticket"),
         ),
-        _rule(A.REJECT, (S.CLOSED,), S.CONFIRMED, OPERATORS, "rejecting the intervention"),
-        _rule(A.VERIFY, (S.CLOSED,), S.VERIFIED, OPERATORS, "verifying the intervention"),
-        _rule(A.ORDER_PARTS, (S.CONFIRMED,), S.WAITING_PARTS, SC_STAFF, "ordering parts"),
-        _rule(A.PARTS_RECEIVED, (S.WAITING_PARTS,), S.CONFIRMED, SC_STAFF, "receiving the parts"),
+        _rule(A.REJECT, (S.CLOSED,), S.CONFIRMED, OPERATORS, N_("rejecting the intervention")),
+        _rule(A.VERIFY, (S.CLOSED,), S.VERIFIED, OPERATORS, N_("verifying the intervention")),
+        _rule(A.ORDER_PARTS, (S.CONFIRMED,), S.WAITING_PARTS, SC_STAFF, N_("ordering parts")),
+        _rule(
+            A.PARTS_RECEIVED, (S.WAITING_PARTS,), S.CONFIRMED, SC_STAFF, N_("receiving the parts")
+        ),
         _rule(
             A.CLOSE,
             (S.CONFIRMED, S.WAITING_PARTS, S.EXCHANGE_REQUESTED),
             S.CLOSED,
             SC_STAFF,
-            "closing the intervention",
+            N_("closing the intervention"),
         ),
-        _rule(A.INVOICE, (S.VERIFIED,), S.INVOICED, frozenset({Role.MANAGER}), "invoicing"),
-        _rule(A.UPDATE_APPLIANCE, OPEN, None, EVERYONE, "correcting the appliance data"),
-        _rule(A.ADD_LOG, OPEN, None, EVERYONE, "adding a log"),
+        _rule(A.INVOICE, (S.VERIFIED,), S.INVOICED, frozenset({Role.MANAGER}), N_("invoicing")),
+        _rule(A.UPDATE_APPLIANCE, OPEN, None, EVERYONE, N_("correcting the appliance data")),
+        _rule(A.ADD_LOG, OPEN, None, EVERYONE, N_("adding a log")),
     )
 }
 assert set(RULES) == set(TicketAction), "every action has its rule"
@@ -134,8 +138,33 @@ OFFERED: frozenset[TicketAction] = frozenset(
 """The actions that have an endpoint now; the flow-driven ones join when their flows do."""
 
 
+STATUS_NAMES: dict[TicketStatus, str] = {
+    S.TO_ASSIGN: N_("to assign"),
+    S.TO_CONTACT: N_("to contact"),
+    S.UNREACHABLE: N_("unreachable"),
+    S.CONFIRMED: N_("confirmed"),
+    S.WAITING_PARTS: N_("waiting for parts"),
+    S.EXCHANGE_REQUESTED: N_("exchange requested"),
+    S.CLOSED: N_("closed"),
+    S.VERIFIED: N_("verified"),
+    S.INVOICED: N_("invoiced"),
+    S.CANCELLED: N_("cancelled"),
+}
+"""Statuses inside messages (each language names them as its interface does)."""
+ROLE_NAMES: dict[Role, str] = {
+    Role.TECHNICIAN: N_("technician"),
+    Role.MANAGER: N_("manager"),
+    Role.OPERATOR: N_("operator"),
+}
+
+
 def label(status: TicketStatus) -> str:
-    return status.value.replace("_", " ")
+    """The status as a sentence names it, in the request's language, quoted as it quotes."""
+    return quoted(_(STATUS_NAMES[status]))
+
+
+def roles_text(roles: Iterable[Role]) -> str:
+    return ", ".join(sorted(_(ROLE_NAMES[r]) for r in roles))
 
 
 def is_allowed(action: TicketAction, status: TicketStatus, role: Role) -> bool:
@@ -152,8 +181,11 @@ def check_role(action: TicketAction, role: Role) -> Rule:
     """The rule of ``action``, or 403 when ``role`` may not carry it out at all."""
     rule = RULES[action]
     if role not in rule.roles:
-        who = ", ".join(sorted(r.value for r in rule.roles))
-        raise Forbidden(f"{rule.doing} is reserved to: {who}")
+        raise Forbidden(
+            _("{doing} is reserved to: {roles}").format(
+                doing=_(rule.doing), roles=roles_text(rule.roles)
+            )
+        )
     return rule
 
 
@@ -161,13 +193,22 @@ def check(action: TicketAction, ticket_id: int, status: TicketStatus, role: Role
     """The rule of ``action``, or the refusal: 403 for the wrong role, 409 for the wrong status."""
     rule = check_role(action, role)
     if status not in rule.sources:
-        raise NotAllowed(f"ticket {ticket_id} is {label(status)}: {_when(rule, status)}")
+        raise NotAllowed(
+            _("ticket {number} is {status}: {why}").format(
+                number=ticket_id, status=label(status), why=_when(rule, status)
+            )
+        )
     return rule
 
 
 def _when(rule: Rule, status: TicketStatus) -> str:
     if len(rule.sources) <= 3:
         ordered = [label(s) for s in TicketStatus if s in rule.sources]
-        listed = ordered[0] if len(ordered) == 1 else f"{', '.join(ordered[:-1])} or {ordered[-1]}"
-        return f"{rule.doing} is possible only while {listed}"
-    return f"{rule.doing} is not possible once a ticket is {label(status)}"
+        return ngettext(
+            "{doing} is possible only while {statuses}",
+            "{doing} is possible only while {statuses}",
+            len(ordered),
+        ).format(doing=_(rule.doing), statuses=either(ordered))
+    return _("{doing} is not possible once a ticket is {status}").format(
+        doing=_(rule.doing), status=label(status)
+    )

@@ -35,9 +35,19 @@ from client.models import (
     RelationKind,
     ResolutionStatus,
 )
+from server.i18n import N_, When, _
 
 MAX_DEPTH = 32
 """Replacements followed at most from one requested part (longer chains are an error)."""
+OTHERWISE = "otherwise"
+"""The condition of the outcome when none of the others holds: a fixed word that clients
+recognise and name in their language (not translated)."""
+NEEDED_NAMES = {
+    "model": N_("model"),
+    "serial": N_("serial"),
+    "production_date": N_("production date"),
+}
+"""What an answer may depend on, in words (the codes themselves are data)."""
 
 
 @dataclass(frozen=True)
@@ -146,15 +156,20 @@ def _serial_cmp(serial: str, bound: str) -> int | None:
 def applicability(
     edge: Edge, appliance: ApplianceContext, today: dt.date
 ) -> tuple[Applicability, str, tuple[str, ...]]:
-    """Does ``edge`` hold for this appliance today? (answer, why, what would be needed)."""
+    """Does ``edge`` hold for this appliance today? (answer, why, what would be needed);
+    ``why`` is in the request's language."""
     if edge.valid_from is not None and edge.valid_from > today:
-        return Applicability.NO, f"in force from {edge.valid_from.isoformat()}", ()
+        return (
+            Applicability.NO,
+            _("in force from {date}").format(date=When(edge.valid_from)),
+            (),
+        )
     needed: list[str] = []
     if edge.model_id is not None:
         if appliance.model_id is None:
             needed.append("model")
         elif appliance.model_id != edge.model_id:
-            return Applicability.NO, "for another model", ()
+            return Applicability.NO, _("for another model"), ()
     if edge.serial_from or edge.serial_to:
         serial = (appliance.serial or "").strip()
         if not serial:
@@ -167,12 +182,18 @@ def applicability(
                 if cmp is None:
                     return (
                         Applicability.UNKNOWN,
-                        f"serial {serial} is not comparable with the range's "
-                        f"{len(bound)}-character serials",
+                        _(
+                            "serial {serial} is not comparable with the range's "
+                            "{length}-character serials"
+                        ).format(serial=serial, length=len(bound)),
                         ("serial",),
                     )
                 if cmp == outside:
-                    return Applicability.NO, f"serial {serial} outside the range", ()
+                    return (
+                        Applicability.NO,
+                        _("serial {serial} outside the range").format(serial=serial),
+                        (),
+                    )
     if edge.production_from or edge.production_to:
         produced = appliance.production_date
         if produced is None:
@@ -180,16 +201,22 @@ def applicability(
         elif (edge.production_from and produced < edge.production_from) or (
             edge.production_to and produced > edge.production_to
         ):
-            return Applicability.NO, f"produced {produced.isoformat()}, outside the range", ()
+            return (
+                Applicability.NO,
+                _("produced {date}, outside the range").format(date=When(produced)),
+                (),
+            )
     if needed:
         return (
             Applicability.UNKNOWN,
-            "depends on the appliance's " + ", ".join(needed),
+            _("depends on the appliance's {needed}").format(
+                needed=", ".join(_(NEEDED_NAMES[n]) for n in needed)
+            ),
             tuple(needed),
         )
     if edge.conditional:
-        return Applicability.YES, "applies to this appliance", ()
-    return Applicability.YES, "permanent", ()
+        return Applicability.YES, _("applies to this appliance"), ()
+    return Applicability.YES, _("permanent"), ()
 
 
 # --------------------------------------------------------------------------- resolution
@@ -223,14 +250,18 @@ def _merge(into: dict[int, int], order: dict[int, int], times: int = 1) -> None:
 def describe_condition(edge: Edge) -> str:
     bits = []
     if edge.serial_from or edge.serial_to:
-        bits.append(f"serials {edge.serial_from or '…'}–{edge.serial_to or '…'}")
+        bits.append(
+            _("serials {lo}–{hi}").format(lo=edge.serial_from or "…", hi=edge.serial_to or "…")
+        )
     if edge.production_from or edge.production_to:
-        lo = edge.production_from.isoformat() if edge.production_from else "…"
-        hi = edge.production_to.isoformat() if edge.production_to else "…"
-        bits.append(f"produced {lo}–{hi}")
+        bits.append(
+            _("produced {lo}–{hi}").format(
+                lo=When(edge.production_from), hi=When(edge.production_to)
+            )
+        )
     if edge.model_id is not None and not bits:
-        bits.append("one model only")
-    return ", ".join(bits) or "always"
+        bits.append(_("one model only"))
+    return ", ".join(bits) or _("always")
 
 
 class Resolver:
@@ -259,17 +290,25 @@ class Resolver:
         code = self.code(part_id)
         if part_id in path:
             loop = " -> ".join(self.code(p) for p in (*path[path.index(part_id) :], part_id))
-            return Outcome(ResolutionStatus.NONE, reason=f"cycle: {loop}", reason_code="cycle")
+            return Outcome(
+                ResolutionStatus.NONE,
+                reason=_("cycle: {parts}").format(parts=loop),
+                reason_code="cycle",
+            )
         if depth > self.max_depth:
             return Outcome(
                 ResolutionStatus.NONE,
-                reason=f"more than {self.max_depth} replacements from the requested part",
+                reason=_("more than {max} replacements from the requested part").format(
+                    max=self.max_depth
+                ),
                 reason_code="depth",
             )
         node = self.graph.parts.get(part_id)
         if node is None:
             return Outcome(
-                ResolutionStatus.NONE, reason=f"{code}: unknown part", reason_code="unknown"
+                ResolutionStatus.NONE,
+                reason=_("{code}: unknown part").format(code=code),
+                reason_code="unknown",
             )
         path = (*path, part_id)
         applying: list[tuple[Edge, str]] = []
@@ -304,16 +343,18 @@ class Resolver:
                 if applying
                 else self._stay(node, path, depth)
             )
-            choices.append(("otherwise", otherwise))
+            choices.append((OTHERWISE, otherwise))
             return Outcome(
                 ResolutionStatus.DEPENDS,
-                reason=f"the replacement of {code} {unknown[0][1]}",
+                reason=_("the replacement of {code} {why}").format(code=code, why=unknown[0][1]),
                 reason_code="depends",
                 choices=choices,
             )
         outcome = self._stay(node, path, depth)
         if not_yet and outcome.status is ResolutionStatus.NONE:
-            outcome.reason += f" (a replacement is in force from {not_yet[0].valid_from})"
+            outcome.reason = _("{reason} (a replacement is in force from {date})").format(
+                reason=outcome.reason, date=When(not_yet[0].valid_from)
+            )
         return outcome
 
     def _follow(
@@ -336,7 +377,12 @@ class Resolver:
             members.setdefault(edge.to_id, edge)
         total = Outcome(ResolutionStatus.ORDERABLE)
         for member_id, edge in members.items():
-            step = Step(edge, part_id, member_id, f"kit {group}: {edge.quantity} x")
+            step = Step(
+                edge,
+                part_id,
+                member_id,
+                _("kit {group}: {quantity} x").format(group=group, quantity=edge.quantity),
+            )
             total.steps.append(step)
             sub = self._walk(member_id, path, depth + 1)
             total.steps.extend(sub.steps)
@@ -344,14 +390,14 @@ class Resolver:
                 return Outcome(
                     ResolutionStatus.NONE,
                     steps=total.steps,
-                    reason=f"kit {group}: {sub.reason}",
+                    reason=_("kit {group}: {reason}").format(group=group, reason=sub.reason),
                     reason_code=sub.reason_code,
                 )
             if sub.status is ResolutionStatus.DEPENDS:
                 return Outcome(
                     ResolutionStatus.DEPENDS,
                     steps=total.steps,
-                    reason=f"kit {group}: {sub.reason}",
+                    reason=_("kit {group}: {reason}").format(group=group, reason=sub.reason),
                     reason_code=sub.reason_code,
                     choices=sub.choices,
                 )
@@ -370,17 +416,17 @@ class Resolver:
                 continue
             sub = self._walk(other, path, depth + 1)
             if sub.status is ResolutionStatus.ORDERABLE:
-                sub.steps.insert(0, Step(edge, node.id, other, "interchangeable"))
+                sub.steps.insert(0, Step(edge, node.id, other, _("interchangeable")))
                 return sub
         if node.obsolete:
             return Outcome(
                 ResolutionStatus.NONE,
-                reason=f"{node.code} is obsolete and nothing replaces it",
+                reason=_("{code} is obsolete and nothing replaces it").format(code=node.code),
                 reason_code="obsolete",
             )
         return Outcome(
             ResolutionStatus.NONE,
-            reason=f"{node.code} is unavailable and nothing replaces it",
+            reason=_("{code} is unavailable and nothing replaces it").format(code=node.code),
             reason_code="unavailable",
         )
 

@@ -16,9 +16,18 @@ from sqlalchemy.orm import InstrumentedAttribute
 from client.models import Role
 from server.db import models as db
 from server.errors import Forbidden, NotFound
+from server.i18n import N_, _
+from server.services.status_machine import roles_text
 
 M = TypeVar("M", bound=db.Base)
 S = TypeVar("S", bound=Select[Any])
+
+NOT_FOUND = {
+    "ticket": N_("ticket {id} not found"),
+    "ticket group": N_("ticket group {id} not found"),
+    "service centre": N_("service centre {id} not found"),
+}
+"""The 404 of each kind of object :func:`get_scoped` loads (``what``)."""
 
 
 def sees_all_centres(user: db.User) -> bool:
@@ -55,12 +64,16 @@ async def get_scoped(
     )
     row = (await session.execute(stmt)).scalar_one_or_none()
     if row is None:
-        raise NotFound(f"{what} {object_id} not found")
+        template = NOT_FOUND.get(what)
+        raise NotFound(
+            _(template).format(id=object_id)
+            if template
+            else _("{what} {id} not found").format(what=what, id=object_id)
+        )
     return row
 
 
 def require_role(user: db.User, *roles: Role) -> None:
     """Refuse with 403 when ``user`` holds none of ``roles``."""
     if user.role not in {r.value for r in roles}:
-        allowed = ", ".join(r.value for r in roles)
-        raise Forbidden(f"this action is reserved to: {allowed}")
+        raise Forbidden(_("this action is reserved to: {roles}").format(roles=roles_text(roles)))

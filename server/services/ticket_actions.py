@@ -27,6 +27,7 @@ from client import models as wire
 from client.models import Role, TicketAction, TicketStatus
 from server.db import models as db
 from server.errors import Conflict, Invalid, PreconditionFailed, PreconditionRequired
+from server.i18n import When, _
 from server.services import status_machine, ticket_search
 from server.services.tenancy import get_scoped
 
@@ -53,7 +54,9 @@ def parse_if_match(value: str | None) -> int | None:
         text = text[2:]
     text = text.strip('"')
     if not text.isdigit():
-        raise Invalid("If-Match must be the version you read", fields={"If-Match": "not a version"})
+        raise Invalid(
+            _("If-Match must be the version you read"), fields={"If-Match": _("not a version")}
+        )
     return int(text)
 
 
@@ -63,7 +66,10 @@ def _when(moment: dt.datetime) -> str:
 
 def _aware(name: str, moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise Invalid(f"{name} needs a time zone", fields={name: "give the time zone, e.g. +02:00"})
+        raise Invalid(
+            _("{field} needs a time zone").format(field=name),
+            fields={name: _("give the time zone, e.g. +02:00")},
+        )
     return moment.astimezone(dt.UTC)
 
 
@@ -96,8 +102,8 @@ async def _change_for(
         ).scalar_one_or_none()
         if centre is None:
             raise Invalid(
-                f"no service centre {body.service_centre_code}",
-                fields={"service_centre_code": "no service centre with this code"},
+                _("no service centre {code}").format(code=body.service_centre_code),
+                fields={"service_centre_code": _("no service centre with this code")},
             )
         values: dict[str, Any] = {"service_centre_id": centre.id}
         if centre.id != ticket.service_centre_id:
@@ -107,10 +113,8 @@ async def _change_for(
         assert isinstance(body, wire.ContactedRequest)
         appointment = _aware("appointment_at", body.appointment_at)
         if appointment < now - CLOCK_SKEW:
-            raise Invalid(
-                "the appointment is in the past",
-                fields={"appointment_at": "the appointment is in the past"},
-            )
+            why = _("the appointment is in the past")
+            raise Invalid(why, fields={"appointment_at": why})
         return _Change(
             {"appointment_at": appointment},
             _join(f"Customer contacted: appointment {_when(appointment)}", note),
@@ -121,8 +125,8 @@ async def _change_for(
         attempted = _aware("attempted_at", body.attempted_at)
         if attempted > now + CLOCK_SKEW:
             raise Invalid(
-                "the contact attempt is in the future",
-                fields={"attempted_at": "the attempt is in the future"},
+                _("the contact attempt is in the future"),
+                fields={"attempted_at": _("the attempt is in the future")},
             )
         return _Change(
             {},
@@ -160,7 +164,9 @@ async def changed_by(session: AsyncSession, ticket_id: int) -> tuple[str | None,
 async def _stale(session: AsyncSession, ticket_id: int) -> PreconditionFailed:
     who, when = await changed_by(session, ticket_id)
     return PreconditionFailed(
-        f"ticket {ticket_id} was changed by {who or 'someone'} at {when.isoformat()}",
+        _("ticket {number} was changed by {who} at {when}").format(
+            number=ticket_id, who=who or _("someone"), when=When(when)
+        ),
         changed_by=who,
         changed_at=when,
     )
@@ -252,8 +258,9 @@ async def _refuse_after_race(
     status_machine.check(action, ticket_id, TicketStatus(status), role)  # 409 if no longer fits
     who, when = await changed_by(session, ticket_id)
     raise Conflict(
-        f"ticket {ticket_id} was changed meanwhile by {who or 'someone'} at {when.isoformat()};"
-        " reload it and try again",
+        _(
+            "ticket {number} was changed meanwhile by {who} at {when}; reload it and try again"
+        ).format(number=ticket_id, who=who or _("someone"), when=When(when)),
         changed_by=who,
         changed_at=when,
     )
@@ -304,14 +311,12 @@ async def update_appliance(
     status_machine.check_role(TicketAction.UPDATE_APPLIANCE, role)
     if if_match is None:
         raise PreconditionRequired(
-            "correcting the appliance needs If-Match: the ticket version you edited"
+            _("correcting the appliance needs If-Match: the ticket version you edited")
         )
     await _check_catalogue(session, body)
     if body.purchase_date is not None and body.purchase_date > now.date():
-        raise Invalid(
-            "the purchase date is in the future",
-            fields={"purchase_date": "the purchase date is in the future"},
-        )
+        why = _("the purchase date is in the future")
+        raise Invalid(why, fields={"purchase_date": why})
     if if_match != ticket.version:
         raise await _stale(session, ticket.id)
     status = TicketStatus(ticket.status)
@@ -396,14 +401,20 @@ async def _check_catalogue(session: AsyncSession, body: wire.ApplianceUpdate) ->
     )
     if not indexes:
         raise Invalid(
-            f"no model {body.model_code} in the catalogue",
-            fields={"model_code": "no such model in the catalogue"},
+            _("no model {model} in the catalogue").format(model=body.model_code),
+            fields={"model_code": _("no such model in the catalogue")},
         )
     if body.service_index not in indexes:
         known = ", ".join(sorted(indexes))
         raise Invalid(
-            f"model {body.model_code} has no service index {body.service_index} (known: {known})",
-            fields={"service_index": f"not a service index of {body.model_code}: {known}"},
+            _("model {model} has no service index {index} (known: {known})").format(
+                model=body.model_code, index=body.service_index, known=known
+            ),
+            fields={
+                "service_index": _("not a service index of {model}: {known}").format(
+                    model=body.model_code, known=known
+                )
+            },
         )
 
 

@@ -11,8 +11,9 @@ from client import models as wire
 from client.models import LOG_TYPES, Role, TicketAction, TicketStatus
 from server.db import models as db
 from server.errors import ApiError, Invalid
+from server.i18n import _
 from server.services import mail, status_machine, ticket_query
-from server.services.paging import decode_cursor, encode_cursor
+from server.services.paging import bad_cursor, decode_cursor, encode_cursor
 from server.services.tenancy import get_scoped, scope
 from server.settings import Settings
 
@@ -48,11 +49,9 @@ def _cursor_state(cursor: str | None) -> tuple[dt.datetime, int] | None:
         at = dt.datetime.fromisoformat(str(state["at"]))
         after_id = int(state["id"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise Invalid(
-            "the cursor is not one this server gave", fields={"cursor": "unknown cursor"}
-        ) from exc
+        raise bad_cursor() from exc
     if at.tzinfo is None:
-        raise Invalid("the cursor is not one this server gave", fields={"cursor": "unknown cursor"})
+        raise bad_cursor()
     return at, after_id
 
 
@@ -115,7 +114,10 @@ async def add_log(
     status_machine.check_role(TicketAction.ADD_LOG, role)
     if body.type not in LOG_TYPES:
         allowed = ", ".join(t.value for t in LOG_TYPES)
-        raise Invalid(f"a log is one of: {allowed}", fields={"type": f"choose one of: {allowed}"})
+        raise Invalid(
+            _("a log is one of: {choices}").format(choices=allowed),
+            fields={"type": _("choose one of: {choices}").format(choices=allowed)},
+        )
     status_machine.check(TicketAction.ADD_LOG, ticket.id, TicketStatus(ticket.status), role)
     delivery: wire.EmailDelivery | None = None
     if body.email_to:

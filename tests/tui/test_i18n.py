@@ -59,3 +59,47 @@ def test_french_really_differs() -> None:
         ) == ("{n} contacts en retard (plus de 48 h)")
     finally:
         i18n.set_language("en")
+
+
+async def test_a_server_refusal_is_shown_in_the_interfaces_language(make_tui, signed_in) -> None:
+    """tech's profile is French: once signed in, the server answers the TUI in French, and
+    in English again after ``:lang en``."""
+    from textual.widgets import Static, TextArea
+
+    from client.models import MotivationRequest, TicketAction
+    from tests.tui.test_ticket import SEED, open_ticket
+    from tui import i18n
+    from tui.widgets.form import ActionForm
+
+    operator = await signed_in("operator")
+    app = make_tui(language="en", language_forced=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        try:
+            screen = await open_ticket(app, pilot)  # signs in as tech (French profile)
+            assert app.client is not None and app.client.language == "fr"
+            # meanwhile the back office cancels the ticket; the screen still offers contacting
+            await operator.ticket_action(SEED, TicketAction.CANCEL, MotivationRequest(note="x"))
+
+            async def refusal() -> str:
+                await pilot.press("c")
+                await pilot.pause()
+                form = app.screen
+                assert isinstance(form, ActionForm)
+                form.query_one("#field-note", TextArea).text = "Rappel du client"
+                await pilot.press("ctrl+s")
+                for _ in range(3):
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+                assert app.screen is form  # refused: the form stays, with the reason
+                text = str(form.query_one("#form-error", Static).render())
+                await pilot.press("escape")
+                await pilot.pause()
+                assert app.screen is screen
+                return text
+
+            assert f"le ticket {SEED} est « Annulé » : contacter le client" in await refusal()
+            app.set_language("en")  # what :lang en does, the screen kept
+            assert app.client.language == "en"
+            assert f"ticket {SEED} is cancelled: contacting the customer" in await refusal()
+        finally:
+            i18n.set_language("en")

@@ -1,0 +1,189 @@
+"""The server's messages in the language of the request (gettext, domain ``sav_server``).
+
+English is the source language; catalogues live in ``server/locale/<lang>/LC_MESSAGES``
+(``make i18n`` extracts, merges and compiles them). :class:`LanguageMiddleware` reads each
+request's ``Accept-Language`` into a context variable, so :func:`_` answers in that request's
+language, and concurrent requests each in their own. Outside a request (the CLI, tests of a
+service on its own) messages are English.
+
+A message is translated where it is produced, inside the request: an error when it is raised,
+an explanation when it is written. Module-level texts are marked with :func:`N_` and
+translated at use; placeholders are named (``_("ticket {number} is {status}").format(...)``),
+so that each language may order them as it reads. What is *stored* (history entries, notes)
+is data, written once, and never translated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from decimal import Decimal
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "sav_server"
+DEFAULT = "en"
+LANGUAGES = ("en", "fr")
+"""English (the source) and the languages with a catalogue."""
+MAX_HEADER = 500
+"""Characters of an ``Accept-Language`` header read at most (it is bounded like every input)."""
+
+_language: ContextVar[str] = ContextVar("sav_server_language", default=DEFAULT)
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation without translating it now (translate it at use)."""
+    return message
+
+
+@cache
+def translation(language: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+
+
+def _(message: str) -> str:
+    """``message`` in the current request's language."""
+    return translation(_language.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translation(_language.get()).ngettext(singular, plural, n)
+
+
+def language() -> str:
+    return _language.get()
+
+
+@contextmanager
+def using(language: str) -> Iterator[None]:
+    """Produce messages in ``language`` within the block (the middleware does this per request)."""
+    token = _language.set(language if language in LANGUAGES else DEFAULT)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+# --------------------------------------------------------------------------- Accept-Language
+
+
+def preferred(header: str | None) -> list[str]:
+    """The language tags of an ``Accept-Language`` header, most wanted first.
+
+    ``fr-CH, fr;q=0.9, en;q=0.8, *;q=0.5`` -> ``["fr-ch", "fr", "en"]``: ordered by quality
+    (ties keep the header's order), without those refused (``q=0``), the wildcard, and what
+    cannot be read. Tags are lower case with ``-`` as separator (``fr_FR`` is read as ``fr-fr``).
+    """
+    if not header:
+        return []
+    ranked: list[tuple[float, int, str]] = []
+    for index, item in enumerate(header[:MAX_HEADER].split(",")):
+        tag, *params = (part.strip() for part in item.split(";"))
+        tag = tag.lower().replace("_", "-")
+        if not tag or tag == "*" or not all(c.isalnum() or c == "-" for c in tag):
+            continue
+        quality = 1.0
+        for param in params:
+            name, _sep, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = -1.0
+        if 0 < quality <= 1:
+            ranked.append((-quality, index, tag))
+    return [tag for _q, _i, tag in sorted(ranked)]
+
+
+@lru_cache(maxsize=256)
+def negotiate(header: str | None) -> str:
+    """The language to answer in: the first wanted one we have (Babel's negotiation, which
+    also matches ``fr-FR`` with ``fr``), else English."""
+    from babel.core import negotiate_locale
+
+    found = negotiate_locale(preferred(header), LANGUAGES, sep="-")
+    return found.lower() if found else DEFAULT
+
+
+class LanguageMiddleware:
+    """Pure ASGI: every message produced while handling a request is in its language."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        header = None
+        for name, value in scope.get("headers") or ():
+            if name == b"accept-language":
+                header = value.decode("latin-1")
+                break
+        with using(negotiate(header)):
+            await self.app(scope, receive, send)
+
+
+# --------------------------------------------------------------------------- values in messages
+
+
+class When:
+    """A date or a moment inside a message. ``{when}`` is ISO 8601; with a format spec it is
+    ``strftime``'s, so each language's catalogue chooses how it reads (``{when:%d/%m/%Y}``).
+    A moment is shown in UTC; ``None`` (an open bound) is ``…``."""
+
+    def __init__(self, value: dt.date | dt.datetime | None) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        value = self.value
+        if value is None:
+            return "…"
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return value.strftime(spec) if spec else value.isoformat()
+
+    def __str__(self) -> str:
+        return format(self, "")
+
+
+@cache
+def _locale(language: str) -> Any:
+    from babel import Locale
+
+    return Locale.parse(language)
+
+
+def money(value: Decimal | str) -> str:
+    """An amount as the TUI shows it in this language: 1,234.50 / 1 234,50 (no currency: every
+    amount of the service is in the centre's one)."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(Decimal(value), format="#,##0.00", locale=_locale(language())))
+
+
+def rate(value: Decimal | str) -> str:
+    """A rate in percent as the TUI shows it, without trailing zeros: 20, 5.5 / 5,5."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(Decimal(value), format="#,##0.##", locale=_locale(language())))
+
+
+def either(items: Sequence[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c`` in this language."""
+    if len(items) <= 1:
+        return "".join(items)
+    return _("{items} or {last}").format(items=", ".join(items[:-1]), last=items[-1])
+
+
+def quoted(name: str) -> str:
+    """A name (a status) inside a sentence, quoted as this language does (English does not)."""
+    # TRANSLATORS: how a status name is quoted inside a sentence ("« Confirmé »")
+    return _("{name}").format(name=name)
