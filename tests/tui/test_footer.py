@@ -19,6 +19,10 @@ from tui.screens.ticket import TicketScreen
 WIDTH = 80
 
 
+def footer_keys(app) -> set[str]:
+    return {k.key for k in app.screen.query(FooterKey)}
+
+
 def help_key_in_sight(app) -> bool:
     keys = [k for k in app.screen.query(FooterKey) if k.key == "f1"]
     # a key is padded with a cell either side; the right one may fall off the edge

@@ -7,6 +7,7 @@ import pytest
 from textual.widgets import Input
 
 from tests.tui.test_catalogue import wait
+from tests.tui.test_footer import footer_keys
 from tests.tui.test_home import signed_in_home
 from tui.screens.cart import CartScreen
 from tui.screens.catalogue import CatalogueScreen
@@ -46,7 +47,14 @@ async def test_colon_inside_a_search_is_typed(make_tui) -> None:
         await signed_in_home(app, pilot, "tech")
         await pilot.press("t")
         await wait(app, pilot)
-        await pilot.press(*"cp", "colon", *"67")
+        assert "colon" in footer_keys(app)  # the line is empty: ":" opens the command line
+        await pilot.press(*"cp")
+        await pilot.pause()
+        assert "colon" not in footer_keys(app)  # now ":" is typed into the search
+        await pilot.press("colon", *"67")
         await pilot.pause()
         assert isinstance(app.screen, TicketSearchScreen)
         assert app.screen.query_one("#search", Input).value == "cp:67"
+        await pilot.press(*["backspace"] * 5)
+        await pilot.pause()
+        assert "colon" in footer_keys(app)

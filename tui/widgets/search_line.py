@@ -20,6 +20,10 @@ class SearchLine(Input):
             return False  # the footer shows ": Command" while the line is empty
         return super().check_consume_key(key, character)
 
+    def watch_value(self, old: str, new: str) -> None:
+        if bool(old) != bool(new):
+            self.refresh_bindings()  # the footer shows ": Command" while the line is empty
+
     async def _on_key(self, event: events.Key) -> None:
         # Textual calls the handler of every class in the MRO: Input's runs after this one
         # unless told not to. The event still bubbles up to the app's ":" binding.
