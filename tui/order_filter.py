@@ -15,7 +15,7 @@ import re
 
 from client.models import OrderQuery, OrderStatus
 from tui.i18n import _
-from tui.ticket_filter import FilterError, filter_date, status_by_start, tokens
+from tui.ticket_filter import FilterError, build_query, filter_date, status_by_start, tokens
 
 KEYS = {
     "st": "status",
@@ -60,10 +60,5 @@ def parse(text: str) -> OrderQuery:
             notes.append(value)
         else:
             fields[field] = value
-    if statuses:
-        fields["status"] = tuple(dict.fromkeys(statuses))
     fields["note"] = " ".join(notes)
-    try:
-        return OrderQuery.model_validate(fields)
-    except ValueError as exc:  # pydantic: a value too long
-        raise FilterError(str(exc).splitlines()[0]) from exc
+    return build_query(OrderQuery, fields, statuses)

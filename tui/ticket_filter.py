@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from enum import StrEnum
 from typing import TypeVar
 
-from client.models import TicketQuery, TicketSort, TicketStatus
+from client.models import Query, TicketQuery, TicketSort, TicketStatus
 from tui.i18n import _
 
 KEYS = {
@@ -109,6 +109,20 @@ def tokens(text: str, keys: dict[str, str]) -> Iterator[tuple[str, str | None, s
             yield key, field, value
 
 
+Q = TypeVar("Q", bound=Query)
+
+
+def build_query(query_type: type[Q], fields: dict[str, object], statuses: list[E]) -> Q:
+    """The query a search line's fields make (statuses once each, in the order typed); a
+    value the contract refuses (too long) is a FilterError naming it."""
+    if statuses:
+        fields["status"] = tuple(dict.fromkeys(statuses))
+    try:
+        return query_type.model_validate(fields)
+    except ValueError as exc:  # pydantic: a value too long
+        raise FilterError(str(exc).splitlines()[0]) from exc
+
+
 def parse(text: str, base: TicketQuery | None = None) -> TicketQuery:
     """The query a search line means (sort taken from ``base`` unless the line sets one)."""
     fields: dict[str, object] = {}
@@ -142,10 +156,5 @@ def parse(text: str, base: TicketQuery | None = None) -> TicketQuery:
             fields.update(sort=sort, desc=descending)
         else:
             fields[field] = value
-    if statuses:
-        fields["status"] = tuple(dict.fromkeys(statuses))
     fields["q"] = " ".join(words)
-    try:
-        return TicketQuery.model_validate(fields)
-    except ValueError as exc:  # pydantic: a value too long
-        raise FilterError(str(exc).splitlines()[0]) from exc
+    return build_query(TicketQuery, fields, statuses)
