@@ -40,6 +40,7 @@ i18n: $(STAMP)
 	for lang in en fr; do \
 	  $(BIN)/pybabel update -i tui/locale/sav.pot -d tui/locale -D sav -l $$lang --no-fuzzy-matching --width=100; \
 	done
+	$(BIN)/python tui/locale/fill_english.py tui/locale/en/LC_MESSAGES/sav.po
 	$(BIN)/pybabel compile -d tui/locale -D sav --statistics
 	$(BIN)/pybabel extract -F babel-server.cfg -k N_ -k ngettext:1,2 -c TRANSLATORS: -o server/locale/sav_server.pot --no-location --sort-output --omit-header --width=100 .
 	for lang in en fr; do \
@@ -47,6 +48,7 @@ i18n: $(STAMP)
 	    $(BIN)/pybabel init -i server/locale/sav_server.pot -d server/locale -D sav_server -l $$lang --width=100; \
 	  $(BIN)/pybabel update -i server/locale/sav_server.pot -d server/locale -D sav_server -l $$lang --no-fuzzy-matching --width=100; \
 	done
+	$(BIN)/python tui/locale/fill_english.py server/locale/en/LC_MESSAGES/sav_server.po
 	$(BIN)/pybabel compile -d server/locale -D sav_server --statistics
 
 clean:

@@ -116,6 +116,7 @@ class PtyDriver:
         cols: int = 80,
         rows: int = 24,
         sample_interval: float = 0.02,
+        term: str = "xterm-256color",
     ) -> None:
         self.argv = list(argv)
         self.cols = cols
@@ -123,7 +124,7 @@ class PtyDriver:
         self._sample_interval = sample_interval
 
         child_env = dict(os.environ if env is None else env)
-        child_env.update(TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows))
+        child_env.update(TERM=term, COLUMNS=str(cols), LINES=str(rows))
 
         self._screen = pyte.Screen(cols, rows)
         self._stream = pyte.ByteStream(self._screen)

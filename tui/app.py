@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
@@ -22,8 +22,11 @@ from tui.commands import SavCommands
 from tui.i18n import N_, _, localized
 from tui.messages import CartCountChanged, Connected, ConnectionFailed, SignedIn, SignInFailed
 from tui.screens.login import LoginScreen
+from tui.type_ahead import TypeAheadApp
 
 if TYPE_CHECKING:
+    from textual.notifications import Notification
+
     from client.api import SavClient
     from client.credentials import CredentialStore
     from client.models import CartAdded, Health, Order, User
@@ -32,8 +35,11 @@ if TYPE_CHECKING:
 
 
 @localized
-class SavApp(App[None]):
-    """The sav terminal client."""
+class SavApp(TypeAheadApp):
+    """The sav terminal client.
+
+    Keys go through ``tui.type_ahead``: typed ahead of the screen, they still reach, in
+    order, the screen and field that would have had them."""
 
     CSS_PATH = "app.tcss"
     TITLE = "sav"
@@ -73,6 +79,7 @@ class SavApp(App[None]):
         self.cart_count = 0
         self._store: CredentialStore | None = None
         self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+        self._key_notice: Notification | None = None
         """The time screens count from (an SLA clock); tests pin it with the server's."""
         i18n.set_language(language or "en")
         i18n.refresh_node_bindings(self)
@@ -418,6 +425,36 @@ class SavApp(App[None]):
         from tui.command_line import run
 
         run(self, command)
+
+    # ------------------------------------------------------------------ keys
+
+    def key_not_taken(self, event: events.Key) -> None:
+        """A key nothing took (no such key here, or not now): the bell and a short notice,
+        one at a time."""
+        from textual.notifications import Notification, Notify
+
+        self.bell()
+        if event.is_printable:
+            name = event.character or event.key
+        else:
+            name = self.get_key_display(Binding(event.key, ""))
+
+        if self._key_notice is not None and self._key_notice in self._notifications:
+            self._unnotify(self._key_notice)
+        self._key_notice = Notification(
+            _("{key}: nothing to do with it here (F1 lists the keys).").format(key=name),
+            "",
+            "warning",
+            3,
+            markup=False,
+        )
+        self.post_message(Notify(self._key_notice))
+
+    def keys_waiting(self, count: int) -> None:
+        from tui.widgets.session_bar import SessionBar
+
+        for bar in self.screen.query(SessionBar):
+            bar.show_waiting(count)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Safety net: a worker that raised becomes a notification, never a traceback."""

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
-from tui.i18n import _
+from tui.i18n import _, ngettext
 from tui.widgets.status import role
 
 
@@ -17,6 +17,7 @@ class SessionBar(Horizontal):
     SessionBar #who { width: auto; text-style: bold; }
     SessionBar #centre { width: 1fr; text-overflow: ellipsis; text-wrap: nowrap; }
     SessionBar #cart { width: auto; text-style: bold; }
+    SessionBar #waiting { width: auto; text-style: bold reverse; display: none; }
     SessionBar #server { width: auto; max-width: 40%; color: $text-muted;
                          text-overflow: ellipsis; text-wrap: nowrap; }
     """
@@ -36,6 +37,7 @@ class SessionBar(Horizontal):
         cart = Label(self._cart_text(getattr(app, "cart_count", 0)), id="cart")
         cart.display = bool(getattr(app, "cart_count", 0))
         yield cart
+        yield Label("", id="waiting")
         label = backend.label if backend else ""
         if user is not None and backend is not None:
             label = backend.short_label  # the full one is on the sign-in screen and in F1
@@ -50,3 +52,9 @@ class SessionBar(Horizontal):
         label = self.query_one("#cart", Label)
         label.update(self._cart_text(count))
         label.display = bool(count)
+
+    def show_waiting(self, count: int) -> None:
+        """Keys typed ahead and held until the server answers ("" when there are none)."""
+        label = self.query_one("#waiting", Label)
+        label.update(ngettext("⌛ {n} key kept", "⌛ {n} keys kept", count).format(n=count))
+        label.display = count > 0
