@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 import weakref
 from collections import deque
@@ -132,6 +133,15 @@ def split_alt(event: events.Key) -> list[events.Key]:
     return [events.Key("escape", "\x1b"), events.Key(rest, character)]
 
 
+_DEBUG = os.environ.get("SAV_DEBUG_KEYS")
+"""A file to log each key handed out and each settling round to (for diagnosis)."""
+
+
+def _debug(text: str) -> None:
+    with open(_DEBUG or "/dev/null", "a") as handle:
+        handle.write(f"{time.monotonic():.3f} {text}\n")
+
+
 class TypeAhead:
     """The queue of keys and the task that hands them out (see the module's text)."""
 
@@ -178,22 +188,35 @@ class TypeAhead:
 
     async def _run(self) -> None:
         while True:
-            if not self._events:
-                await self._settle()
-                self._collect_holds()
-                self._idle.set()
-                self._wake.clear()
-                await self._wake.wait()
-                continue
-            event = self._events[0]
             try:
-                await self._ready_for(event)
+                await self._step()
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # never leave the keyboard dead
+                if _DEBUG:
+                    import traceback
+
+                    _debug("".join(traceback.format_exception(error)))
                 self._app.log.error(f"type-ahead: {error!r}")
-            self._events.popleft()
-            self._deliver(event)
+                await asyncio.sleep(0.01)
+
+    async def _step(self) -> None:
+        if not self._events:
+            await self._settle()
+            self._collect_holds()
+            if self._events:  # typed while the screen settled
+                return
+            # no await between the check above and clear(): a key put now is not missed
+            self._idle.set()
+            self._wake.clear()
+            await self._wake.wait()
+            return
+        event = self._events[0]
+        await self._ready_for(event)
+        self._events.popleft()
+        if _DEBUG:
+            _debug(f"deliver {event!r} holds={self._holds!r}")
+        self._deliver(event)
 
     # ------------------------------------------------------------------ waiting
 
@@ -247,6 +270,9 @@ class TypeAhead:
             children = list(screen.walk_children(with_self=False))
             nodes.extend(n for n in children if n.message_queue_size)
             await _barrier(nodes)
+            if _DEBUG:
+                busy = [n for n in [app, screen, *screen.walk_children()] if n.message_queue_size]
+                _debug(f"round {_} screen={screen!r} focused={app.focused!r} busy={busy!r}")
             if (
                 app.screen is screen
                 and app.focused is focused

@@ -28,7 +28,8 @@ from client.models import REQUIRED_ADDRESS_FIELDS, AddressInput, PlaceOrder
 from tui.i18n import N_, _, localized
 from tui.messages import CartCountChanged
 from tui.screens.cart import cart_totals
-from tui.widgets.form import after_typed_keys, focus_step
+from tui.widgets.choice import Choice
+from tui.widgets.form import focus_step
 from tui.widgets.key_table import KeyTable
 from tui.widgets.lines import code_cell, right
 from tui.widgets.money import money
@@ -85,8 +86,8 @@ class CheckoutScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "place", N_("Place order"), id="checkout.place", priority=True),
         Binding("f5", "reload", N_("Reload figures"), id="checkout.reload"),
-        Binding("tab", "next_field(1)", show=False, priority=True),
-        Binding("shift+tab", "next_field(-1)", show=False, priority=True),
+        Binding("tab", "next_field(1)", show=False),
+        Binding("shift+tab", "next_field(-1)", show=False),
     ]
 
     def __init__(self) -> None:
@@ -106,7 +107,7 @@ class CheckoutScreen(Screen[None]):
             yield Label(_("Checkout: the order as it will be recorded"), id="checkout-title")
             yield KeyTable(id="checkout-lines", cursor_type="none", zebra_stripes=True)
             yield Label(_("Shipping address"), classes="section")
-            yield Select[str]([], id="address-choice", allow_blank=True, compact=True,
+            yield Choice([], id="address-choice", allow_blank=True, compact=True,
                               prompt=_("Loading…"))  # fmt: skip
             yield Static("", id="address-missing", classes="-error")
             for name, label in ADDRESS_FIELDS:
@@ -280,10 +281,7 @@ class CheckoutScreen(Screen[None]):
     # ------------------------------------------------------------------ placing the order
 
     def action_place(self) -> None:
-        """ctrl+s: place the order once the keys typed just before it reached their field."""
-        after_typed_keys(list(self._fields()), self._place_now)
-
-    def _place_now(self) -> None:
+        """ctrl+s: every key typed before it has reached its field (``tui.type_ahead``)."""
         if self.busy or self.cart is None:
             return  # one order at a time: a second press while the first is on its way
         self._clear_errors()

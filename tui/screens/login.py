@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -37,12 +36,6 @@ class LoginScreen(Screen[None]):
                 tooltip=N_("Fill in the next demo account")),
         Binding("f5", "retry", N_("Retry"), id="login.retry",
                 tooltip=N_("Try to reach the server again")),
-        # Priority: focus moves before the next typed key is handed out, so that
-        # "tech<Tab>demo<Enter>" typed in one burst lands in the right fields
-        # (see action_enter for why Enter then waits for the typed keys).
-        Binding("tab", "next_field", show=False, priority=True),
-        Binding("shift+tab", "previous_field", show=False, priority=True),
-        Binding("enter", "enter", show=False, priority=True),
     ]  # fmt: skip
 
     def __init__(self) -> None:
@@ -150,33 +143,15 @@ class LoginScreen(Screen[None]):
 
     # ------------------------------------------------------------------ the form
 
-    def action_next_field(self) -> None:
-        self.focus_next()
+    @on(Input.Submitted, "#username")
+    def _username_entered(self) -> None:
+        """Enter in the user name goes on to the password."""
+        if self._check("username"):
+            self.set_focus(self.query_one("#password", Input))
 
-    def action_previous_field(self) -> None:
-        self.focus_previous()
-
-    def action_enter(self) -> None:
-        """Enter: from the user name to the password; from the password, sign in.
-
-        A priority binding runs before the keys already handed to an Input are typed
-        into it, so the focus moves now (the next keys must go to the next field) and
-        what reads the fields waits until both inputs have typed their pending keys.
-        """
-        focused = self.focused
-        username = self.query_one("#username", Input)
-        password = self.query_one("#password", Input)
-
-        def after_typing(callback: Callable[[], object]) -> None:
-            username.call_later(password.call_later, callback)
-
-        if focused is username:
-            self.set_focus(password)  # now: Widget.focus() would wait a turn
-            after_typing(lambda: self._check("username") or username.focus())
-        elif isinstance(focused, Checkbox):
-            focused.toggle()
-        else:
-            after_typing(self.submit)
+    @on(Input.Submitted, "#password")
+    def _password_entered(self) -> None:
+        self.submit()
 
     def _field_error(self, field: str, text: str) -> None:
         label = self.query_one(f"#{field}-error", Label)

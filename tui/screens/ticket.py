@@ -518,3 +518,4 @@ class TicketScreen(Screen[None]):
             return
         self.notify(_("Saved."))
         self.load(self.ticket_id)
+        self.action_section("history")  # what was just saved is its newest entry

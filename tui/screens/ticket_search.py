@@ -270,6 +270,9 @@ class TicketSearchScreen(Screen[None]):
         ticket_list = self.query_one(TicketList)
         if message.first:
             ticket_list.show(message.generation, message.page)
+            line = self.query_one("#search", Input).value.strip()
+            if line.isdigit():  # a ticket number: its own row first, not its group's newest
+                ticket_list.point_at(int(line))
         else:
             ticket_list.add(message.generation, message.page)
         self._show_status()

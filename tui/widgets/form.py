@@ -7,8 +7,9 @@ its field, a 409 says why the action is not possible now, a 412 (someone saved t
 ticket since it was read) says who and when and offers ctrl+r to reload it. The entries
 stay, and saving again sends them against the fresh version.
 
-Tab and shift+tab move between fields at once (``Screen.set_focus``, not the deferred
-``focus()``), so keys typed in a burst land in the field the person meant.
+Keys typed ahead of the form (``l``, Tab, the note and ctrl+s in one burst) reach the
+fields in order through the app's type-ahead (``tui.type_ahead``); a character typed on a
+choice goes on to the next text field (``tui.widgets.choice``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from tui.i18n import N_, _, localized
+from tui.widgets.choice import Choice
 
 if TYPE_CHECKING:
     from client.api import SavClient
@@ -80,24 +82,8 @@ def local_moment(date_name: str, date_text: str, time_name: str, time_text: str)
     return dt.datetime.combine(day, moment).astimezone()
 
 
-def _later(widget: Widget, callback: Callable[[], None]) -> Callable[[], None]:
-    """``callback``, run once ``widget`` has handled the messages already queued to it."""
-    return lambda: widget.call_later(callback)
-
-
-def after_typed_keys(widgets: list[Widget], callback: Callable[[], None]) -> None:
-    """Run ``callback`` once every field has handled the keys already typed into it.
-
-    A priority key (ctrl+s) runs before keys typed just ahead of it reach their field (as
-    on the login screen): reading waits for each field in turn."""
-    for widget in reversed(widgets):
-        callback = _later(widget, callback)
-    callback()
-
-
 def focus_step(screen: Screen[Any], widgets: list[Widget], step: int) -> None:
-    """Tab / shift+tab over ``widgets``: focus moves at once (``set_focus``, not the deferred
-    ``focus()``), so keys typed in a burst land in the field the person meant."""
+    """Tab / shift+tab over ``widgets`` (the form's fields, not its scrolling box)."""
     focused = screen.focused
     current = -1
     for position, widget in enumerate(widgets):
@@ -119,8 +105,8 @@ class ActionForm(ModalScreen[Any]):
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
         Binding("ctrl+s", "submit", N_("Save"), id="form.save", priority=True),
-        Binding("tab", "next_field(1)", show=False, priority=True),
-        Binding("shift+tab", "next_field(-1)", show=False, priority=True),
+        Binding("tab", "next_field(1)", show=False),
+        Binding("shift+tab", "next_field(-1)", show=False),
         Binding("ctrl+r", "reload", N_("Reload ticket"), id="form.reload", show=False),
     ]
 
@@ -164,7 +150,7 @@ class ActionForm(ModalScreen[Any]):
 
     def _widget(self, spec: Field) -> Widget:
         if spec.kind == "choice":
-            return Select(
+            return Choice(
                 spec.choices,
                 value=spec.value or spec.choices[0][1],
                 allow_blank=False,
@@ -215,13 +201,7 @@ class ActionForm(ModalScreen[Any]):
         error.display = True
 
     def action_submit(self) -> None:
-        """ctrl+s: save once every field has typed the keys already handed to it.
-
-        ctrl+s is a priority binding, so it runs before keys typed just ahead of it reach
-        their field (as on the login screen): reading waits for each field in turn."""
-        after_typed_keys(self._inputs(), self._submit_now)
-
-    def _submit_now(self) -> None:
+        """ctrl+s: every key typed before it has reached its field (``tui.type_ahead``)."""
         if self.busy:
             return  # one save at a time: a second ctrl+s while the first is on its way
         self._clear_errors()

@@ -197,6 +197,13 @@ class TicketList(ScrollView, can_focus=True):
             self.virtual_size = Size(self.size.width, self.total)
         self.refresh()
 
+    def point_at(self, ticket_id: int) -> None:
+        """Put the cursor on that ticket, when it is among the rows loaded."""
+        for index, ticket in self._rows.items():
+            if ticket.id == ticket_id:
+                self.cursor = index
+                return
+
     def forget(self, offset: int) -> None:
         """A block could not be fetched: ask again when it is next needed."""
         self._asked.discard(offset)
