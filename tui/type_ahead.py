@@ -13,7 +13,9 @@ several keys at once, a fast typist on a busy machine):
   only then runs the binding: ``reggo⌫i`` ends as ``reggo``.
 - A key that acts on data (Enter on a search result, Enter in a dialog still resolving a
   part) acts on whatever is there, or is dropped, when it arrives before the data.
-- Esc followed within 100 ms by a letter is read as alt+letter.
+- Esc followed within 100 ms by a letter is read as alt+letter; by a digit, as a macOS
+  Option character (``™`` for ESC 2); by a punctuation mark, as the mark alone (the Esc
+  is lost).
 
 The remedy is one mechanism for every screen. The app puts every key (and paste) from the
 terminal in one queue, and a task hands them out one at a time:
@@ -44,6 +46,7 @@ import os
 import time
 import weakref
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -116,7 +119,7 @@ class Hold:
 def split_alt(event: events.Key) -> list[events.Key]:
     """Esc typed just before a letter arrives as alt+letter: give back Esc, then the letter.
 
-    sav binds no alt+letter (they do not survive tmux, PuTTY or the Linux console)."""
+    sav binds no alt+ key (they do not survive tmux, PuTTY or the Linux console)."""
     key = event.key
     if not key.startswith("alt+"):
         return [event]
@@ -131,6 +134,46 @@ def split_alt(event: events.Key) -> list[events.Key]:
     else:
         return [event]  # alt+up and the like: keys of their own
     return [events.Key("escape", "\x1b"), events.Key(rest, character)]
+
+
+OPTION_CHARACTERS = ("\x1b§", "\x1b0", "\x1b1", "\x1b2", "\x1b3", "\x1b4", "\x1b5",
+                     "\x1b6", "\x1b7", "\x1b8", "\x1b9", "\x1b-", "\x1b=")  # fmt: skip
+"""Sequences Textual reads as the characters WezTerm on macOS types with Option (ESC 2 is
+``™``): on every other terminal they are Esc typed just before a digit or a sign."""
+
+
+def keep_escape() -> None:
+    """Make Textual's key parser give back Esc typed just before a digit or a sign.
+
+    - ESC and a digit (or ``-``, ``=``, ``§``) is read as the macOS Option character of
+      WezTerm (``™`` for ESC 2): those sequences are forgotten, so that they come as
+      alt+digit, which ``split_alt`` turns back into Esc, then the digit.
+    - ESC and a punctuation mark (ESC ``:``) comes as the mark alone, the Esc lost: the
+      parser now gives Esc, then the mark.
+
+    Idempotent. The first is a change of a table; the second wraps one method of the
+    parser (``XTermParser._sequence_to_key_events``, Textual 8): both could go upstream as
+    an option of the parser."""
+    from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
+    from textual._xterm_parser import XTermParser
+
+    for sequence in OPTION_CHARACTERS:
+        if isinstance(ANSI_SEQUENCES_KEYS.get(sequence), str):
+            del ANSI_SEQUENCES_KEYS[sequence]  # type: ignore[attr-defined]
+    original = XTermParser._sequence_to_key_events
+    if getattr(original, "keeps_escape", False):
+        return
+
+    def sequence_to_key_events(
+        self: XTermParser, sequence: str, alt: bool = False
+    ) -> Iterable[events.Key]:
+        if alt and len(sequence) == 1 and not sequence.isalnum() and sequence.isprintable():
+            yield events.Key("escape", "\x1b")
+            alt = False
+        yield from original(self, sequence, alt)
+
+    sequence_to_key_events.keeps_escape = True  # type: ignore[attr-defined]
+    XTermParser._sequence_to_key_events = sequence_to_key_events  # type: ignore[method-assign]
 
 
 _DEBUG = os.environ.get("SAV_DEBUG_KEYS")
@@ -317,6 +360,7 @@ class TypeAheadApp(App[object]):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        keep_escape()
         self.type_ahead = TypeAhead(self)
 
     async def _on_mount(self, event: events.Mount) -> None:  # type: ignore[override]
@@ -388,4 +432,12 @@ class TypeAheadApp(App[object]):
         """``count`` keys are held for the server (0: none any more)."""
 
 
-__all__ = ["Hold", "TypeAhead", "TypeAheadApp", "own_key", "split_alt", "takes_text"]
+__all__ = [
+    "Hold",
+    "TypeAhead",
+    "TypeAheadApp",
+    "keep_escape",
+    "own_key",
+    "split_alt",
+    "takes_text",
+]

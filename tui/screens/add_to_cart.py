@@ -55,9 +55,11 @@ class AddToCartScreen(ModalScreen[CartAdded | None]):
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), id="add-to-cart.cancel"),
         Binding("enter", "add", N_("Add"), id="add-to-cart.add"),
-        Binding("down", "choice(1)", show=False, priority=True),
-        Binding("up", "choice(-1)", show=False, priority=True),
-    ]
+        Binding("down", "choice(1)", N_("Next part"), show=False, priority=True,
+                id="add-to-cart.next"),
+        Binding("up", "choice(-1)", N_("Previous part"), show=False, priority=True,
+                id="add-to-cart.previous"),
+    ]  # fmt: skip
 
     def __init__(self, code: str = "", appliance: ApplianceInfo | None = None) -> None:
         super().__init__()

@@ -72,7 +72,7 @@ class CartScreen(Screen[None]):
         "replacement (both codes are kept)."
     )
     BINDINGS = [
-        Binding("f10", "checkout", N_("Checkout"), id="cart.checkout"),
+        Binding("f10,ctrl+o", "checkout", N_("Checkout"), id="cart.checkout"),
         Binding("e", "edit", N_("Edit"), id="cart.edit"),
         Binding("f4", "tie", N_("Ticket"), id="cart.tie",
                 tooltip=N_("Tie the line to a ticket the parts are for")),

@@ -86,9 +86,10 @@ class CheckoutScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "place", N_("Place order"), id="checkout.place", priority=True),
         Binding("f5", "reload", N_("Reload figures"), id="checkout.reload"),
-        Binding("tab", "next_field(1)", show=False),
-        Binding("shift+tab", "next_field(-1)", show=False),
-    ]
+        Binding("tab", "next_field(1)", N_("Next field"), show=False, id="checkout.next-field"),
+        Binding("shift+tab", "next_field(-1)", N_("Previous field"), show=False,
+                id="checkout.previous-field"),
+    ]  # fmt: skip
 
     def __init__(self) -> None:
         super().__init__()

@@ -64,8 +64,9 @@ class TicketSearchScreen(Screen[None]):
         "`from:2026-11-01`, `to:30/11/2026`, `is:overdue`, `is:parts` (waiting for parts), "
         "`not:overdue`, `sort:customer` or `sort:-date` (columns: date, id, customer, city, "
         "cp, model, status, centre, engineer, appointment).\n\n"
-        "Queues are saved search lines: alt+1…9 (or 1…9 in the list) switch between them, "
-        "ctrl+s saves the line as a queue, F8 removes the current one. "
+        "Queues are saved search lines: F2 and F3 go to the previous and the next one "
+        "(1…9 in the list go straight to one), ctrl+s saves the line as a queue, F8 "
+        "removes the current one. "
         "In the list: ↑ ↓ j k PgUp PgDn Home End move, Enter opens the ticket, s changes "
         "the sort column and S reverses it. F6 exports the whole result to a CSV file."
     )
@@ -77,12 +78,14 @@ class TicketSearchScreen(Screen[None]):
         Binding("down", "to_list", show=False, id="tickets.to-list"),
         Binding("s", "sort(1)", N_("Sort"), id="tickets.sort"),
         Binding("S", "sort(-1)", N_("Reverse"), show=False, id="tickets.reverse"),
+        # Queues: F2/F3 from anywhere on the screen (every terminal sends them; alt+digit
+        # does not survive tmux, PuTTY or the Linux console), 1…9 in the list.
+        Binding("f2", "next_queue(-1)", N_("Previous queue"), show=False,
+                id="tickets.previous-queue"),
+        Binding("f3", "next_queue(1)", N_("Next queue"), id="tickets.next-queue"),
         *[
-            Binding(f"alt+{n}", f"queue({n})", show=False, priority=True, id=f"tickets.queue-{n}")
-            for n in range(1, 10)
-        ],
-        *[
-            Binding(str(n), f"list_queue({n})", show=False, id=f"tickets.list-queue-{n}")
+            Binding(str(n), f"list_queue({n})", N_("Queue of that number"), show=False,
+                    id=f"tickets.queue-{n}")
             for n in range(1, 10)
         ],
     ]  # fmt: skip
@@ -154,6 +157,17 @@ class TicketSearchScreen(Screen[None]):
         self.queue_index = number - 1
         self._set_line(self._queues[number - 1].text)
 
+    def action_next_queue(self, step: int) -> None:
+        """F2 / F3: the previous / next queue (from the first or last when none is chosen)."""
+        if not self._queues:
+            self.notify(_("No queue saved."), severity="warning")
+            return
+        if self.queue_index is None:
+            current = -1 if step > 0 else 0
+        else:
+            current = self.queue_index
+        self.action_queue((current + step) % len(self._queues) + 1)
+
     def _set_line(self, text: str) -> None:
         search = self.query_one("#search", Input)
         search.value = text
@@ -191,7 +205,7 @@ class TicketSearchScreen(Screen[None]):
 
     def action_remove_queue(self) -> None:
         if self.queue_index is None or self.queue_index >= len(self._queues):
-            self.notify(_("Choose a queue first (alt+1…9)."), severity="warning")
+            self.notify(_("Choose a queue first (F2, F3, or 1…9 in the list)."), severity="warning")
             return
         removed = self._queues.pop(self.queue_index)
         self.queue_index = None

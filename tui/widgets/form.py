@@ -105,10 +105,11 @@ class ActionForm(ModalScreen[Any]):
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
         Binding("ctrl+s", "submit", N_("Save"), id="form.save", priority=True),
-        Binding("tab", "next_field(1)", show=False),
-        Binding("shift+tab", "next_field(-1)", show=False),
+        Binding("tab", "next_field(1)", N_("Next field"), show=False, id="form.next-field"),
+        Binding("shift+tab", "next_field(-1)", N_("Previous field"), show=False,
+                id="form.previous-field"),
         Binding("ctrl+r", "reload", N_("Reload ticket"), id="form.reload", show=False),
-    ]
+    ]  # fmt: skip
 
     def __init__(
         self,

@@ -26,7 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from client.models import Applicability, Availability, ViewLine
-from tui.i18n import N_, _
+from tui.i18n import N_, _, localized
 from tui.widgets.money import money
 
 
@@ -61,6 +61,7 @@ class Column:
     right: bool = False
 
 
+@localized
 class PartsList(ScrollView, can_focus=True):
     """The lines of one exploded view, with a cursor and a filter."""
 
@@ -80,13 +81,17 @@ class PartsList(ScrollView, can_focus=True):
     PartsList > .parts-list--dim { color: $text-muted; }
     """
     BINDINGS = [
-        Binding("up,k", "move(-1)", show=False),
-        Binding("down,j", "move(1)", show=False),
-        Binding("pageup", "page(-1)", show=False),
-        Binding("pagedown", "page(1)", show=False),
-        Binding("home,g", "first", show=False),
-        Binding("end,G", "last", show=False),
-        Binding("enter", "select", show=False),
+        Binding("up", "move(-1)", N_("Up"), show=False, id="parts-list.up"),
+        Binding("down", "move(1)", N_("Down"), show=False, id="parts-list.down"),
+        Binding("k", "move(-1)", N_("Up"), show=False, id="list.up"),
+        Binding("j", "move(1)", N_("Down"), show=False, id="list.down"),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False, id="parts-list.page-up"),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False, id="parts-list.page-down"),
+        Binding("home", "first", N_("First row"), show=False, id="parts-list.first"),
+        Binding("end", "last", N_("Last row"), show=False, id="parts-list.last"),
+        Binding("g", "first", N_("First row"), show=False, id="list.first"),
+        Binding("G", "last", N_("Last row"), show=False, id="list.last"),
+        Binding("enter", "select", N_("Open the part"), show=False, id="parts-list.open"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)

@@ -24,7 +24,7 @@ from client.models import (
     SupersessionTree,
     TreeNode,
 )
-from tui.i18n import N_, _
+from tui.i18n import N_, _, localized
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,7 @@ def resolution_text(resolution: Resolution) -> str:
     return _("Nothing to order: {reason}").format(reason=resolution.reason)
 
 
+@localized
 class SupersessionTreeView(Tree[TreeEntry]):
     """A part's supersession tree; Enter opens the highlighted part, a adds it to the cart."""
 
@@ -108,8 +109,8 @@ class SupersessionTreeView(Tree[TreeEntry]):
         "◀ ORDER marks the part to order now. Enter opens a part, a adds it to the cart."
     )
     BINDINGS = [
-        Binding("j", "cursor_down", show=False),
-        Binding("k", "cursor_up", show=False),
+        Binding("j", "cursor_down", N_("Down"), show=False, id="list.down"),
+        Binding("k", "cursor_up", N_("Up"), show=False, id="list.up"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -27,7 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from client.models import TicketSort
-from tui.i18n import N_, _
+from tui.i18n import N_, _, localized
 from tui.widgets.status import ticket_status
 
 if TYPE_CHECKING:
@@ -117,6 +117,7 @@ def header_text(width: int, sort: TicketSort, desc: bool) -> str:
     return " ".join(cells)
 
 
+@localized
 class TicketList(ScrollView, can_focus=True):
     """Tickets of one search result; Enter opens the highlighted one."""
 
@@ -136,12 +137,16 @@ class TicketList(ScrollView, can_focus=True):
     TicketList > .ticket-list--pending { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "move(-1)", show=False),
-        Binding("down,j", "move(1)", show=False),
-        Binding("pageup", "page(-1)", show=False),
-        Binding("pagedown", "page(1)", show=False),
-        Binding("home,g", "jump(0)", show=False),
-        Binding("end,G", "jump(-1)", show=False),
+        Binding("up", "move(-1)", N_("Up"), show=False, id="ticket-list.up"),
+        Binding("down", "move(1)", N_("Down"), show=False, id="ticket-list.down"),
+        Binding("k", "move(-1)", N_("Up"), show=False, id="list.up"),
+        Binding("j", "move(1)", N_("Down"), show=False, id="list.down"),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False, id="ticket-list.page-up"),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False, id="ticket-list.page-down"),
+        Binding("home", "jump(0)", N_("First row"), show=False, id="ticket-list.first"),
+        Binding("end", "jump(-1)", N_("Last row"), show=False, id="ticket-list.last"),
+        Binding("g", "jump(0)", N_("First row"), show=False, id="list.first"),
+        Binding("G", "jump(-1)", N_("Last row"), show=False, id="list.last"),
         Binding("enter", "open", N_("Open"), id="ticket-list.open"),
     ]
 
