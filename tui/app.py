@@ -45,7 +45,9 @@ class SavApp(TypeAheadApp):
     TITLE = "sav"
     COMMANDS = App.COMMANDS | {SavCommands}
     BINDINGS = [
-        Binding("f1", "help", N_("Help"), id="help",
+        # priority: F1 works on every screen, forms and dialogs included (Textual leaves
+        # the app's other keys out of a modal screen's chain)
+        Binding("f1", "help", N_("Help"), id="help", priority=True,
                 tooltip=N_("Keys and commands for this screen")),
         Binding("question_mark", "help", N_("Help"), show=False, id="help-alt"),
         Binding("colon", "command_line", N_("Command"), id="command-line",
@@ -249,10 +251,20 @@ class SavApp(TypeAheadApp):
     # ------------------------------------------------------------------ actions
 
     def action_help(self) -> None:
+        """F1: help for where you are; F1 again closes it."""
         from tui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
             self.push_screen(HelpScreen(self.screen, self.focused, self.backend.label))
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as the keyboard writes them: F1 and Esc, not f1 and esc."""
+        display = super().get_key_display(binding)
+        if display[:1] == "f" and display[1:].isdigit():
+            return display.upper()
+        return "Esc" if display == "esc" else display
 
     def action_command_line(self) -> None:
         from tui.screens.command_line import CommandLineScreen

@@ -23,6 +23,7 @@ from client.models import AddToCart, CartAdded, Resolution, ResolutionStatus, Ti
 from tui.i18n import N_, _, localized
 from tui.messages import LoadFailed, ResolutionLoaded
 from tui.screens.ticket_picker import OPEN_FOR_PARTS
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.parts_list import availability_text
 from tui.widgets.status import ticket_status
 from tui.widgets.supersession_tree import resolution_text
@@ -97,6 +98,7 @@ class AddToCartScreen(ModalScreen[CartAdded | None]):
             yield OptionList(id="cart-choices", compact=True)
             yield Label("", id="cart-error", classes="field-error")
             yield Static(_("Enter adds · Esc cancels"), id="cart-keys")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#cart-choices", OptionList).display = False

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from client.models import CartLineUpdate, CartNoteUpdate
 from tui.i18n import N_, _, localized, ngettext
@@ -25,6 +25,7 @@ from tui.messages import CartCountChanged
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.ticket_picker import UNTIE, TicketPickerScreen
 from tui.widgets.form import ActionForm, Field
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.lines import code_cell, parse_quantity, parse_ticket, right
 from tui.widgets.money import money, money_eur, percent
@@ -102,7 +103,7 @@ class CartScreen(Screen[None]):
         yield Static("", id="cart-note")
         yield Static("", id="cart-totals")
         yield Static("", id="cart-error", classes="-error")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#cart-lines", DataTable)

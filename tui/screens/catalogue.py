@@ -13,10 +13,11 @@ from textual.containers import Horizontal
 from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from tui.i18n import N_, _, localized, ngettext
 from tui.messages import LoadFailed, SearchAnswered
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.money import money
 from tui.widgets.parts_list import availability_text
@@ -95,7 +96,7 @@ class CatalogueScreen(Screen[None]):
             yield SearchLine(self.initial, id="catalogue-query", max_length=60, compact=True)
         yield Static("", id="catalogue-status")
         yield KeyTable(id="catalogue-results", cursor_type="row", zebra_stripes=True)
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._set_mode(self.mode)

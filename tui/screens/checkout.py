@@ -22,7 +22,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from client.models import REQUIRED_ADDRESS_FIELDS, AddressInput, PlaceOrder
 from tui.i18n import N_, _, localized
@@ -30,6 +30,7 @@ from tui.messages import CartCountChanged
 from tui.screens.cart import cart_totals
 from tui.widgets.choice import Choice
 from tui.widgets.form import focus_step
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.lines import code_cell, right
 from tui.widgets.money import money
@@ -128,7 +129,7 @@ class CheckoutScreen(Screen[None]):
         # always in view, whatever the scroll: the totals, and what the last attempt gave
         yield Static(_("Loading…"), id="checkout-totals")
         yield Static("", id="checkout-error", classes="field-error")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#checkout-lines", DataTable)

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from tui.i18n import N_, _, localized
+from tui.widgets.key_footer import KeyFooter
 
 
 @localized
@@ -31,6 +32,7 @@ class ConfirmScreen(ModalScreen[bool]):
             if self.detail:
                 yield Label(escape(self.detail), classes="hint")
             yield Label(_("y or Enter: yes · n or Esc: no"), classes="hint")
+        yield KeyFooter()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -11,13 +11,13 @@ from textual.widgets import Markdown
 
 from tui.command_line import SPECS
 from tui.i18n import N_, _, localized
+from tui.widgets.key_footer import KeyFooter
 
 
 @localized
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", N_("Close"), id="help.close"),
-        Binding("f1", "close", N_("Close"), show=False, id="help.close-f1"),
         Binding("q", "close", N_("Close"), show=False, id="help.close-q"),
     ]
 
@@ -73,6 +73,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
             yield Markdown(self._text, id="help-text")
+        yield KeyFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from tui.i18n import N_, _, localized, ngettext
 from tui.messages import DashboardLoaded, LoadFailed
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.session_bar import SessionBar
 from tui.widgets.status import ticket_status
@@ -61,7 +62,7 @@ class HomeScreen(Screen[None]):
                 yield status_table
             yield Static(self._areas_text(), id="areas")
             yield Static("", id="home-error", classes="-error")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def _areas_text(self) -> str:
         return "   ".join(

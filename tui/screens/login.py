@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from tui.i18n import N_, _, localized
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.session_bar import SessionBar
 from tui.widgets.status import role
 
@@ -74,7 +75,7 @@ class LoginScreen(Screen[None]):
             yield Static("", id="login-error")
             yield Button(_("Sign in"), id="sign-in", variant="primary", compact=True)
         yield Static("", id="demo-accounts")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()

@@ -15,12 +15,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static, Tree
+from textual.widgets import Input, Label, Static, Tree
 
 from client.models import Applicability
 from tui.i18n import N_, _, localized, ngettext
 from tui.messages import LoadFailed, TreeFailed, TreeLoaded, ViewLoaded
 from tui.screens.add_to_cart import ApplianceInfo
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.parts_list import PartsList
 from tui.widgets.search_line import SearchLine
 from tui.widgets.session_bar import SessionBar
@@ -91,7 +92,7 @@ class ModelScreen(Screen[None]):
                 yield SupersessionTreeView(id="model-tree")
                 yield Static("", id="model-edge")
         yield Static("", id="model-status")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#model-tree", SupersessionTreeView).show_message(_("Loading…"))

@@ -19,13 +19,14 @@ from textual.binding import Binding
 from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from client.models import OrderLineUpdate, OrderUpdate
 from tui.i18n import N_, _, localized
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.orders import Validated, validate, validation_text
 from tui.widgets.form import ActionForm, Field
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.lines import code_cell, parse_quantity, right
 from tui.widgets.money import money_eur, percent
@@ -91,7 +92,7 @@ class OrderScreen(Screen[None]):
         yield Static("", id="order-line-info")
         yield Static("", id="order-address")
         yield Static("", id="order-error", classes="-error")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#order-lines", DataTable)

@@ -19,12 +19,13 @@ from textual.containers import Horizontal
 from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from client.models import OrderQuery, OrderStatus
 from tui.i18n import N_, _, localized, ngettext
 from tui.order_filter import FilterError, parse
 from tui.screens.confirm import ConfirmScreen
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.lines import right
 from tui.widgets.money import money
@@ -139,7 +140,7 @@ class OrdersScreen(Screen[None]):
         yield KeyTable(id="orders", cursor_type="row", zebra_stripes=True)
         yield Static("", id="orders-info")
         yield Static("", id="orders-status")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#orders", DataTable)

@@ -11,12 +11,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, Tree
+from textual.widgets import DataTable, Static, Tree
 
 from client.models import Availability
 from tui.i18n import N_, _, localized, ngettext
 from tui.messages import LoadFailed, PartLoaded, SearchAnswered, TreeFailed, TreeLoaded
 from tui.screens.add_to_cart import ApplianceInfo
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.money import money
 from tui.widgets.session_bar import SessionBar
@@ -71,7 +72,7 @@ class PartScreen(Screen[None]):
             used = KeyTable(id="part-used", cursor_type="row")
             used.border_title = _("Used in")
             yield used
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#part-used", DataTable)

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from tui.i18n import N_, _, localized
+from tui.widgets.key_footer import KeyFooter
 
 
 @localized
@@ -27,6 +28,7 @@ class PromptScreen(ModalScreen[str | None]):
             yield Label(escape(self.question))
             yield Input(self.value, id="prompt-input", compact=True)
             yield Label(_("Enter to confirm, Esc to cancel"), classes="hint")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(Input))

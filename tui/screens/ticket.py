@@ -15,11 +15,12 @@ from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, Tab, TabbedContent, TabPane, Tabs
+from textual.widgets import DataTable, Static, Tab, TabbedContent, TabPane, Tabs
 
 from client.models import TicketAction
 from tui.i18n import N_, _, localized, ngettext
 from tui.screens import ticket_actions as forms
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.session_bar import SessionBar
 from tui.widgets.status import ticket_status
@@ -162,7 +163,7 @@ class TicketScreen(Screen[None]):
                 yield Static("", id="history-note")
             with TabPane(_("Previous tickets"), id="previous"):
                 yield KeyTable(id="previous-table", cursor_type="row", zebra_stripes=True)
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         history = self.query_one("#history-table", DataTable)

@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from client.models import TicketQuery, TicketStatus
 from tui.i18n import N_, _, localized, ngettext
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.status import ticket_status
 
@@ -73,6 +74,7 @@ class TicketPickerScreen(ModalScreen[int | None]):
             yield Static("", id="picker-status")
             yield KeyTable(id="picker-results", cursor_type="row", zebra_stripes=True)
             yield Label(_("Enter ties · ctrl+u no ticket · Esc cancels"), classes="hint")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#picker-results", DataTable)

@@ -13,12 +13,13 @@ from textual.containers import Horizontal
 from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from client.models import TicketQuery, TicketSort
 from tui import queues as saved_queues
 from tui.i18n import N_, _, localized, ngettext
 from tui.ticket_filter import FilterError, parse
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.search_line import SearchLine
 from tui.widgets.session_bar import SessionBar
 from tui.widgets.ticket_list import COLUMNS, TicketList, header_text
@@ -117,7 +118,7 @@ class TicketSearchScreen(Screen[None]):
         yield Static("", id="list-header")
         yield TicketList(id="tickets")
         yield Static("", id="result-status")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._queues = self._load_queues()

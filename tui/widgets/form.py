@@ -31,6 +31,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from tui.i18n import N_, _, localized
 from tui.widgets.choice import Choice
+from tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from client.api import SavClient
@@ -148,6 +149,7 @@ class ActionForm(ModalScreen[Any]):
                 yield Static("", id=f"error-{spec.name}", classes="field-error")
             yield Static("", id="form-error", classes="field-error")
             yield Static(_("ctrl+s saves · Esc cancels · * required"), classes="hint")
+        yield KeyFooter()
 
     def _widget(self, spec: Field) -> Widget:
         if spec.kind == "choice":

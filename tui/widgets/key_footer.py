@@ -1,0 +1,112 @@
+"""The footer: the keys of where you are, the most important first, and F1 always.
+
+Textual's footer lists every key shown and lets the terminal cut the line: at 80 columns
+F1 Help, ``: Command`` or ``^q Quit`` ended as ``: Comma`` or ``^q Q``, and a form (a modal
+screen, without a footer of its own) showed the keys of the screen under it.
+
+Here the keys come in the order of the binding chain (the focused widget's, the screen's,
+then the app's: Help, Command, Quit), one per action, and those that do not fit whole are
+left out from the end, never F1 Help; every key is still listed by F1. A modal screen gets
+its own footer, with F1 Help added (Textual leaves the app's keys out of a modal's chain;
+sav's F1 is a priority key, so it works there too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
+
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+if TYPE_CHECKING:
+    from textual.binding import Binding
+    from textual.screen import Screen
+
+HELP_ID = "help"
+"""The id of the binding that is never left out."""
+KEY_PADDING = 3
+"""Cells around a key and its description: `` F1 Help `` (Textual's FooterKey)."""
+
+
+class Entry(NamedTuple):
+    binding: Binding
+    enabled: bool
+    tooltip: str
+
+
+def app_binding(screen: Screen[object], binding_id: str) -> Binding | None:
+    """The app's binding ``binding_id`` as the user's keymap makes it."""
+    bindings = screen.app._bindings.copy()
+    if screen.app._keymap:
+        bindings.apply_keymap(screen.app._keymap)
+    for _key, binding in bindings:
+        if binding.id == binding_id:
+            return binding
+    return None
+
+
+def footer_entries(screen: Screen[object]) -> list[Entry]:
+    """The keys to show on ``screen``, most important first: one per action, in the order
+    of the binding chain, F1 Help included even on a modal screen."""
+    entries: dict[str, Entry] = {}
+    for _node, binding, enabled, tooltip in screen.active_bindings.values():
+        if binding.show and binding.action not in entries:
+            entries[binding.action] = Entry(binding, enabled, tooltip)
+    if not any(e.binding.id == HELP_ID for e in entries.values()):
+        help_binding = app_binding(screen, HELP_ID)
+        if help_binding is not None:
+            entries["app.help"] = Entry(help_binding, True, help_binding.tooltip)
+    return list(entries.values())
+
+
+def fit(entries: list[Entry], width: int, display: Callable[[Binding], str]) -> list[Entry]:
+    """The entries that fit whole in ``width`` cells: the last ones are left out first,
+    except Help."""
+
+    def size(entry: Entry) -> int:
+        return (
+            cell_len(display(entry.binding)) + cell_len(entry.binding.description) + (KEY_PADDING)
+        )
+
+    kept = list(entries)
+    while kept and sum(size(e) for e in kept) > width:
+        for index in range(len(kept) - 1, -1, -1):
+            if kept[index].binding.id != HELP_ID:
+                del kept[index]
+                break
+        else:
+            break  # Help alone is wider than the terminal
+    return kept
+
+
+class KeyFooter(Footer):
+    """A footer that never cuts a key and always shows F1 Help (see the module's text)."""
+
+    def __init__(self) -> None:
+        super().__init__(show_command_palette=False)
+        self._width = 0
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        self._width = self.size.width or self.app.size.width
+        for entry in fit(footer_entries(self.screen), self._width, self.app.get_key_display):
+            binding = entry.binding
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                disabled=not entry.enabled,
+                tooltip=entry.tooltip,
+            ).data_bind(compact=Footer.compact)
+
+    def on_resize(self) -> None:
+        if self._bindings_ready and self.size.width != self._width:
+            self.call_after_refresh(self.recompose)
+
+
+__all__ = ["Entry", "KeyFooter", "app_binding", "fit", "footer_entries"]
