@@ -31,7 +31,7 @@ from tui.widgets.lines import right
 from tui.widgets.money import money
 from tui.widgets.search_line import SearchLine
 from tui.widgets.session_bar import SessionBar
-from tui.widgets.status import order_status
+from tui.widgets.status import order_status, order_status_width
 
 if TYPE_CHECKING:
     from client.models import OrderSummary, Page, ValidationResult
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 PAGE = 100
 SEARCH_DELAY = 0.15
+MIN_NOTE = 8
+"""Cells below which the note column is left out (the line under the list shows it)."""
 
 
 @dataclass
@@ -143,16 +145,41 @@ class OrdersScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#orders", DataTable)
-        columns = [(_("Number"), 16, "number"), (_("Date"), 10, "date"),
-                   (_("Status"), 19, "status"), (_("Total"), 9, "total")]  # fmt: skip
-        if self.operator:  # operators mark orders to validate, across centres
-            columns = [("", 1, "mark"), *columns, (_("Centre"), 6, "centre")]
-        columns.append((_("Note"), 20, "note"))
-        for title, width, key in columns:
-            table.add_column(title, width=width, key=key)
+        self._set_columns()
         self.set_focus(self.query_one("#orders-query", Input))
         self._search(self.initial, pause=0.0)
+
+    def _columns(self, width: int) -> list[tuple[str, int, str]]:
+        """The columns at ``width`` cells: the status as wide as its longest name in the
+        interface's language (``En attente de validation``), the note in the room left
+        (none when too little is: the line under the list shows it whole)."""
+        columns = [
+            (_("Number"), 16, "number"),
+            (_("Date"), 10, "date"),
+            (_("Status"), order_status_width(), "status"),
+            (_("Total"), 9, "total"),
+        ]
+        if self.operator:  # operators mark orders to validate, across centres
+            columns = [("", 1, "mark"), *columns, (_("Centre"), 6, "centre")]
+        # each column has a cell of padding either side; one cell for the scroll bar
+        room = width - sum(w + 2 for _t, w, _k in columns) - 2 - 1
+        if room >= MIN_NOTE:
+            columns.append((_("Note"), room, "note"))
+        return columns
+
+    def _set_columns(self) -> None:
+        table = self.query_one("#orders", DataTable)
+        columns = self._columns(self.app.size.width)
+        if [c[:2] for c in columns] == [(c.label.plain, c.width) for c in table.columns.values()]:
+            return
+        table.clear(columns=True)
+        for title, width, key in columns:
+            table.add_column(title, width=width, key=key)
+        for order in self.rows:
+            table.add_row(*self._cells(order), key=str(order.id))
+
+    def on_resize(self) -> None:
+        self._set_columns()
 
     # ------------------------------------------------------------------ searching
 
@@ -231,7 +258,8 @@ class OrdersScreen(Screen[None]):
         ]
         if self.operator:
             cells = ["✓" if order.id in self.marked else "", *cells, order.service_centre_code]
-        cells.append(order.note.replace("\n", " "))
+        if "note" in self.query_one("#orders", DataTable).columns:
+            cells.append(order.note.replace("\n", " "))
         return cells
 
     def _status(self) -> None:

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -237,29 +238,47 @@ class TicketScreen(Screen[None]):
     # ------------------------------------------------------------------ painting
 
     def _header(self, t: Ticket) -> str:
-        status = ticket_status(t.status.value).upper()
-        first = [
-            _("Group {group} · ticket {id}").format(group=t.group_id, id=t.id),
-            f"[reverse b] {escape(status)} [/]",
-        ]
+        """Two lines, each whole at the screen's width: what does not fit is shortened
+        (the group number first, then the wording of the deadline) or left out (the
+        operator, then the engineer), never wrapped onto a line of its own."""
+        width = max(self.size.width - 2, 20)  # the header's padding
+        status = f" {ticket_status(t.status.value).upper()} "
+        due, overdue = [""], False
         if t.contact_due_at is not None:
             left = t.contact_due_at - self.sav.clock()
-            if left.total_seconds() < 0:
-                first.append(
-                    "[b $error]! "
-                    + escape(_("contact overdue by {d}").format(d=_duration(left)))
-                    + "[/]"
-                )
+            overdue = left.total_seconds() < 0
+            if overdue:
+                due = ["! " + _("contact overdue by {d}"), "! " + _("overdue {d}")]
             else:
-                first.append(escape(_("contact within {d}").format(d=_duration(left))))
-        # one line at 80 columns: the appointment first, short names, the centre's code
+                due = [_("contact within {d}"), _("due in {d}")]
+            due = [text.format(d=_duration(left)) for text in due]
+        names = [
+            _("Group {group} · ticket {id}").format(group=t.group_id, id=t.id),
+            _("Ticket {id}").format(id=t.id),
+        ]
+        first = [names[-1], status, due[-1]]
+        for name, deadline in [(n, d) for d in due for n in names]:
+            if cell_len("  ".join(p for p in (name, status, deadline) if p)) <= width:
+                first = [name, status, deadline]
+                break
+        name, status, deadline = first
+        line = escape(name) + "  [reverse b]" + escape(status) + "[/]"
+        if deadline:
+            line += "  " + (f"[b $error]{escape(deadline)}[/]" if overdue else escape(deadline))
+        # the appointment first, short names, the centre's code; the names go when short
         second = [
             _("Appointment: {when}").format(when=_when(t.appointment_at)),
             _("Centre: {code}").format(code=t.service_centre_code or "-"),
             _("Engineer: {name}").format(name=_short(t.engineer)),
             _("Operator: {name}").format(name=_short(t.operator)),
         ]
-        return "  ".join(first) + "\n" + escape(" · ".join(second))
+        while len(second) > 2 and cell_len(" · ".join(second)) > width:
+            second.pop()
+        return line + "\n" + escape(" · ".join(second))
+
+    def on_resize(self) -> None:
+        if self.ticket is not None:
+            self.query_one("#ticket-header", Static).update(self._header(self.ticket))
 
     def _details(self, t: Ticket) -> str:
         c, a = t.customer, t.appliance

@@ -24,7 +24,7 @@ from client.models import TicketQuery, TicketStatus
 from tui.i18n import N_, _, localized, ngettext
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
-from tui.widgets.status import ticket_status
+from tui.widgets.status import ticket_status, ticket_status_width
 
 if TYPE_CHECKING:
     from client.models import Page, TicketSummary
@@ -78,11 +78,12 @@ class TicketPickerScreen(ModalScreen[int | None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#picker-results", DataTable)
+        status = ticket_status_width()  # never cut: the customer's name gives up the room
         for title, width in (
             (_("Ticket"), 7),
-            (_("Customer"), 22),
+            (_("Customer"), max(40 - status, 12)),
             (_("Model"), 10),
-            (_("Status"), 18),
+            (_("Status"), status),
         ):
             table.add_column(title, width=width)
         self.set_focus(self.query_one("#picker-query", Input))

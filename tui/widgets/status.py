@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+
 from tui.i18n import N_, _
 
 TICKET_STATUS = {
@@ -48,3 +50,18 @@ def order_status(value: str) -> str:
 
 def transport(value: str | None) -> str:
     return _(TRANSPORT.get(value, value)) if value else ""
+
+
+OVERDUE_MARK = "! "
+"""Before the status of a ticket overdue for contact (read without colour)."""
+
+
+def ticket_status_width() -> int:
+    """Cells the longest ticket status takes in the interface's language, overdue mark
+    included: a list column that size never cuts one."""
+    return max(cell_len(OVERDUE_MARK + _(label)) for label in TICKET_STATUS.values())
+
+
+def order_status_width() -> int:
+    """Cells the longest order status takes in the interface's language."""
+    return max(cell_len(_(label)) for label in ORDER_STATUS.values())

@@ -27,8 +27,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from client.models import TicketSort
-from tui.i18n import N_, _, localized
-from tui.widgets.status import ticket_status
+from tui.i18n import N_, _, language, localized
+from tui.widgets.status import OVERDUE_MARK, ticket_status, ticket_status_width
 
 if TYPE_CHECKING:
     from client.models import Page, TicketSummary
@@ -62,7 +62,7 @@ class Column:
 
 
 def _status_cell(t: TicketSummary) -> str:
-    marker = "! " if t.overdue else ""
+    marker = OVERDUE_MARK if t.overdue else ""
     return marker + ticket_status(t.status.value)
 
 
@@ -85,7 +85,8 @@ COLUMNS = (
         lambda t: f"{t.customer_name} · {t.postal_code} {t.city}",
         TicketSort.CUSTOMER,
     ),
-    Column("status", N_("Status"), 18, 0, _status_cell, TicketSort.STATUS),
+    # width -1: the longest status in the interface's language, taken from the customer
+    Column("status", N_("Status"), -1, 0, _status_cell, TicketSort.STATUS),
     Column(
         "centre",
         N_("Centre, engineer"),
@@ -98,13 +99,21 @@ COLUMNS = (
 )
 
 
-@lru_cache(maxsize=8)
 def layout(width: int) -> tuple[tuple[Column, int], ...]:
-    """The columns shown at ``width`` cells, and each one's width (one space between)."""
+    """The columns shown at ``width`` cells, and each one's width (one space between).
+
+    The status column is as wide as the longest status in the interface's language
+    (``En attente de pièces``): the customer's column gives up that room first."""
+    return _layout(width, language())
+
+
+@lru_cache(maxsize=16)
+def _layout(width: int, _language: str) -> tuple[tuple[Column, int], ...]:
     shown = [c for c in COLUMNS if width >= c.min_terminal]
-    fixed = sum(c.width for c in shown) + len(shown) - 1
+    sizes = {c.key: ticket_status_width() if c.width < 0 else c.width for c in shown}
+    fixed = sum(sizes.values()) + len(shown) - 1
     flexible = max(width - fixed, 12)
-    return tuple((c, c.width or flexible) for c in shown)
+    return tuple((c, sizes[c.key] or flexible) for c in shown)
 
 
 def header_text(width: int, sort: TicketSort, desc: bool) -> str:
