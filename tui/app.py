@@ -14,19 +14,19 @@ from typing import TYPE_CHECKING
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import Notify
 from textual.worker import Worker, WorkerState
 
 from tui import i18n
 from tui.backend import Backend, BackendUnavailable
 from tui.commands import SavCommands
 from tui.i18n import N_, _, localized
+from tui.message_line import MessageLine
 from tui.messages import CartCountChanged, Connected, ConnectionFailed, SignedIn, SignInFailed
 from tui.screens.login import LoginScreen
 from tui.type_ahead import TypeAheadApp
 
 if TYPE_CHECKING:
-    from textual.notifications import Notification
-
     from client.api import SavClient
     from client.credentials import CredentialStore
     from client.models import CartAdded, Health, Order, User
@@ -42,6 +42,8 @@ class SavApp(TypeAheadApp):
     order, the screen and field that would have had them."""
 
     CSS_PATH = "app.tcss"
+    # Notifications go to the message line (tui.message_line), not over the screen's content.
+    DEFAULT_CSS = "Toast { display: none; }"
     TITLE = "sav"
     COMMANDS = App.COMMANDS | {SavCommands}
     BINDINGS = [
@@ -81,8 +83,8 @@ class SavApp(TypeAheadApp):
         self.cart_count = 0
         self._store: CredentialStore | None = None
         self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
-        self._key_notice: Notification | None = None
         """The time screens count from (an SLA clock); tests pin it with the server's."""
+        self.message_line = MessageLine(self)
         i18n.set_language(language or "en")
         i18n.refresh_node_bindings(self)
 
@@ -441,26 +443,29 @@ class SavApp(TypeAheadApp):
     # ------------------------------------------------------------------ keys
 
     def key_not_taken(self, event: events.Key) -> None:
-        """A key nothing took (no such key here, or not now): the bell and a short notice,
-        one at a time."""
-        from textual.notifications import Notification, Notify
-
+        """A key nothing took (no such key here, or not now): the bell and a short notice
+        on the message line."""
         self.bell()
         if event.is_printable:
             name = event.character or event.key
         else:
             name = self.get_key_display(Binding(event.key, ""))
-
-        if self._key_notice is not None and self._key_notice in self._notifications:
-            self._unnotify(self._key_notice)
-        self._key_notice = Notification(
+        self.notify(
             _("{key}: nothing to do with it here (F1 lists the keys).").format(key=name),
-            "",
-            "warning",
-            3,
+            severity="warning",
+            timeout=3,
             markup=False,
         )
-        self.post_message(Notify(self._key_notice))
+
+    # ------------------------------------------------------------------ messages
+
+    def on_notify(self, event: Notify) -> None:
+        """Every notification goes to the message line (Textual's toast is hidden)."""
+        self.message_line.say(event.notification)
+
+    def clear_notifications(self) -> None:
+        super().clear_notifications()
+        self.message_line.clear()
 
     def keys_waiting(self, count: int) -> None:
         from tui.widgets.session_bar import SessionBar

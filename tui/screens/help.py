@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -12,6 +14,17 @@ from textual.widgets import Markdown
 from tui.command_line import SPECS
 from tui.i18n import N_, _, localized
 from tui.widgets.key_footer import KeyFooter
+from tui.widgets.session_bar import MARK
+
+RECENT = 8
+"""Messages of the message line listed, newest first (they may have been cut there)."""
+FRESH = 120
+"""Seconds during which the recent messages come first in the help."""
+
+
+def md_escape(text: str) -> str:
+    """Text shown as it is in Markdown (a server's message, a customer's name)."""
+    return "".join("\\" + c if c in "\\`*_[]<>#|~" else c for c in text)
 
 
 @localized
@@ -68,6 +81,18 @@ class HelpScreen(ModalScreen[None]):
             for spec in SPECS
         )
         parts.append("## " + _("Commands") + f"\n\n{commands}")
+        line = getattr(self.app, "message_line", None)
+        recent = list(line.recent)[-RECENT:] if line is not None else []
+        if recent:
+            lines = [
+                f"- {said.clock} {MARK.get(said.severity, '')}{md_escape(said.text)}"
+                for said in reversed(recent)
+            ]
+            section = "## " + _("Recent messages") + "\n\n" + "\n".join(lines)
+            if time.time() - recent[-1].at < FRESH:  # what was just said comes first
+                parts.insert(2 if screen_help else 1, section)
+            else:
+                parts.append(section)
         return "\n\n".join(parts)
 
     def compose(self) -> ComposeResult:

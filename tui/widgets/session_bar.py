@@ -1,13 +1,23 @@
-"""The top line of every screen: who is signed in, for which centre, on which server."""
+"""The top line of every screen: who is signed in, for which centre, on which server; and,
+for a few seconds, the app's last message in their place (see ``tui.message_line``)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.markup import escape
 from textual.widgets import Label
 
 from tui.i18n import _, ngettext
 from tui.widgets.status import role
+
+if TYPE_CHECKING:
+    from tui.message_line import Said
+
+MARK = {"information": "", "warning": "! ", "error": "✗ "}
+"""Before a message, so that its weight reads without colour."""
 
 
 class SessionBar(Horizontal):
@@ -20,6 +30,14 @@ class SessionBar(Horizontal):
     SessionBar #waiting { width: auto; text-style: bold reverse; display: none; }
     SessionBar #server { width: auto; max-width: 40%; color: $text-muted;
                          text-overflow: ellipsis; text-wrap: nowrap; }
+    SessionBar #message { width: 1fr; display: none; text-style: bold;
+                          text-overflow: ellipsis; text-wrap: nowrap; }
+    SessionBar #message.-warning { color: $warning; }
+    SessionBar #message.-error { color: $error; text-style: bold reverse; }
+    SessionBar.-saying #who, SessionBar.-saying #centre, SessionBar.-saying #server {
+        display: none;
+    }
+    SessionBar.-saying #message { display: block; }
     """
 
     def compose(self) -> ComposeResult:
@@ -34,6 +52,7 @@ class SessionBar(Horizontal):
             centre = f"{sc.code} {sc.name}" if sc else _("all service centres")
         yield Label(who, id="who")
         yield Label(centre, id="centre")
+        yield Label("", id="message")
         cart = Label(self._cart_text(getattr(app, "cart_count", 0)), id="cart")
         cart.display = bool(getattr(app, "cart_count", 0))
         yield cart
@@ -42,6 +61,11 @@ class SessionBar(Horizontal):
         if user is not None and backend is not None:
             label = backend.short_label  # the full one is on the sign-in screen and in F1
         yield Label(label, id="server")
+
+    def on_mount(self) -> None:
+        line = getattr(self.app, "message_line", None)
+        if line is not None:
+            self.show_message(line.current)
 
     @staticmethod
     def _cart_text(count: int) -> str:
@@ -58,3 +82,14 @@ class SessionBar(Horizontal):
         label = self.query_one("#waiting", Label)
         label.update(ngettext("⌛ {n} key kept", "⌛ {n} keys kept", count).format(n=count))
         label.display = count > 0
+
+    def show_message(self, said: Said | None) -> None:
+        """A message in place of the session's names (``None``: the names again)."""
+        found = self.query("#message").results(Label)
+        label = next(found, None)
+        if label is None:  # not composed yet: on_mount shows the current one
+            return
+        self.set_class(said is not None, "-saying")
+        for severity in MARK:
+            label.set_class(said is not None and said.severity == severity, f"-{severity}")
+        label.update(escape(MARK.get(said.severity, "") + said.text) if said else "")
