@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 from tui import i18n
 from tui.backend import Backend, BackendUnavailable
 from tui.commands import SavCommands
-from tui.i18n import N_, _, localized
+from tui.i18n import N_, _, localized, ngettext
 from tui.message_line import MessageLine
 from tui.messages import CartCountChanged, Connected, ConnectionFailed, SignedIn, SignInFailed
 from tui.screens.login import LoginScreen
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from client.credentials import CredentialStore
     from client.models import CartAdded, Health, Order, User
     from tui.command_line import Command
+    from tui.keymap import UserKeymap
     from tui.screens.add_to_cart import ApplianceInfo
 
 
@@ -70,7 +71,10 @@ class SavApp(TypeAheadApp):
         language_forced: bool = False,
         store_token_in_file: bool = False,
         remember_default: bool = True,
+        keymap: UserKeymap | None = None,
     ) -> None:
+        """``keymap``: the user's keys (``tui.keymap``; its ids are checked once the first
+        frame is painted)."""
         super().__init__()
         self.backend = backend
         self.language_forced = language_forced
@@ -85,6 +89,9 @@ class SavApp(TypeAheadApp):
         self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
         """The time screens count from (an SLA clock); tests pin it with the server's."""
         self.message_line = MessageLine(self)
+        self.user_keymap = keymap
+        if keymap is not None and keymap.keys:
+            self.set_keymap(keymap.keys)
         i18n.set_language(language or "en")
         i18n.refresh_node_bindings(self)
 
@@ -95,6 +102,31 @@ class SavApp(TypeAheadApp):
         # Connecting imports the HTTP client, which would compete with the first frame
         # for the interpreter: paint first, then connect.
         self.call_after_refresh(self.connect)
+        if self.user_keymap is not None and self.user_keymap.path is not None:
+            self.call_after_refresh(self.check_keymap)
+
+    def check_keymap(self) -> None:
+        """The user's keys against every screen's bindings: what is wrong is said (the
+        rest applies), in a message and in F1."""
+        from tui import keymap
+
+        user = self.user_keymap
+        if user is None:
+            return
+        keymap.check(user)
+        self.set_keymap(user.keys)
+        if user.problems:
+            count = len(user.problems)
+            self.notify(
+                ngettext(
+                    "{n} problem in your keys, the others apply (F1, sav keys): {first}",
+                    "{n} problems in your keys, the others apply (F1, sav keys): {first}",
+                    count,
+                ).format(n=count, first=user.problems[0].text(user.path)),
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect(self) -> None:

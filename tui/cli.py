@@ -8,6 +8,7 @@
     sav catalogue import PATH   load a manufacturer's catalogue from CSV files (see README)
     sav auth status | logout    where the remembered token is; forget it
     sav info                    paths, versions, credential store
+    sav keys                    every key, its id, and yours (keys.toml in the config folder)
 
 Only argparse is imported up front: the TUI paints its first frame before the HTTP
 client or the backend are loaded.
@@ -100,6 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
         _add_database(sub)
 
     commands.add_parser("info", help="paths, versions and the credential store")
+
+    keys = commands.add_parser(
+        "keys",
+        help="the keys of every screen, with their ids, as your keys.toml makes them",
+        description="Print every key of sav: where it works, the key (yours marked *), what "
+        "it does and its id, the name to give it in keys.toml in the config folder.",
+    )
+    keys.add_argument("--lang", choices=("en", "fr", "it"), help="language of the list")
     return parser
 
 
@@ -170,6 +179,20 @@ def info_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def keys_command(args: argparse.Namespace) -> int:
+    """``sav keys``: the effective key map, in the interface's language; what is wrong
+    with keys.toml on stderr (exit code 1 when an entry was left out)."""
+    from client.profiles import load_settings
+    from tui import i18n, keymap
+
+    i18n.set_language(args.lang or load_settings().language or i18n.system_language())
+    user = keymap.load()
+    print(keymap.render(user))
+    for problem in user.problems:
+        print(problem.text(user.path), file=sys.stderr)
+    return 1 if user.ignored else 0
+
+
 def run_tui(args: argparse.Namespace) -> int:
     from client import profiles
     from tui import i18n
@@ -188,6 +211,7 @@ def run_tui(args: argparse.Namespace) -> int:
         )
         backend.start()  # boots while the first frame paints
     language = args.lang or settings.language or i18n.system_language()
+    from tui import keymap
     from tui.app import SavApp
 
     app = SavApp(
@@ -195,6 +219,7 @@ def run_tui(args: argparse.Namespace) -> int:
         language=language,
         language_forced=args.lang is not None,
         store_token_in_file=args.store_token_in_file or settings.store_token_in_file,
+        keymap=keymap.load(check_ids=False),  # the ids are checked after the first frame
     )
     try:
         app.run()
@@ -239,6 +264,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return auth_command(args)
     if args.command == "info":
         return info_command(args)
+    if args.command == "keys":
+        return keys_command(args)
     return run_tui(args)
 
 

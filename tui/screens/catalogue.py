@@ -68,7 +68,7 @@ class CatalogueScreen(Screen[None]):
         Binding("f4", "mode('where-used')", N_("Where used"), id="catalogue.where-used"),
         Binding("f6", "buy", N_("Buy by code"), id="catalogue.buy",
                 tooltip=N_("Manual purchase: add a part to the cart by its code")),
-        Binding("down", "to_list", show=False, id="catalogue.to-list"),
+        Binding("down", "to_list", N_("To the list"), show=False, id="catalogue.to-list"),
         Binding("slash", "search", N_("Search"), show=False, id="catalogue.search"),
         Binding("f5", "refresh", N_("Refresh"), show=False, id="catalogue.refresh"),
     ]  # fmt: skip

@@ -12,9 +12,21 @@ from textual.widget import Widget
 from textual.widgets import Markdown
 
 from tui.command_line import SPECS
-from tui.i18n import N_, _, localized
+from tui.i18n import N_, _, localized, ngettext
+from tui.keymap import defaults, key_display, keymap_path, split_keys
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.session_bar import MARK
+
+EVERYWHERE = (
+    (("help", "help-alt"), N_("this help")),
+    (("command-line",), N_("command line (from a search line: when it is empty)")),
+    (("palette",), N_("command palette")),
+    (("back",), N_("back one level (never quits)")),
+    (("quit",), N_("quit")),
+    (("list.down", "list.up", "list.first", "list.last"), N_("move in lists (and ↑ ↓ Home End)")),
+)
+"""The keys that work on every screen, and what they do (the keys as the keymap has them)."""
+APP_IDS = frozenset(i for ids, _text in EVERYWHERE for i in ids)
 
 RECENT = 8
 """Messages of the message line listed, newest first (they may have been cut there)."""
@@ -48,29 +60,11 @@ class HelpScreen(ModalScreen[None]):
         widget_help = getattr(focused, "HELP", None) if focused is not None else None
         if widget_help and widget_help != screen_help:
             parts.append("**" + _("Here") + f":** {_(widget_help)}")
-        rows = []
-        seen = set()
-        for node, binding, _enabled, _tooltip in screen.active_bindings.values():
-            if node is not screen or not binding.description:  # the app's keys come below
-                continue
-            if (binding.action, binding.description) in seen:
-                continue
-            seen.add((binding.action, binding.description))
-            display = self.app.get_key_display(binding)
-            rows.append(f"- `{display}` {binding.description}")
+        rows = self._screen_keys(screen)
         if rows:
             parts.append("## " + _("Keys") + "\n\n" + "\n".join(rows))
-        everywhere = (
-            ("F1 ?", _("this help")),
-            (":", _("command line (from a search line: when it is empty)")),
-            ("ctrl+p", _("command palette")),
-            ("Esc", _("back one level (never quits)")),
-            ("ctrl+q", _("quit")),
-            ("j k ↑ ↓ g G", _("move in lists")),
-        )
-        parts.append(
-            "## " + _("Everywhere") + "\n\n" + "\n".join(f"- `{k}` {v}" for k, v in everywhere)
-        )
+        parts.append("## " + _("Everywhere") + "\n\n" + "\n".join(self._everywhere()))
+        parts.append("## " + _("Your keys") + "\n\n" + self._yours())
         commands = "\n".join(
             "- `:{name}{arg}`{aliases} {help}".format(
                 name=spec.name,
@@ -94,6 +88,61 @@ class HelpScreen(ModalScreen[None]):
             else:
                 parts.append(section)
         return "\n\n".join(parts)
+
+    # ------------------------------------------------------------------ keys
+
+    def _keys(self, binding_id: str, shipped: str) -> str:
+        """A binding's keys as the user's keymap makes them, marked * when rebound."""
+        mine = self.app._keymap.get(binding_id)
+        keys = " ".join(key_display(k) for k in split_keys(mine or shipped))
+        return keys + (" *" if mine else "")
+
+    def _screen_keys(self, screen: Screen[object]) -> list[str]:
+        """The keys of the screen and of its focused widget (the app's come below)."""
+        known = defaults()
+        found: dict[str, tuple[list[str], str]] = {}
+        for _node, binding, _enabled, _tooltip in screen.active_bindings.values():
+            if not binding.description or binding.id not in known or binding.id in APP_IDS:
+                continue
+            keys, _description = found.setdefault(binding.id, ([], binding.description))
+            keys.append(binding.key)
+        rows = []
+        for binding_id, (keys, description) in found.items():
+            shown = " ".join(key_display(k) for k in keys)
+            if binding_id in self.app._keymap:
+                shown += " *"
+            rows.append(f"- `{shown}` {md_escape(description)}")
+        return rows
+
+    def _everywhere(self) -> list[str]:
+        known = defaults()
+        rows = []
+        for ids, text in EVERYWHERE:
+            keys = " ".join(self._keys(i, known[i][0]) for i in ids if i in known)
+            rows.append(f"- `{keys}` {_(text)}")
+        return rows
+
+    def _yours(self) -> str:
+        user = getattr(self.app, "user_keymap", None)
+        path = keymap_path() if user is None or user.path is None else user.path
+        example = '\n\n```\n"tickets.export" = "f7"\n"cart.checkout" = ["f9", "ctrl+o"]\n```'
+        if user is None or user.path is None:
+            return (
+                _("As shipped. To change a key, write its id and your keys in `{path}`; "
+                  "`sav keys` lists every id.").format(path=path)
+                + example
+            )  # fmt: skip
+        text = ngettext(
+            "From `{path}`: {n} key of yours (marked *); `sav keys` lists every id.",
+            "From `{path}`: {n} keys of yours (marked *); `sav keys` lists every id.",
+            len(user.keys),
+        ).format(path=path, n=len(user.keys))
+        if user.problems:
+            text += "\n\n" + "\n".join(
+                f"- {'' if p.applied else '✗ '}{md_escape(p.text(user.path))}"
+                for p in user.problems
+            )
+        return text
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):

@@ -45,7 +45,7 @@ class ModelScreen(Screen[None]):
         "an appliance, ✗ marks the lines that do not apply to it and h hides them."
     )
     BINDINGS = [
-        Binding("down", "to_list", show=False, id="model.to-list"),
+        Binding("down", "to_list", N_("To the list"), show=False, id="model.to-list"),
         Binding("slash", "filter", N_("Filter"), id="model.filter"),
         Binding("a", "add", N_("Add to cart"), id="model.add"),
         Binding("h", "toggle_hide", N_("Hide/show"), id="model.hide",

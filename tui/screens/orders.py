@@ -105,7 +105,7 @@ class OrdersScreen(Screen[None]):
         Binding("space", "mark", N_("Mark"), id="orders.mark"),
         Binding("v", "validate", N_("Validate"), id="orders.validate"),
         Binding("slash", "search", N_("Search"), show=False, id="orders.search"),
-        Binding("down", "to_list", show=False, id="orders.to-list"),
+        Binding("down", "to_list", N_("To the list"), show=False, id="orders.to-list"),
         Binding("f5", "refresh", N_("Refresh"), id="orders.refresh"),
     ]
 

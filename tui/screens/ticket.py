@@ -135,8 +135,10 @@ class TicketScreen(Screen[None]):
         Binding("d", "section('details')", N_("Details"), show=False, id="ticket.details"),
         Binding("h", "section('history')", N_("History"), show=False, id="ticket.history"),
         Binding("p", "section('previous')", N_("Previous"), show=False, id="ticket.previous"),
-        Binding("left,left_square_bracket", "other(-1)", show=False, id="ticket.prev-tab"),
-        Binding("right,right_square_bracket", "other(1)", show=False, id="ticket.next-tab"),
+        Binding("left,left_square_bracket", "other(-1)", N_("Previous ticket of the group"),
+                show=False, id="ticket.prev-tab"),
+        Binding("right,right_square_bracket", "other(1)", N_("Next ticket of the group"),
+                show=False, id="ticket.next-tab"),
         Binding("f5", "reload", N_("Reload"), show=False, id="ticket.reload"),
     ]  # fmt: skip
 

@@ -57,7 +57,7 @@ class TicketPickerScreen(ModalScreen[int | None]):
         Binding("escape", "cancel", N_("Cancel"), id="picker.cancel"),
         # priority: the search field's own ctrl+u (delete to the start) must not swallow it
         Binding("ctrl+u", "untie", N_("No ticket"), id="picker.untie", priority=True),
-        Binding("down", "to_list", show=False, id="picker.to-list"),
+        Binding("down", "to_list", N_("To the list"), show=False, id="picker.to-list"),
     ]
 
     def __init__(self, current: int | None = None) -> None:

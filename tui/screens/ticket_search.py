@@ -76,7 +76,7 @@ class TicketSearchScreen(Screen[None]):
         Binding("ctrl+s", "save_queue", N_("Save queue"), id="tickets.save-queue"),
         Binding("f8", "remove_queue", N_("Remove queue"), show=False, id="tickets.remove-queue"),
         Binding("f5", "refresh", N_("Refresh"), show=False, id="tickets.refresh"),
-        Binding("down", "to_list", show=False, id="tickets.to-list"),
+        Binding("down", "to_list", N_("To the list"), show=False, id="tickets.to-list"),
         Binding("s", "sort(1)", N_("Sort"), id="tickets.sort"),
         Binding("S", "sort(-1)", N_("Reverse"), show=False, id="tickets.reverse"),
         # Queues: F2/F3 from anywhere on the screen (every terminal sends them; alt+digit

@@ -48,13 +48,30 @@ def app_binding(screen: Screen[object], binding_id: str) -> Binding | None:
     return None
 
 
+def _declared(node: object, binding: Binding) -> int:
+    """Where ``binding`` is declared in its node's class (the order of its footer)."""
+    merged = getattr(type(node), "_merged_bindings", None)
+    if merged is not None and binding.id:
+        for index, (_key, declared) in enumerate(merged):
+            if declared.id == binding.id:
+                return index
+    return 10_000
+
+
 def footer_entries(screen: Screen[object]) -> list[Entry]:
     """The keys to show on ``screen``, most important first: one per action, in the order
     of the binding chain, F1 Help included even on a modal screen."""
     entries: dict[str, Entry] = {}
-    for _node, binding, enabled, tooltip in screen.active_bindings.values():
+    place: dict[str, tuple[int, int]] = {}
+    nodes: list[object] = []
+    for node, binding, enabled, tooltip in screen.active_bindings.values():
         if binding.show and binding.action not in entries:
             entries[binding.action] = Entry(binding, enabled, tooltip)
+            if node not in nodes:
+                nodes.append(node)
+            place[binding.action] = (nodes.index(node), _declared(node, binding))
+    # a key rebound by the user's keymap keeps the place of the binding it replaces
+    entries = {a: entries[a] for a in sorted(entries, key=place.__getitem__)}
     if not any(e.binding.id == HELP_ID for e in entries.values()):
         help_binding = app_binding(screen, HELP_ID)
         if help_binding is not None:
