@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -127,6 +128,41 @@ class SavTerminal:
         self.driver = PtyDriver(
             command, env=env, cwd=str(ROOT), cols=size[0], rows=size[1], term=term
         )
+        self._raw = bytearray()
+        self._raw_lock = threading.Lock()
+        self._keep_raw_bytes()
+
+    def _keep_raw_bytes(self) -> None:
+        """Keep what ``sav`` writes, as bytes (pyte drops what it does not draw, e.g. the
+        OSC 52 sequence that sets the clipboard): every chunk the driver parses."""
+        stream = self.driver._stream
+        feed = stream.feed
+
+        def recording(data: bytes) -> None:
+            with self._raw_lock:
+                self._raw.extend(data)
+            feed(data)
+
+        stream.feed = recording  # type: ignore[method-assign]
+
+    def raw_mark(self) -> int:
+        with self._raw_lock:
+            return len(self._raw)
+
+    def raw_since(self, mark: int = 0) -> bytes:
+        """The bytes ``sav`` wrote since ``raw_mark()`` gave ``mark``."""
+        with self._raw_lock:
+            return bytes(self._raw[mark:])
+
+    def wait_raw(self, data: bytes, mark: int = 0, timeout: float = 15.0) -> bytes:
+        """Until ``sav`` has written ``data`` since ``mark``; what it wrote since then."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            written = self.raw_since(mark)
+            if data in written:
+                return written
+            time.sleep(0.02)
+        raise MarkerNotFound(f"{data!r} not written after {timeout:.0f}s", self.screen())
 
     # ------------------------------------------------------------------ reading
 

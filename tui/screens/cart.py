@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from client.models import CartLineUpdate, CartNoteUpdate
+from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
 from tui.messages import CartCountChanged
 from tui.screens.confirm import ConfirmScreen
@@ -59,7 +60,7 @@ def cart_totals(cart: Cart) -> str:
 
 
 @localized
-class CartScreen(Screen[None]):
+class CartScreen(Copies, Screen[None]):
     HELP = N_(
         "Your cart, kept by the server: it survives signing out and is the same on every "
         "terminal. The server computes every amount (catalogue price, your centre's "
@@ -83,6 +84,7 @@ class CartScreen(Screen[None]):
         Binding("minus", "step(-1)", N_("-1"), show=False, id="cart.less"),
         Binding("ctrl+d", "empty", N_("Empty cart"), show=False, id="cart.empty"),
         Binding("f5", "reload", N_("Reload"), show=False, id="cart.reload"),
+        *COPY_BINDINGS,
     ]  # fmt: skip
 
     def __init__(self) -> None:
@@ -233,6 +235,17 @@ class CartScreen(Screen[None]):
         if line.note:
             text += "\n" + _("Line note: {note}").format(note=line.note.replace("\n", " "))
         info.update(escape(text))
+
+    def copy_text(self, whole: bool) -> tuple[str, str] | None:
+        current = self._line()
+        if current is None:
+            return None
+        if not whole:
+            return current.ordered_code, _("the part number")
+        return tab_line(
+            current.ordered_code, current.description, current.quantity, money(current.price),
+            money(current.net), current.ticket_id or "",
+        ), _("the line")  # fmt: skip
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"edit", "tie", "remove", "step"}:

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 
+from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
 from tui.messages import LoadFailed, SearchAnswered
 from tui.widgets.key_footer import KeyFooter
@@ -52,7 +53,7 @@ class MoreFailed(Message):
 
 
 @localized
-class CatalogueScreen(Screen[None]):
+class CatalogueScreen(Copies, Screen[None]):
     HELP = N_(
         "Find a model or a part; results come as you type. F2 models (by code: p64 finds "
         "AP64-3, AP641…; by description or category), F3 parts (by code or description), "
@@ -71,6 +72,7 @@ class CatalogueScreen(Screen[None]):
         Binding("down", "to_list", N_("To the list"), show=False, id="catalogue.to-list"),
         Binding("slash", "search", N_("Search"), show=False, id="catalogue.search"),
         Binding("f5", "refresh", N_("Refresh"), show=False, id="catalogue.refresh"),
+        *COPY_BINDINGS,
     ]  # fmt: skip
 
     def __init__(self, mode: str = "models", query: str = "") -> None:
@@ -292,6 +294,19 @@ class CatalogueScreen(Screen[None]):
         self.query_one("#catalogue-results", DataTable).clear()
         self._forget()
         self.query_one("#catalogue-status", Static).update(escape("✗ " + message.message))
+
+    def copy_text(self, whole: bool) -> tuple[str, str] | None:
+        table = self.query_one("#catalogue-results", DataTable)
+        row = table.cursor_row
+        if not 0 <= row < len(self.rows):
+            return None
+        if whole:
+            return tab_line(*table.get_row_at(row)), _("the line")
+        item = self.rows[row]
+        if self.mode == "parts":
+            return item.code, _("the part number")
+        model = item if self.mode == "models" else item.model
+        return model.code, _("the model code")
 
     @on(DataTable.RowSelected, "#catalogue-results")
     def _open(self, event: DataTable.RowSelected) -> None:

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Static, Tree
 
 from client.models import Applicability
+from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
 from tui.messages import LoadFailed, TreeFailed, TreeLoaded, ViewLoaded
 from tui.screens.add_to_cart import ApplianceInfo
@@ -36,7 +37,7 @@ TREE_DELAY = 0.12
 
 
 @localized
-class ModelScreen(Screen[None]):
+class ModelScreen(Copies, Screen[None]):
     HELP = N_(
         "The exploded-view parts list of a model. Type / then text to filter by RefNum, code "
         "or description (Enter or ↓ back to the list, Esc clears). Beside the list, the "
@@ -54,6 +55,7 @@ class ModelScreen(Screen[None]):
         Binding("escape", "escape", N_("Back"), show=False, id="model.back"),
         Binding("r", "refresh", N_("Refresh"), show=False, id="model.refresh"),
         Binding("f5", "refresh", N_("Refresh"), show=False, id="model.refresh-f5"),
+        *COPY_BINDINGS,
     ]  # fmt: skip
 
     def __init__(
@@ -307,6 +309,23 @@ class ModelScreen(Screen[None]):
     @on(PartsList.Selected)
     def _open_line(self, message: PartsList.Selected) -> None:
         self.sav.open_part(message.line.part.code, self.appliance)
+
+    def copy_text(self, whole: bool) -> tuple[str, str] | None:
+        tree = self.query_one("#model-tree", SupersessionTreeView)
+        if self.focused is tree and tree.cursor_node is not None:
+            entry = tree.cursor_node.data
+            if entry is not None and entry.part is not None:
+                if whole:
+                    return tab_line(entry.part.code, entry.part.description), _("the line")
+                return entry.part.code, _("the part number")
+        current = self.query_one("#model-lines", PartsList).current
+        if current is None:
+            return None
+        if not whole:
+            return current.part.code, _("the part number")
+        return tab_line(
+            current.ref_num, current.part.code, current.part.description, current.quantity
+        ), _("the line")
 
     def action_add(self) -> None:
         code = None

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from client.models import OrderLineUpdate, OrderUpdate
+from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.orders import Validated, validate, validation_text
@@ -57,7 +58,7 @@ def _when(moment: object) -> str:
 
 
 @localized
-class OrderScreen(Screen[None]):
+class OrderScreen(Copies, Screen[None]):
     HELP = N_(
         "An order and its lines: the code ordered (R: it replaces the code asked for), the "
         "quantities requested, reserved, shipped and done, the transport and the ticket it "
@@ -72,6 +73,7 @@ class OrderScreen(Screen[None]):
         Binding("ctrl+x", "withdraw", N_("Withdraw"), id="order.withdraw"),
         Binding("v", "validate", N_("Validate"), id="order.validate"),
         Binding("f5", "reload", N_("Reload"), id="order.reload"),
+        *COPY_BINDINGS,
     ]
 
     def __init__(self, order_id: int, placed: bool = False) -> None:
@@ -224,6 +226,21 @@ class OrderScreen(Screen[None]):
         line = next((li for li in order.lines if str(li.id) == event.row_key.value), None)
         if line is not None and line.ticket_id:
             self.sav.open_ticket(line.ticket_id)
+
+    def copy_text(self, whole: bool) -> tuple[str, str] | None:
+        order = self.order
+        if order is None:
+            return None
+        if not whole:
+            return order.number, _("the order number")
+        table = self.query_one("#order-lines", DataTable)
+        if not 0 <= table.cursor_row < len(order.lines):
+            return tab_line(order.number, order_status(order.status.value)), _("the line")
+        li = order.lines[table.cursor_row]
+        return tab_line(
+            order.number, li.ordered_code, li.description, li.quantity_requested,
+            li.quantity_reserved, li.quantity_shipped, li.quantity_done, li.ticket_id or "",
+        ), _("the line")  # fmt: skip
 
     # ------------------------------------------------------------------ what may be done
 

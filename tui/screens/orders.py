@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 from client.models import OrderQuery, OrderStatus
+from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
 from tui.order_filter import FilterError, parse
 from tui.screens.confirm import ConfirmScreen
@@ -90,7 +91,7 @@ def validation_text(result: ValidationResult) -> str:
 
 
 @localized
-class OrdersScreen(Screen[None]):
+class OrdersScreen(Copies, Screen[None]):
     HELP = N_(
         "Your orders, newest first (operators: every centre's). Type to search: an order "
         "number or its start (FR1001519526), words of the notes, and filters: st:await "
@@ -107,6 +108,7 @@ class OrdersScreen(Screen[None]):
         Binding("slash", "search", N_("Search"), show=False, id="orders.search"),
         Binding("down", "to_list", N_("To the list"), show=False, id="orders.to-list"),
         Binding("f5", "refresh", N_("Refresh"), id="orders.refresh"),
+        *COPY_BINDINGS,
     ]
 
     def __init__(self, text: str = "") -> None:
@@ -324,6 +326,18 @@ class OrdersScreen(Screen[None]):
         table = self.query_one("#orders", DataTable)
         row = table.cursor_row
         return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def copy_text(self, whole: bool) -> tuple[str, str] | None:
+        order = self._highlighted()
+        if order is None:
+            return None
+        if not whole:
+            return order.number, _("the order number")
+        return tab_line(
+            order.number, order.created_at.astimezone().strftime("%d/%m/%Y"),
+            order_status(order.status.value), money(order.total), order.service_centre_code,
+            order.note,
+        ), _("the line")  # fmt: skip
 
     def action_mark(self) -> None:
         order = self._highlighted()

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static, Tree
 
 from client.models import Availability
+from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
 from tui.messages import LoadFailed, PartLoaded, SearchAnswered, TreeFailed, TreeLoaded
 from tui.screens.add_to_cart import ApplianceInfo
@@ -37,7 +38,7 @@ def availability_line(availability: Availability, stock: int, lead_days: int) ->
 
 
 @localized
-class PartScreen(Screen[None]):
+class PartScreen(Copies, Screen[None]):
     HELP = N_(
         "A part: its price for your centre (catalogue price less the centre's discount), "
         "availability, supersession tree (what it replaced, what replaces it, ◀ ORDER marks "
@@ -49,6 +50,7 @@ class PartScreen(Screen[None]):
         Binding("tab", "switch_pane", N_("Tree/models"), id="part.pane"),
         Binding("r", "refresh", N_("Refresh"), show=False, id="part.refresh"),
         Binding("f5", "refresh", N_("Refresh"), show=False, id="part.refresh-f5"),
+        *COPY_BINDINGS,
     ]
 
     def __init__(self, code: str, appliance: ApplianceInfo | None = None) -> None:
@@ -198,6 +200,23 @@ class PartScreen(Screen[None]):
         tree = self.query_one("#part-tree", SupersessionTreeView)
         target = self.query_one("#part-used", DataTable) if self.focused is tree else tree
         self.set_focus(target)
+
+    def copy_text(self, whole: bool) -> tuple[str, str] | None:
+        tree = self.query_one("#part-tree", SupersessionTreeView)
+        if self.focused is tree and tree.cursor_node is not None:
+            entry = tree.cursor_node.data
+            if entry is not None and entry.part is not None and entry.part.code != self.code:
+                if whole:
+                    return tab_line(entry.part.code, entry.part.description), _("the line")
+                return entry.part.code, _("the part number")
+        if not whole:
+            return self.code, _("the part number")
+        if self.detail is None:
+            return None
+        part = self.detail.part
+        return tab_line(
+            part.code, part.description, money(part.price), money(self.detail.net_price)
+        ), _("the line")
 
     def action_add(self) -> None:
         code = self.code

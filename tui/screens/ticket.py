@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static, Tab, TabbedContent, TabPane, Tabs
 
 from client.models import TicketAction
+from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
 from tui.screens import ticket_actions as forms
 from tui.widgets.key_footer import KeyFooter
@@ -105,7 +106,7 @@ ACTION_KEYS = {
 
 
 @localized
-class TicketScreen(Screen[None]):
+class TicketScreen(Copies, Screen[None]):
     HELP = N_(
         "One ticket of a customer's request; the request's other tickets are the tabs on "
         "top (← → or [ ] switch). d, h and p show the details, the history (newest first) "
@@ -140,6 +141,7 @@ class TicketScreen(Screen[None]):
         Binding("right,right_square_bracket", "other(1)", N_("Next ticket of the group"),
                 show=False, id="ticket.next-tab"),
         Binding("f5", "reload", N_("Reload"), show=False, id="ticket.reload"),
+        *COPY_BINDINGS,
     ]  # fmt: skip
 
     def __init__(self, ticket_id: int) -> None:
@@ -420,6 +422,25 @@ class TicketScreen(Screen[None]):
         self.query_one(TabbedContent).active = name
         if name != "details":
             self.set_focus(self.query_one(f"#{name}-table"))
+
+    def copy_text(self, whole: bool) -> tuple[str, str] | None:
+        t = self.ticket
+        if t is None:
+            return None
+        if not whole:
+            return str(t.id), _("the ticket number")
+        history = self.query_one("#history-table", DataTable)
+        if self.focused is history and 0 <= history.cursor_row < len(self._history):
+            e = self._history[history.cursor_row]
+            return tab_line(
+                t.id, _when(e.at), e.author, ticket_status(e.status.value),
+                forms.history_type(e.type.value), e.note,
+            ), _("the history entry")  # fmt: skip
+        c, a = t.customer, t.appliance
+        return tab_line(
+            t.id, f"{c.last_name} {c.first_name}", f"{c.postal_code} {c.city}", a.model_code,
+            a.serial_number, ticket_status(t.status.value), t.service_centre_code or "",
+        ), _("the line")  # fmt: skip
 
     def _show_note(self, row: int) -> None:
         note = self.query_one("#history-note", Static)

@@ -17,11 +17,13 @@ from textual.widgets import Input, Label, Static
 
 from client.models import TicketQuery, TicketSort
 from tui import queues as saved_queues
+from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
 from tui.ticket_filter import FilterError, parse
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.search_line import SearchLine
 from tui.widgets.session_bar import SessionBar
+from tui.widgets.status import ticket_status
 from tui.widgets.ticket_list import COLUMNS, TicketList, header_text
 
 if TYPE_CHECKING:
@@ -55,7 +57,7 @@ class ExportDone(Message):
 
 
 @localized
-class TicketSearchScreen(Screen[None]):
+class TicketSearchScreen(Copies, Screen[None]):
     HELP = N_(
         "Type to search; the list follows as you type. Free words find a customer's name "
         "or company, a ticket or group number, a serial number or an external reference; "
@@ -89,6 +91,7 @@ class TicketSearchScreen(Screen[None]):
                     id=f"tickets.queue-{n}")
             for n in range(1, 10)
         ],
+        *COPY_BINDINGS,
     ]  # fmt: skip
 
     def __init__(self, text: str | None = None) -> None:
@@ -340,6 +343,23 @@ class TicketSearchScreen(Screen[None]):
         if action == "to_list":
             return not focused_list
         return True
+
+    def copy_text(self, whole: bool) -> tuple[str, str] | None:
+        ticket = self.query_one(TicketList).highlighted
+        if ticket is None:
+            return None
+        if not whole:
+            return str(ticket.id), _("the ticket number")
+        return tab_line(
+            ticket.id,
+            ticket.created_at.astimezone().strftime("%d/%m/%Y"),
+            ticket.model_code,
+            ticket.customer_name,
+            f"{ticket.postal_code} {ticket.city}",
+            ticket_status(ticket.status.value),
+            ticket.service_centre_code or "",
+            ticket.engineer or "",
+        ), _("the line")
 
     def action_list_queue(self, number: int) -> None:
         self.action_queue(number)
