@@ -43,6 +43,8 @@ OWNERS: tuple[tuple[str, str, str], ...] = (
     ("tui.widgets.ticket_list", "TicketList", N_("Ticket list")),
     ("tui.screens.ticket", "TicketScreen", N_("Ticket")),
     ("tui.widgets.form", "ActionForm", N_("Forms")),
+    ("tui.widgets.note", "NoteArea", N_("Note fields")),
+    ("tui.widgets.note", "NoteInput", N_("Note fields")),
     ("tui.screens.catalogue", "CatalogueScreen", N_("Catalogue")),
     ("tui.screens.model", "ModelScreen", N_("Model")),
     ("tui.widgets.parts_list", "PartsList", N_("Model lines")),
@@ -404,12 +406,12 @@ class Row:
 def table(keymap: UserKeymap) -> list[Row]:
     """Every binding of sav as the keymap makes it, screen by screen (translated)."""
     rows = []
+    seen = set()
     for owner in owners():
-        seen = set()
         for binding in owner.bindings():
-            if not binding.id or binding.id in seen:
+            if not binding.id or (owner.where, binding.id) in seen:
                 continue
-            seen.add(binding.id)
+            seen.add((owner.where, binding.id))
             keys = keymap.keys.get(binding.id, binding.key)
             rows.append(
                 Row(

@@ -1,11 +1,12 @@
 """Keys that work on every terminal, through a real pty: Esc typed just before a digit,
 the function keys as tmux, PuTTY and the Linux console send them, y and Y copying to the
-terminal's clipboard (OSC 52)."""
+terminal's clipboard (OSC 52), ctrl+e handing a note over to $EDITOR and back."""
 
 from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +83,54 @@ def test_y_sends_the_ticket_number_to_the_terminals_clipboard(
     )
     assert cells[0] == ticket and cells[2] == model and cells[4].endswith(city), cells
     sav.wait_for(f"Copied the line: {ticket} · ")
+
+
+def fake_editor(folder: Path, body: str) -> str:
+    script = folder / "editor.sh"
+    script.write_text("#!/bin/sh\n" + body + "\n", encoding="utf-8")
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_ctrl_e_writes_the_note_in_the_editor_and_brings_it_back(
+    start_sav: Start, query: Query, tmp_path: Path
+) -> None:
+    """EDITOR is run on the note with sav suspended; what it leaves comes back."""
+    editor = fake_editor(tmp_path, 'echo "Line from the editor" >> "$1"')
+    sav = start_sav(extra_env={"EDITOR": editor, "VISUAL": "false"})
+    sav.sign_in()
+    sav.slowly(":t 116496", "Enter", after="Group 116496")
+    sav.slowly("l", after="add a log")
+    sav.slowly("Tab", "First line", "ctrl+e")
+    sav.wait_for("The note comes back from editor.sh.")
+    sav.wait_for("Line from the editor")
+    assert "First line" in sav.screen()
+    sav.type(keys(" and more", "ctrl+s"))  # the keyboard is sav's again
+    sav.wait_for("Saved.")
+    note = query(
+        "SELECT note FROM history_entries WHERE ticket_id = 116496 ORDER BY id DESC LIMIT 1"
+    )[0][0]
+    assert note == "First line\nLine from the editor and more"
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ('echo "lost" >> "$1"; exit 3', "! editor.sh ended with code 3: the note is unchanged."),
+        (None, "! Could not run no-such-editor: No such file or directory; the note is"),
+    ],
+    ids=["fails", "missing"],
+)
+def test_an_editor_that_fails_keeps_the_note_and_says_why(
+    start_sav: Start, tmp_path: Path, body: str | None, said: str
+) -> None:
+    editor = fake_editor(tmp_path, body) if body else str(tmp_path / "no-such-editor")
+    sav = start_sav(extra_env={"EDITOR": editor})
+    sav.sign_in()
+    sav.slowly(":t 116496", "Enter", after="Group 116496")
+    sav.slowly("l", after="add a log")
+    sav.slowly("Tab", "Kept as typed", "ctrl+e")
+    sav.wait_for(said)
+    assert "Kept as typed" in sav.screen() and "lost" not in sav.screen()
+    sav.type(keys(" still here"))  # sav has the terminal back
+    sav.wait_for("Kept as typed still here")

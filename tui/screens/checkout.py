@@ -34,6 +34,7 @@ from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.lines import code_cell, right
 from tui.widgets.money import money
+from tui.widgets.note import NoteInput
 from tui.widgets.session_bar import SessionBar
 
 if TYPE_CHECKING:
@@ -125,7 +126,7 @@ class CheckoutScreen(Screen[None]):
             yield Static("", id="error-save_as", classes="field-error")
             with Horizontal(classes="form-row"):
                 yield Label(_("Order note"), classes="form-label")
-                yield Input(id="order-note", compact=True, max_length=2000)
+                yield NoteInput(id="order-note", compact=True, max_length=2000)
         # always in view, whatever the scroll: the totals, and what the last attempt gave
         yield Static(_("Loading…"), id="checkout-totals")
         yield Static("", id="checkout-error", classes="field-error")

@@ -32,6 +32,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from tui.i18n import N_, _, localized
 from tui.widgets.choice import Choice
 from tui.widgets.key_footer import KeyFooter
+from tui.widgets.note import NoteArea
 
 if TYPE_CHECKING:
     from client.api import SavClient
@@ -161,7 +162,7 @@ class ActionForm(ModalScreen[Any]):
                 compact=True,
             )
         if spec.kind == "multiline":
-            area = TextArea(
+            area = NoteArea(
                 spec.value, id=f"field-{spec.name}", soft_wrap=True, tab_behavior="focus"
             )
             area.show_line_numbers = False
