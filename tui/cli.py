@@ -22,7 +22,11 @@ import sys
 EPILOG = """\
 keys in the app: F1 or ? help · : command line (:t 116496 a ticket, :p 870650222 a part,
                  :m AP64-3 a model, :cart the cart, :o the orders) · ctrl+p palette
-                 Esc back · ctrl+q quit
+                 Esc back · ctrl+q quit · y copy a number, Y the line, to your own clipboard
+                 (OSC 52; in tmux: set -g set-clipboard on) · ctrl+e a note in $EDITOR
+                 no alt+ key; F1 taken by the terminal: ? or :help; F10: ctrl+o
+your keys: keys.toml in the config folder rebinds any action by its id ("tickets.export" =
+           "f7"); sav keys prints every key, its id and what it does, yours marked *
 orders: the cart is kept by the server per user; checkout sends an Idempotency-Key (one order
         however often it is sent); orders wait for the manufacturer's validation
 catalogue: sav catalogue import PATH loads models.csv, parts.csv, views.csv and relations.csv
@@ -174,6 +178,14 @@ def info_command(args: argparse.Namespace) -> int:
     print(f"backend log: {profiles.data_dir() / 'backend.log'}")
     print(f"server:      {label}")
     print(f"token:       {store.where()}")
+    from tui.keymap import load
+
+    user = load(check_ids=False)
+    if user.path is None:
+        print(f"keys:        as shipped (yours would be in {profiles.config_dir() / 'keys.toml'})")
+    else:
+        problems = f", {len(user.problems)} problem(s): sav keys" if user.problems else ""
+        print(f"keys:        {len(user.keys)} of yours in {user.path}{problems}")
     for warning in store.warnings:
         print(f"note: {warning}")
     return 0

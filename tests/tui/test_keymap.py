@@ -122,6 +122,9 @@ async def test_a_rebound_key_acts_shows_in_the_footer_and_in_f1(make_tui, monkey
         text = app.screen.query_one(Markdown).source
         assert "- `F7 *` Export CSV" in text
         assert "From `keys.toml`: 1 key of yours" in text
+        everywhere = text[text.index("## Everywhere") :]
+        assert "- `y Y` copy the ticket, part or order number" in everywhere
+        assert "- `^e` in a note: write it in your own editor" in everywhere
 
 
 async def test_a_bad_file_is_said_and_the_app_starts(make_tui, tmp_path) -> None:

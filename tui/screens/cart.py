@@ -69,7 +69,8 @@ class CartScreen(Copies, Screen[None]):
         "its quantity; F4 ties it to one of your centre's tickets (confirmed or waiting "
         "for parts); d or Delete "
         "removes it; n writes the note for the whole order; ctrl+d empties the cart. "
-        "F10 goes to checkout (shipping address, then the order as it will be recorded). "
+        "F10 (or ctrl+o) goes to checkout (shipping address, then the order as it will be "
+        "recorded). "
         "An R after a code: the part you asked for is replaced, and the line orders its "
         "replacement (both codes are kept)."
     )

@@ -80,7 +80,8 @@ class CheckoutScreen(Screen[None]):
         "Choose the shipping address (your centre's default, a saved one, or another one); "
         "the fields marked * are required, and a default address missing its country or "
         'VAT ID must be completed here before ordering. A name in "Save as" keeps the '
-        "address for next time. ctrl+s places the order; it then waits for the "
+        "address for next time. In the order note, ctrl+e opens your own editor. "
+        "ctrl+s places the order; it then waits for the "
         "manufacturer's validation. If prices or availability changed since the figures "
         "were read, nothing is ordered: the new figures are shown and you confirm again. "
         "Esc goes back to the cart."

@@ -24,6 +24,14 @@ EVERYWHERE = (
     (("back",), N_("back one level (never quits)")),
     (("quit",), N_("quit")),
     (("list.down", "list.up", "list.first", "list.last"), N_("move in lists (and ↑ ↓ Home End)")),
+    (
+        ("copy", "copy-line"),
+        N_(
+            "copy the ticket, part or order number (y) or the whole line (Y) "
+            "to your own clipboard, through your terminal (OSC 52)"
+        ),
+    ),
+    (("note.editor",), N_("in a note: write it in your own editor ($EDITOR)")),
 )
 """The keys that work on every screen, and what they do (the keys as the keymap has them)."""
 APP_IDS = frozenset(i for ids, _text in EVERYWHERE for i in ids)
@@ -130,13 +138,19 @@ class HelpScreen(ModalScreen[None]):
             return (
                 _("As shipped. To change a key, write its id and your keys in `{path}`; "
                   "`sav keys` lists every id.").format(path=path)
-                + example
+                + example + "\n\n"
+                + _("A key your terminal keeps for itself (GNOME Terminal: F1, F10): ? or :help "
+                    "for help, ctrl+o for checkout, or a key of your own in that file.")
             )  # fmt: skip
         text = ngettext(
             "From `{path}`: {n} key of yours (marked *); `sav keys` lists every id.",
             "From `{path}`: {n} keys of yours (marked *); `sav keys` lists every id.",
             len(user.keys),
         ).format(path=path, n=len(user.keys))
+        text += "\n\n" + _(
+            "A key your terminal keeps for itself (GNOME Terminal: F1, F10): ? or :help "
+            "for help, ctrl+o for checkout, or a key of your own in that file."
+        )
         if user.problems:
             text += "\n\n" + "\n".join(
                 f"- {'' if p.applied else '✗ '}{md_escape(p.text(user.path))}"

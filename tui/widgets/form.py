@@ -104,6 +104,13 @@ class _Outcome(Message):
 class ActionForm(ModalScreen[Any]):
     """One action's form; dismissed with the server's answer when it is accepted."""
 
+    HELP = N_(
+        "A form: Tab and shift+Tab move between the fields, ctrl+s saves, Esc cancels; "
+        "the fields marked * are required. In a note, ctrl+e opens your own editor "
+        "($EDITOR) on it. If the server refuses, what you typed stays: the reason is shown "
+        "by the field, or under the form."
+    )
+
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
         Binding("ctrl+s", "submit", N_("Save"), id="form.save", priority=True),
