@@ -163,15 +163,19 @@ class OrdersScreen(Copies, Screen[None]):
         ]
         if self.operator:  # operators mark orders to validate, across centres
             columns = [("", 1, "mark"), *columns, (_("Centre"), 6, "centre")]
-        # each column has a cell of padding either side; one cell for the scroll bar
-        room = width - sum(w + 2 for _t, w, _k in columns) - 2 - 1
+        # each column has a cell of padding either side
+        room = width - sum(w + 2 for _t, w, _k in columns) - 2
         if room >= MIN_NOTE:
             columns.append((_("Note"), room, "note"))
         return columns
 
     def _set_columns(self) -> None:
         table = self.query_one("#orders", DataTable)
-        columns = self._columns(self.app.size.width)
+        # the room inside the list, less its vertical scroll bar (before the first layout:
+        # the screen's width, less a scroll bar for the screen's and one for the list's)
+        scrollbar = table.styles.scrollbar_size_vertical
+        width = (table.size.width or self.app.size.width - scrollbar) - scrollbar
+        columns = self._columns(width)
         if [c[:2] for c in columns] == [(c.label.plain, c.width) for c in table.columns.values()]:
             return
         table.clear(columns=True)
@@ -181,7 +185,7 @@ class OrdersScreen(Copies, Screen[None]):
             table.add_row(*self._cells(order), key=str(order.id))
 
     def on_resize(self) -> None:
-        self._set_columns()
+        self.call_after_refresh(self._set_columns)  # once the list has its new size
 
     # ------------------------------------------------------------------ searching
 
