@@ -31,15 +31,20 @@ from tui.widgets.key_footer import Entry, KeyFooter, fit
 WIDTH = 80
 
 
-def footer_keys(app) -> list[FooterKey]:
+def footer_widgets(app) -> list[FooterKey]:
     """The keys of the footer on the screen in front (a modal's own)."""
     footer = app.screen.query_one(KeyFooter)
     return list(footer.query(FooterKey))
 
 
+def footer_keys(app) -> list[str]:
+    """Their key names, in order (``"f1"``, ``"colon"``)."""
+    return [k.key for k in footer_widgets(app)]
+
+
 def footer_problems(app) -> list[str]:
     """What is wrong with the footer in front: F1 missing, a key cut by the edge."""
-    keys = footer_keys(app)
+    keys = footer_widgets(app)
     problems = []
     if not any(k.key == "f1" for k in keys):
         problems.append("no F1")
@@ -90,10 +95,10 @@ async def test_a_form_shows_its_own_keys_not_the_tickets(make_tui) -> None:
     async with app.run_test(size=(WIDTH, 24)) as pilot:
         await signed_in_home(app, pilot, "tech")
         await visit(app, pilot, ("colon", *"t 116496", "enter"))
-        assert "c" in {k.key for k in footer_keys(app)}  # the ticket's "c Contacted"
+        assert "c" in footer_keys(app)  # the ticket's "c Contacted"
         await visit(app, pilot, ("c",))
         assert isinstance(app.screen, ActionForm)
-        keys = {k.key for k in footer_keys(app)}
+        keys = set(footer_keys(app))
         assert {"ctrl+s", "escape", "f1"} <= keys and "c" not in keys
         footer = app.screen.query_one(KeyFooter)
         assert footer.region.y == 23 and footer.region.width == WIDTH  # over the ticket's
@@ -107,14 +112,14 @@ async def test_the_screens_keys_come_before_the_apps(make_tui) -> None:
     app = make_tui()
     async with app.run_test(size=(WIDTH, 24)) as pilot:
         await signed_in_home(app, pilot, "tech")
-        shown = [k.key for k in footer_keys(app)]
+        shown = footer_keys(app)
         assert shown[:4] == ["t", "c", "b", "o"]
         assert shown.index("f1") > shown.index("o")
         assert "ctrl+q" not in shown  # left out first: it does not fit whole at 80 columns
         await pilot.resize_terminal(120, 24)
         await pilot.pause()
         await pilot.pause()
-        assert [k.key for k in footer_keys(app)][-3:] == ["f1", "colon", "ctrl+q"]
+        assert footer_keys(app)[-3:] == ["f1", "colon", "ctrl+q"]
 
 
 def test_fit_leaves_out_the_last_keys_but_never_help() -> None:

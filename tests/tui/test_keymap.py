@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Markdown
 
-from tests.tui.test_footer import footer_keys
+from tests.tui.test_footer import footer_widgets
 from tests.tui.test_keys import sav_classes
 from tests.tui.test_login import settle
 from tests.tui.test_ticket_search import open_search
@@ -114,7 +114,7 @@ async def test_a_rebound_key_acts_shows_in_the_footer_and_in_f1(make_tui, monkey
         await pilot.press("f7")
         await settle(app, pilot)
         assert exported == [True]
-        shown = {k.key: k.key_display for k in footer_keys(app)}
+        shown = {k.key: k.key_display for k in footer_widgets(app)}
         assert shown.get("f7") == "F7" and "f6" not in shown
         await pilot.press("f1")
         await settle(app, pilot)
