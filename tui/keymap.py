@@ -18,10 +18,8 @@ with the others. A key given to two actions of the same screen is said too.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -198,6 +196,8 @@ _LINE = re.compile(r"\(at line (\d+), column \d+\)")
 
 
 def parse(text: str, path: Path | None = None, *, check_ids: bool = True) -> UserKeymap:
+    import tomllib  # only when there is a file: sav starts without it
+
     keymap = UserKeymap(path)
     try:
         data = tomllib.loads(text)
@@ -245,6 +245,8 @@ def parse(text: str, path: Path | None = None, *, check_ids: bool = True) -> Use
 def check(keymap: UserKeymap) -> UserKeymap:
     """Leave out (and name) the ids sav does not have; say which keys another action of
     the same screen also has. Once per keymap."""
+    import difflib
+
     if keymap.checked:
         return keymap
     keymap.checked = True
