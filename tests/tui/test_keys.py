@@ -111,3 +111,29 @@ async def test_f3_and_f2_switch_queues_from_the_search_line(make_tui) -> None:
         await pilot.press("f3")
         await settle(app, pilot)
         assert screen.queue_index == 0
+
+
+async def test_up_and_down_move_between_the_fields_of_a_form(make_tui) -> None:
+    """The Linux console sends shift+Tab as Tab: ↑ goes back a field, as on a 5250 screen;
+    in the note, ↑ ↓ move its cursor."""
+    from tests.tui.test_ticket import open_ticket
+    from tui.widgets.form import ActionForm
+
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_ticket(app, pilot)
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ActionForm)
+        names = []
+        for key in ("down", "down", "up", "up", "up"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            names.append(app.focused.id)
+        assert names == ["field-time", "field-note", "field-note", "field-note", "field-note"]
+        await pilot.press(*"one", "enter", *"two", "up", "x")
+        await settle(app, pilot)
+        assert app.focused.text == "onex\ntwo"  # ↑ moved the note's cursor, not the focus
+        await pilot.press("shift+tab", "up")
+        await settle(app, pilot)
+        assert app.focused.id == "field-date"

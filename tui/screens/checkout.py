@@ -29,7 +29,7 @@ from tui.i18n import N_, _, localized
 from tui.messages import CartCountChanged
 from tui.screens.cart import cart_totals
 from tui.widgets.choice import Choice
-from tui.widgets.form import focus_step
+from tui.widgets.form import focus_step, line_step
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.lines import code_cell, right
@@ -92,6 +92,12 @@ class CheckoutScreen(Screen[None]):
         Binding("tab", "next_field(1)", N_("Next field"), show=False, id="checkout.next-field"),
         Binding("shift+tab", "next_field(-1)", N_("Previous field"), show=False,
                 id="checkout.previous-field"),
+        # the Linux console sends shift+Tab as Tab: ↑ ↓ move between the fields too
+        # (priority: before the page scrolls; the address choice keeps them)
+        Binding("down", "line_field(1)", N_("Next field"), show=False, priority=True,
+                id="checkout.down"),
+        Binding("up", "line_field(-1)", N_("Previous field"), show=False, priority=True,
+                id="checkout.up"),
     ]  # fmt: skip
 
     def __init__(self) -> None:
@@ -257,6 +263,9 @@ class CheckoutScreen(Screen[None]):
 
     def action_next_field(self, step: int) -> None:
         focus_step(self, list(self._fields()), step)
+
+    def action_line_field(self, step: int) -> None:
+        line_step(self, list(self._fields()), step)
 
     @on(Input.Submitted)
     def _next_on_enter(self) -> None:

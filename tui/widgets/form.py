@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -94,6 +95,14 @@ def focus_step(screen: Screen[Any], widgets: list[Widget], step: int) -> None:
     screen.set_focus(widgets[(current + step) % len(widgets)])
 
 
+def line_step(screen: Screen[Any], widgets: list[Widget], step: int) -> None:
+    """↑ / ↓: the previous / next field, from a one-line field only (else the key goes on
+    to the focused widget: a note moves its cursor, a drop-down opens)."""
+    if not isinstance(screen.focused, Input):
+        raise SkipAction()
+    focus_step(screen, widgets, step)
+
+
 @dataclass
 class _Outcome(Message):
     result: Any = None
@@ -105,7 +114,8 @@ class ActionForm(ModalScreen[Any]):
     """One action's form; dismissed with the server's answer when it is accepted."""
 
     HELP = N_(
-        "A form: Tab and shift+Tab move between the fields, ctrl+s saves, Esc cancels; "
+        "A form: Tab and shift+Tab (or ↓ and ↑) move between the fields, ctrl+s saves, "
+        "Esc cancels; "
         "the fields marked * are required. In a note, ctrl+e opens your own editor "
         "($EDITOR) on it. If the server refuses, what you typed stays: the reason is shown "
         "by the field, or under the form."
@@ -117,6 +127,13 @@ class ActionForm(ModalScreen[Any]):
         Binding("tab", "next_field(1)", N_("Next field"), show=False, id="form.next-field"),
         Binding("shift+tab", "next_field(-1)", N_("Previous field"), show=False,
                 id="form.previous-field"),
+        # the Linux console sends shift+Tab as Tab: ↑ ↓ move between fields too, as on a
+        # 5250 screen (priority: before a long form scrolls; a note or a drop-down keeps
+        # them for itself)
+        Binding("down", "line_field(1)", N_("Next field"), show=False, priority=True,
+                id="form.down"),
+        Binding("up", "line_field(-1)", N_("Previous field"), show=False, priority=True,
+                id="form.up"),
         Binding("ctrl+r", "reload", N_("Reload ticket"), id="form.reload", show=False),
     ]  # fmt: skip
 
@@ -197,6 +214,10 @@ class ActionForm(ModalScreen[Any]):
 
     def action_next_field(self, step: int) -> None:
         focus_step(self, self._inputs(), step)
+
+    def action_line_field(self, step: int) -> None:
+        """↑ ↓ from a one-line field (a note or a drop-down moves inside itself)."""
+        line_step(self, self._inputs(), step)
 
     # ------------------------------------------------------------------ saving
 
