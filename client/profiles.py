@@ -45,6 +45,7 @@ SAV_HOME_ENV = "SAV_HOME"
 CONFIG_FILE_NAME = "config.json"
 
 _URL_SCHEMES = ("http://", "https://")
+GLYPH_MODES = ("ascii", "unicode", "auto")
 
 
 # --------------------------------------------------------------------------- paths
@@ -203,6 +204,9 @@ class Settings:
     store_token_in_file: bool = False
     default_profile: str | None = None
     profiles: dict[str, Profile] = field(default_factory=dict)
+    glyphs: str | None = None
+    """``"ascii"`` (what a Linux console's font has), ``"unicode"``, or ``None``/``"auto"``:
+    ascii on a Linux console (``TERM=linux``), unicode elsewhere; ``SAV_GLYPHS`` wins."""
     warnings: list[str] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -229,7 +233,10 @@ class Settings:
             if profile.name != key:
                 raise ValueError(f"profile {key!r} is saved under the name {profile.name!r}")
             profiles[key] = profile
-        return cls(language, store, default_profile, profiles)
+        glyphs = _optional_str(data, "glyphs")
+        if glyphs is not None and glyphs not in GLYPH_MODES:
+            raise ValueError(f"glyphs: one of {', '.join(GLYPH_MODES)}")
+        return cls(language, store, default_profile, profiles, None if glyphs == "auto" else glyphs)
 
     def model_dump(self) -> dict[str, Any]:
         """What is saved (everything but the warnings)."""

@@ -16,7 +16,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
-from tui import i18n
+from tui import appearance, glyphs, i18n
+from tui.appearance import Appearance
 from tui.backend import Backend, BackendUnavailable
 from tui.commands import SavCommands
 from tui.i18n import N_, _, localized
@@ -66,8 +67,17 @@ class SavApp(TypeAheadApp):
         language_forced: bool = False,
         store_token_in_file: bool = False,
         remember_default: bool = True,
+        colours: appearance.Colours | None = None,
+        glyph_mode: glyphs.Mode | None = None,
+        glyph_setting: str | None = None,
     ) -> None:
+        """``colours`` and ``glyph_mode`` force what is otherwise found from the terminal
+        (``NO_COLOR``, ``TERM``, ``SAV_GLYPHS``) and ``glyph_setting`` (config.json)."""
         super().__init__()
+        found = appearance.detect(self.console.color_system, glyph_setting)
+        self.look = Appearance(colours or found.colours, glyph_mode or found.glyphs)
+        appearance.install(self, self.look)
+        self.stylesheet.set_variables(self.get_css_variables())
         self.backend = backend
         self.language_forced = language_forced
         self.store_token_in_file = store_token_in_file
@@ -83,6 +93,15 @@ class SavApp(TypeAheadApp):
         """The time screens count from (an SLA clock); tests pin it with the server's."""
         i18n.set_language(language or "en")
         i18n.refresh_node_bindings(self)
+
+    look = Appearance()
+    """Colours and glyphs of this terminal (``tui.appearance``)."""
+
+    def get_css_variables(self) -> dict[str, str]:
+        return appearance.css_variables(super().get_css_variables(), self.look)
+
+    def get_key_display(self, binding: Binding) -> str:
+        return glyphs.text(super().get_key_display(binding))
 
     # ------------------------------------------------------------------ start-up
 
@@ -326,7 +345,7 @@ class SavApp(TypeAheadApp):
             return
         self.post_message(CartCountChanged(added.count))
         text = ", ".join(
-            (
+            glyphs.text(
                 _("{n}× {code} (for {requested})")
                 if line.ordered_code != line.requested_code
                 else _("{n}× {code}")

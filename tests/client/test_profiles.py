@@ -131,6 +131,7 @@ def test_settings_round_trip(home: Path) -> None:
         language="fr",
         store_token_in_file=True,
         default_profile="prod",
+        glyphs="ascii",
         profiles={
             "prod": Profile(name="prod", url="https://sav.example.com"),
             "test": Profile(name="test", url="http://10.0.0.5:8000"),
@@ -144,6 +145,13 @@ def test_settings_round_trip(home: Path) -> None:
     assert loaded.warnings == []
     assert json.loads(path.read_text())["profiles"]["prod"]["url"] == "https://sav.example.com"
     assert [p.name for p in path.parent.iterdir()] == ["config.json"]  # no temp file left
+
+
+def test_glyphs_setting(home: Path) -> None:
+    profiles.config_path().write_text('{"glyphs": "ascii"}')
+    assert profiles.load_settings().glyphs == "ascii"
+    profiles.config_path().write_text('{"glyphs": "auto"}')
+    assert profiles.load_settings().glyphs is None
 
 
 def test_save_replaces_the_previous_file(home: Path) -> None:
@@ -172,8 +180,19 @@ def test_profile_name_can_come_from_its_key(home: Path) -> None:
         '{"profiles": {"prod": {"url": "ftp://nope"}}}',
         '{"profiles": {"prod": {"name": "other", "url": "https://x.example"}}}',
         '{"profiles": []}',
+        '{"glyphs": "braille"}',
     ],
-    ids=["syntax", "list", "empty", "bool", "language", "url", "name-mismatch", "profiles-list"],
+    ids=[
+        "syntax",
+        "list",
+        "empty",
+        "bool",
+        "language",
+        "url",
+        "name-mismatch",
+        "profiles-list",
+        "glyphs",
+    ],
 )
 def test_broken_config_gives_defaults_and_a_warning(home: Path, content: str) -> None:
     path = profiles.config_path()

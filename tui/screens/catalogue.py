@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
+from tui import appearance, glyphs
 from tui.i18n import N_, _, localized, ngettext
 from tui.messages import LoadFailed, SearchAnswered
 from tui.widgets.key_table import KeyTable
@@ -107,7 +108,7 @@ class CatalogueScreen(Screen[None]):
         self.mode = mode
         placeholder = MODES[mode][1]
         tabs = "  ".join(
-            f"[reverse] {escape(_(MODES[m][0]))} [/reverse]" if m == mode else f" {_(MODES[m][0])} "
+            appearance.chosen(f" {escape(_(MODES[m][0]))} ") if m == mode else f" {_(MODES[m][0])} "
             for m in MODES
         )
         self.query_one("#catalogue-mode", Label).update(tabs)
@@ -242,7 +243,8 @@ class CatalogueScreen(Screen[None]):
             if message.mode == "models":
                 cells = [item.code, item.service_index, item.category, item.description]
             elif message.mode == "parts":
-                marks = "†" if item.obsolete else "R" if item.replaced else ""
+                g = glyphs.current()
+                marks = g.obsolete if item.obsolete else g.replaced if item.replaced else ""
                 cells = [
                     item.code,
                     item.description,
@@ -272,7 +274,7 @@ class CatalogueScreen(Screen[None]):
             else:
                 text += " · " + _("more as you scroll down")
         if error:
-            text += " · ✗ " + error
+            text += " · " + glyphs.error_mark() + error
         self.query_one("#catalogue-status", Static).update(escape(text))
 
     @on(DataTable.RowHighlighted, "#catalogue-results")
@@ -290,7 +292,9 @@ class CatalogueScreen(Screen[None]):
     def _failed(self, message: LoadFailed) -> None:
         self.query_one("#catalogue-results", DataTable).clear()
         self._forget()
-        self.query_one("#catalogue-status", Static).update(escape("✗ " + message.message))
+        self.query_one("#catalogue-status", Static).update(
+            escape(glyphs.error_mark() + message.message)
+        )
 
     @on(DataTable.RowSelected, "#catalogue-results")
     def _open(self, event: DataTable.RowSelected) -> None:

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, Tree
 
 from client.models import Availability
+from tui import glyphs
 from tui.i18n import N_, _, localized, ngettext
 from tui.messages import LoadFailed, PartLoaded, SearchAnswered, TreeFailed, TreeLoaded
 from tui.screens.add_to_cart import ApplianceInfo
@@ -151,7 +152,7 @@ class PartScreen(Screen[None]):
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
-        self.query_one("#part-info", Static).update(escape("✗ " + message.message))
+        self.query_one("#part-info", Static).update(escape(glyphs.error_mark() + message.message))
         self.query_one("#part-tree", SupersessionTreeView).show_message("")
 
     @on(TreeLoaded)
@@ -160,7 +161,9 @@ class PartScreen(Screen[None]):
 
     @on(TreeFailed)
     def _tree_failed(self, message: TreeFailed) -> None:
-        self.query_one("#part-tree", SupersessionTreeView).show_message("✗ " + message.message)
+        self.query_one("#part-tree", SupersessionTreeView).show_message(
+            glyphs.error_mark() + message.message
+        )
 
     @on(SearchAnswered)
     def _used(self, message: SearchAnswered) -> None:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from tui.i18n import N_, _, localized
+from tui.widgets.text_field import TextField
 
 
 @localized
@@ -25,7 +26,7 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt"):
             yield Label(escape(self.question))
-            yield Input(self.value, id="prompt-input", compact=True)
+            yield TextField(self.value, id="prompt-input", compact=True)
             yield Label(_("Enter to confirm, Esc to cancel"), classes="hint")
 
     def on_mount(self) -> None:

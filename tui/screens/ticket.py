@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, Tab, TabbedContent, TabPane, Tabs
 
 from client.models import TicketAction
+from tui import glyphs
 from tui.i18n import N_, _, localized, ngettext
 from tui.screens import ticket_actions as forms
 from tui.widgets.key_table import KeyTable
@@ -227,7 +228,10 @@ class TicketScreen(Screen[None]):
     @on(TicketFailed)
     def _failed(self, message: TicketFailed) -> None:
         self.query_one("#ticket-header", Static).update(
-            "✗ " + escape(message.message) + "  " + _("(F5 to try again, Esc to go back)")
+            glyphs.error_mark()
+            + escape(message.message)
+            + "  "
+            + _("(F5 to try again, Esc to go back)")
         )
 
     def action_reload(self) -> None:
@@ -245,7 +249,7 @@ class TicketScreen(Screen[None]):
             left = t.contact_due_at - self.sav.clock()
             if left.total_seconds() < 0:
                 first.append(
-                    "[b $error]! "
+                    f"[b $error]{glyphs.current().overdue} "
                     + escape(_("contact overdue by {d}").format(d=_duration(left)))
                     + "[/]"
                 )
@@ -346,7 +350,7 @@ class TicketScreen(Screen[None]):
         for e in page.items:
             note = e.note.replace("\n", " ")
             if e.email_to:
-                note += "  ✉ " + e.email_to
+                note += f"  {glyphs.current().mail} {e.email_to}"
                 if e.email_delivery is not None:
                     note += f" ({e.email_delivery.value})"
             table.add_row(
@@ -407,7 +411,7 @@ class TicketScreen(Screen[None]):
         e = self._history[row]
         text = f"[b]{escape(_when(e.at))} {escape(e.author)}[/b]  {escape(e.note or '-')}"
         if e.email_to:
-            text += "\n✉ " + escape(e.email_to)
+            text += f"\n{glyphs.current().mail} " + escape(e.email_to)
             if e.email_delivery is not None:
                 text += " (" + escape(e.email_delivery.value) + ")"
         note.update(text)

@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
+from tui import glyphs
 from tui.i18n import _, ngettext
 from tui.widgets.status import role
 
@@ -56,5 +57,6 @@ class SessionBar(Horizontal):
     def show_waiting(self, count: int) -> None:
         """Keys typed ahead and held until the server answers ("" when there are none)."""
         label = self.query_one("#waiting", Label)
-        label.update(ngettext("⌛ {n} key kept", "⌛ {n} keys kept", count).format(n=count))
+        text = ngettext("⌛ {n} key kept", "⌛ {n} keys kept", count)
+        label.update(glyphs.text(text).format(n=count))
         label.display = count > 0
