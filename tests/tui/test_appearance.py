@@ -1,5 +1,6 @@
-"""Colours and glyphs a terminal can show (``tui.appearance``, ``tui.glyphs``). What a
-real terminal receives is tested through a pty in ``tests/pty/test_appearance.py``."""
+"""Colours and glyphs a terminal can show (``tui.appearance``, ``tui.glyphs``), and the
+list cursor that reads without colour (``KeyTable``). What a real terminal receives is
+tested through a pty in ``tests/pty/test_appearance.py``."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import pytest
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
+from textual.app import App, ComposeResult
 from textual.color import Color as TextualColor
 
 from tui import appearance, glyphs
 from tui.appearance import Appearance, ConsoleGlyphs, NoColour, PlainBackgrounds
+from tui.widgets.key_table import KeyTable
 
 BLACK = TextualColor(0, 0, 0)
 
@@ -130,3 +133,60 @@ def test_css_variables_show_focus_by_attributes_where_colours_are_few() -> None:
     assert low["block-cursor-text-style"] == "bold reverse"
     assert low["input-cursor-text-style"] == "reverse"
     assert low["frame"] == "ascii"
+
+
+# ---------------------------------------------------------------------- the list cursor
+
+
+class TableApp(App[None]):
+    def __init__(self, key_column: int | str = 0) -> None:
+        super().__init__()
+        self.key_column = key_column
+
+    def compose(self) -> ComposeResult:
+        yield KeyTable(id="table", key_column=self.key_column)
+
+    def on_mount(self) -> None:
+        table = self.query_one(KeyTable)
+        table.add_column("", key="mark", width=1)
+        table.add_column("Number", key="number", width=8)
+        table.add_column("Status", key="status", width=10)
+        for n in range(3):
+            table.add_row("", f"FR{n:06}", "Done", key=str(n))
+
+
+def _styled(table: KeyTable, y: int) -> list[tuple[str, bool, bool]]:
+    """(character, reverse, bold) per cell of line ``y``."""
+    out = []
+    for segment in table.render_line(y):
+        style = segment.style or Style()
+        out.extend((c, bool(style.reverse), bool(style.bold)) for c in segment.text)
+    return out
+
+
+@pytest.mark.parametrize("key_column", ["number", 1])
+async def test_the_cursor_row_has_a_marker_and_its_key_cell_reversed(key_column) -> None:
+    app = TableApp(key_column)
+    async with app.run_test(size=(40, 8)) as pilot:
+        table = app.query_one(KeyTable)
+        table.focus()
+        await pilot.pause()
+        cells = _styled(table, 1)  # the first row, under the header
+        text = "".join(c for c, _r, _b in cells)
+        assert text.startswith("▶")
+        number = text.index("FR000000")
+        reversed_at = {i for i, (_c, r, _b) in enumerate(cells) if r}
+        assert set(range(number, number + 8)) <= reversed_at
+        assert reversed_at <= set(range(number - 1, number + 9))  # the key cell only
+        other = _styled(table, 2)
+        assert other[0][0] == " " and not any(r for _c, r, _b in other)
+
+        await pilot.press("down")
+        assert _styled(table, 1)[0][0] == " "
+        assert _styled(table, 2)[0][0] == "▶"
+
+        table.blur()
+        await pilot.pause()
+        cells = _styled(table, 2)
+        assert not any(r for _c, r, _b in cells)  # without focus: bold, not reversed
+        assert all(b for c, _r, b in cells if c in "FR000001")

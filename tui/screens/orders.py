@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from client.models import OrderQuery, OrderStatus
+from tui import glyphs
 from tui.i18n import N_, _, localized, ngettext
 from tui.order_filter import FilterError, parse
 from tui.screens.confirm import ConfirmScreen
@@ -136,7 +137,7 @@ class OrdersScreen(Screen[None]):
                 placeholder=_("number, words, st:await t:ticket p:part from: to:"),
             )
         yield Static("", id="orders-error", classes="-error")
-        yield KeyTable(id="orders", cursor_type="row", zebra_stripes=True)
+        yield KeyTable(id="orders", cursor_type="row", zebra_stripes=True, key_column="number")
         yield Static("", id="orders-info")
         yield Static("", id="orders-status")
         yield Footer(show_command_palette=False)
@@ -177,7 +178,7 @@ class OrdersScreen(Screen[None]):
         try:
             query = parse(text)
         except FilterError as exc:
-            error.update("✗ " + escape(str(exc)))
+            error.update(glyphs.error_mark() + escape(str(exc)))
             return  # the results stay as they were
         error.update("")
         self.order_query = query
@@ -229,7 +230,8 @@ class OrdersScreen(Screen[None]):
             right(money(order.total)),
         ]
         if self.operator:
-            cells = ["✓" if order.id in self.marked else "", *cells, order.service_centre_code]
+            mark = glyphs.current().marked if order.id in self.marked else ""
+            cells = [mark, *cells, order.service_centre_code]
         cells.append(order.note.replace("\n", " "))
         return cells
 
@@ -247,7 +249,9 @@ class OrdersScreen(Screen[None]):
     def _failed(self, message: OrdersFailed) -> None:
         if message.generation == self.generation:
             self._fetching = False
-            self.query_one("#orders-error", Static).update("✗ " + escape(message.message))
+            self.query_one("#orders-error", Static).update(
+                glyphs.error_mark() + escape(message.message)
+            )
 
     @on(DataTable.RowHighlighted, "#orders")
     def _show_info(self, event: DataTable.RowHighlighted) -> None:
@@ -309,7 +313,9 @@ class OrdersScreen(Screen[None]):
             return
         self.marked ^= {order.id}
         table = self.query_one("#orders", DataTable)
-        table.update_cell(str(order.id), "mark", "✓" if order.id in self.marked else "")
+        table.update_cell(
+            str(order.id), "mark", glyphs.current().marked if order.id in self.marked else ""
+        )
         table.action_cursor_down()
         self._status()
 

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from client.models import TicketQuery, TicketSort
+from tui import appearance, glyphs
 from tui import queues as saved_queues
 from tui.i18n import N_, _, localized, ngettext
 from tui.ticket_filter import FilterError, parse
@@ -141,7 +142,7 @@ class TicketSearchScreen(Screen[None]):
         for n, queue in enumerate(self._queues, start=1):
             label = f"{n} {escape(queue.name)}"
             if n - 1 == self.queue_index:
-                label = f"[reverse]▸{label}[/reverse]"
+                label = appearance.chosen(glyphs.current().current + label)
             else:
                 label = f" {label}"
             parts.append(label)
@@ -226,7 +227,7 @@ class TicketSearchScreen(Screen[None]):
         try:
             query = parse(text, TicketQuery(sort=self.sort, desc=self.desc))
         except FilterError as exc:
-            error.update("✗ " + escape(str(exc)))
+            error.update(glyphs.error_mark() + escape(str(exc)))
             error.display = True
             return
         error.display = False
@@ -284,7 +285,7 @@ class TicketSearchScreen(Screen[None]):
         if message.offset is not None:
             self.query_one(TicketList).forget(message.offset)
         self.query_one("#result-status", Static).update(
-            "✗ " + escape(message.message) + " " + _("(F5 to try again)")
+            glyphs.error_mark() + escape(message.message) + " " + _("(F5 to try again)")
         )
 
     @on(TicketList.NeedRows)
@@ -303,7 +304,7 @@ class TicketSearchScreen(Screen[None]):
         self.query_one("#result-status", Static).update(text)
 
     def _show_header(self) -> None:
-        width = self.query_one(TicketList).scrollable_content_region.width or self.size.width
+        width = self.query_one(TicketList).columns_width or self.size.width
         self.query_one("#list-header", Static).update(
             escape(header_text(width, self.current_query.sort, self.current_query.desc))
         )
