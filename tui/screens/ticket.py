@@ -338,6 +338,8 @@ class TicketScreen(Screen[None]):
                     status = current.status.value if current else None
                     tabs.query_one(f"#t{s.id}", Tab).label = self._tab_label(s, status)
             tabs.display = len(group.tickets) > 1
+        if not tabs.display and self.focused is tabs:  # focus on a hidden widget is unseen
+            self.focus_next()
 
     @staticmethod
     def _tab_label(s: TicketSummary, status: str | None = None) -> str:
