@@ -10,6 +10,7 @@ writes a step's keys in **one** ``os.write`` (or one key every ``gap`` seconds),
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -101,7 +102,9 @@ class SavTerminal:
         extra_env: dict[str, str] | None = None,
         args: Iterable[str] = (),
         argv: list[str] | None = None,
+        record: bool = False,
     ) -> None:
+        """``record``: keep every byte ``sav`` writes (``raw()``)."""
         env = {
             k: v
             for k, v in os.environ.items()
@@ -125,7 +128,7 @@ class SavTerminal:
             *args,
         ]
         self.driver = PtyDriver(
-            command, env=env, cwd=str(ROOT), cols=size[0], rows=size[1], term=term
+            command, env=env, cwd=str(ROOT), cols=size[0], rows=size[1], term=term, record=record
         )
 
     # ------------------------------------------------------------------ reading
@@ -177,6 +180,10 @@ class SavTerminal:
                 for c in (line[x] for x in range(self.driver.cols))
             ]
 
+    def raw(self) -> bytes:
+        """Every byte written so far (the terminal was started with ``record=True``)."""
+        return self.driver.output()
+
     def row_of(self, text: str) -> int:
         for number, line in enumerate(self.screen().splitlines()):
             if text in line:
@@ -210,6 +217,36 @@ class SavTerminal:
 
     def close(self) -> None:
         self.driver.terminate()
+
+
+SGR = re.compile(rb"\x1b\[([0-9;:]*)m")
+
+
+def colour_parameters(data: bytes) -> list[str]:
+    """Every SGR parameter in ``data`` that sets a colour: 30–49 and 90–107 (the 16
+    colours and the defaults), 38/48/58 with ``5;n`` (256 colours) or ``2;r;g;b``."""
+    found: list[str] = []
+    for match in SGR.finditer(data):
+        params = match.group(1).decode().split(";") if match.group(1) else ["0"]
+        i = 0
+        while i < len(params):
+            param = params[i]
+            head = param.split(":")[0]
+            number = int(head) if head.isdigit() else 0
+            if number in (38, 48, 58):
+                if ":" in param:  # 38:5:n, 38:2::r:g:b
+                    found.append(param)
+                    i += 1
+                    continue
+                kind = params[i + 1] if i + 1 < len(params) else ""
+                span = 3 if kind == "5" else 5 if kind == "2" else 2
+                found.append(";".join(params[i : i + span]))
+                i += span
+                continue
+            if 30 <= number <= 49 or 90 <= number <= 107:
+                found.append(param)
+            i += 1
+    return found
 
 
 @contextmanager
