@@ -179,7 +179,8 @@ class PartsList(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         top = self.scroll_offset.y
-        self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
+        if not top <= new < top + self.scrollable_content_region.height:
+            self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
         if self.scroll_offset.y == top:  # only the two rows change: repaint only them
             self.refresh_line(old)
             self.refresh_line(new)

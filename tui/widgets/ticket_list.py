@@ -249,7 +249,7 @@ class TicketList(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, cursor: int) -> None:
         top = self.scroll_offset.y
-        if self.total:
+        if self.total and not top <= cursor < top + self.scrollable_content_region.height:
             self.scroll_to_region(Region(0, cursor, 1, 1), animate=False, immediate=True)
         self._ask_for_visible()
         if self.scroll_offset.y == top:  # only the two rows change: repaint only them
