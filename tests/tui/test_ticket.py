@@ -301,3 +301,21 @@ async def test_m_names_a_model_that_is_not_in_the_catalogue(make_tui, app) -> No
         assert tui.screen is screen
         notes = [str(n.message) for n in tui._notifications]
         assert "Model ZX900 SI07 is not in the parts catalogue." in notes
+
+
+async def test_a_key_that_cannot_apply_is_answered_with_why(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_ticket(app, pilot, 116471)  # verified: no contact to record any more
+        bells: list[None] = []
+        app.bell = lambda: bells.append(None)  # type: ignore[method-assign]
+        await pilot.press("c")
+        await settle(app, pilot)
+        notices = [n.message for n in app._notifications]
+        assert "c (Contacted): not possible now." in notices, notices
+        await pilot.press("z")
+        await settle(app, pilot)
+        notices = [n.message for n in app._notifications]
+        assert "z: nothing to do with it here (F1 lists the keys)." in notices, notices
+        assert "c (Contacted): not possible now." not in notices  # one notice at a time
+        assert len(bells) == 2

@@ -360,7 +360,7 @@ class TicketSearchScreen(Screen[None]):
         self.notify(_("Exporting every matching ticket…"))
         self.export(self.current_query)
 
-    @work(exclusive=True, group="export", exit_on_error=False)
+    @work(exclusive=True, group="background-export", exit_on_error=False)
     async def export(self, query: TicketQuery) -> None:
         from client.api import SavError
         from client.profiles import data_dir
