@@ -310,7 +310,13 @@ class TypeAhead:
 
     def _deliver(self, event: events.Key | events.Paste) -> None:
         focused = self._app.focused
-        self._origin = focused if focused is not None and own_key(focused, event) else None
+        # Keys typed after this one may go on editing the same widget while the work this
+        # key starts runs (more letters of a search); not after Enter, Tab or Esc: what
+        # follows a submitted sign-in is for the next screen, not the password field.
+        editing = isinstance(event, events.Paste) or event.key not in NEVER_ADMITTED
+        self._origin = (
+            focused if focused is not None and editing and own_key(focused, event) else None
+        )
         for worker in list(self._app.workers):
             self._seen.add(worker)  # what runs now was not started by this key
         self.delivered += 1

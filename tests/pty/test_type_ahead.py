@@ -310,6 +310,15 @@ def test_12_backspace_and_tab_on_the_sign_in_screen(start_sav: Start) -> None:
     each_speed(check)
 
 
+def test_12_keys_typed_after_signing_in_go_to_the_home_screen(start_sav: Start) -> None:
+    """Not to the password field, which still has focus while the server checks it."""
+    sav = start_sav()
+    sav.wait_for("Connected", 60)
+    sav.type(keys("tech", "Tab", "demo", "Enter", "t", "reggi"))
+    sav.wait_line("Search reggi")
+    sav.wait_for("Reggiani")
+
+
 def test_13_mark_validate_and_confirm_typed_ahead_of_the_orders_list(
     start_sav: Start, query: Query
 ) -> None:
