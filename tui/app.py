@@ -66,11 +66,14 @@ class SavApp(TypeAheadApp):
         language_forced: bool = False,
         store_token_in_file: bool = False,
         remember_default: bool = True,
+        csv_format: str = "spreadsheet",
     ) -> None:
         super().__init__()
         self.backend = backend
         self.language_forced = language_forced
         self.store_token_in_file = store_token_in_file
+        self.csv_format = csv_format
+        """How F6 exports tickets: ``spreadsheet`` or ``machine`` (config.json's ``csv``)."""
         self.remember_default = remember_default
         self.client: SavClient | None = None
         self.health: Health | None = None
@@ -106,6 +109,7 @@ class SavApp(TypeAheadApp):
     def _connected(self, message: Connected) -> None:
         self.client, self.health = message.client, message.health
         self.client.language = i18n.language()  # the server answers in the interface's language
+        self.client.time_zone = i18n.system_time_zone()  # and gives moments in ours
         if isinstance(self.screen, LoginScreen):
             self.screen.show_connected(message.health)
         self.resume_session()
