@@ -67,6 +67,7 @@ class SavApp(TypeAheadApp):
         language_forced: bool = False,
         store_token_in_file: bool = False,
         remember_default: bool = True,
+        csv_format: str = "spreadsheet",
         colours: appearance.Colours | None = None,
         glyph_mode: glyphs.Mode | None = None,
         glyph_setting: str | None = None,
@@ -81,6 +82,8 @@ class SavApp(TypeAheadApp):
         self.backend = backend
         self.language_forced = language_forced
         self.store_token_in_file = store_token_in_file
+        self.csv_format = csv_format
+        """How F6 exports tickets: ``spreadsheet`` or ``machine`` (config.json's ``csv``)."""
         self.remember_default = remember_default
         self.client: SavClient | None = None
         self.health: Health | None = None
@@ -111,7 +114,7 @@ class SavApp(TypeAheadApp):
         # for the interpreter: paint first, then connect.
         self.call_after_refresh(self.connect)
 
-    @work(exclusive=True, group="connect", exit_on_error=False)
+    @work(exclusive=True, group="background-connect", exit_on_error=False)
     async def connect(self) -> None:
         """Reach the backend (after the first frame: this imports the HTTP client)."""
         try:
@@ -125,6 +128,7 @@ class SavApp(TypeAheadApp):
     def _connected(self, message: Connected) -> None:
         self.client, self.health = message.client, message.health
         self.client.language = i18n.language()  # the server answers in the interface's language
+        self.client.time_zone = i18n.system_time_zone()  # and gives moments in ours
         if isinstance(self.screen, LoginScreen):
             self.screen.show_connected(message.health)
         self.resume_session()
@@ -149,7 +153,7 @@ class SavApp(TypeAheadApp):
             )
         return self._store
 
-    @work(exclusive=True, group="resume", exit_on_error=False)
+    @work(exclusive=True, group="background-resume", exit_on_error=False)
     async def resume_session(self) -> None:
         """Sign in silently with a remembered token, if there is one that still works."""
         import asyncio
@@ -411,7 +415,7 @@ class SavApp(TypeAheadApp):
             self.pop_screen()
         self.open_order(order.id, placed=True)
 
-    @work(exclusive=True, group="cart-count", exit_on_error=False)
+    @work(exclusive=True, group="background-cart-count", exit_on_error=False)
     async def load_cart_count(self) -> None:
         from client.api import SavError
 
@@ -448,8 +452,8 @@ class SavApp(TypeAheadApp):
     # ------------------------------------------------------------------ keys
 
     def key_not_taken(self, event: events.Key) -> None:
-        """A key nothing took (no such key here, or not now): the bell and a short notice,
-        one at a time."""
+        """A key nothing took: the bell and a short notice (one at a time) saying whether
+        the key does nothing here or its action is not possible now."""
         from textual.notifications import Notification, Notify
 
         self.bell()
@@ -457,16 +461,24 @@ class SavApp(TypeAheadApp):
             name = event.character or event.key
         else:
             name = self.get_key_display(Binding(event.key, ""))
-
+        bound = next(
+            (
+                binding
+                for _node, bindings in self.screen._modal_binding_chain
+                for binding in bindings.key_to_bindings.get(event.key, ())
+                if binding.description
+            ),
+            None,
+        )
+        if bound is not None:
+            text = _("{key} ({action}): not possible now.").format(
+                key=name, action=_(bound.description)
+            )
+        else:
+            text = _("{key}: nothing to do with it here (F1 lists the keys).").format(key=name)
         if self._key_notice is not None and self._key_notice in self._notifications:
             self._unnotify(self._key_notice)
-        self._key_notice = Notification(
-            _("{key}: nothing to do with it here (F1 lists the keys).").format(key=name),
-            "",
-            "warning",
-            3,
-            markup=False,
-        )
+        self._key_notice = Notification(text, "", "warning", 3, markup=False)
         self.post_message(Notify(self._key_notice))
 
     def keys_waiting(self, count: int) -> None:

@@ -195,6 +195,7 @@ def run_tui(args: argparse.Namespace) -> int:
         language=language,
         language_forced=args.lang is not None,
         store_token_in_file=args.store_token_in_file or settings.store_token_in_file,
+        csv_format=settings.csv,
         glyph_setting=settings.glyphs,
     )
     try:

@@ -123,6 +123,7 @@ def test_missing_config_gives_defaults_without_warning(home: Path) -> None:
     assert settings.store_token_in_file is False
     assert settings.default_profile is None
     assert settings.profiles == {}
+    assert settings.csv == "spreadsheet"  # exports for the user's spreadsheet
     assert settings.warnings == []
 
 
@@ -131,6 +132,7 @@ def test_settings_round_trip(home: Path) -> None:
         language="fr",
         store_token_in_file=True,
         default_profile="prod",
+        csv="machine",
         glyphs="ascii",
         profiles={
             "prod": Profile(name="prod", url="https://sav.example.com"),
@@ -180,6 +182,7 @@ def test_profile_name_can_come_from_its_key(home: Path) -> None:
         '{"profiles": {"prod": {"url": "ftp://nope"}}}',
         '{"profiles": {"prod": {"name": "other", "url": "https://x.example"}}}',
         '{"profiles": []}',
+        '{"csv": "excel"}',
         '{"glyphs": "braille"}',
     ],
     ids=[
@@ -191,6 +194,7 @@ def test_profile_name_can_come_from_its_key(home: Path) -> None:
         "url",
         "name-mismatch",
         "profiles-list",
+        "csv",
         "glyphs",
     ],
 )
@@ -275,3 +279,9 @@ def test_resolve_server_dangling_default_is_an_error(settings: Settings) -> None
     settings.default_profile = "gone"
     with pytest.raises(UnknownProfileError, match="gone"):
         resolve_server(None, settings)
+
+
+def test_the_csv_setting_asks_for_machine_csv(home: Path) -> None:
+    profiles.config_path().write_text('{"csv": "machine"}')
+    settings = profiles.load_settings()
+    assert settings.csv == "machine" and settings.warnings == []

@@ -88,6 +88,29 @@ class Cell:
     underscore: bool
 
 
+def sav_env(home: Path, extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment ``sav`` runs in: its own home, no keyring, UTC, and no colour or
+    Textual settings inherited from the machine (``TERM`` is the terminal's to set)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TEXTUAL") and k not in {"NO_COLOR", "FORCE_COLOR", "COLORTERM"}
+    }
+    env.update(
+        SAV_HOME=str(home),
+        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+        TZ="UTC",
+        LANG="C.UTF-8",
+    )
+    env.update(extra_env or {})
+    return env
+
+
+def sav_argv(database_url: str, lang: str = "en", args: Iterable[str] = ()) -> list[str]:
+    """The command that starts the TUI (which starts its embedded backend) on a database."""
+    return [sys.executable, "-m", "tui.cli", "--lang", lang, "--database", database_url, *args]
+
+
 class SavTerminal:
     """One ``sav`` process in a pty, with its own home folder and database."""
 
@@ -105,28 +128,8 @@ class SavTerminal:
         record: bool = False,
     ) -> None:
         """``record``: keep every byte ``sav`` writes (``raw()``)."""
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith("TEXTUAL") and k not in {"NO_COLOR", "FORCE_COLOR", "COLORTERM"}
-        }
-        env.update(
-            SAV_HOME=str(home),
-            PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
-            TZ="UTC",
-            LANG="C.UTF-8",
-        )
-        env.update(extra_env or {})
-        command = argv or [
-            sys.executable,
-            "-m",
-            "tui.cli",
-            "--lang",
-            lang,
-            "--database",
-            database_url,
-            *args,
-        ]
+        env = sav_env(home, extra_env)
+        command = argv or sav_argv(database_url, lang, args)
         self.driver = PtyDriver(
             command, env=env, cwd=str(ROOT), cols=size[0], rows=size[1], term=term, record=record
         )

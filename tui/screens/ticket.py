@@ -70,6 +70,22 @@ def _when(moment: dt.datetime | None, with_time: bool = True) -> str:
     return local.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
 
 
+_DELIVERY = {"sent": N_("sent"), "outbox": N_("in the outbox")}
+
+
+def _entry_text(e: HistoryEntry) -> str:
+    """A history entry on one line: what the system wrote (rendered by the server in our
+    language and zone), then what the person typed."""
+    return " — ".join(part for part in (e.text, e.note) if part)
+
+
+def _delivery(e: HistoryEntry) -> str:
+    """How an e-mailed log went: " (sent)", " (in the outbox)"; "" when unknown."""
+    if e.email_delivery is None:
+        return ""
+    return " (" + _(_DELIVERY.get(e.email_delivery.value, e.email_delivery.value)) + ")"
+
+
 def _short(name: str | None) -> str:
     """'Julien Marchal' -> 'J. Marchal'."""
     if not name:
@@ -350,11 +366,9 @@ class TicketScreen(Screen[None]):
         table.clear()
         self._history = list(page.items)
         for e in page.items:
-            note = e.note.replace("\n", " ")
+            note = _entry_text(e).replace("\n", " ")
             if e.email_to:
-                note += f"  {glyphs.current().mail} {e.email_to}"
-                if e.email_delivery is not None:
-                    note += f" ({e.email_delivery.value})"
+                note += f"  {glyphs.current().mail} " + e.email_to + _delivery(e)
             table.add_row(
                 _when(e.at),
                 _short(e.author),
@@ -411,11 +425,11 @@ class TicketScreen(Screen[None]):
             note.update("")
             return
         e = self._history[row]
-        text = f"[b]{escape(_when(e.at))} {escape(e.author)}[/b]  {escape(e.note or '-')}"
+        text = f"[b]{escape(_when(e.at))} {escape(e.author)}[/b]  {escape(e.text or e.note or '-')}"
+        if e.text and e.note:
+            text += "\n" + escape(e.note)
         if e.email_to:
-            text += f"\n{glyphs.current().mail} " + escape(e.email_to)
-            if e.email_delivery is not None:
-                text += " (" + escape(e.email_delivery.value) + ")"
+            text += f"\n{glyphs.current().mail} " + escape(e.email_to + _delivery(e))
         note.update(text)
 
     @on(DataTable.RowHighlighted, "#history-table")

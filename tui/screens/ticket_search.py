@@ -361,9 +361,10 @@ class TicketSearchScreen(Screen[None]):
         self.notify(_("Exporting every matching ticket…"))
         self.export(self.current_query)
 
-    @work(exclusive=True, group="export", exit_on_error=False)
+    @work(exclusive=True, group="background-export", exit_on_error=False)
     async def export(self, query: TicketQuery) -> None:
         from client.api import SavError
+        from client.models import CsvFormat
         from client.profiles import data_dir
 
         client = self.sav.client
@@ -374,7 +375,9 @@ class TicketSearchScreen(Screen[None]):
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         target = folder / f"tickets-{stamp}.csv"
         try:
-            rows = await client.export_tickets(query, target)
+            rows = await client.export_tickets(
+                query, target, csv_format=CsvFormat(self.sav.csv_format)
+            )
         except (SavError, OSError) as exc:
             self.post_message(ExportDone(None, 0, getattr(exc, "message", None) or str(exc)))
             return

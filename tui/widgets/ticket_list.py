@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -272,8 +273,9 @@ class TicketList(ScrollView, can_focus=True):
 
     def action_open(self) -> None:
         ticket = self.highlighted
-        if ticket is not None:
-            self.post_message(self.Opened(ticket))
+        if ticket is None:  # an empty list: the key is answered as one that cannot apply
+            raise SkipAction()
+        self.post_message(self.Opened(ticket))
 
     # ------------------------------------------------------------------ painting
 
