@@ -117,7 +117,10 @@ class PtyDriver:
         rows: int = 24,
         sample_interval: float = 0.02,
         term: str = "xterm-256color",
+        record: bool = False,
     ) -> None:
+        """``record``: keep every byte the program writes (``output()``), e.g. to check
+        which escape sequences it sends."""
         self.argv = list(argv)
         self.cols = cols
         self.rows = rows
@@ -132,6 +135,7 @@ class PtyDriver:
         self._watched: set[str] = set()
         self._markers: dict[str, Marker] = {}
         self._bytes_read = 0
+        self._raw: bytearray | None = bytearray() if record else None
         self._eof = False
         self._parsed_all = False
         self._chunks: queue.Queue[tuple[float, int, bytes] | None] = queue.Queue()
@@ -200,6 +204,8 @@ class PtyDriver:
             with self._cond:
                 self._bytes_read += len(data)
                 total = self._bytes_read
+                if self._raw is not None:
+                    self._raw += data
             self._chunks.put((now - self.start, total, data))
 
     def _parser(self) -> None:
@@ -237,6 +243,13 @@ class PtyDriver:
         """Total bytes the program has written to the terminal so far."""
         with self._cond:
             return self._bytes_read
+
+    def output(self, since: int = 0) -> bytes:
+        """What the program wrote from byte ``since`` on (a ``mark()``); needs ``record``."""
+        if self._raw is None:
+            raise RuntimeError("start the driver with record=True to keep its output")
+        with self._cond:
+            return bytes(self._raw[since:])
 
     def mark(self) -> int:
         """An opaque mark to pass to ``bytes_since``."""

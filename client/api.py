@@ -35,6 +35,7 @@ from client.models import (
     CartNoteUpdate,
     CatalogueModel,
     ContactedRequest,
+    CsvFormat,
     Dashboard,
     ErrorBody,
     Health,
@@ -165,6 +166,7 @@ class SavClient:
         retries: int = 2,
         backoff: float = 0.2,
         language: str | None = None,
+        time_zone: str | None = None,
     ) -> None:
         self._http = http
         self._token = token
@@ -174,6 +176,10 @@ class SavClient:
         """The language the server answers in (sent as ``Accept-Language`` with every
         request; the server's messages, refusals and explanations follow it). None: the
         server's default, English."""
+        self.time_zone = time_zone
+        """The reader's time zone, an IANA name (``Europe/Paris``), sent as ``Time-Zone``:
+        the moments inside the texts the server renders (history, CSV) are in it. None:
+        UTC."""
 
     # ------------------------------------------------------------------ session
 
@@ -244,18 +250,28 @@ class SavClient:
         answer = await self._call("GET", "/tickets", params=params)
         return _parse(answer, Page[TicketSummary])
 
-    async def export_tickets(self, query: TicketQuery, target: Path) -> int:
+    async def export_tickets(
+        self,
+        query: TicketQuery,
+        target: Path,
+        *,
+        csv_format: CsvFormat = CsvFormat.SPREADSHEET,
+    ) -> int:
         """Stream every ticket matching ``query`` as CSV into ``target``; the rows written.
 
-        The file is written next to ``target`` and renamed when complete, so a failed
-        export never leaves half a file under the name given.
+        ``spreadsheet``: in the client's language, as a spreadsheet there opens it (``;``
+        and a BOM in French and Italian, names and dates in the language and zone);
+        ``machine``: codes, ``,`` and ISO 8601 UTC, for programs. The file is written next
+        to ``target`` and renamed when complete, so a failed export never leaves half a file
+        under the name given.
         """
         headers = self._headers()
+        params = {**query.params(), "format": csv_format.value}
         partial = target.with_name(target.name + ".part")
         lines = 0
         try:
             async with self._http.stream(
-                "GET", "/tickets.csv", params=query.params(), headers=headers
+                "GET", "/tickets.csv", params=params, headers=headers
             ) as response:
                 if response.status_code >= 400:
                     await response.aread()
@@ -484,6 +500,8 @@ class SavClient:
             found["Authorization"] = f"Bearer {self._token}"
         if self.language:
             found["Accept-Language"] = self.language
+        if self.time_zone:
+            found["Time-Zone"] = self.time_zone
         return found
 
     async def _call(

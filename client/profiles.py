@@ -45,6 +45,7 @@ SAV_HOME_ENV = "SAV_HOME"
 CONFIG_FILE_NAME = "config.json"
 
 _URL_SCHEMES = ("http://", "https://")
+GLYPH_MODES = ("ascii", "unicode", "auto")
 
 
 # --------------------------------------------------------------------------- paths
@@ -191,6 +192,11 @@ class Profile:
         object.__setattr__(self, "url", url)
 
 
+CSV_FORMATS = ("spreadsheet", "machine")
+"""The values of ``client.models.CsvFormat`` (not imported here: this module loads before
+the first frame, the wire models after it)."""
+
+
 @dataclass
 class Settings:
     """The content of ``config.json``.
@@ -203,6 +209,12 @@ class Settings:
     store_token_in_file: bool = False
     default_profile: str | None = None
     profiles: dict[str, Profile] = field(default_factory=dict)
+    csv: str = "spreadsheet"
+    """How exports are written (``client.models.CsvFormat``): ``spreadsheet`` in the
+    interface's language, or ``machine`` (codes, ``,``, ISO 8601 UTC) for scripts."""
+    glyphs: str | None = None
+    """``"ascii"`` (what a Linux console's font has), ``"unicode"``, or ``None``/``"auto"``:
+    ascii on a Linux console (``TERM=linux``), unicode elsewhere; ``SAV_GLYPHS`` wins."""
     warnings: list[str] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -229,7 +241,14 @@ class Settings:
             if profile.name != key:
                 raise ValueError(f"profile {key!r} is saved under the name {profile.name!r}")
             profiles[key] = profile
-        return cls(language, store, default_profile, profiles)
+        csv = data.get("csv", "spreadsheet")
+        if csv not in CSV_FORMATS:
+            raise ValueError('csv: must be "spreadsheet" or "machine"')
+        glyphs = _optional_str(data, "glyphs")
+        if glyphs is not None and glyphs not in GLYPH_MODES:
+            raise ValueError(f"glyphs: one of {', '.join(GLYPH_MODES)}")
+        glyphs = None if glyphs == "auto" else glyphs
+        return cls(language, store, default_profile, profiles, csv, glyphs)
 
     def model_dump(self) -> dict[str, Any]:
         """What is saved (everything but the warnings)."""

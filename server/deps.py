@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db import models as db
-from server.errors import Unauthorized
+from server.errors import Invalid, Unauthorized
 from server.i18n import _
 from server.services.auth import user_for_token
 from server.settings import Settings
@@ -36,6 +37,35 @@ def get_now(request: Request) -> dt.datetime:
 
 
 Now = Annotated[dt.datetime, Depends(get_now)]
+
+MAX_ZONE_NAME = 64
+
+
+def reader_zone(
+    time_zone: Annotated[
+        str | None,
+        Header(
+            alias="Time-Zone",
+            max_length=MAX_ZONE_NAME,
+            description="the reader's time zone, an IANA name (Europe/Paris); UTC without",
+        ),
+    ] = None,
+) -> dt.tzinfo:
+    """The zone the reader's moments are shown in: the ``Time-Zone`` header (an IANA name,
+    as GitHub's API takes it), else UTC. A name that is no zone is refused (422)."""
+    if time_zone is None or not time_zone.strip():
+        return dt.UTC
+    name = time_zone.strip()
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        raise Invalid(
+            _("unknown time zone {zone}").format(zone=name),
+            fields={"Time-Zone": _("an IANA time zone name, e.g. Europe/Paris")},
+        ) from None
+
+
+ReaderZone = Annotated[dt.tzinfo, Depends(reader_zone)]
 
 
 def bearer_token(

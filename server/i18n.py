@@ -57,6 +57,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translation(_language.get()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the current language, as meant in ``context`` (a word with several
+    meanings: a CSV column's "Model", a contact means' "phone")."""
+    return translation(_language.get()).pgettext(context, message)
+
+
 def language() -> str:
     return _language.get()
 
@@ -174,6 +180,40 @@ def rate(value: Decimal | str) -> str:
     from babel.numbers import format_decimal
 
     return str(format_decimal(Decimal(value), format="#,##0.##", locale=_locale(language())))
+
+
+def day(value: dt.date) -> str:
+    """A date as this language writes it, the year in full: 12/1/2026, 01/12/2026."""
+    return _day(language(), value)
+
+
+def clock(value: dt.datetime | dt.time) -> str:
+    """A time of day as this language writes it: 8:34 AM, 08:34."""
+    return _clock(language(), value.hour, value.minute)
+
+
+# Cached: an export writes the same days and minutes over and over, and Babel takes some
+# 20 µs for each.
+@lru_cache(maxsize=4096)
+def _day(lang: str, value: dt.date) -> str:
+    from babel.dates import format_skeleton
+
+    return str(format_skeleton("yMd", value, locale=_locale(lang)))
+
+
+@lru_cache(maxsize=1440)
+def _clock(lang: str, hour: int, minute: int) -> str:
+    from babel.dates import format_time
+
+    text = str(format_time(dt.time(hour, minute), format="short", locale=_locale(lang)))
+    return text.replace("\u202f", " ")  # CLDR's narrow space before AM: not every terminal has it
+
+
+def moment(value: dt.datetime, zone: dt.tzinfo) -> tuple[str, str]:
+    """The date and the time of day of ``value`` in ``zone``, as this language writes them
+    (messages place each: "on {date} at {time}")."""
+    local = value.astimezone(zone)
+    return day(local.date()), clock(local.time())
 
 
 def either(items: Sequence[str]) -> str:

@@ -17,7 +17,8 @@ from textual.binding import Binding
 from textual.notifications import Notify
 from textual.worker import Worker, WorkerState
 
-from tui import i18n
+from tui import appearance, glyphs, i18n
+from tui.appearance import Appearance
 from tui.backend import Backend, BackendUnavailable
 from tui.commands import SavCommands
 from tui.i18n import N_, _, localized, ngettext
@@ -27,6 +28,8 @@ from tui.screens.login import LoginScreen
 from tui.type_ahead import TypeAheadApp
 
 if TYPE_CHECKING:
+    from textual.notifications import Notification
+
     from client.api import SavClient
     from client.credentials import CredentialStore
     from client.models import CartAdded, Health, Order, User
@@ -71,14 +74,26 @@ class SavApp(TypeAheadApp):
         language_forced: bool = False,
         store_token_in_file: bool = False,
         remember_default: bool = True,
+        csv_format: str = "spreadsheet",
+        colours: appearance.Colours | None = None,
+        glyph_mode: glyphs.Mode | None = None,
+        glyph_setting: str | None = None,
         keymap: UserKeymap | None = None,
     ) -> None:
-        """``keymap``: the user's keys (``tui.keymap``; its ids are checked once the first
+        """``colours`` and ``glyph_mode`` force what is otherwise found from the terminal
+        (``NO_COLOR``, ``TERM``, ``SAV_GLYPHS``) and ``glyph_setting`` (config.json).
+        ``keymap``: the user's keys (``tui.keymap``; its ids are checked once the first
         frame is painted)."""
         super().__init__()
+        found = appearance.detect(self.console.color_system, glyph_setting)
+        self.look = Appearance(colours or found.colours, glyph_mode or found.glyphs)
+        appearance.install(self, self.look)
+        self.stylesheet.set_variables(self.get_css_variables())
         self.backend = backend
         self.language_forced = language_forced
         self.store_token_in_file = store_token_in_file
+        self.csv_format = csv_format
+        """How F6 exports tickets: ``spreadsheet`` or ``machine`` (config.json's ``csv``)."""
         self.remember_default = remember_default
         self.client: SavClient | None = None
         self.health: Health | None = None
@@ -89,11 +104,28 @@ class SavApp(TypeAheadApp):
         self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
         """The time screens count from (an SLA clock); tests pin it with the server's."""
         self.message_line = MessageLine(self)
+        self._key_notice: Notification | None = None
         self.user_keymap = keymap
         if keymap is not None and keymap.keys:
             self.set_keymap(keymap.keys)
         i18n.set_language(language or "en")
         i18n.refresh_node_bindings(self)
+
+    look = Appearance()
+    """Colours and glyphs of this terminal (``tui.appearance``)."""
+
+    def get_css_variables(self) -> dict[str, str]:
+        return appearance.css_variables(super().get_css_variables(), self.look)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as the keyboard writes them (F1 and Esc, not f1 and esc), in glyphs this
+        terminal has."""
+        display = super().get_key_display(binding)
+        if display[:1] == "f" and display[1:].isdigit():
+            display = display.upper()
+        elif display == "esc":
+            display = "Esc"
+        return glyphs.text(display)
 
     # ------------------------------------------------------------------ start-up
 
@@ -128,7 +160,7 @@ class SavApp(TypeAheadApp):
                 markup=False,
             )
 
-    @work(exclusive=True, group="connect", exit_on_error=False)
+    @work(exclusive=True, group="background-connect", exit_on_error=False)
     async def connect(self) -> None:
         """Reach the backend (after the first frame: this imports the HTTP client)."""
         try:
@@ -142,6 +174,7 @@ class SavApp(TypeAheadApp):
     def _connected(self, message: Connected) -> None:
         self.client, self.health = message.client, message.health
         self.client.language = i18n.language()  # the server answers in the interface's language
+        self.client.time_zone = i18n.system_time_zone()  # and gives moments in ours
         if isinstance(self.screen, LoginScreen):
             self.screen.show_connected(message.health)
         self.resume_session()
@@ -166,7 +199,7 @@ class SavApp(TypeAheadApp):
             )
         return self._store
 
-    @work(exclusive=True, group="resume", exit_on_error=False)
+    @work(exclusive=True, group="background-resume", exit_on_error=False)
     async def resume_session(self) -> None:
         """Sign in silently with a remembered token, if there is one that still works."""
         import asyncio
@@ -293,13 +326,6 @@ class SavApp(TypeAheadApp):
         else:
             self.push_screen(HelpScreen(self.screen, self.focused, self.backend.label))
 
-    def get_key_display(self, binding: Binding) -> str:
-        """Keys as the keyboard writes them: F1 and Esc, not f1 and esc."""
-        display = super().get_key_display(binding)
-        if display[:1] == "f" and display[1:].isdigit():
-            return display.upper()
-        return "Esc" if display == "esc" else display
-
     def action_command_line(self) -> None:
         from tui.screens.command_line import CommandLineScreen
 
@@ -372,7 +398,7 @@ class SavApp(TypeAheadApp):
             return
         self.post_message(CartCountChanged(added.count))
         text = ", ".join(
-            (
+            glyphs.text(
                 _("{n}× {code} (for {requested})")
                 if line.ordered_code != line.requested_code
                 else _("{n}× {code}")
@@ -438,7 +464,7 @@ class SavApp(TypeAheadApp):
             self.pop_screen()
         self.open_order(order.id, placed=True)
 
-    @work(exclusive=True, group="cart-count", exit_on_error=False)
+    @work(exclusive=True, group="background-cart-count", exit_on_error=False)
     async def load_cart_count(self) -> None:
         from client.api import SavError
 
@@ -475,19 +501,34 @@ class SavApp(TypeAheadApp):
     # ------------------------------------------------------------------ keys
 
     def key_not_taken(self, event: events.Key) -> None:
-        """A key nothing took (no such key here, or not now): the bell and a short notice
-        on the message line."""
+        """A key nothing took: the bell and a short notice on the message line, saying
+        whether the key does nothing here or its action is not possible now."""
         self.bell()
         if event.is_printable:
             name = event.character or event.key
         else:
             name = self.get_key_display(Binding(event.key, ""))
-        self.notify(
-            _("{key}: nothing to do with it here (F1 lists the keys).").format(key=name),
-            severity="warning",
-            timeout=3,
-            markup=False,
+        bound = next(
+            (
+                binding
+                for _node, bindings in self.screen._modal_binding_chain
+                for binding in bindings.key_to_bindings.get(event.key, ())
+                if binding.description
+            ),
+            None,
         )
+        if bound is not None:
+            text = _("{key} ({action}): not possible now.").format(
+                key=name, action=_(bound.description)
+            )
+        else:
+            text = _("{key}: nothing to do with it here (F1 lists the keys).").format(key=name)
+        from textual.notifications import Notification
+
+        if self._key_notice is not None and self._key_notice in self._notifications:
+            self._unnotify(self._key_notice)  # one at a time
+        self._key_notice = Notification(text, "", "warning", 3, markup=False)
+        self.post_message(Notify(self._key_notice))
 
     # ------------------------------------------------------------------ messages
 

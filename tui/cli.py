@@ -195,9 +195,11 @@ def keys_command(args: argparse.Namespace) -> int:
     """``sav keys``: the effective key map, in the interface's language; what is wrong
     with keys.toml on stderr (exit code 1 when an entry was left out)."""
     from client.profiles import load_settings
-    from tui import i18n, keymap
+    from tui import glyphs, i18n, keymap
 
-    i18n.set_language(args.lang or load_settings().language or i18n.system_language())
+    settings = load_settings()
+    i18n.set_language(args.lang or settings.language or i18n.system_language())
+    glyphs.use(glyphs.choose(settings.glyphs))  # ⏎ ↑ ↓ or their stand-ins on a console
     user = keymap.load()
     print(keymap.render(user))
     for problem in user.problems:
@@ -231,6 +233,8 @@ def run_tui(args: argparse.Namespace) -> int:
         language=language,
         language_forced=args.lang is not None,
         store_token_in_file=args.store_token_in_file or settings.store_token_in_file,
+        csv_format=settings.csv,
+        glyph_setting=settings.glyphs,
         keymap=keymap.load(check_ids=False),  # the ids are checked after the first frame
     )
     try:

@@ -68,6 +68,28 @@ def system_language() -> str:
     return code or "en"
 
 
+def system_time_zone() -> str | None:
+    """This machine's time zone as an IANA name (``Europe/Paris``): ``TZ`` when it names
+    one, else the system's setting (tzlocal). None when it cannot be told: the server then
+    writes its moments in UTC."""
+    named = os.environ.get("TZ", "").removeprefix(":")
+    if named:
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(named)
+        except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):
+            pass  # a POSIX rule ("CET-1CEST"): ask the system
+        else:
+            return named
+    try:
+        import tzlocal
+
+        return str(tzlocal.get_localzone_name()) or None
+    except Exception:  # an unreadable or odd setting: UTC will do, the app must still start
+        return None
+
+
 def set_language(code: str) -> str:
     """Switch every later ``_()`` call, and every localized class's bindings, to ``code``."""
     global _translation, _language

@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui import glyphs
 from tui.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -127,8 +128,10 @@ def key_display(key: str) -> str:
         shown = "^" + shown
     shown = "+".join([*modifiers, shown])
     if shown[:1] == "f" and shown[1:].isdigit():
-        return shown.upper()
-    return "Esc" if shown == "esc" else shown
+        shown = shown.upper()
+    elif shown == "esc":
+        shown = "Esc"
+    return glyphs.text(shown)
 
 
 # --------------------------------------------------------------------------- the file

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import time
 import weakref
@@ -53,6 +54,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual._dispatch_key import dispatch_key
 from textual.app import App
+from textual.binding import Binding
 from textual.widgets import TextArea
 
 if TYPE_CHECKING:
@@ -84,19 +86,41 @@ def takes_text(widget: Widget, event: events.Key | events.Paste) -> bool:
     return isinstance(widget, TextArea) and not widget.read_only and event.key == "enter"
 
 
+_GENERIC = ("textual.widget", "textual.scroll_view", "textual.containers", "textual.dom")
+"""Modules of Textual's base classes: their bindings (scrolling) are nobody's own keys."""
+
+
+@functools.cache
+def _own_actions(cls: type) -> frozenset[str]:
+    """The actions that ``cls`` and its non-generic bases bind (not inherited scrolling)."""
+    actions = set()
+    for base in cls.__mro__:
+        if base.__module__ in _GENERIC:
+            continue
+        for binding in base.__dict__.get("BINDINGS", ()):
+            action = binding.action if isinstance(binding, Binding) else binding[1]
+            actions.add(action)
+    return frozenset(actions)
+
+
 def own_key(widget: Widget, event: events.Key | events.Paste) -> bool:
-    """Is the key typed by ``widget`` or bound by ``widget`` itself (not an ancestor)?"""
+    """Is the key typed by ``widget``, or bound by ``widget``'s own class (its editing or
+    cursor keys; not an ancestor's binding, nor the scrolling every widget inherits)?"""
     if takes_text(widget, event):
         return True
     if isinstance(event, events.Paste):
         return False
     try:
-        chain = widget.screen._binding_chain
+        chain = widget.screen._binding_chain  # with the user's keymap applied
     except Exception:  # no screen any more
         return False
+    own = _own_actions(type(widget))
     for node, bindings in chain:
         if node is widget:
-            return any(not b.priority for b in bindings.key_to_bindings.get(event.key, ()))
+            return any(
+                not b.priority and b.action in own
+                for b in bindings.key_to_bindings.get(event.key, ())
+            )
     return False
 
 
@@ -329,7 +353,13 @@ class TypeAhead:
 
     def _deliver(self, event: events.Key | events.Paste) -> None:
         focused = self._app.focused
-        self._origin = focused if focused is not None and own_key(focused, event) else None
+        # Keys typed after this one may go on editing the same widget while the work this
+        # key starts runs (more letters of a search); not after Enter, Tab or Esc: what
+        # follows a submitted sign-in is for the next screen, not the password field.
+        editing = isinstance(event, events.Paste) or event.key not in NEVER_ADMITTED
+        self._origin = (
+            focused if focused is not None and editing and own_key(focused, event) else None
+        )
         for worker in list(self._app.workers):
             self._seen.add(worker)  # what runs now was not started by this key
         self.delivered += 1

@@ -49,6 +49,32 @@ LOG_TYPES = (HistoryType.NOTE, HistoryType.CALL, HistoryType.EMAIL)
 """The history types a person may choose when adding a log; the others are written by actions."""
 
 
+class HistoryEvent(StrEnum):
+    """What the system wrote into a ticket's history by itself, stored as this code and its
+    parameters (never as a sentence) and rendered for each reader (``HistoryEntry.text``).
+
+    Parameters: moments are ISO 8601 in UTC, everything else a code or a number as stored
+    elsewhere (``means`` a ContactMeans, ``status`` a TicketStatus, a ``field`` an
+    ApplianceUpdate field). A parameter in brackets may be missing.
+    """
+
+    CREATED = "created"  # the ticket was recorded
+    ASSIGNED = "assigned"  # centre_code, centre_name
+    CONTACTED = "contacted"  # appointment_at
+    UNREACHABLE = "unreachable"  # attempted_at, means
+    EXCHANGE_REQUESTED = "exchange_requested"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+    VERIFIED = "verified"
+    PARTS_ORDERED = "parts_ordered"  # [order] (its number), [parts] (codes)
+    PARTS_RECEIVED = "parts_received"  # [appointment_at]
+    CLOSED = "closed"
+    INVOICED = "invoiced"  # [voucher] (its number)
+    ORDER_WITHDRAWN = "order_withdrawn"  # order (its number)
+    APPLIANCE_CORRECTED = "appliance_corrected"  # changes: [{field, old, new}], "" for none
+    STATUS_CHANGED = "status_changed"  # status: a change no other event tells
+
+
 class TicketAction(StrEnum):
     """What can be done to a ticket. The server's status machine decides who may do which, when.
 
@@ -84,6 +110,14 @@ class TicketSort(StrEnum):
     SERVICE_CENTRE = "service_centre"
     ENGINEER = "engineer"
     APPOINTMENT = "appointment"
+
+
+class CsvFormat(StrEnum):
+    """How ``GET /tickets.csv`` writes: for a spreadsheet in the reader's language, or for
+    a program."""
+
+    SPREADSHEET = "spreadsheet"  # the language's separator, names and dates; UTF-8 with BOM
+    MACHINE = "machine"  # ",", codes, ISO 8601 moments in UTC, no BOM
 
 
 class EmailDelivery(StrEnum):

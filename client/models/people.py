@@ -78,6 +78,9 @@ class ServiceCentre(Wire):
     rate: Money
     vat_rate: Percent
     discount_rate: Percent
+    language: Language = Language.EN
+    """The language the centre works in: e-mails to people the server knows no language of
+    are written in it."""
 
 
 class User(Wire):

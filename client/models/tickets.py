@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
@@ -105,6 +105,14 @@ class TicketGroup(Wire):
 
 
 class HistoryEntry(Wire):
+    """One line of a ticket's history.
+
+    What the system wrote by itself is ``event`` (a HistoryEvent code) with its ``params``,
+    and ``text``: that event in the request's language (``Accept-Language``) with its moments
+    in the reader's time zone (``Time-Zone``). ``note`` is only what a person typed. A log
+    typed by a person has no event and an empty ``text``.
+    """
+
     id: int
     ticket_id: int
     at: dt.datetime
@@ -112,6 +120,10 @@ class HistoryEntry(Wire):
     status: TicketStatus
     appointment_at: dt.datetime | None = None
     type: HistoryType
+    event: str | None = None
+    """A HistoryEvent code (kept a string: a newer server may know more events)."""
+    params: dict[str, Any] = Field(default_factory=dict)
+    text: str = ""
     note: str = ""
     email_to: str | None = None
     email_delivery: EmailDelivery | None = None

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     Date,
@@ -92,6 +94,8 @@ class ServiceCentre(AddressColumns, Base):
     vat_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     discount_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    """The language the centre works in (e-mails to people of unknown language use it)."""
 
 
 class SavedAddress(AddressColumns, Base):
@@ -258,7 +262,12 @@ class HistoryEntry(Base):
     status: Mapped[str] = mapped_column(String(30))
     appointment_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     type: Mapped[str] = mapped_column(String(30))
+    event: Mapped[str | None] = mapped_column(String(40))
+    """What the system wrote, as a code (client.models.HistoryEvent); None for a typed log."""
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    """The event's parameters (server.services.events renders them for each reader)."""
     note: Mapped[str] = mapped_column(Text, default="")
+    """Only what a person typed."""
     email_to: Mapped[str | None] = mapped_column(String(200))
     email_delivery: Mapped[str | None] = mapped_column(String(10))
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from client.models import (
+    HistoryEvent,
     RelationDirection,
     RelationKind,
 )
@@ -28,7 +29,6 @@ from server.demo.data import (
     CENTRE_WEIGHTS,
     CENTRES,
     CHAIN_CODES,
-    CONTACT_MEANS,
     CONTACT_MEANS_ORDER,
     ENGINEERS,
     FIXED_LINES,
@@ -95,6 +95,7 @@ from server.demo.data import (
     UTC,
     S,
 )
+from server.services import events
 from server.services.money import from_cents, to_cents, vat_on
 
 # =========================================================================== helpers
@@ -117,10 +118,6 @@ def _local(value: dt.datetime) -> dt.datetime:
 
 def _fmt_date(value: dt.datetime | dt.date) -> str:
     return f"{value.day:02d}/{value.month:02d}/{value.year}"
-
-
-def _fmt_time(value: dt.datetime) -> str:
-    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 def _ymd(value: dt.date) -> str:
@@ -229,7 +226,8 @@ class _Ticket:
         self.exchange = False
         self.lang = "fr"
         self.order_parts: list[tuple[int, int, int]] = []  # (requested, ordered, quantity)
-        self.step_notes: dict[int, str] | None = None  # fixed notes (seed tickets)
+        # fixed events and notes of the status changes (seed tickets)
+        self.step_notes: dict[int, tuple[events.Event, str]] | None = None
         self.notes = True  # add random notes
         self.voucher_number = ""
 
@@ -278,6 +276,8 @@ class _Demo:
         self.appliance_model: dict[int, int] = {}
         self.appliance_purchase: dict[int, dt.date | None] = {}
         self.reseller_of: dict[int, str] = {}
+        # ticket id -> its "parts ordered" history entry, which names the order once numbered
+        self.parts_ordered_entry: dict[int, dict[str, Any]] = {}
 
     # ------------------------------------------------------------------ entry point
 
@@ -301,6 +301,7 @@ class _Demo:
                 {
                     "id": i + 1,
                     **{k: v for k, v in c.items() if k not in ("region", "lang")},
+                    "language": c["lang"],
                     "version": 1,
                 }
             )
@@ -905,9 +906,8 @@ class _Demo:
         day = (self.now - dt.timedelta(days=3)).date()
         base = dt.datetime.combine(day, dt.time(10, 29), UTC)  # 12:29 in Strasbourg
         minute = dt.timedelta(minutes=1)
-        centre_label = f"{CENTRES[0]['name']} {CENTRES[0]['code']}"
-        assigned = TEXTS["fr"]["assigned"].format(centre=centre_label)
-        saved = TEXTS["fr"]["saved"]
+        assigned = (events.assigned(CENTRES[0]["code"], CENTRES[0]["name"]), "")
+        saved = (events.created(), "")
 
         def ticket(
             tid: int,
@@ -915,7 +915,7 @@ class _Demo:
             path: list[str],
             times: list[dt.datetime],
             problem: str,
-            notes: dict[int, str],
+            notes: dict[int, tuple[events.Event, str]],
         ) -> _Ticket:
             t = _Ticket()
             t.id, t.centre, t.customer_id, t.appliance_id = tid, 0, SEED_CUSTOMER_ID, appliance
@@ -948,7 +948,7 @@ class _Demo:
         ]
         groups.append(g)
         # 116493 and 116491: cancelled the same day (operator mistake)
-        cancel = TEXTS["fr"]["cancelled"].format(reason="erreur opérateur")
+        cancel = (events.simple(HistoryEvent.CANCELLED), "erreur opérateur")
         for gid, appliances, start in ((116491, [48527], 40), (116493, [48527, 48526], 20)):
             g = _Group(SEED_CUSTOMER_ID, 0)
             g.fixed_id = gid
@@ -1337,55 +1337,51 @@ class _Demo:
             return MANAGER_OF[t.centre or 0]
         return t.engineer if t.engineer is not None else t.operator
 
-    def _status_note(self, t: _Ticket, j: int) -> str:
+    def _status_note(self, t: _Ticket, j: int) -> tuple[events.Event, str]:
+        """The event of the ``j``-th status change and what the person typed with it."""
         rng = self.rng
         texts = TEXTS[t.lang]
         status = t.path[j]
         before = t.path[j - 1] if j else None
         if status == S.TO_ASSIGN:
-            return texts["saved"]
+            return events.created(), ""
         if status == S.TO_CONTACT:
             centre = CENTRES[t.centre or 0]
-            return texts["assigned"].format(centre=f"{centre['name']} {centre['code']}")
+            return events.assigned(centre["code"], centre["name"]), ""
         if status == S.UNREACHABLE:
             at = t.times[j] - dt.timedelta(minutes=rng.randint(2, 90))
             means = rng.choices(CONTACT_MEANS_ORDER, weights=(7, 2, 1))[0]
-            return texts["unreachable"].format(
-                date=_fmt_date(_local(at)),
-                time=_fmt_time(_local(at)),
-                means=CONTACT_MEANS[t.lang][means],
-                msg=rng.choice(texts["unreachable_msgs"]),
-            )
+            attempt = at.replace(second=0)  # as a person reports it: to the minute
+            return events.unreachable(attempt, means), rng.choice(texts["unreachable_msgs"])
         if status == S.CONFIRMED:
             appointment = t.appointments.get(j)
             if before == S.CLOSED:
-                return texts["rejected"].format(reason=rng.choice(texts["reject_reasons"]))
-            when = (
-                {"date": _fmt_date(_local(appointment)), "time": _fmt_time(_local(appointment))}
-                if (appointment)
-                else {"date": "", "time": ""}
-            )
+                reason = rng.choice(texts["reject_reasons"])
+                return events.simple(HistoryEvent.REJECTED), reason
             if before == S.WAITING_PARTS:
-                return texts["parts_received"].format(**when)
-            note = texts["confirmed"].format(**when)
-            if rng.random() < 0.25:
-                note += f" ({rng.choice(texts['appointment_notes'])})"
-            return note
-        if status == S.WAITING_PARTS:
-            parts = ", ".join(
-                f"{self.parts[o - 1]['code']} {self.parts[o - 1]['description']}"
-                for _r, o, _q in t.order_parts
+                return events.parts_received(appointment), ""
+            contacted = (
+                events.contacted(appointment)
+                if appointment
+                else events.simple(HistoryEvent.CONTACTED)
             )
-            return texts["waiting_parts"].format(parts=parts)
+            note = ""
+            if rng.random() < 0.25:
+                note = rng.choice(texts["appointment_notes"])
+            return contacted, note
+        if status == S.WAITING_PARTS:
+            # the order's number is known once the orders are numbered (_orders)
+            return events.parts_ordered(), ""
         if status == S.EXCHANGE_REQUESTED:
-            return texts["exchange"].format(reason=rng.choice(texts["exchange_reasons"]))
+            reason = rng.choice(texts["exchange_reasons"])
+            return events.simple(HistoryEvent.EXCHANGE_REQUESTED), reason
         if status == S.CLOSED:
-            return texts["closed"]
+            return events.simple(HistoryEvent.CLOSED), ""
         if status == S.VERIFIED:
-            return texts["verified"]
+            return events.simple(HistoryEvent.VERIFIED), ""
         if status == S.INVOICED:
-            return texts["invoiced"].format(voucher=t.voucher_number)
-        return texts["cancelled"].format(reason=rng.choice(texts["cancel_reasons"]))
+            return events.invoiced(t.voucher_number), ""
+        return events.simple(HistoryEvent.CANCELLED), rng.choice(texts["cancel_reasons"])
 
     def _history(self, t: _Ticket) -> list[dict[str, Any]]:
         rng = self.rng
@@ -1393,20 +1389,23 @@ class _Demo:
         for j, status in enumerate(t.path):
             before = t.path[j - 1] if j else None
             author = self._author(t, status, before)
-            note = t.step_notes[j] if t.step_notes is not None else self._status_note(t, j)
-            entries.append(
-                {
-                    "ticket_id": t.id,
-                    "at": t.times[j],
-                    "author_id": author + 1,
-                    "author_name": USERS[author][1],
-                    "status": status,
-                    "appointment_at": t.appointments.get(j),
-                    "type": H_STATUS_CHANGE,
-                    "note": note,
-                    "email_to": None,
-                }
-            )
+            event, note = t.step_notes[j] if t.step_notes is not None else self._status_note(t, j)
+            entry = {
+                "ticket_id": t.id,
+                "at": t.times[j],
+                "author_id": author + 1,
+                "author_name": USERS[author][1],
+                "status": status,
+                "appointment_at": t.appointments.get(j),
+                "type": H_STATUS_CHANGE,
+                "event": event.code.value,
+                "params": event.params,
+                "note": note,
+                "email_to": None,
+            }
+            if status == S.WAITING_PARTS:
+                self.parts_ordered_entry[t.id] = entry
+            entries.append(entry)
         if t.notes:
             texts = TEXTS[t.lang]
             count = rng.choices((0, 1, 2, 3), weights=(50, 30, 15, 5))[0]
@@ -1421,14 +1420,16 @@ class _Demo:
                     weights=(80, 12, 8),
                 )[0]
                 email_to = None
+                event: events.Event | None = None
                 if kind == H_NOTE:
                     note = rng.choice(texts["notes"]).format(date=_fmt_date(_local(at)))
                 elif kind == H_EMAIL:
                     note = texts["email"]
                     reseller = self.reseller_of[t.appliance_id]
                     email_to = f"sav@{_ascii(reseller) or 'revendeur'}.example"
-                else:
+                else:  # a correction, with the reason the person gave
                     note = rng.choice(texts["appliance_update"])
+                    event = events.appliance_corrected({})
                 if t.engineer is not None and rng.random() < 0.7:
                     author = t.engineer
                 else:
@@ -1442,6 +1443,8 @@ class _Demo:
                         "status": status,
                         "appointment_at": None,
                         "type": kind,
+                        "event": event.code.value if event else None,
+                        "params": event.params if event else None,
                         "note": note,
                         "email_to": email_to,
                     }
@@ -1614,10 +1617,15 @@ class _Demo:
                     }
                 )
             vat = vat_on(net_total, c["vat_rate"])
+            number = f"{c['customer_number']}{year % 100:02d}{seq:04d}"
+            for ticket_id in {line[3] for line in lines} - {None}:
+                entry = self.parts_ordered_entry.get(ticket_id)
+                if entry is not None:
+                    entry["params"]["order"] = number
             orders.append(
                 {
                     "id": order_id,
-                    "number": f"{c['customer_number']}{year % 100:02d}{seq:04d}",
+                    "number": number,
                     "service_centre_id": centre + 1,
                     "created_by_id": author + 1,
                     "status": status,

@@ -1219,22 +1219,14 @@ TICKET_TYPES = {
     "fr": ("Réparation",) * 6 + ("Installation", "Contrôle", "Réclamation", ""),
     "it": ("Riparazione",) * 6 + ("Installazione", "Controllo", "Reclamo", ""),
 }
-CONTACT_MEANS = {
-    "fr": {ContactMeans.PHONE: "téléphone", ContactMeans.SMS: "SMS", ContactMeans.EMAIL: "e-mail"},
-    "it": {ContactMeans.PHONE: "telefono", ContactMeans.SMS: "SMS", ContactMeans.EMAIL: "e-mail"},
-}
 TEXTS: dict[str, dict[str, Any]] = {
     "fr": {
-        "saved": "Ticket enregistré",
-        "assigned": "Assigné : {centre}",
-        "unreachable": "Client non joignable : tentative le {date} à {time} par {means}, {msg}",
         "unreachable_msgs": (
             "pas de réponse, message laissé",
             "messagerie pleine",
             "pas de réponse",
             "SMS envoyé, sans retour",
         ),
-        "confirmed": "Client contacté : rendez-vous le {date} à {time}",
         "appointment_notes": (
             "3e étage sans ascenseur",
             "Code portail 2580",
@@ -1242,26 +1234,18 @@ TEXTS: dict[str, dict[str, Any]] = {
             "Client présent uniquement le matin",
             "Prévenir 30 min avant",
         ),
-        "parts_received": "Pièces reçues : nouveau rendez-vous le {date} à {time}",
-        "rejected": "Intervention rejetée : {reason}",
         "reject_reasons": (
             "numéro de série manquant",
             "photo de la plaque signalétique manquante",
             "pièces utilisées non renseignées",
             "facture d'achat illisible",
         ),
-        "waiting_parts": "En attente de pièces : {parts}",
-        "exchange": "Échange de l'appareil demandé : {reason}",
         "exchange_reasons": (
             "pièce indisponible",
             "appareil irréparable",
             "troisième panne sous garantie",
             "réparation plus chère que l'appareil",
         ),
-        "closed": "Intervention clôturée",
-        "verified": "Intervention vérifiée",
-        "invoiced": "Facturée : bon à payer {voucher}",
-        "cancelled": "Annulé : {reason}",
         "cancel_reasons": (
             "erreur opérateur",
             "doublon",
@@ -1306,31 +1290,18 @@ TEXTS: dict[str, dict[str, Any]] = {
         "order_note": ("Réassort", "Urgent : client sans appareil", "Commande groupée", ""),
     },
     "it": {
-        "saved": "Ticket salvato",
-        "assigned": "Assegnato: {centre}",
-        "unreachable": "Cliente non raggiungibile: tentativo il {date} alle {time} via {means}, "
-        "{msg}",
         "unreachable_msgs": (
             "nessuna risposta, messaggio lasciato",
             "segreteria piena",
             "nessuna risposta",
         ),
-        "confirmed": "Cliente contattato: appuntamento il {date} alle {time}",
         "appointment_notes": (
             "Terzo piano senza ascensore",
             "Citofonare a Bianchi",
             "Cliente presente solo al mattino",
         ),
-        "parts_received": "Ricambi arrivati: nuovo appuntamento il {date} alle {time}",
-        "rejected": "Intervento respinto: {reason}",
         "reject_reasons": ("numero di serie mancante", "ricambi usati non indicati"),
-        "waiting_parts": "In attesa ricambi: {parts}",
-        "exchange": "Richiesta sostituzione apparecchio: {reason}",
         "exchange_reasons": ("ricambio non disponibile", "apparecchio non riparabile"),
-        "closed": "Intervento chiuso",
-        "verified": "Intervento verificato",
-        "invoiced": "Fatturato: buono di pagamento {voucher}",
-        "cancelled": "Annullato: {reason}",
         "cancel_reasons": ("errore operatore", "duplicato", "annullato dal cliente"),
         "notes": (
             "Chiamato il {date}, nessuna risposta",

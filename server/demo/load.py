@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, Table, insert, select, text
+from sqlalchemy import JSON, Date, Table, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from server.db import models as db
@@ -132,8 +133,17 @@ async def _bulk_insert(conn: AsyncConnection, table: Table, rows: list[dict[str,
         raw = await conn.get_raw_connection()
         if getattr(raw.dbapi_connection, "_transaction", None) is not None:
             keys = list(rows[0])
+            # asyncpg takes JSON as its text (SQL NULL for None: the columns are none_as_null)
+            as_json = [isinstance(table.c[k].type, JSON) for k in keys]
+            records = [
+                tuple(
+                    json.dumps(row[k]) if is_json and row[k] is not None else row[k]
+                    for k, is_json in zip(keys, as_json, strict=True)
+                )
+                for row in rows
+            ]
             await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
-                table.name, records=[tuple(row[k] for k in keys) for row in rows], columns=keys
+                table.name, records=records, columns=keys
             )
             return
     for start in range(0, len(rows), CHUNK):

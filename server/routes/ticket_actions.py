@@ -29,7 +29,7 @@ from client.models import (
     UnreachableRequest,
 )
 from server.db import models as db
-from server.deps import AppSettings, CurrentUser, Now, Session
+from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session
 from server.services import ticket_actions, ticket_history, tickets
 from server.services.ticket_actions import ActionBody
 from server.settings import Settings
@@ -51,10 +51,15 @@ async def get_history(
     ticket_id: int,
     user: CurrentUser,
     session: Session,
+    zone: ReaderZone,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Page[HistoryEntry]:
-    return await ticket_history.history(session, ticket_id, user, limit=limit, cursor=cursor)
+    """Newest first. Each entry's ``text`` is its event in the request's language
+    (``Accept-Language``) with moments in the ``Time-Zone`` header's zone (UTC without)."""
+    return await ticket_history.history(
+        session, ticket_id, user, limit=limit, cursor=cursor, zone=zone
+    )
 
 
 @router.get("/tickets/{ticket_id}/previous", response_model=list[TicketSummary])
@@ -74,8 +79,11 @@ async def add_log(
     session: Session,
     settings: AppSettings,
     now: Now,
+    zone: ReaderZone,
 ) -> HistoryEntry:
-    return await ticket_history.add_log(session, ticket_id, user, body, settings=settings, now=now)
+    return await ticket_history.add_log(
+        session, ticket_id, user, body, settings=settings, now=now, zone=zone
+    )
 
 
 @router.put("/tickets/{ticket_id}/appliance", response_model=Ticket)

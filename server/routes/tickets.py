@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from client.models import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
+    CsvFormat,
     Page,
     Ticket,
     TicketGroup,
@@ -19,7 +20,8 @@ from client.models import (
     TicketStatus,
     TicketSummary,
 )
-from server.deps import AppSettings, CurrentUser, Now, Session
+from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session
+from server.i18n import language
 from server.services import ticket_query, tickets
 
 router = APIRouter(tags=["tickets"])
@@ -84,7 +86,20 @@ async def search_tickets(
 
 @router.get("/tickets.csv", response_class=StreamingResponse)
 async def export_tickets(
-    request: Request, query: SearchQuery, user: CurrentUser, settings: AppSettings, now: Now
+    request: Request,
+    query: SearchQuery,
+    user: CurrentUser,
+    settings: AppSettings,
+    now: Now,
+    zone: ReaderZone,
+    csv_format: Annotated[
+        CsvFormat,
+        Query(
+            alias="format",
+            description="spreadsheet: the request's language (separator, names, dates in the "
+            "Time-Zone's zone), UTF-8 with BOM; machine: codes, ',', ISO 8601 UTC, no BOM",
+        ),
+    ] = CsvFormat.SPREADSHEET,
 ) -> StreamingResponse:
     """The whole result of a search as CSV, streamed (the same filters and sort)."""
     rows = ticket_query.export_csv(
@@ -93,6 +108,9 @@ async def export_tickets(
         user,
         now=now,
         overdue_hours=settings.overdue_contact_hours,
+        csv_format=csv_format,
+        lang=language(),
+        zone=zone,
     )
     stamp = now.strftime("%Y%m%d-%H%M%S")
     return StreamingResponse(

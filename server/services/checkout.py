@@ -43,7 +43,15 @@ from client.models import Role, TicketAction, TicketStatus
 from server.db import models as db
 from server.errors import Conflict, Forbidden, NotAllowed
 from server.i18n import N_, _
-from server.services import addresses, cart, catalogue, idempotency, orders, ticket_actions
+from server.services import (
+    addresses,
+    cart,
+    catalogue,
+    events,
+    idempotency,
+    orders,
+    ticket_actions,
+)
 from server.services.money import to_cents
 from server.services.status_machine import label
 from server.services.tenancy import require_role, scope
@@ -264,12 +272,14 @@ async def _tickets_wait_for_parts(
                 ticket_id,
                 user,
                 TicketAction.ORDER_PARTS,
-                wire.NoteRequest(note=f"Order {number}"),
+                None,
                 if_match=None,
                 now=now,
                 commit=False,
+                event=events.parts_ordered(number),
             )
         elif status == TicketStatus.WAITING_PARTS.value:
+            ordered = events.parts_ordered(number)
             session.add(
                 db.HistoryEntry(
                     ticket_id=ticket_id,
@@ -279,7 +289,9 @@ async def _tickets_wait_for_parts(
                     status=status,
                     appointment_at=None,
                     type=wire.HistoryType.NOTE.value,
-                    note=f"Parts ordered: order {number}",
+                    event=ordered.code.value,
+                    params=ordered.params,
+                    note="",
                     email_to=None,
                 )
             )

@@ -53,7 +53,9 @@ def compose(
     body: str,
     reply_to: str | None,
     now: dt.datetime,
+    language: str | None = None,
 ) -> EmailMessage:
+    """The message; ``language`` (of its subject and text) goes into ``Content-Language``."""
     message = EmailMessage()
     message["From"] = settings.smtp_from
     message["To"] = to
@@ -63,6 +65,8 @@ def compose(
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(domain=settings.smtp_from.rpartition("@")[2] or None)
     message.set_content(body)
+    if language:  # after set_content, which clears the Content-* headers
+        message["Content-Language"] = language
     return message
 
 

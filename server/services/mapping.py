@@ -29,6 +29,7 @@ def centre(row: db.ServiceCentre) -> wire.ServiceCentre:
         rate=from_cents(row.rate_cents),
         vat_rate=row.vat_rate,
         discount_rate=row.discount_rate,
+        language=wire.Language(row.language),
     )
 
 

@@ -47,6 +47,7 @@ from server.errors import (
     PreconditionRequired,
 )
 from server.i18n import N_, When, _, quoted
+from server.services import events
 from server.services.addresses import ADDRESS_FIELDS
 from server.services.money import from_cents, to_cents
 from server.services.pricing import document_totals, line_net
@@ -529,6 +530,7 @@ async def withdraw(
             .distinct()
         )
     ).all()
+    withdrawn = events.order_withdrawn(order.number)
     for ticket_id, status in sorted(tickets):
         session.add(
             db.HistoryEntry(
@@ -539,7 +541,9 @@ async def withdraw(
                 status=status,
                 appointment_at=None,
                 type=wire.HistoryType.NOTE.value,
-                note=f"Order {order.number} withdrawn",
+                event=withdrawn.code.value,
+                params=withdrawn.params,
+                note="",
                 email_to=None,
             )
         )

@@ -24,11 +24,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from client import models as wire
-from client.models import Role, TicketAction, TicketStatus
+from client.models import HistoryEvent, Role, TicketAction, TicketStatus
 from server.db import models as db
 from server.errors import Conflict, Invalid, PreconditionFailed, PreconditionRequired
 from server.i18n import When, _
-from server.services import status_machine, ticket_search
+from server.services import events, status_machine, ticket_search
 from server.services.tenancy import get_scoped
 
 ActionBody = (
@@ -60,10 +60,6 @@ def parse_if_match(value: str | None) -> int | None:
     return int(text)
 
 
-def _when(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
 def _aware(name: str, moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise Invalid(
@@ -73,13 +69,10 @@ def _aware(name: str, moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
 
-def _join(*parts: str) -> str:
-    return "\n".join(p for p in (p.strip() for p in parts) if p)
-
-
 @dataclass
 class _Change:
     values: dict[str, Any]
+    event: events.Event
     note: str
     appointment_at: dt.datetime | None = None
 
@@ -90,9 +83,11 @@ async def _change_for(
     action: TicketAction,
     body: ActionBody | None,
     now: dt.datetime,
+    event: events.Event | None,
 ) -> _Change:
-    """What ``action`` writes besides the status (validated: 422 names the field)."""
-    note = getattr(body, "note", "") if body is not None else ""
+    """What ``action`` writes besides the status (validated: 422 names the field): the
+    event that the history records, and the note the person typed."""
+    note = (getattr(body, "note", "") if body is not None else "").strip()
     if action is TicketAction.ASSIGN:
         assert isinstance(body, wire.AssignRequest)
         centre = (
@@ -108,7 +103,7 @@ async def _change_for(
         values: dict[str, Any] = {"service_centre_id": centre.id}
         if centre.id != ticket.service_centre_id:
             values["engineer_id"] = None  # the engineer belongs to the previous centre
-        return _Change(values, _join(f"Assigned to {centre.name} {centre.code}", note))
+        return _Change(values, events.assigned(centre.code, centre.name), note)
     if action is TicketAction.CONTACTED:
         assert isinstance(body, wire.ContactedRequest)
         appointment = _aware("appointment_at", body.appointment_at)
@@ -116,9 +111,7 @@ async def _change_for(
             why = _("the appointment is in the past")
             raise Invalid(why, fields={"appointment_at": why})
         return _Change(
-            {"appointment_at": appointment},
-            _join(f"Customer contacted: appointment {_when(appointment)}", note),
-            appointment,
+            {"appointment_at": appointment}, events.contacted(appointment), note, appointment
         )
     if action is TicketAction.UNREACHABLE:
         assert isinstance(body, wire.UnreachableRequest)
@@ -128,25 +121,21 @@ async def _change_for(
                 _("the contact attempt is in the future"),
                 fields={"attempted_at": _("the attempt is in the future")},
             )
-        return _Change(
-            {},
-            _join(f"Customer not reachable: attempt {_when(attempted)} by {body.means}", note),
-        )
+        return _Change({}, events.unreachable(attempted, body.means), note)
     if action is TicketAction.REQUEST_EXCHANGE:
-        return _Change({"exchange": True}, _join("Exchange requested", note))
-    if action is TicketAction.CANCEL:
-        return _Change({}, _join("Cancelled:", note))
-    if action is TicketAction.REJECT:
-        return _Change({}, _join("Intervention rejected:", note))
-    if action is TicketAction.VERIFY:
-        return _Change({}, _join("Intervention verified", note))
-    labels = {
-        TicketAction.ORDER_PARTS: "Parts ordered",
-        TicketAction.PARTS_RECEIVED: "Parts received",
-        TicketAction.CLOSE: "Intervention closed",
-        TicketAction.INVOICE: "Invoiced",
+        return _Change({"exchange": True}, events.simple(HistoryEvent.EXCHANGE_REQUESTED), note)
+    if event is not None:  # the flows that carry out an action say what it was
+        return _Change({}, event, note)
+    simple = {
+        TicketAction.CANCEL: HistoryEvent.CANCELLED,
+        TicketAction.REJECT: HistoryEvent.REJECTED,
+        TicketAction.VERIFY: HistoryEvent.VERIFIED,
+        TicketAction.ORDER_PARTS: HistoryEvent.PARTS_ORDERED,
+        TicketAction.PARTS_RECEIVED: HistoryEvent.PARTS_RECEIVED,
+        TicketAction.CLOSE: HistoryEvent.CLOSED,
+        TicketAction.INVOICE: HistoryEvent.INVOICED,
     }
-    return _Change({}, _join(labels[action], note))
+    return _Change({}, events.simple(simple[action]), note)
 
 
 async def changed_by(session: AsyncSession, ticket_id: int) -> tuple[str | None, dt.datetime]:
@@ -182,18 +171,21 @@ async def transition(
     if_match: int | None,
     now: dt.datetime,
     commit: bool = True,
+    event: events.Event | None = None,
 ) -> None:
     """Carry out a status ``action`` on the ticket as ``user``, or refuse it changing nothing.
 
     With ``commit=False`` the change and its history entry join the caller's transaction
     (checkout moves the tied tickets to waiting for parts with the order it writes); a
-    refusal then rolls that whole transaction back."""
+    refusal then rolls that whole transaction back. ``event`` is what the history records
+    for an action carried out by another flow (checkout: the parts ordered, with the order's
+    number); the status actions make their own."""
     ticket = await get_scoped(session, db.Ticket, ticket_id, user, what="ticket")
     role = Role(user.role)
     seen_status = TicketStatus(ticket.status)
     seen_version = ticket.version
     status_machine.check_role(action, role)
-    change = await _change_for(session, ticket, action, body, now)
+    change = await _change_for(session, ticket, action, body, now, event)
     if if_match is not None and if_match != seen_version:
         raise await _stale(session, ticket.id)
     rule = status_machine.check(action, ticket.id, seen_status, role)
@@ -231,6 +223,8 @@ async def transition(
             status=rule.target.value,
             appointment_at=change.appointment_at,
             type=wire.HistoryType.STATUS_CHANGE.value,
+            event=change.event.code.value,
+            params=change.event.params,
             note=change.note,
             email_to=None,
         )
@@ -333,9 +327,8 @@ async def update_appliance(
     changed = {k: v for k, v in wanted.items() if getattr(appliance, k) != v}
     if not changed:
         return  # nothing to correct: no new version, no history entry
-    note = "Appliance corrected: " + "; ".join(
-        f"{name.replace('_', ' ')} {_shown(getattr(appliance, name))} → {_shown(value)}"
-        for name, value in changed.items()
+    correction = events.appliance_corrected(
+        {name: (getattr(appliance, name), value) for name, value in changed.items()}
     )
     result = await session.execute(
         update(db.Ticket)
@@ -363,7 +356,9 @@ async def update_appliance(
             status=ticket.status,
             appointment_at=None,
             type=wire.HistoryType.APPLIANCE_UPDATE.value,
-            note=note,
+            event=correction.code.value,
+            params=correction.params,
+            note="",
             email_to=None,
         )
     )
@@ -377,14 +372,6 @@ def _forget_tickets(session: AsyncSession) -> None:
     for obj in list(session.identity_map.values()):
         if isinstance(obj, db.Ticket | db.TicketGroup | db.Appliance):
             session.expire(obj)
-
-
-def _shown(value: object) -> str:
-    if value is None or value == "":
-        return "(none)"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 async def _check_catalogue(session: AsyncSession, body: wire.ApplianceUpdate) -> None:

@@ -11,8 +11,8 @@ from client import models as wire
 from client.models import LOG_TYPES, Role, TicketAction, TicketStatus
 from server.db import models as db
 from server.errors import ApiError, Invalid
-from server.i18n import _
-from server.services import mail, status_machine, ticket_query
+from server.i18n import _, language, pgettext, using
+from server.services import events, mail, status_machine, ticket_query
 from server.services.paging import bad_cursor, decode_cursor, encode_cursor
 from server.services.tenancy import get_scoped, scope
 from server.settings import Settings
@@ -26,7 +26,8 @@ class MailFailed(ApiError):
     code = "mail_failed"
 
 
-def entry(row: db.HistoryEntry) -> wire.HistoryEntry:
+def entry(row: db.HistoryEntry, zone: dt.tzinfo) -> wire.HistoryEntry:
+    """The row as the wire's entry, its event rendered in the current language and ``zone``."""
     return wire.HistoryEntry(
         id=row.id,
         ticket_id=row.ticket_id,
@@ -35,6 +36,9 @@ def entry(row: db.HistoryEntry) -> wire.HistoryEntry:
         status=wire.TicketStatus(row.status),
         appointment_at=row.appointment_at,
         type=wire.HistoryType(row.type),
+        event=row.event,
+        params=row.params or {},
+        text=events.render(row.event, row.params, zone),
         note=row.note,
         email_to=row.email_to,
         email_delivery=wire.EmailDelivery(row.email_delivery) if row.email_delivery else None,
@@ -56,9 +60,16 @@ def _cursor_state(cursor: str | None) -> tuple[dt.datetime, int] | None:
 
 
 async def history(
-    session: AsyncSession, ticket_id: int, user: db.User, *, limit: int, cursor: str | None
+    session: AsyncSession,
+    ticket_id: int,
+    user: db.User,
+    *,
+    limit: int,
+    cursor: str | None,
+    zone: dt.tzinfo = dt.UTC,
 ) -> wire.Page[wire.HistoryEntry]:
-    """One page of the ticket's history, newest first (ties: the later written first)."""
+    """One page of the ticket's history, newest first (ties: the later written first), its
+    events rendered for the reader: the request's language, moments in ``zone``."""
     ticket = await get_scoped(session, db.Ticket, ticket_id, user, what="ticket")
     after = _cursor_state(cursor)
     H = db.HistoryEntry
@@ -88,7 +99,7 @@ async def history(
         ).scalar_one()
     last = rows[-1] if rows else None
     return wire.Page[wire.HistoryEntry](
-        items=[entry(r) for r in rows],
+        items=[entry(r, zone) for r in rows],
         total=total,
         next_cursor=(
             encode_cursor({"at": last.at.isoformat(), "id": last.id}) if more and last else None
@@ -105,6 +116,7 @@ async def add_log(
     *,
     settings: Settings,
     now: dt.datetime,
+    zone: dt.tzinfo = dt.UTC,
 ) -> wire.HistoryEntry:
     """Write a log into the ticket's history; with ``email_to``, e-mail it first (SMTP or
     the outbox), so the entry records how it went. If the e-mail can go nowhere, nothing
@@ -136,7 +148,39 @@ async def add_log(
     )
     session.add(row)
     await session.commit()
-    return entry(row)
+    return entry(row, zone)
+
+
+async def recipient_language(
+    session: AsyncSession, address: str, ticket: db.Ticket, sender: db.User
+) -> str:
+    """The language to write to ``address`` in: its user's when it is a user's address,
+    else the language of the ticket's centre (of the sender's when the ticket has none),
+    else the sender's request's."""
+    known = (
+        await session.execute(
+            select(db.User.language)
+            .where(func.lower(db.User.email) == address.strip().lower(), db.User.active)
+            .order_by(db.User.id)
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    if known:
+        return known
+    centre_id = ticket.service_centre_id or sender.service_centre_id
+    if centre_id is not None:
+        centre = await session.get(db.ServiceCentre, centre_id)
+        if centre is not None:
+            return centre.language
+    return language()
+
+
+def _log_type(kind: wire.HistoryType) -> str:
+    return {
+        wire.HistoryType.NOTE: pgettext("log type", "note"),
+        wire.HistoryType.CALL: pgettext("log type", "call"),
+        wire.HistoryType.EMAIL: pgettext("log type", "e-mail"),
+    }.get(kind, kind.value)
 
 
 async def _email(
@@ -148,26 +192,39 @@ async def _email(
     settings: Settings,
     now: dt.datetime,
 ) -> wire.EmailDelivery:
+    """E-mail the log in the recipient's language (``recipient_language``): the subject and
+    the lines the system adds are rendered in it; the note goes as it was typed."""
     assert body.email_to
     appliance = await session.get(db.Appliance, ticket.appliance_id)
     assert appliance is not None
+    lang = await recipient_language(session, body.email_to, ticket, user)
     centre = user.service_centre
     signature = user.full_name + (f", {centre.name} ({centre.code})" if centre else "")
-    text = (
-        f"{body.note}\n\n"
-        f"-- \n{signature}\n"
-        f"Ticket {ticket.id} (group {ticket.group_id}), "
-        f"appliance {appliance.model_code} {appliance.service_index}"
-        + (f", serial {appliance.serial_number}" if appliance.serial_number else "")
-        + "\n"
-    )
+    with using(lang):
+        names = {
+            "ticket": ticket.id,
+            "group": ticket.group_id,
+            "model": appliance.model_code,
+            "index": appliance.service_index,
+            "serial": appliance.serial_number,
+        }
+        about = (
+            _("Ticket {ticket} (group {group}), appliance {model} {index}, serial {serial}")
+            if appliance.serial_number
+            else _("Ticket {ticket} (group {group}), appliance {model} {index}")
+        ).format(**names)
+        subject = _("Ticket {ticket}: {type} from {author}").format(
+            ticket=ticket.id, type=_log_type(body.type), author=user.full_name
+        )
+        written = language()
     message = mail.compose(
         settings=settings,
         to=body.email_to,
-        subject=f"Ticket {ticket.id}: {body.type.value} from {user.full_name}",
-        body=text,
+        subject=subject,
+        body=f"{body.note}\n\n-- \n{signature}\n{about}\n",
         reply_to=user.email or None,
         now=now,
+        language=written,
     )
     try:
         return await mail.deliver(settings, message, what=f"ticket {ticket.id}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from client.api import (
     UnavailableError,
     ValidationFailed,
 )
-from client.models import Role, TicketSort, TicketStatus
+from client.models import CsvFormat, Role, TicketSort, TicketStatus
 
 
 async def test_login_me_and_dashboard(make_client) -> None:
@@ -148,11 +149,44 @@ async def test_search_and_export_tickets_through_the_client(
     everything = [t.id for t in [*first.items, *rest.items]]
 
     target = tmp_path / "tickets.csv"
-    rows = await client.export_tickets(query, target)
-    lines = target.read_text(encoding="utf-8").splitlines()
+    rows = await client.export_tickets(query, target)  # for a spreadsheet, in English
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
     assert rows == len(everything) == len(lines) - 1
+    assert lines[0].startswith("Ticket,Group,Created,Status")
     assert [int(line.split(",")[0]) for line in lines[1:]] == everything
     assert not (tmp_path / "tickets.csv.part").exists()
+
+    client.language = "fr"
+    rows = await client.export_tickets(query, target)
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("Ticket;Groupe;Créé le;Statut")
+    assert [int(line.split(";")[0]) for line in lines[1:]] == everything
+
+    rows = await client.export_tickets(query, target, csv_format=CsvFormat.MACHINE)
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("ticket,group,created_at,status")
+    assert [line.split(",")[3] for line in lines[1:]] == ["to_contact"] * rows
+
+
+async def test_the_history_comes_in_the_clients_language_and_zone(signed_in: object) -> None:
+    from client.models import ContactMeans, TicketAction, UnreachableRequest
+
+    client = await signed_in("tech")  # type: ignore[operator]
+    attempt = dt.datetime(2026, 1, 5, 9, 15, tzinfo=dt.UTC)
+    await client.ticket_action(
+        116496,
+        TicketAction.UNREACHABLE,
+        UnreachableRequest(attempted_at=attempt, means=ContactMeans.PHONE, note="no answer"),
+    )
+    client.language, client.time_zone = "fr", "Europe/Paris"
+    latest = (await client.ticket_history(116496)).items[0]
+    assert latest.event == "unreachable" and latest.note == "no answer"
+    assert latest.params == {"attempted_at": attempt.isoformat(), "means": "phone"}
+    assert latest.text == "Client non joignable : tentative le 05/01/2026 à 10:15 par téléphone"
+    client.time_zone = "Nowhere/Atlantis"
+    with pytest.raises(ValidationFailed) as refused:
+        await client.ticket_history(116496)
+    assert "Time-Zone" in refused.value.fields
 
 
 async def test_a_refused_export_leaves_no_file(make_client: object, tmp_path: Path) -> None:

@@ -123,6 +123,7 @@ def test_missing_config_gives_defaults_without_warning(home: Path) -> None:
     assert settings.store_token_in_file is False
     assert settings.default_profile is None
     assert settings.profiles == {}
+    assert settings.csv == "spreadsheet"  # exports for the user's spreadsheet
     assert settings.warnings == []
 
 
@@ -131,6 +132,8 @@ def test_settings_round_trip(home: Path) -> None:
         language="fr",
         store_token_in_file=True,
         default_profile="prod",
+        csv="machine",
+        glyphs="ascii",
         profiles={
             "prod": Profile(name="prod", url="https://sav.example.com"),
             "test": Profile(name="test", url="http://10.0.0.5:8000"),
@@ -144,6 +147,13 @@ def test_settings_round_trip(home: Path) -> None:
     assert loaded.warnings == []
     assert json.loads(path.read_text())["profiles"]["prod"]["url"] == "https://sav.example.com"
     assert [p.name for p in path.parent.iterdir()] == ["config.json"]  # no temp file left
+
+
+def test_glyphs_setting(home: Path) -> None:
+    profiles.config_path().write_text('{"glyphs": "ascii"}')
+    assert profiles.load_settings().glyphs == "ascii"
+    profiles.config_path().write_text('{"glyphs": "auto"}')
+    assert profiles.load_settings().glyphs is None
 
 
 def test_save_replaces_the_previous_file(home: Path) -> None:
@@ -172,8 +182,21 @@ def test_profile_name_can_come_from_its_key(home: Path) -> None:
         '{"profiles": {"prod": {"url": "ftp://nope"}}}',
         '{"profiles": {"prod": {"name": "other", "url": "https://x.example"}}}',
         '{"profiles": []}',
+        '{"csv": "excel"}',
+        '{"glyphs": "braille"}',
     ],
-    ids=["syntax", "list", "empty", "bool", "language", "url", "name-mismatch", "profiles-list"],
+    ids=[
+        "syntax",
+        "list",
+        "empty",
+        "bool",
+        "language",
+        "url",
+        "name-mismatch",
+        "profiles-list",
+        "csv",
+        "glyphs",
+    ],
 )
 def test_broken_config_gives_defaults_and_a_warning(home: Path, content: str) -> None:
     path = profiles.config_path()
@@ -256,3 +279,9 @@ def test_resolve_server_dangling_default_is_an_error(settings: Settings) -> None
     settings.default_profile = "gone"
     with pytest.raises(UnknownProfileError, match="gone"):
         resolve_server(None, settings)
+
+
+def test_the_csv_setting_asks_for_machine_csv(home: Path) -> None:
+    profiles.config_path().write_text('{"csv": "machine"}')
+    settings = profiles.load_settings()
+    assert settings.csv == "machine" and settings.warnings == []

@@ -10,6 +10,7 @@ writes a step's keys in **one** ``os.write`` (or one key every ``gap`` seconds),
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 import time
@@ -88,6 +89,29 @@ class Cell:
     underscore: bool
 
 
+def sav_env(home: Path, extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment ``sav`` runs in: its own home, no keyring, UTC, and no colour or
+    Textual settings inherited from the machine (``TERM`` is the terminal's to set)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TEXTUAL") and k not in {"NO_COLOR", "FORCE_COLOR", "COLORTERM"}
+    }
+    env.update(
+        SAV_HOME=str(home),
+        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+        TZ="UTC",
+        LANG="C.UTF-8",
+    )
+    env.update(extra_env or {})
+    return env
+
+
+def sav_argv(database_url: str, lang: str = "en", args: Iterable[str] = ()) -> list[str]:
+    """The command that starts the TUI (which starts its embedded backend) on a database."""
+    return [sys.executable, "-m", "tui.cli", "--lang", lang, "--database", database_url, *args]
+
+
 class SavTerminal:
     """One ``sav`` process in a pty, with its own home folder and database."""
 
@@ -102,31 +126,13 @@ class SavTerminal:
         extra_env: dict[str, str] | None = None,
         args: Iterable[str] = (),
         argv: list[str] | None = None,
+        record: bool = False,
     ) -> None:
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith("TEXTUAL") and k not in {"NO_COLOR", "FORCE_COLOR", "COLORTERM"}
-        }
-        env.update(
-            SAV_HOME=str(home),
-            PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
-            TZ="UTC",
-            LANG="C.UTF-8",
-        )
-        env.update(extra_env or {})
-        command = argv or [
-            sys.executable,
-            "-m",
-            "tui.cli",
-            "--lang",
-            lang,
-            "--database",
-            database_url,
-            *args,
-        ]
+        """``record``: keep every byte ``sav`` writes (``raw()``)."""
+        env = sav_env(home, extra_env)
+        command = argv or sav_argv(database_url, lang, args)
         self.driver = PtyDriver(
-            command, env=env, cwd=str(ROOT), cols=size[0], rows=size[1], term=term
+            command, env=env, cwd=str(ROOT), cols=size[0], rows=size[1], term=term, record=record
         )
         self._raw = bytearray()
         self._raw_lock = threading.Lock()
@@ -213,6 +219,10 @@ class SavTerminal:
                 for c in (line[x] for x in range(self.driver.cols))
             ]
 
+    def raw(self) -> bytes:
+        """Every byte written so far (the terminal was started with ``record=True``)."""
+        return self.driver.output()
+
     def row_of(self, text: str) -> int:
         for number, line in enumerate(self.screen().splitlines()):
             if text in line:
@@ -246,6 +256,36 @@ class SavTerminal:
 
     def close(self) -> None:
         self.driver.terminate()
+
+
+SGR = re.compile(rb"\x1b\[([0-9;:]*)m")
+
+
+def colour_parameters(data: bytes) -> list[str]:
+    """Every SGR parameter in ``data`` that sets a colour: 30–49 and 90–107 (the 16
+    colours and the defaults), 38/48/58 with ``5;n`` (256 colours) or ``2;r;g;b``."""
+    found: list[str] = []
+    for match in SGR.finditer(data):
+        params = match.group(1).decode().split(";") if match.group(1) else ["0"]
+        i = 0
+        while i < len(params):
+            param = params[i]
+            head = param.split(":")[0]
+            number = int(head) if head.isdigit() else 0
+            if number in (38, 48, 58):
+                if ":" in param:  # 38:5:n, 38:2::r:g:b
+                    found.append(param)
+                    i += 1
+                    continue
+                kind = params[i + 1] if i + 1 < len(params) else ""
+                span = 3 if kind == "5" else 5 if kind == "2" else 2
+                found.append(";".join(params[i : i + span]))
+                i += span
+                continue
+            if 30 <= number <= 49 or 90 <= number <= 107:
+                found.append(param)
+            i += 1
+    return found
 
 
 @contextmanager

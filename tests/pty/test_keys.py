@@ -65,7 +65,8 @@ def test_y_sends_the_ticket_number_to_the_terminals_clipboard(
     sav.sign_in()
     sav.slowly("t", after="1 of")
     sav.slowly("Down")  # the list: its first row is highlighted
-    ticket = sav.screen().splitlines()[sav.row_of("Ticket Created") + 1].split()[0]
+    row = sav.screen().splitlines()[sav.row_of("Ticket Created") + 1]
+    ticket = row.split()[0].lstrip("▶>")  # after the cursor's mark
     mark = sav.raw_mark()
     sav.type(keys("y"))
     sav.wait_raw(osc52(ticket), mark)

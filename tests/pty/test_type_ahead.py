@@ -72,6 +72,15 @@ def test_1_a_screen_opened_by_a_key_gets_the_keys_typed_after_it(start_sav: Star
     each_speed(check)
 
 
+def test_a_paste_after_a_key_that_opens_a_screen_lands_in_it(start_sav: Start) -> None:
+    """A bracketed paste (what terminals send for a paste) is ordered with the keys."""
+    sav = start_sav()
+    sav.sign_in()
+    sav.type(["t", "\x1b[200~reggi\x1b[201~"])
+    sav.wait_line("Search reggi")
+    sav.wait_for("Reggiani")
+
+
 @pytest.mark.parametrize(
     ("case", "before", "typed"),
     [
@@ -299,6 +308,15 @@ def test_12_backspace_and_tab_on_the_sign_in_screen(start_sav: Start) -> None:
         sav.settle()
 
     each_speed(check)
+
+
+def test_12_keys_typed_after_signing_in_go_to_the_home_screen(start_sav: Start) -> None:
+    """Not to the password field, which still has focus while the server checks it."""
+    sav = start_sav()
+    sav.wait_for("Connected", 60)
+    sav.type(keys("tech", "Tab", "demo", "Enter", "t", "reggi"))
+    sav.wait_line("Search reggi")
+    sav.wait_for("Reggiani")
 
 
 def test_13_mark_validate_and_confirm_typed_ahead_of_the_orders_list(

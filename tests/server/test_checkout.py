@@ -331,7 +331,8 @@ async def test_tied_tickets_wait_for_parts_with_a_history_entry(
     assert after["version"] == before["version"] + 1
     assert after["history"] == before["history"] + 1
     assert entry["type"] == "status_change" and entry["status"] == "waiting_parts"
-    assert order["number"] in entry["note"] and entry["author_name"] == "Julien Marchal"
+    assert entry["event"] == "parts_ordered" and entry["params"] == {"order": order["number"]}
+    assert entry["note"] == "" and entry["author_name"] == "Julien Marchal"
     # a second order for the same ticket: it keeps waiting, and the history names the order
     line_id = (await add(http, tech, code="870650444"))["lines"][0]["id"]
     await http.put(
@@ -340,7 +341,8 @@ async def test_tied_tickets_wait_for_parts_with_a_history_entry(
     second = (await place(http, tech)).json()
     again, entry = await _history(database_url, SEED_TICKET)
     assert again["status"] == "waiting_parts" and again["history"] == after["history"] + 1
-    assert entry["type"] == "note" and second["number"] in entry["note"]
+    assert entry["type"] == "note" and entry["event"] == "parts_ordered"
+    assert entry["params"] == {"order": second["number"]} and entry["note"] == ""
 
 
 async def test_a_ticket_that_cannot_wait_for_parts_refuses_the_checkout(

@@ -617,6 +617,52 @@ async def test_history_follows_the_status_machine(session: Any) -> None:
                 assert by_status[status] == Role.OPERATOR.value
 
 
+async def test_history_is_written_as_events_with_typed_notes_apart(session: Any) -> None:
+    from server.i18n import using
+    from server.services.events import render
+
+    history = await _objects(session, select(db.HistoryEntry))
+    orders = {o.id: o.number for o in await _objects(session, select(db.Order))}
+    ordered_for: dict[int, set[str]] = defaultdict(set)
+    for line in await _objects(session, select(db.OrderLine)):
+        if line.ticket_id is not None:
+            ordered_for[line.ticket_id].add(orders[line.order_id])
+    expected = {
+        "to_assign": {"created"},
+        "to_contact": {"assigned"},
+        "unreachable": {"unreachable"},
+        "confirmed": {"contacted", "rejected", "parts_received"},
+        "waiting_parts": {"parts_ordered"},
+        "exchange_requested": {"exchange_requested"},
+        "closed": {"closed"},
+        "verified": {"verified"},
+        "invoiced": {"invoiced"},
+        "cancelled": {"cancelled"},
+    }
+    seen = Counter()
+    for h in history:
+        if h.type == HistoryType.STATUS_CHANGE.value:
+            assert h.event in expected[h.status], (h.ticket_id, h.status, h.event)
+            seen[h.event] += 1
+            for sentence in ("Assigné", "Client contacté", "Annulé", "Facturée", "Assegnato"):
+                assert sentence not in h.note  # no sentence written by the system is left
+        elif h.type == HistoryType.APPLIANCE_UPDATE.value:
+            assert h.event == "appliance_corrected" and h.note  # the reason typed
+        else:
+            assert h.event is None and h.params is None and h.note
+        if h.event == "parts_ordered":
+            assert h.params["order"] in ordered_for[h.ticket_id]
+        if h.event in ("contacted", "parts_received") and h.appointment_at is not None:
+            assert dt.datetime.fromisoformat(h.params["appointment_at"]) == h.appointment_at
+        for lang in ("en", "fr"):
+            with using(lang):
+                text = render(h.event, h.params, dt.UTC)
+            assert (text != "") == (h.event is not None) and text != h.event
+    assert seen["assigned"] and seen["unreachable"] and seen["parts_ordered"]
+    centres = {c.code: c.language for c in await _objects(session, select(db.ServiceCentre))}
+    assert centres == {"249050": "fr", "249117": "fr", "310224": "it"}
+
+
 # --------------------------------------------------------------------------- orders
 
 

@@ -134,7 +134,10 @@ async def test_withdraw_keeps_the_number_and_notes_the_tickets(
     assert withdrawn["status"] == "cancelled" and withdrawn["number"] == order["number"]
     assert withdrawn["editable"] is False and withdrawn["version"] == order["version"] + 1
     history = (await http.get(f"/tickets/{SEED_TICKET}/history", headers=tech)).json()
-    assert history["items"][0]["note"] == f"Order {order['number']} withdrawn"
+    withdrawal = history["items"][0]
+    assert withdrawal["event"] == "order_withdrawn" and withdrawal["note"] == ""
+    assert withdrawal["params"] == {"order": order["number"]}
+    assert withdrawal["text"] == f"Order {order['number']} withdrawn"
     again = await http.put(
         f"/orders/{order['id']}", json={"note": "x"}, headers=_if(tech, withdrawn["version"])
     )

@@ -213,8 +213,10 @@ async def test_another_centre_gets_404_and_changes_nothing(
     await engine.dispose()
     url = path.format(**params)
     body = probe.bodies.get(method)
-    headers2 = await token_for(http, "tech2")
-    headers1 = await token_for(http, "tech")
+    # the reader's language and zone change how an answer reads, never what it may show
+    reader = {"Accept-Language": "fr", "Time-Zone": "Europe/Paris"}
+    headers2 = await token_for(http, "tech2") | reader
+    headers1 = await token_for(http, "tech") | reader
     if method == "GET":  # the positive control: the owner sees it
         assert (await http.get(url, headers=headers1)).status_code == 200
     before = await fingerprint(database_url)
@@ -347,3 +349,24 @@ async def test_order_search_and_addresses_show_only_the_own_centre(
     book = (await http.get("/addresses", headers=tech2)).json()
     assert book["default"]["city"] == "Lyon"
     assert [a["label"] for a in book["saved"]] == ["Siège (avec n° TVA)"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"format": "machine"}, {"format": "spreadsheet"}, {}],
+    ids=["machine", "spreadsheet", "default"],
+)
+async def test_the_csv_export_in_every_format_shows_only_the_own_centre(
+    http: httpx.AsyncClient, params: dict[str, str]
+) -> None:
+    import csv
+    import io
+
+    headers = await token_for(http, "tech2") | {"Accept-Language": "fr", "Time-Zone": "UTC"}
+    answer = await http.get("/tickets.csv", params=params, headers=headers)
+    assert answer.status_code == 200, answer.text
+    text = answer.content.decode("utf-8-sig")
+    machine = params.get("format") == "machine"
+    rows = list(csv.reader(io.StringIO(text), delimiter="," if machine else ";"))
+    centre = rows[0].index("service_centre" if machine else "Centre technique")
+    assert len(rows) > 1 and {r[centre] for r in rows[1:]} == {"249117"}

@@ -119,8 +119,21 @@ async def test_contacted_sets_the_appointment_and_unreachable_records_the_attemp
     assert answer.status_code == 200, answer.text
     assert answer.json()["status"] == "unreachable" and answer.json()["contact_due_at"] is None
     latest = (await _state(database_url))["latest"]
-    assert "2026-01-05 09:15 UTC" in latest["note"] and "sms" in latest["note"]
-    assert "left a message" in latest["note"]
+    # stored as an event with its parameters; the note is only what was typed
+    assert latest["event"] == "unreachable" and latest["note"] == "left a message"
+    assert latest["params"] == {"attempted_at": "2026-01-05T09:15:00+00:00", "means": "sms"}
+    english = (await http.get(f"/tickets/{SEED_TICKET}/history", headers=tech)).json()
+    assert english["items"][0]["text"] == (
+        "Customer not reachable: attempt on 1/5/2026 at 9:15 AM by SMS"
+    )
+    french = await http.get(
+        f"/tickets/{SEED_TICKET}/history",
+        headers={**tech, "Accept-Language": "fr", "Time-Zone": "Europe/Paris"},
+    )
+    assert french.json()["items"][0]["text"] == (
+        "Client non joignable : tentative le 05/01/2026 à 10:15 par SMS"
+    )
+    assert french.json()["items"][0]["note"] == "left a message"
     appointment = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=3)
     answer = await http.post(
         f"/tickets/{SEED_TICKET}/contacted",
@@ -136,7 +149,9 @@ async def test_contacted_sets_the_appointment_and_unreachable_records_the_attemp
     newest = history["items"][0]
     assert newest["status"] == "confirmed" and newest["author"] == "Julien Marchal"
     assert dt.datetime.fromisoformat(newest["appointment_at"]) == appointment
-    assert "ring twice" in newest["note"]
+    assert newest["note"] == "ring twice" and newest["event"] == "contacted"
+    assert newest["params"] == {"appointment_at": appointment.isoformat()}
+    assert newest["text"].startswith("Customer contacted: appointment on ")
 
 
 @pytest.mark.parametrize(
@@ -193,7 +208,8 @@ async def test_assign_moves_the_ticket_and_resets_the_clock(
     await engine.dispose()
     assert group_centre == "249050"
     latest = (await _state(database_url))["latest"]
-    assert "249117" in latest["note"] and "closer to the customer" in latest["note"]
+    assert latest["event"] == "assigned" and latest["note"] == "closer to the customer"
+    assert latest["params"] == {"centre_code": "249117", "centre_name": "RHÔNE ÉLECTRO SERVICE"}
 
 
 async def test_request_exchange_sets_the_flag(http: httpx.AsyncClient, database_url: str) -> None:
@@ -317,10 +333,22 @@ async def test_appliance_update_writes_history_and_is_searchable(
     assert body["appliance"]["purchase_date"] == "2018-09-03"
     assert body["version"] == version + 1 and body["updated_by"] == "Julien Marchal"
     after = await _state(database_url)
-    assert after["latest"]["type"] == "appliance_update"
-    assert "123345 → 2519018091234567" in after["latest"]["note"]
-    assert "purchase date 2018-09-02 → 2018-09-03" in after["latest"]["note"]
-    assert "model" not in after["latest"]["note"]  # unchanged fields are not listed
+    latest = after["latest"]
+    assert latest["type"] == "appliance_update" and latest["event"] == "appliance_corrected"
+    assert latest["note"] == ""
+    assert latest["params"] == {  # unchanged fields are not listed
+        "changes": [
+            {"field": "serial_number", "old": "123345", "new": "2519018091234567"},
+            {"field": "purchase_date", "old": "2018-09-02", "new": "2018-09-03"},
+        ]
+    }
+    french = await http.get(
+        f"/tickets/{SEED_TICKET}/history", headers={**tech, "Accept-Language": "fr"}
+    )
+    assert french.json()["items"][0]["text"] == (
+        "Appareil corrigé : n° de série : 123345 → 2519018091234567 ; "
+        "date d'achat : 02/09/2018 → 03/09/2018"
+    )
     assert "2519018091234567" in after["search_document"].split()
     assert "123345" not in after["search_document"].split()
 

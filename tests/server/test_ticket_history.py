@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import logging
 import socket
@@ -14,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from server.app import create_app
 from server.db import models as db
@@ -290,3 +291,142 @@ async def test_previous_tickets_of_the_customer_and_appliance(
         r.id for r in rows if r.service_centre_id == seed.service_centre_id
     ][:50]
     assert all(t["group_id"] != SEED_TICKET for t in mine)
+
+
+# --------------------------------------------------------------------------- events, rendered
+
+
+async def test_history_events_are_rendered_in_the_readers_language_and_zone(
+    http: httpx.AsyncClient,
+) -> None:
+    tech = await headers_for(http, "tech")
+    url = f"/tickets/{SEED_TICKET}/history"
+    english = (await http.get(url, headers=tech)).json()["items"]
+    french = (
+        await http.get(url, headers={**tech, "Accept-Language": "fr", "Time-Zone": "Europe/Paris"})
+    ).json()["items"]
+    # the demo's seed ticket: recorded, then assigned to the seed's centre
+    assert [e["event"] for e in english] == ["assigned", "created"]
+    assert english[0]["params"] == {
+        "centre_code": "249050",
+        "centre_name": "2AM ASSISTANCE AUDIOVISUEL ET ÉLECTROMÉNAGER",
+    }
+    assert [e["text"] for e in english] == [
+        "Assigned to 2AM ASSISTANCE AUDIOVISUEL ET ÉLECTROMÉNAGER 249050",
+        "Ticket recorded",
+    ]
+    assert [e["text"] for e in french] == [
+        "Assigné à 2AM ASSISTANCE AUDIOVISUEL ET ÉLECTROMÉNAGER 249050",
+        "Ticket enregistré",
+    ]
+    assert all(e["note"] == "" for e in english + french)
+    # a moment follows the reader's zone; a typed log has no event and no text
+    await http.post(
+        f"/tickets/{SEED_TICKET}/unreachable",
+        json={"attempted_at": "2026-07-01T06:05:00Z", "means": "phone"},
+        headers=tech,
+    )
+    logged = await http.post(
+        f"/tickets/{SEED_TICKET}/logs",
+        json={"type": "call", "note": "Rappeler après 18 h"},
+        headers={**tech, "Accept-Language": "fr"},
+    )
+    assert logged.status_code == 201
+    assert (logged.json()["event"], logged.json()["text"]) == (None, "")
+    texts = {}
+    for zone in ("UTC", "Europe/Paris", "America/New_York"):
+        page = await http.get(url, headers={**tech, "Accept-Language": "fr", "Time-Zone": zone})
+        texts[zone] = page.json()["items"][1]["text"]
+    assert texts == {
+        "UTC": "Client non joignable : tentative le 01/07/2026 à 06:05 par téléphone",
+        "Europe/Paris": "Client non joignable : tentative le 01/07/2026 à 08:05 par téléphone",
+        "America/New_York": "Client non joignable : tentative le 01/07/2026 à 02:05 par téléphone",
+    }
+    # no zone at all is UTC
+    plain = (await http.get(url, headers=tech)).json()["items"][1]["text"]
+    assert plain == "Customer not reachable: attempt on 7/1/2026 at 6:05 AM by phone"
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "Europe/", "/etc/localtime", "x" * 65])
+async def test_a_zone_that_is_no_zone_is_refused(http: httpx.AsyncClient, zone: str) -> None:
+    tech = await headers_for(http, "tech")
+    answer = await http.get(f"/tickets/{SEED_TICKET}/history", headers={**tech, "Time-Zone": zone})
+    assert answer.status_code == 422, answer.text
+    assert "Time-Zone" in answer.json()["fields"]
+
+
+async def test_an_unknown_event_or_bad_parameters_show_the_code(database_url: str) -> None:
+    from server.i18n import using
+    from server.services.events import render
+
+    with using("fr"):
+        assert render("teleported", {}, dt.UTC) == "teleported"
+        assert render("unreachable", {"means": "phone"}, dt.UTC) == "unreachable"
+        assert render(None, None, dt.UTC) == ""
+
+
+# --------------------------------------------------------------------------- e-mail language
+
+
+async def _emailed(
+    database_url: str, tmp_path: Path, to: str, *, centre_language: str | None = None
+) -> Message:
+    if centre_language is not None:
+        engine = create_engine(database_url)
+        async with engine.begin() as conn:
+            await conn.execute(
+                update(db.ServiceCentre)
+                .where(db.ServiceCentre.code == "249050")
+                .values(language=centre_language)
+            )
+        await engine.dispose()
+    outbox = tmp_path / "mail-outbox"
+    async for client in _client(Settings(database_url=database_url, outbox_dir=outbox)):
+        tech = await headers_for(client, "tech")
+        answer = await client.post(
+            f"/tickets/{SEED_TICKET}/logs",
+            json={"type": "email", "note": "Pièce commandée, livraison jeudi.", "email_to": to},
+            headers={**tech, "Accept-Language": "en"},  # the sender reads English
+        )
+        assert answer.status_code == 201, answer.text
+    (file,) = outbox.glob("*.eml")
+    return email.message_from_bytes(file.read_bytes())
+
+
+async def test_an_e_mail_to_an_unknown_address_is_in_the_centres_language(
+    database_url: str, tmp_path: Path
+) -> None:
+    message = await _emailed(database_url, tmp_path, RECIPIENT)
+    assert message["Content-Language"] == "fr"
+    assert message["Subject"] == f"Ticket {SEED_TICKET} : e-mail de Julien Marchal"
+    text = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert "Pièce commandée, livraison jeudi." in text  # the note as typed
+    assert f"Ticket {SEED_TICKET} (groupe {SEED_TICKET}), appareil P64 SI00, n° de série" in text
+
+
+async def test_an_e_mail_to_an_english_centre_is_in_english(
+    database_url: str, tmp_path: Path
+) -> None:
+    message = await _emailed(database_url, tmp_path, RECIPIENT, centre_language="en")
+    assert message["Content-Language"] == "en"
+    assert message["Subject"] == f"Ticket {SEED_TICKET}: e-mail from Julien Marchal"
+    text = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert "Pièce commandée, livraison jeudi." in text
+    assert f"Ticket {SEED_TICKET} (group {SEED_TICKET}), appliance P64 SI00, serial" in text
+
+
+async def test_an_e_mail_to_a_user_is_in_that_users_language(
+    database_url: str, tmp_path: Path
+) -> None:
+    engine = create_engine(database_url)
+    async with engine.begin() as conn:  # a colleague of the centre who reads English
+        address = (
+            await conn.execute(select(db.User.email).where(db.User.username == "manager"))
+        ).scalar_one()
+        await conn.execute(
+            update(db.User).where(db.User.username == "manager").values(language="en")
+        )
+    await engine.dispose()
+    message = await _emailed(database_url, tmp_path, address.upper())
+    assert message["Content-Language"] == "en"
+    assert message["Subject"] == f"Ticket {SEED_TICKET}: e-mail from Julien Marchal"

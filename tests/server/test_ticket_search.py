@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
@@ -260,7 +261,9 @@ async def test_csv_export_is_the_search_result(
     http: httpx.AsyncClient, operator: dict[str, str], params: dict[str, Any]
 ) -> None:
     found, _ = await everything(http, operator, **params)
-    answer = await http.get("/tickets.csv", params=params, headers=operator)
+    answer = await http.get(
+        "/tickets.csv", params={**params, "format": "machine"}, headers=operator
+    )
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/csv")
     assert "attachment" in answer.headers["content-disposition"]
@@ -276,7 +279,122 @@ async def test_csv_export_is_the_search_result(
 async def test_csv_export_is_scoped_to_the_centre(
     http: httpx.AsyncClient, all_tickets: list[dict[str, Any]]
 ) -> None:
-    answer = await http.get("/tickets.csv", headers=await token(http, "tech2"))
+    answer = await http.get(
+        "/tickets.csv", params={"format": "machine"}, headers=await token(http, "tech2")
+    )
     rows = list(csv.DictReader(io.StringIO(answer.text)))
     assert {r["service_centre"] for r in rows} == {"249117"}
     assert len(rows) == sum(1 for t in all_tickets if t["service_centre_code"] == "249117")
+
+
+# --------------------------------------------------------------------------- CSV for people
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+async def test_a_french_export_opens_in_columns_in_a_french_spreadsheet(
+    http: httpx.AsyncClient, operator: dict[str, str]
+) -> None:
+    params = {"status": ["to_contact", "confirmed"], "sort": "id", "desc": "false"}
+    found, _ = await everything(http, operator, **params)
+    answer = await http.get(
+        "/tickets.csv",
+        params=params,
+        headers={**operator, "Accept-Language": "fr-FR,fr;q=0.9", "Time-Zone": "Europe/Paris"},
+    )
+    assert answer.status_code == 200, answer.text
+    data = answer.content
+    assert data.startswith(BOM)  # Excel reads it as UTF-8
+    text = data.decode("utf-8-sig")
+    dialect = csv.Sniffer().sniff(text[:4096])
+    assert dialect.delimiter == ";"
+    rows = list(csv.reader(io.StringIO(text), dialect))
+    assert rows[0] == [
+        "Ticket",
+        "Groupe",
+        "Créé le",
+        "Statut",
+        "En retard",
+        "Client",
+        "Code postal",
+        "Ville",
+        "Modèle",
+        "Centre technique",
+        "Technicien",
+        "Opérateur",
+        "Rendez-vous",
+        "En attente de pièces",
+    ]
+    assert [int(r[0]) for r in rows[1:]] == ids(found)
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    for row, item in zip(rows[1:], found, strict=True):
+        created = dt.datetime.fromisoformat(item["created_at"]).astimezone(paris)
+        assert row[2] == created.strftime("%d/%m/%Y %H:%M")
+        assert (
+            row[3] == {"to_contact": "Client à contacter", "confirmed": "Confirmé"}[item["status"]]
+        )
+        assert row[4] == ("oui" if item["overdue"] else "non")
+        assert row[5] == item["customer_name"]
+
+
+async def test_an_english_export_is_comma_separated_with_english_words(
+    http: httpx.AsyncClient, operator: dict[str, str]
+) -> None:
+    answer = await http.get(
+        "/tickets.csv", params={"status": "to_contact"}, headers={**operator, "Time-Zone": "UTC"}
+    )
+    data = answer.content
+    assert data.startswith(BOM)
+    text = data.decode("utf-8-sig")
+    assert csv.Sniffer().sniff(text[:4096]).delimiter == ","
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows and {r["Status"] for r in rows} == {"To contact"}
+    assert all(r["Overdue"] in ("yes", "no") for r in rows)
+    moment = dt.datetime.strptime(rows[0]["Created"], "%m/%d/%Y %I:%M %p")  # 12/1/2026 8:34 AM
+    assert moment.year > 2000
+
+
+async def test_a_machine_export_is_codes_iso_and_commas_whatever_the_language(
+    http: httpx.AsyncClient, operator: dict[str, str], all_tickets: list[dict[str, Any]]
+) -> None:
+    answer = await http.get(
+        "/tickets.csv",
+        params={"format": "machine"},
+        headers={**operator, "Accept-Language": "fr", "Time-Zone": "Europe/Paris"},
+    )
+    data = answer.content
+    assert not data.startswith(BOM)
+    text = data.decode("utf-8")
+    assert text.splitlines()[0] == (
+        "ticket,group,created_at,status,overdue,customer,postal_code,city,model,"
+        "service_centre,engineer,operator,appointment_at,waiting_parts"
+    )
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == len(all_tickets)
+    statuses = {t["status"] for t in all_tickets}
+    assert {r["status"] for r in rows} == statuses
+    for row in rows:
+        created = dt.datetime.fromisoformat(row["created_at"])
+        assert created.utcoffset() == dt.timedelta(0)  # UTC, whatever the reader's zone
+        assert row["overdue"] in ("yes", "no")
+
+
+@pytest.mark.parametrize(
+    ("params", "headers", "field"),
+    [
+        ({}, {"Time-Zone": "Europe/Atlantis"}, "Time-Zone"),
+        ({}, {"Time-Zone": "../../etc/passwd"}, "Time-Zone"),
+        ({"format": "excel"}, {}, "format"),
+    ],
+)
+async def test_a_bad_zone_or_format_is_refused(
+    http: httpx.AsyncClient,
+    operator: dict[str, str],
+    params: dict[str, str],
+    headers: dict[str, str],
+    field: str,
+) -> None:
+    answer = await http.get("/tickets.csv", params=params, headers={**operator, **headers})
+    assert answer.status_code == 422, answer.text
+    assert field in answer.json()["fields"]

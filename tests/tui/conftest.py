@@ -29,6 +29,9 @@ def tui_for(backend_app: object, **kwargs: object) -> SavApp:
     backend = ClientBackend(client, label="http://testserver", credential_key=unique_key())
     kwargs.setdefault("language", "en")
     kwargs.setdefault("language_forced", True)
+    # whatever the terminal running the tests (TERM, NO_COLOR): full colours and unicode
+    kwargs.setdefault("colours", "full")
+    kwargs.setdefault("glyph_mode", "unicode")
     return SavApp(backend, **kwargs)  # type: ignore[arg-type]
 
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select, update
 from textual.widgets import DataTable, Footer, Input, Label, Static, TextArea
 
 from client.models import (
     ApplianceUpdate,
     ContactedRequest,
+    ContactMeans,
     MotivationRequest,
     TicketAction,
     TicketStatus,
+    UnreachableRequest,
 )
 from server.db import models as db
 from tests.tui.test_catalogue import wait
@@ -65,14 +68,40 @@ async def test_the_groups_tickets_are_tabs(make_tui) -> None:
 
 async def test_history_is_the_servers_newest_first(make_tui, signed_in) -> None:
     client = await signed_in("tech")
+    client.time_zone = "UTC"  # the tests' terminal is in UTC (tests/tui/conftest.py)
     truth = await client.ticket_history(SEED)
     app = make_tui()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_ticket(app, pilot)
         rows = history_rows(screen)
         assert len(rows) == truth.total == len(truth.items) >= 2
-        assert [r[5] for r in rows] == [e.note.replace("\n", " ") for e in truth.items]
+        # the events as the server renders them for us, then what the person typed
+        assert [r[5] for r in rows] == [
+            " — ".join(p for p in (e.text, e.note.replace("\n", " ")) if p) for e in truth.items
+        ]
+        assert rows[0][5] == "Assigned to 2AM ASSISTANCE AUDIOVISUEL ET ÉLECTROMÉNAGER 249050"
         assert truth.items[0].at >= truth.items[-1].at
+
+
+async def test_history_moments_are_in_the_terminals_time_zone(
+    make_tui, signed_in, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "Asia/Tokyo")  # where this terminal is: UTC+9
+    client = await signed_in("tech")
+    await client.ticket_action(
+        SEED,
+        TicketAction.UNREACHABLE,
+        UnreachableRequest(
+            attempted_at=dt.datetime(2026, 7, 1, 6, 5, tzinfo=dt.UTC), means=ContactMeans.SMS
+        ),
+    )
+    app = make_tui(language="fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ticket(app, pilot)
+        assert app.client is not None and app.client.time_zone == "Asia/Tokyo"
+        assert history_rows(screen)[0][5] == (
+            "Client non joignable : tentative le 01/07/2026 à 15:05 par SMS"
+        )
 
 
 async def test_add_a_log_and_see_it_on_top(make_tui, signed_in) -> None:
@@ -127,7 +156,8 @@ async def test_not_reachable_records_the_attempt(make_tui, signed_in) -> None:
     client = await signed_in("tech")
     assert (await client.ticket(SEED)).status is TicketStatus.UNREACHABLE
     latest = (await client.ticket_history(SEED)).items[0]
-    assert latest.status is TicketStatus.UNREACHABLE and "phone" in latest.note.lower()
+    assert latest.status is TicketStatus.UNREACHABLE and latest.event == "unreachable"
+    assert latest.params["means"] == "phone" and latest.text.startswith("Customer not reachable")
 
 
 async def test_bad_input_is_named_and_nothing_is_sent(make_tui, signed_in) -> None:
@@ -301,3 +331,21 @@ async def test_m_names_a_model_that_is_not_in_the_catalogue(make_tui, app) -> No
         assert tui.screen is screen
         notes = [str(n.message) for n in tui._notifications]
         assert "Model ZX900 SI07 is not in the parts catalogue." in notes
+
+
+async def test_a_key_that_cannot_apply_is_answered_with_why(make_tui) -> None:
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_ticket(app, pilot, 116471)  # verified: no contact to record any more
+        bells: list[None] = []
+        app.bell = lambda: bells.append(None)  # type: ignore[method-assign]
+        await pilot.press("c")
+        await settle(app, pilot)
+        notices = [n.message for n in app._notifications]
+        assert "c (Contacted): not possible now." in notices, notices
+        await pilot.press("z")
+        await settle(app, pilot)
+        notices = [n.message for n in app._notifications]
+        assert "z: nothing to do with it here (F1 lists the keys)." in notices, notices
+        assert "c (Contacted): not possible now." not in notices  # one notice at a time
+        assert len(bells) == 2

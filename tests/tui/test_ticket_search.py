@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Static
 
 from client.models import TicketQuery, TicketStatus
@@ -147,10 +149,11 @@ async def test_queues_switch_with_number_keys_and_a_saved_one_is_kept(make_tui) 
     assert "Alsace parts" in data and "cp:67 is:parts" in data
 
 
-async def test_export_writes_the_whole_result(make_tui, signed_in) -> None:
+@pytest.mark.parametrize("csv_format", ["spreadsheet", "machine"])
+async def test_export_writes_the_whole_result(make_tui, signed_in, csv_format: str) -> None:
     client = await signed_in("operator")
     truth = await client.search_tickets(TicketQuery(status=(TicketStatus.INVOICED,)), limit=200)
-    app = make_tui()
+    app = make_tui(language="fr", csv_format=csv_format)  # config.json's "csv"
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_search(app, pilot, "operator")
         await pilot.press(*"st:invoiced")
@@ -161,8 +164,18 @@ async def test_export_writes_the_whole_result(make_tui, signed_in) -> None:
 
     files = list((data_dir() / "exports").glob("tickets-*.csv"))
     assert len(files) == 1
-    rows = list(csv.DictReader(Path(files[0]).open(encoding="utf-8")))
-    assert [int(r["ticket"]) for r in rows] == [t.id for t in truth.items]
+    data = Path(files[0]).read_bytes()
+    if csv_format == "machine":  # for scripts: codes, commas, no BOM, whatever the language
+        assert not data.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+        assert {r["status"] for r in rows} == {"invoiced"}
+        key = "ticket"
+    else:  # for a French spreadsheet
+        assert data.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+        assert {r["Statut"] for r in rows} == {"Facturé"}
+        key = "Ticket"
+    assert [int(r[key]) for r in rows] == [t.id for t in truth.items]
     assert screen is not None
 
 

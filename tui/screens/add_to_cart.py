@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from client.models import AddToCart, CartAdded, Resolution, ResolutionStatus, TicketStatus
+from tui import glyphs
 from tui.i18n import N_, _, localized
 from tui.messages import LoadFailed, ResolutionLoaded
 from tui.screens.ticket_picker import OPEN_FOR_PARTS
@@ -27,6 +28,7 @@ from tui.widgets.key_footer import KeyFooter
 from tui.widgets.parts_list import availability_text
 from tui.widgets.status import ticket_status
 from tui.widgets.supersession_tree import resolution_text
+from tui.widgets.text_field import TextField
 
 
 @dataclass(frozen=True)
@@ -74,11 +76,11 @@ class AddToCartScreen(ModalScreen[CartAdded | None]):
             box.border_title = _("Add to cart")
             with Horizontal(classes="row"):
                 yield Label(_("Part"), classes="caption")
-                yield Input(self.code, id="cart-code", max_length=40, compact=True)
+                yield TextField(self.code, id="cart-code", max_length=40, compact=True)
             yield Label("", id="cart-code-error", classes="field-error")
             with Horizontal(classes="row"):
                 yield Label(_("Quantity"), classes="caption")
-                yield Input("1", id="cart-quantity", max_length=3, compact=True, type="integer")
+                yield TextField("1", id="cart-quantity", max_length=3, compact=True, type="integer")
             yield Label("", id="cart-quantity-error", classes="field-error")
             if self.appliance.ticket_id is not None:
                 yield Label(
@@ -160,8 +162,10 @@ class AddToCartScreen(ModalScreen[CartAdded | None]):
             for item in resolution.order:
                 part = item.part
                 stock = availability_text(part.availability, part.stock, part.lead_time_days)
+                g = glyphs.current()
                 lines.append(
-                    f"  ▶ {item.quantity}× {part.code} {part.description} ({_('stock')} {stock})"
+                    f"  {g.pointer} {item.quantity}{g.times} {part.code} {part.description} "
+                    f"({_('stock')} {stock})"
                 )
             if resolution.steps:
                 path = " → ".join(
@@ -175,12 +179,13 @@ class AddToCartScreen(ModalScreen[CartAdded | None]):
                 if choice.status is not ResolutionStatus.ORDERABLE:
                     continue
                 first = choice.order[0].part.code
-                items = ", ".join(f"{i.quantity}× {i.part.code}" for i in choice.order)
+                times = glyphs.current().times
+                items = ", ".join(f"{i.quantity}{times} {i.part.code}" for i in choice.order)
                 condition = _("otherwise") if choice.condition == "otherwise" else choice.condition
                 choices.add_option(Option(f"{items} ({condition})", id=first))
                 self._choices.append(first)
         else:
-            lines.append("✗ " + resolution_text(resolution))
+            lines.append(glyphs.error_mark() + resolution_text(resolution))
         proposal.update(escape("\n".join(lines)))
         choices.display = bool(self._choices)
         if self._choices:
@@ -203,7 +208,7 @@ class AddToCartScreen(ModalScreen[CartAdded | None]):
 
     def _error(self, selector: str, text: str) -> None:
         label = self.query_one(selector, Label)
-        label.update(f"✗ {text}" if text else "")
+        label.update(f"{glyphs.error_mark()}{text}" if text else "")
         label.display = bool(text)
 
     @on(Input.Submitted)

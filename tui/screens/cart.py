@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from client.models import CartLineUpdate, CartNoteUpdate
+from tui import glyphs
 from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
 from tui.messages import CartCountChanged
@@ -180,7 +181,7 @@ class CartScreen(Copies, Screen[None]):
             else ""
         )
         if stock == "0":
-            stock = "✓"
+            stock = glyphs.current().done
         return [
             code_cell(line),
             line.description,
@@ -194,7 +195,7 @@ class CartScreen(Copies, Screen[None]):
     @on(CartFailed)
     def _failed(self, message: CartFailed) -> None:
         self._pending.clear()
-        self.query_one("#cart-error", Static).update("✗ " + escape(message.message))
+        self.query_one("#cart-error", Static).update(glyphs.error_mark() + escape(message.message))
 
     # ------------------------------------------------------------------ the highlighted line
 

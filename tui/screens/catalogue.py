@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 
+from tui import appearance, glyphs
 from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
 from tui.messages import LoadFailed, SearchAnswered
@@ -110,7 +111,7 @@ class CatalogueScreen(Copies, Screen[None]):
         self.mode = mode
         placeholder = MODES[mode][1]
         tabs = "  ".join(
-            f"[reverse] {escape(_(MODES[m][0]))} [/reverse]" if m == mode else f" {_(MODES[m][0])} "
+            appearance.chosen(f" {escape(_(MODES[m][0]))} ") if m == mode else f" {_(MODES[m][0])} "
             for m in MODES
         )
         self.query_one("#catalogue-mode", Label).update(tabs)
@@ -245,7 +246,8 @@ class CatalogueScreen(Copies, Screen[None]):
             if message.mode == "models":
                 cells = [item.code, item.service_index, item.category, item.description]
             elif message.mode == "parts":
-                marks = "†" if item.obsolete else "R" if item.replaced else ""
+                g = glyphs.current()
+                marks = g.obsolete if item.obsolete else g.replaced if item.replaced else ""
                 cells = [
                     item.code,
                     item.description,
@@ -275,7 +277,7 @@ class CatalogueScreen(Copies, Screen[None]):
             else:
                 text += " · " + _("more as you scroll down")
         if error:
-            text += " · ✗ " + error
+            text += " · " + glyphs.error_mark() + error
         self.query_one("#catalogue-status", Static).update(escape(text))
 
     @on(DataTable.RowHighlighted, "#catalogue-results")
@@ -293,7 +295,9 @@ class CatalogueScreen(Copies, Screen[None]):
     def _failed(self, message: LoadFailed) -> None:
         self.query_one("#catalogue-results", DataTable).clear()
         self._forget()
-        self.query_one("#catalogue-status", Static).update(escape("✗ " + message.message))
+        self.query_one("#catalogue-status", Static).update(
+            escape(glyphs.error_mark() + message.message)
+        )
 
     def copy_text(self, whole: bool) -> tuple[str, str] | None:
         table = self.query_one("#catalogue-results", DataTable)

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from client.models import REQUIRED_ADDRESS_FIELDS, AddressInput, PlaceOrder
+from tui import glyphs
 from tui.i18n import N_, _, localized
 from tui.messages import CartCountChanged
 from tui.screens.cart import cart_totals
@@ -36,6 +37,7 @@ from tui.widgets.lines import code_cell, right
 from tui.widgets.money import money
 from tui.widgets.note import NoteInput
 from tui.widgets.session_bar import SessionBar
+from tui.widgets.text_field import TextField
 
 if TYPE_CHECKING:
     from client.models import Address, AddressBook, Cart, Order
@@ -124,11 +126,11 @@ class CheckoutScreen(Screen[None]):
                 with Horizontal(classes="form-row"):
                     mark = " *" if name in REQUIRED_ADDRESS_FIELDS else ""
                     yield Label(escape(_(label) + mark), classes="form-label")
-                    yield Input(id=f"ship-{name}", compact=True, max_length=200)
+                    yield TextField(id=f"ship-{name}", compact=True, max_length=200)
                 yield Static("", id=f"error-{name}", classes="field-error")
             with Horizontal(classes="form-row"):
                 yield Label(_("Save as"), classes="form-label")
-                yield Input(id="save-as", compact=True, max_length=80,
+                yield TextField(id="save-as", compact=True, max_length=80,
                             placeholder=_("a name keeps this address for next time"))  # fmt: skip
             yield Static("", id="error-save_as", classes="field-error")
             with Horizontal(classes="form-row"):
@@ -288,7 +290,7 @@ class CheckoutScreen(Screen[None]):
 
     def _show_error(self, name: str | None, message: str) -> None:
         error = self.query_one(f"#error-{name}" if name else "#checkout-error", Static)
-        error.update("✗ " + escape(message) if message else "")
+        error.update(glyphs.error_mark() + escape(message) if message else "")
         error.display = bool(message)
 
     # ------------------------------------------------------------------ placing the order

@@ -9,8 +9,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from tui import glyphs
 from tui.command_line import Command, CommandError, parse
 from tui.i18n import N_, localized
+from tui.widgets.text_field import TextField
 
 
 @localized
@@ -27,7 +29,7 @@ class CommandLineScreen(ModalScreen[Command | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="command-line"):
             yield Label("", id="command-error", classes="field-error")
-            yield Input(self._text, id="command", placeholder="t 116496", max_length=120)
+            yield TextField(self._text, id="command", placeholder="t 116496", max_length=120)
 
     def on_mount(self) -> None:
         self.query_one("#command", Input).focus()
@@ -38,7 +40,7 @@ class CommandLineScreen(ModalScreen[Command | None]):
             command = parse(event.value)
         except CommandError as exc:
             error = self.query_one("#command-error", Label)
-            error.update(f"✗ {exc}")
+            error.update(f"{glyphs.error_mark()}{exc}")
             error.display = True
             return
         self.dismiss(command)

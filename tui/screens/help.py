@@ -11,6 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Markdown
 
+from tui import glyphs
 from tui.command_line import SPECS
 from tui.i18n import N_, _, localized, ngettext
 from tui.keymap import defaults, key_display, keymap_path, split_keys
@@ -56,9 +57,14 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, screen: Screen[object], focused: Widget | None, server: str = "") -> None:
         super().__init__()
-        self._text = self._build(screen, focused)
+        self._text = glyphs.text(self._build(screen, focused))  # ascii glyphs on a console
         if server:
             self._text += "\n\n" + _("Server: {label}").format(label=server)
+        look = getattr(self.app, "look", None)
+        if look is not None:
+            self._text += "\n\n" + _(
+                'Display: {look} (NO_COLOR, TERM, SAV_GLYPHS or "glyphs" in config.json).'
+            ).format(look=look.describe())
 
     def _build(self, screen: Screen[object], focused: Widget | None) -> str:
         parts = ["# " + _("Help")]

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
+from tui import glyphs
 from tui.i18n import N_, _, localized, ngettext
 from tui.messages import DashboardLoaded, LoadFailed
 from tui.widgets.key_footer import KeyFooter
@@ -173,7 +174,7 @@ class HomeScreen(Screen[None]):
     @on(LoadFailed)
     def failed(self, message: LoadFailed) -> None:
         self.query_one("#home-error", Static).update(
-            "✗ " + message.message + " " + _("(r to try again)")
+            glyphs.error_mark() + message.message + " " + _("(r to try again)")
         )
 
     @on(DataTable.RowSelected, "#status-counts")

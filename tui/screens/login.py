@@ -11,10 +11,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
+from tui import glyphs
 from tui.i18n import N_, _, localized
+from tui.widgets.check import Check
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.session_bar import SessionBar
 from tui.widgets.status import role
+from tui.widgets.text_field import TextField
 
 if TYPE_CHECKING:
     from client.models import DemoAccount, Health
@@ -60,13 +63,15 @@ class LoginScreen(Screen[None]):
             yield Static(_("Connecting…"), id="server-status")
             with Horizontal(classes="row"):
                 yield Label(_("User"), classes="caption")
-                yield Input(id="username", max_length=80, placeholder=_("user name"), compact=True)
+                yield TextField(
+                    id="username", max_length=80, placeholder=_("user name"), compact=True
+                )
             yield Label("", id="username-error", classes="field-error")
             with Horizontal(classes="row"):
                 yield Label(_("Password"), classes="caption")
-                yield Input(id="password", password=True, max_length=200, compact=True)
+                yield TextField(id="password", password=True, max_length=200, compact=True)
             yield Label("", id="password-error", classes="field-error")
-            yield Checkbox(
+            yield Check(
                 _("Remember me on this terminal"),
                 self.sav.remember_default,
                 id="remember",
@@ -119,7 +124,9 @@ class LoginScreen(Screen[None]):
         self._unreachable = True
         self._sign_in_when_connected = False
         self._say("")
-        text = "\n".join([f"✗ {error.message}", *error.tried, _("Press F5 to try again.")])
+        text = "\n".join(
+            [f"{glyphs.error_mark()}{error.message}", *error.tried, _("Press F5 to try again.")]
+        )
         status = self.query_one("#server-status", Static)
         status.update(text)
         status.set_class(True, "-error")
@@ -195,7 +202,7 @@ class LoginScreen(Screen[None]):
     def _say(self, text: str, *, error: bool = False) -> None:
         """The line under the form: progress, or (marked ✗, not by colour alone) an error."""
         line = self.query_one("#login-error", Static)
-        line.update(f"✗ {text}" if error else text)
+        line.update(f"{glyphs.error_mark()}{text}" if error else text)
         line.set_class(error, "-error")
         line.display = bool(text)
 

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Static, Tree
 
 from client.models import Applicability
+from tui import glyphs
 from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
 from tui.messages import LoadFailed, TreeFailed, TreeLoaded, ViewLoaded
@@ -195,7 +196,7 @@ class ModelScreen(Copies, Screen[None]):
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
-        self.query_one("#model-title", Label).update(escape("✗ " + message.message))
+        self.query_one("#model-title", Label).update(escape(glyphs.error_mark() + message.message))
 
     # ------------------------------------------------------------------ filter
 
@@ -289,7 +290,7 @@ class ModelScreen(Copies, Screen[None]):
     def _tree_failed(self, message: TreeFailed) -> None:
         if message.code == self._tree_code:
             tree = self.query_one("#model-tree", SupersessionTreeView)
-            tree.show_message("✗ " + message.message)
+            tree.show_message(glyphs.error_mark() + message.message)
 
     @on(Tree.NodeHighlighted, "#model-tree")
     def _node(self, event: Tree.NodeHighlighted[TreeEntry]) -> None:

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from client.models import OrderLineUpdate, OrderUpdate
+from tui import glyphs
 from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized
 from tui.screens.confirm import ConfirmScreen
@@ -139,8 +140,9 @@ class OrderScreen(Copies, Screen[None]):
         if self.placed:
             banner.update(
                 escape(
-                    _("✓ Order {number} placed: it waits for the manufacturer's validation.")
-                    .format(number=order.number)
+                    glyphs.text(
+                        _("✓ Order {number} placed: it waits for the manufacturer's validation.")
+                    ).format(number=order.number)
                 )
             )  # fmt: skip
         status = order_status(order.status.value).upper()
@@ -192,7 +194,7 @@ class OrderScreen(Copies, Screen[None]):
 
     @on(OrderFailed)
     def _failed(self, message: OrderFailed) -> None:
-        self.query_one("#order-error", Static).update("✗ " + escape(message.message))
+        self.query_one("#order-error", Static).update(glyphs.error_mark() + escape(message.message))
 
     @on(DataTable.RowHighlighted, "#order-lines")
     def _highlighted(self) -> None:
@@ -377,7 +379,9 @@ class OrderScreen(Copies, Screen[None]):
     @on(Validated)
     def _validated(self, message: Validated) -> None:
         if message.result is None:
-            self.query_one("#order-error", Static).update("✗ " + escape(message.error))
+            self.query_one("#order-error", Static).update(
+                glyphs.error_mark() + escape(message.error)
+            )
             return
         severity = "warning" if message.result.refused else "information"
         self.notify(validation_text(message.result), severity=severity, timeout=10)

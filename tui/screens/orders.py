@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 from client.models import OrderQuery, OrderStatus
+from tui import glyphs
 from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
 from tui.order_filter import FilterError, parse
@@ -141,7 +142,7 @@ class OrdersScreen(Copies, Screen[None]):
                 placeholder=_("number, words, st:await t:ticket p:part from: to:"),
             )
         yield Static("", id="orders-error", classes="-error")
-        yield KeyTable(id="orders", cursor_type="row", zebra_stripes=True)
+        yield KeyTable(id="orders", cursor_type="row", zebra_stripes=True, key_column="number")
         yield Static("", id="orders-info")
         yield Static("", id="orders-status")
         yield KeyFooter()
@@ -211,7 +212,7 @@ class OrdersScreen(Copies, Screen[None]):
         try:
             query = parse(text)
         except FilterError as exc:
-            error.update("✗ " + escape(str(exc)))
+            error.update(glyphs.error_mark() + escape(str(exc)))
             return  # the results stay as they were
         error.update("")
         self.order_query = query
@@ -263,7 +264,8 @@ class OrdersScreen(Copies, Screen[None]):
             right(money(order.total)),
         ]
         if self.operator:
-            cells = ["✓" if order.id in self.marked else "", *cells, order.service_centre_code]
+            mark = glyphs.current().marked if order.id in self.marked else ""
+            cells = [mark, *cells, order.service_centre_code]
         if "note" in self.query_one("#orders", DataTable).columns:
             cells.append(order.note.replace("\n", " "))
         return cells
@@ -282,7 +284,9 @@ class OrdersScreen(Copies, Screen[None]):
     def _failed(self, message: OrdersFailed) -> None:
         if message.generation == self.generation:
             self._fetching = False
-            self.query_one("#orders-error", Static).update("✗ " + escape(message.message))
+            self.query_one("#orders-error", Static).update(
+                glyphs.error_mark() + escape(message.message)
+            )
 
     @on(DataTable.RowHighlighted, "#orders")
     def _show_info(self, event: DataTable.RowHighlighted) -> None:
@@ -356,7 +360,9 @@ class OrdersScreen(Copies, Screen[None]):
             return
         self.marked ^= {order.id}
         table = self.query_one("#orders", DataTable)
-        table.update_cell(str(order.id), "mark", "✓" if order.id in self.marked else "")
+        table.update_cell(
+            str(order.id), "mark", glyphs.current().marked if order.id in self.marked else ""
+        )
         table.action_cursor_down()
         self._status()
 

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static, Tree
 
 from client.models import Availability
+from tui import glyphs
 from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
 from tui.messages import LoadFailed, PartLoaded, SearchAnswered, TreeFailed, TreeLoaded
@@ -154,7 +155,7 @@ class PartScreen(Copies, Screen[None]):
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
-        self.query_one("#part-info", Static).update(escape("✗ " + message.message))
+        self.query_one("#part-info", Static).update(escape(glyphs.error_mark() + message.message))
         self.query_one("#part-tree", SupersessionTreeView).show_message("")
 
     @on(TreeLoaded)
@@ -163,7 +164,9 @@ class PartScreen(Copies, Screen[None]):
 
     @on(TreeFailed)
     def _tree_failed(self, message: TreeFailed) -> None:
-        self.query_one("#part-tree", SupersessionTreeView).show_message("✗ " + message.message)
+        self.query_one("#part-tree", SupersessionTreeView).show_message(
+            glyphs.error_mark() + message.message
+        )
 
     @on(SearchAnswered)
     def _used(self, message: SearchAnswered) -> None:

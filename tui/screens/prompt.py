@@ -12,6 +12,7 @@ from textual.widgets import Input, Label
 
 from tui.i18n import N_, _, localized
 from tui.widgets.key_footer import KeyFooter
+from tui.widgets.text_field import TextField
 
 
 @localized
@@ -26,7 +27,7 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt"):
             yield Label(escape(self.question))
-            yield Input(self.value, id="prompt-input", compact=True)
+            yield TextField(self.value, id="prompt-input", compact=True)
             yield Label(_("Enter to confirm, Esc to cancel"), classes="hint")
         yield KeyFooter()
 

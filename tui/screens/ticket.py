@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static, Tab, TabbedContent, TabPane, Tabs
 
 from client.models import TicketAction
+from tui import glyphs
 from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
 from tui.screens import ticket_actions as forms
@@ -70,6 +71,22 @@ def _when(moment: dt.datetime | None, with_time: bool = True) -> str:
         return "-"
     local = moment.astimezone()
     return local.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
+
+
+_DELIVERY = {"sent": N_("sent"), "outbox": N_("in the outbox")}
+
+
+def _entry_text(e: HistoryEntry) -> str:
+    """A history entry on one line: what the system wrote (rendered by the server in our
+    language and zone), then what the person typed."""
+    return " — ".join(part for part in (e.text, e.note) if part)
+
+
+def _delivery(e: HistoryEntry) -> str:
+    """How an e-mailed log went: " (sent)", " (in the outbox)"; "" when unknown."""
+    if e.email_delivery is None:
+        return ""
+    return " (" + _(_DELIVERY.get(e.email_delivery.value, e.email_delivery.value)) + ")"
 
 
 def _short(name: str | None) -> str:
@@ -233,7 +250,10 @@ class TicketScreen(Copies, Screen[None]):
     @on(TicketFailed)
     def _failed(self, message: TicketFailed) -> None:
         self.query_one("#ticket-header", Static).update(
-            "✗ " + escape(message.message) + "  " + _("(F5 to try again, Esc to go back)")
+            glyphs.error_mark()
+            + escape(message.message)
+            + "  "
+            + _("(F5 to try again, Esc to go back)")
         )
 
     def action_reload(self) -> None:
@@ -252,7 +272,8 @@ class TicketScreen(Copies, Screen[None]):
             left = t.contact_due_at - self.sav.clock()
             overdue = left.total_seconds() < 0
             if overdue:
-                due = ["! " + _("contact overdue by {d}"), "! " + _("overdue {d}")]
+                mark = glyphs.current().overdue + " "
+                due = [mark + _("contact overdue by {d}"), mark + _("overdue {d}")]
             else:
                 due = [_("contact within {d}"), _("due in {d}")]
             due = [text.format(d=_duration(left)) for text in due]
@@ -358,6 +379,8 @@ class TicketScreen(Copies, Screen[None]):
                     status = current.status.value if current else None
                     tabs.query_one(f"#t{s.id}", Tab).label = self._tab_label(s, status)
             tabs.display = len(group.tickets) > 1
+        if not tabs.display and self.focused is tabs:  # focus on a hidden widget is unseen
+            self.focus_next()
 
     @staticmethod
     def _tab_label(s: TicketSummary, status: str | None = None) -> str:
@@ -368,11 +391,9 @@ class TicketScreen(Copies, Screen[None]):
         table.clear()
         self._history = list(page.items)
         for e in page.items:
-            note = e.note.replace("\n", " ")
+            note = _entry_text(e).replace("\n", " ")
             if e.email_to:
-                note += "  ✉ " + e.email_to
-                if e.email_delivery is not None:
-                    note += f" ({e.email_delivery.value})"
+                note += f"  {glyphs.current().mail} " + e.email_to + _delivery(e)
             table.add_row(
                 _when(e.at),
                 _short(e.author),
@@ -448,11 +469,11 @@ class TicketScreen(Copies, Screen[None]):
             note.update("")
             return
         e = self._history[row]
-        text = f"[b]{escape(_when(e.at))} {escape(e.author)}[/b]  {escape(e.note or '-')}"
+        text = f"[b]{escape(_when(e.at))} {escape(e.author)}[/b]  {escape(e.text or e.note or '-')}"
+        if e.text and e.note:
+            text += "\n" + escape(e.note)
         if e.email_to:
-            text += "\n✉ " + escape(e.email_to)
-            if e.email_delivery is not None:
-                text += " (" + escape(e.email_delivery.value) + ")"
+            text += f"\n{glyphs.current().mail} " + escape(e.email_to + _delivery(e))
         note.update(text)
 
     @on(DataTable.RowHighlighted, "#history-table")

@@ -21,10 +21,12 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
 from client.models import TicketQuery, TicketStatus
+from tui import glyphs
 from tui.i18n import N_, _, localized, ngettext
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.status import ticket_status, ticket_status_width
+from tui.widgets.text_field import TextField
 
 if TYPE_CHECKING:
     from client.models import Page, TicketSummary
@@ -70,7 +72,9 @@ class TicketPickerScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker") as box:
             box.border_title = _("Tie to a ticket")
-            yield Input(id="picker-query", placeholder=_("customer, ticket, city…"), compact=True)
+            yield TextField(
+                id="picker-query", placeholder=_("customer, ticket, city…"), compact=True
+            )
             yield Static("", id="picker-status")
             yield KeyTable(id="picker-results", cursor_type="row", zebra_stripes=True)
             yield Label(_("Enter ties · ctrl+u no ticket · Esc cancels"), classes="hint")
@@ -130,7 +134,7 @@ class TicketPickerScreen(ModalScreen[int | None]):
         self.rows = []
         self.shown_for = None
         if message.page is None:
-            status.update("✗ " + escape(message.error))
+            status.update(glyphs.error_mark() + escape(message.error))
             return
         self.rows = list(message.page.items)
         self.shown_for = message.text
@@ -138,7 +142,7 @@ class TicketPickerScreen(ModalScreen[int | None]):
         for i, t in enumerate(self.rows):
             if t.id == self.current:
                 cursor = i
-            mark = "● " if t.id == self.current else ""
+            mark = glyphs.current().chosen + " " if t.id == self.current else ""
             table.add_row(
                 f"{mark}{t.id}", t.customer_name, t.model_code, ticket_status(t.status.value),
                 key=str(t.id),

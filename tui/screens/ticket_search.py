@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from client.models import TicketQuery, TicketSort
+from tui import appearance, glyphs
 from tui import queues as saved_queues
 from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
@@ -148,7 +149,7 @@ class TicketSearchScreen(Copies, Screen[None]):
         for n, queue in enumerate(self._queues, start=1):
             label = f"{n} {escape(queue.name)}"
             if n - 1 == self.queue_index:
-                label = f"[reverse]▸{label}[/reverse]"
+                label = appearance.chosen(glyphs.current().current + label)
             else:
                 label = f" {label}"
             parts.append(label)
@@ -244,7 +245,7 @@ class TicketSearchScreen(Copies, Screen[None]):
         try:
             query = parse(text, TicketQuery(sort=self.sort, desc=self.desc))
         except FilterError as exc:
-            error.update("✗ " + escape(str(exc)))
+            error.update(glyphs.error_mark() + escape(str(exc)))
             error.display = True
             return
         error.display = False
@@ -302,7 +303,7 @@ class TicketSearchScreen(Copies, Screen[None]):
         if message.offset is not None:
             self.query_one(TicketList).forget(message.offset)
         self.query_one("#result-status", Static).update(
-            "✗ " + escape(message.message) + " " + _("(F5 to try again)")
+            glyphs.error_mark() + escape(message.message) + " " + _("(F5 to try again)")
         )
 
     @on(TicketList.NeedRows)
@@ -321,7 +322,7 @@ class TicketSearchScreen(Copies, Screen[None]):
         self.query_one("#result-status", Static).update(text)
 
     def _show_header(self) -> None:
-        width = self.query_one(TicketList).scrollable_content_region.width or self.size.width
+        width = self.query_one(TicketList).columns_width or self.size.width
         self.query_one("#list-header", Static).update(
             escape(header_text(width, self.current_query.sort, self.current_query.desc))
         )
@@ -395,9 +396,10 @@ class TicketSearchScreen(Copies, Screen[None]):
         self.notify(_("Exporting every matching ticket…"))
         self.export(self.current_query)
 
-    @work(exclusive=True, group="export", exit_on_error=False)
+    @work(exclusive=True, group="background-export", exit_on_error=False)
     async def export(self, query: TicketQuery) -> None:
         from client.api import SavError
+        from client.models import CsvFormat
         from client.profiles import data_dir
 
         client = self.sav.client
@@ -408,7 +410,9 @@ class TicketSearchScreen(Copies, Screen[None]):
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         target = folder / f"tickets-{stamp}.csv"
         try:
-            rows = await client.export_tickets(query, target)
+            rows = await client.export_tickets(
+                query, target, csv_format=CsvFormat(self.sav.csv_format)
+            )
         except (SavError, OSError) as exc:
             self.post_message(ExportDone(None, 0, getattr(exc, "message", None) or str(exc)))
             return

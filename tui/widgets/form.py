@@ -30,10 +30,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
+from tui import glyphs
 from tui.i18n import N_, _, localized
 from tui.widgets.choice import Choice
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.note import NoteArea
+from tui.widgets.text_field import TextField
 
 if TYPE_CHECKING:
     from client.api import SavClient
@@ -191,7 +193,7 @@ class ActionForm(ModalScreen[Any]):
             )
             area.show_line_numbers = False
             return area
-        return Input(
+        return TextField(
             spec.value, placeholder=spec.placeholder, id=f"field-{spec.name}", compact=True
         )
 
@@ -229,7 +231,7 @@ class ActionForm(ModalScreen[Any]):
     def _show_error(self, name: str | None, message: str) -> None:
         target = f"#error-{name}" if name else "#form-error"
         error = self.query_one(target, Static)
-        error.update("✗ " + escape(message))
+        error.update(glyphs.error_mark() + escape(message))
         error.display = True
 
     def action_submit(self) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.widgets import Input, TextArea
+from textual.widgets import TextArea
 
 from tui.editor import edit
 from tui.i18n import N_, localized
+from tui.widgets.text_field import TextField
 
 EDITOR_BINDING = Binding(
     "ctrl+e", "editor", N_("Editor"), id="note.editor",
@@ -40,7 +41,7 @@ class NoteArea(TextArea):
 
 
 @localized
-class NoteInput(Input):
+class NoteInput(TextField):
     """A note on one line (the editor's lines come back joined)."""
 
     HELP = NOTE_HELP

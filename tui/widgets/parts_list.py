@@ -26,8 +26,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from client.models import Applicability, Availability, ViewLine
+from tui import glyphs
 from tui.i18n import N_, _, localized
 from tui.widgets.money import money
+
+GUTTER = 1
+"""Cells before the columns: the cursor's ``▶``."""
+KEY = 2
+"""The column that names a line (the part code): reverse video on the cursor's row."""
 
 
 def availability_text(availability: Availability, stock: int, lead_days: int) -> str:
@@ -40,13 +46,16 @@ def availability_text(availability: Availability, stock: int, lead_days: int) ->
 
 
 def status_marks(line: ViewLine, appliance_known: bool) -> str:
+    g = glyphs.current()
     applies = ""
     if appliance_known:
-        applies = {Applicability.YES: "✓", Applicability.NO: "✗"}.get(line.applies, "?")
+        applies = {Applicability.YES: g.applies, Applicability.NO: g.not_applies}.get(
+            line.applies, "?"
+        )
     part = line.part
-    mark = "†" if part.obsolete else "R" if part.replaced else ""
+    mark = g.obsolete if part.obsolete else g.replaced if part.replaced else ""
     if not mark and line.conditional_replacement:
-        mark = "≈"
+        mark = g.conditional
     return f"{applies or ' '}{mark or ' '}"
 
 
@@ -72,12 +81,9 @@ class PartsList(ScrollView, can_focus=True):
     )
     COMPONENT_CLASSES = {"parts-list--cursor", "parts-list--dim"}
     DEFAULT_CSS = """
-    PartsList { height: 1fr; scrollbar-size-vertical: 1; }
-    PartsList > .parts-list--cursor { background: $block-cursor-blurred-background; }
-    PartsList:focus > .parts-list--cursor {
-        background: $block-cursor-background; color: $block-cursor-foreground;
-        text-style: bold;
-    }
+    PartsList { height: 1fr; scrollbar-size-vertical: 1; overflow-x: hidden; }
+    PartsList > .parts-list--cursor { text-style: bold; }
+    PartsList:focus > .parts-list--cursor { text-style: bold reverse; }
     PartsList > .parts-list--dim { color: $text-muted; }
     """
     BINDINGS = [
@@ -94,7 +100,7 @@ class PartsList(ScrollView, can_focus=True):
         Binding("enter", "select", N_("Open the part"), show=False, id="parts-list.open"),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     class Highlighted(Message):
         def __init__(self, parts_list: PartsList, line: ViewLine | None) -> None:
@@ -177,8 +183,14 @@ class PartsList(ScrollView, can_focus=True):
         return max(0, min(value, len(self.shown) - 1)) if self.shown else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
-        self.refresh()
+        top = self.scroll_offset.y
+        if not top <= new < top + self.scrollable_content_region.height:
+            self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
+        if self.scroll_offset.y == top:  # only the two rows change: repaint only them
+            self.refresh_line(old)
+            self.refresh_line(new)
+        else:
+            self.refresh()
         self.post_message(self.Highlighted(self, self.current))
 
     def action_move(self, delta: int) -> None:
@@ -244,16 +256,25 @@ class PartsList(ScrollView, can_focus=True):
             values.append(serials)
         return values
 
-    def format_row(self, values: list[str], width: int) -> str:
+    def _sizes(self, width: int) -> list[int]:
         cols = self.columns(width)
         fixed = sum(c.width for c in cols) + len(cols) - 1
-        flexible = max(8, width - fixed)
+        flexible = max(8, width - GUTTER - fixed)
+        return [col.width or flexible for col in cols]
+
+    def format_row(self, values: list[str], width: int) -> str:
+        """A line of ``width`` cells: the cursor's gutter, then the columns."""
         out = []
-        for col, value in zip(cols, values, strict=False):
-            size = col.width or flexible
+        for col, size, value in zip(self.columns(width), self._sizes(width), values, strict=False):
             text = value if len(value) <= size else value[: size - 1] + "…"
             out.append(text.rjust(size) if col.right else text.ljust(size))
-        return " ".join(out)
+        return " " * GUTTER + " ".join(out)
+
+    def key_span(self, width: int) -> tuple[int, int]:
+        """Where the key column (the part code) is in a line."""
+        sizes = self._sizes(width)
+        start = GUTTER + sum(size + 1 for size in sizes[:KEY])
+        return start, start + sizes[KEY]
 
     def header(self, width: int) -> str:
         return self.format_row([c.title for c in self.columns(width)], width)
@@ -272,8 +293,17 @@ class PartsList(ScrollView, can_focus=True):
             text = self.format_row(self.cells(self.lines[line_index], width), width)
             self._rows[key] = text
         style: Style = base
-        if index == self.cursor:
-            style = base + self.get_component_rich_style("parts-list--cursor")
-        elif self.appliance_known and self.lines[line_index].applies is Applicability.NO:
+        if self.appliance_known and self.lines[line_index].applies is Applicability.NO:
             style = base + self.get_component_rich_style("parts-list--dim")
-        return Strip([Segment(text, style)]).adjust_cell_length(width, style)
+        if index != self.cursor:
+            return Strip([Segment(text, style)]).adjust_cell_length(width, style)
+        # the cursor: a marker in the gutter, the key cell (the part code) stands out
+        start, end = self.key_span(width)
+        cursor = style + self.get_component_rich_style("parts-list--cursor")
+        segments = [
+            Segment(glyphs.current().cursor, style + Style(bold=True)),
+            Segment(text[GUTTER:start], style),
+            Segment(text[start:end], cursor),
+            Segment(text[end:], style),
+        ]
+        return Strip(segments).adjust_cell_length(width, style)

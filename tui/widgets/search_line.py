@@ -8,10 +8,11 @@ it is left to the app's ``:`` key, as everywhere else.
 from __future__ import annotations
 
 from textual import events
-from textual.widgets import Input
+
+from tui.widgets.text_field import TextField
 
 
-class SearchLine(Input):
+class SearchLine(TextField):
     def _opens_command_line(self, character: str | None) -> bool:
         return character == ":" and not self.value
 

@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.markup import escape
 from textual.widgets import Label
 
+from tui import glyphs
 from tui.i18n import _, ngettext
 from tui.widgets.status import role
 
@@ -80,7 +81,8 @@ class SessionBar(Horizontal):
     def show_waiting(self, count: int) -> None:
         """Keys typed ahead and held until the server answers ("" when there are none)."""
         label = self.query_one("#waiting", Label)
-        label.update(ngettext("⌛ {n} key kept", "⌛ {n} keys kept", count).format(n=count))
+        text = ngettext("⌛ {n} key kept", "⌛ {n} keys kept", count)
+        label.update(glyphs.text(text).format(n=count))
         label.display = count > 0
 
     def show_message(self, said: Said | None) -> None:

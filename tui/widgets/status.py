@@ -52,14 +52,13 @@ def transport(value: str | None) -> str:
     return _(TRANSPORT.get(value, value)) if value else ""
 
 
-OVERDUE_MARK = "! "
-"""Before the status of a ticket overdue for contact (read without colour)."""
-
-
 def ticket_status_width() -> int:
     """Cells the longest ticket status takes in the interface's language, overdue mark
     included: a list column that size never cuts one."""
-    return max(cell_len(OVERDUE_MARK + _(label)) for label in TICKET_STATUS.values())
+    from tui import glyphs
+
+    mark = glyphs.current().overdue + " "
+    return max(cell_len(mark + _(label)) for label in TICKET_STATUS.values())
 
 
 def order_status_width() -> int:

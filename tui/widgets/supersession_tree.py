@@ -24,6 +24,7 @@ from client.models import (
     SupersessionTree,
     TreeNode,
 )
+from tui import glyphs
 from tui.i18n import N_, _, localized
 
 
@@ -41,10 +42,11 @@ def _date(value: object) -> str:
 
 
 def edge_arrow(relation: PartRelation) -> str:
+    g = glyphs.current()
     if relation.direction is RelationDirection.TWO_WAY:
-        return "⇄"
+        return g.two_way
     if relation.kind is RelationKind.KIT_MEMBER:
-        return f"⊂{relation.quantity}×"
+        return f"{g.kit}{relation.quantity}{g.times}"
     conditional = (
         relation.serial_from
         or relation.serial_to
@@ -52,7 +54,7 @@ def edge_arrow(relation: PartRelation) -> str:
         or relation.production_to
         or relation.model_code
     )
-    return "≈" if conditional else "⇒"
+    return g.conditional if conditional else g.replaces
 
 
 KIND = {
@@ -67,7 +69,8 @@ def edge_text(relation: PartRelation) -> str:
     bits = [_(KIND[relation.kind])]
     bits.append(_("two-way") if relation.direction is RelationDirection.TWO_WAY else _("one-way"))
     if relation.kit_group:
-        bits.append(_("kit {group}, {n}×").format(group=relation.kit_group, n=relation.quantity))
+        kit = _("kit {group}, {n}×").format(group=relation.kit_group, n=relation.quantity)
+        bits.append(glyphs.text(kit))
     if relation.valid_from:
         bits.append(_("from {date}").format(date=_date(relation.valid_from)))
     if relation.serial_from or relation.serial_to:
@@ -91,7 +94,8 @@ def edge_text(relation: PartRelation) -> str:
 
 def resolution_text(resolution: Resolution) -> str:
     if resolution.status is ResolutionStatus.ORDERABLE:
-        items = ", ".join(f"{i.quantity}× {i.part.code}" for i in resolution.order)
+        times = glyphs.current().times
+        items = ", ".join(f"{i.quantity}{times} {i.part.code}" for i in resolution.order)
         return _("ORDER: {items}").format(items=items)
     if resolution.status is ResolutionStatus.DEPENDS:
         return _("Depends on the appliance: {reason}").format(reason=resolution.reason)
@@ -150,8 +154,9 @@ class SupersessionTreeView(Tree[TreeEntry]):
         self.root.expand()
 
     def _add(self, parent: UINode[TreeEntry], item: TreeNode) -> None:
-        mark = "✗ " if item.applies is Applicability.NO else ""
-        order = f" ◀ {_('ORDER')}" if item.to_order else ""
+        g = glyphs.current()
+        mark = g.not_applies + " " if item.applies is Applicability.NO else ""
+        order = f" {g.order} {_('ORDER')}" if item.to_order else ""
         cycle = f" ({_('cycle')})" if item.cycle else ""
         label = Text(
             f"{mark}{edge_arrow(item.relation)} {item.part.code}{order}{cycle} "

@@ -7,6 +7,11 @@ for 100 rows or 100,000: nothing is measured over the whole result (the stock
 DataTable measures every row to size its columns).
 
 Columns follow the manufacturer portal's list and collapse as the terminal narrows.
+
+The cursor row reads without colour and costs little on the wire: ``▶`` (``>`` on a
+console) in the list's first cell, and the ticket number in reverse video while the list
+has focus (bold when it has not); the rest of the row is painted as any other. Overdue
+tickets say ``!`` before their status (and are bold where colours are few).
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import set_cell_size
 from rich.segment import Segment
+from rich.style import Style
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -27,8 +34,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from client.models import TicketSort
+from tui import glyphs
 from tui.i18n import N_, _, language, localized
-from tui.widgets.status import OVERDUE_MARK, ticket_status, ticket_status_width
+from tui.widgets.status import ticket_status, ticket_status_width
 
 if TYPE_CHECKING:
     from client.models import Page, TicketSummary
@@ -37,6 +45,8 @@ BLOCK = 100
 """Rows fetched at a time."""
 MARGIN = 50
 """Rows beyond the visible ones that are fetched ahead."""
+GUTTER = 1
+"""Cells before the columns: the cursor's ``▶``."""
 
 
 def _short(name: str | None) -> str:
@@ -62,7 +72,7 @@ class Column:
 
 
 def _status_cell(t: TicketSummary) -> str:
-    marker = OVERDUE_MARK if t.overdue else ""
+    marker = glyphs.current().overdue + " " if t.overdue else ""
     return marker + ticket_status(t.status.value)
 
 
@@ -121,7 +131,7 @@ def header_text(width: int, sort: TicketSort, desc: bool) -> str:
     for column, size in layout(width):
         title = _(column.title)
         if column.sort is sort:
-            title += " ▼" if desc else " ▲"
+            title += " " + (glyphs.current().sort_down if desc else glyphs.current().sort_up)
         cells.append(set_cell_size(title, size))
     return " ".join(cells)
 
@@ -136,12 +146,9 @@ class TicketList(ScrollView, can_focus=True):
         "ticket-list--pending",
     }
     DEFAULT_CSS = """
-    TicketList { scrollbar-size-vertical: 1; }
-    TicketList > .ticket-list--cursor { background: $block-cursor-blurred-background; }
-    TicketList:focus > .ticket-list--cursor {
-        background: $block-cursor-background; color: $block-cursor-foreground;
-        text-style: bold;
-    }
+    TicketList { scrollbar-size-vertical: 1; overflow-x: hidden; }
+    TicketList > .ticket-list--cursor { text-style: bold; }
+    TicketList:focus > .ticket-list--cursor { text-style: bold reverse; }
     TicketList > .ticket-list--overdue { color: $error; }
     TicketList > .ticket-list--pending { color: $text-muted; }
     """
@@ -162,7 +169,7 @@ class TicketList(ScrollView, can_focus=True):
     BLOCK: ClassVar[int] = BLOCK
     """Rows asked for at a time (a class attribute so that tests can make it small)."""
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     class NeedRows(Message):
         """The list lacks the block of rows starting at ``offset`` of the result."""
@@ -227,6 +234,11 @@ class TicketList(ScrollView, can_focus=True):
         return self._rows.get(self.cursor)
 
     @property
+    def columns_width(self) -> int:
+        """Cells for the columns (the width less the scrollbar and the cursor's gutter)."""
+        return max(self.scrollable_content_region.width - GUTTER, 0)
+
+    @property
     def loaded(self) -> int:
         return len(self._rows)
 
@@ -250,11 +262,16 @@ class TicketList(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ keys
 
-    def watch_cursor(self, cursor: int) -> None:
-        if self.total:
+    def watch_cursor(self, old: int, cursor: int) -> None:
+        top = self.scroll_offset.y
+        if self.total and not top <= cursor < top + self.scrollable_content_region.height:
             self.scroll_to_region(Region(0, cursor, 1, 1), animate=False, immediate=True)
         self._ask_for_visible()
-        self.refresh()
+        if self.scroll_offset.y == top:  # only the two rows change: repaint only them
+            self.refresh_line(old)
+            self.refresh_line(cursor)
+        else:
+            self.refresh()
         self.post_message(self.Highlighted())
 
     def action_move(self, delta: int) -> None:
@@ -270,8 +287,9 @@ class TicketList(ScrollView, can_focus=True):
 
     def action_open(self) -> None:
         ticket = self.highlighted
-        if ticket is not None:
-            self.post_message(self.Opened(ticket))
+        if ticket is None:  # an empty list: the key is answered as one that cannot apply
+            raise SkipAction()
+        self.post_message(self.Opened(ticket))
 
     # ------------------------------------------------------------------ painting
 
@@ -288,8 +306,18 @@ class TicketList(ScrollView, can_focus=True):
         style = base
         if ticket.overdue:
             style += self.get_component_rich_style("ticket-list--overdue")
-        if index == self.cursor:
-            style += self.get_component_rich_style("ticket-list--cursor")
-        cells = [set_cell_size(column.cell(ticket), size) for column, size in layout(width)]
-        text = set_cell_size(" ".join(cells), width)
-        return Strip([Segment(text, style)], cell_len(text))
+        columns = layout(max(width - GUTTER, 1))
+        cells = [set_cell_size(column.cell(ticket), size) for column, size in columns]
+        if index != self.cursor:
+            text = set_cell_size(" " * GUTTER + " ".join(cells), width)
+            return Strip([Segment(text, style)], width)
+        # the cursor: a marker in the gutter, the key cell (the ticket number) stands out
+        cursor = style + self.get_component_rich_style("ticket-list--cursor")
+        marker = set_cell_size(glyphs.current().cursor, GUTTER)
+        rest = set_cell_size(" " + " ".join(cells[1:]), max(width - GUTTER - columns[0][1], 0))
+        segments = [
+            Segment(marker, style + Style(bold=True)),
+            Segment(cells[0], cursor),
+            Segment(rest, style),
+        ]
+        return Strip(segments).adjust_cell_length(width, style)
