@@ -16,7 +16,7 @@ from tui.command_line import SPECS
 from tui.i18n import N_, _, localized, ngettext
 from tui.keymap import defaults, key_display, keymap_path, split_keys
 from tui.widgets.key_footer import KeyFooter
-from tui.widgets.session_bar import MARK
+from tui.widgets.session_bar import mark
 
 EVERYWHERE = (
     (("help", "help-alt"), N_("this help")),
@@ -93,7 +93,7 @@ class HelpScreen(ModalScreen[None]):
         recent = list(line.recent)[-RECENT:] if line is not None else []
         if recent:
             lines = [
-                f"- {said.clock} {MARK.get(said.severity, '')}{md_escape(said.text)}"
+                f"- {said.clock} {mark(said.severity)}{md_escape(said.text)}"
                 for said in reversed(recent)
             ]
             section = "## " + _("Recent messages") + "\n\n" + "\n".join(lines)
@@ -159,7 +159,7 @@ class HelpScreen(ModalScreen[None]):
         )
         if user.problems:
             text += "\n\n" + "\n".join(
-                f"- {'' if p.applied else '✗ '}{md_escape(p.text(user.path))}"
+                f"- {'' if p.applied else glyphs.error_mark()}{md_escape(p.text(user.path))}"
                 for p in user.problems
             )
         return text

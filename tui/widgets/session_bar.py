@@ -17,8 +17,15 @@ from tui.widgets.status import role
 if TYPE_CHECKING:
     from tui.message_line import Said
 
-MARK = {"information": "", "warning": "! ", "error": "✗ "}
-"""Before a message, so that its weight reads without colour."""
+SEVERITIES = ("information", "warning", "error")
+
+
+def mark(severity: str) -> str:
+    """Before a message, so that its weight reads without colour: ``!`` a warning, ``✗``
+    an error (``!`` on a console)."""
+    if severity == "error":
+        return glyphs.error_mark()
+    return "! " if severity == "warning" else ""
 
 
 class SessionBar(Horizontal):
@@ -92,6 +99,6 @@ class SessionBar(Horizontal):
         if label is None:  # not composed yet: on_mount shows the current one
             return
         self.set_class(said is not None, "-saying")
-        for severity in MARK:
+        for severity in SEVERITIES:
             label.set_class(said is not None and said.severity == severity, f"-{severity}")
-        label.update(escape(MARK.get(said.severity, "") + said.text) if said else "")
+        label.update(escape(mark(said.severity) + said.text) if said else "")
