@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-pg lint typecheck bench i18n clean
+.PHONY: run test test-pg lint typecheck bench bench-bytes i18n clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,8 +30,13 @@ test-pg: $(STAMP)
 	@test -n "$$SAV_TEST_DATABASE_URL" || (echo "set SAV_TEST_DATABASE_URL" && exit 2)
 	$(BIN)/python -m pytest -q tests/server tests/client
 
+# Startup times and memory, then the bytes written per step over a pty (bench/README.md).
 bench: $(STAMP)
 	$(BIN)/python -m bench.startup $(ARGS)
+	$(BIN)/python -m bench.bytes
+
+bench-bytes: $(STAMP)
+	$(BIN)/python -m bench.bytes $(ARGS)
 
 # Extract the messages, merge them into the catalogues, compile them: the TUI's (domain sav)
 # and the server's (domain sav_server: the API's messages, in each request's language).
