@@ -215,6 +215,11 @@ class Settings:
     glyphs: str | None = None
     """``"ascii"`` (what a Linux console's font has), ``"unicode"``, or ``None``/``"auto"``:
     ascii on a Linux console (``TERM=linux``), unicode elsewhere; ``SAV_GLYPHS`` wins."""
+    mouse: bool = False
+    """Whether the terminal reports the mouse to sav (``--mouse`` does the same): off, mouse
+    moves over the window send nothing over the line."""
+    cursor_blink: bool = False
+    """Whether the cursor of a text field blinks (each blink repaints it: bytes while idle)."""
     warnings: list[str] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -248,7 +253,12 @@ class Settings:
         if glyphs is not None and glyphs not in GLYPH_MODES:
             raise ValueError(f"glyphs: one of {', '.join(GLYPH_MODES)}")
         glyphs = None if glyphs == "auto" else glyphs
-        return cls(language, store, default_profile, profiles, csv, glyphs)
+        flags = {}
+        for key in ("mouse", "cursor_blink"):
+            flags[key] = data.get(key, False)
+            if not isinstance(flags[key], bool):
+                raise ValueError(f"{key}: must be true or false")
+        return cls(language, store, default_profile, profiles, csv, glyphs, **flags)
 
     def model_dump(self) -> dict[str, Any]:
         """What is saved (everything but the warnings)."""

@@ -26,6 +26,7 @@ from tui.message_line import MessageLine
 from tui.messages import CartCountChanged, Connected, ConnectionFailed, SignedIn, SignInFailed
 from tui.screens.login import LoginScreen
 from tui.type_ahead import TypeAheadApp
+from tui.wire import WireApp, set_cursor_blink
 
 if TYPE_CHECKING:
     from textual.notifications import Notification
@@ -39,11 +40,12 @@ if TYPE_CHECKING:
 
 
 @localized
-class SavApp(TypeAheadApp):
+class SavApp(TypeAheadApp, WireApp):
     """The sav terminal client.
 
     Keys go through ``tui.type_ahead``: typed ahead of the screen, they still reach, in
-    order, the screen and field that would have had them."""
+    order, the screen and field that would have had them. Output goes through
+    ``tui.wire``: only the cells that changed are written."""
 
     CSS_PATH = "app.tcss"
     # Notifications go to the message line (tui.message_line), not over the screen's content.
@@ -79,12 +81,15 @@ class SavApp(TypeAheadApp):
         glyph_mode: glyphs.Mode | None = None,
         glyph_setting: str | None = None,
         keymap: UserKeymap | None = None,
+        cursor_blink: bool = False,
     ) -> None:
         """``colours`` and ``glyph_mode`` force what is otherwise found from the terminal
         (``NO_COLOR``, ``TERM``, ``SAV_GLYPHS``) and ``glyph_setting`` (config.json).
         ``keymap``: the user's keys (``tui.keymap``; its ids are checked once the first
-        frame is painted)."""
+        frame is painted). ``cursor_blink``: whether text fields' cursors blink (config.json's
+        ``cursor_blink``; off, an idle screen sends nothing)."""
         super().__init__()
+        set_cursor_blink(cursor_blink)
         found = appearance.detect(self.console.color_system, glyph_setting)
         self.look = Appearance(colours or found.colours, glyph_mode or found.glyphs)
         appearance.install(self, self.look)
@@ -130,6 +135,7 @@ class SavApp(TypeAheadApp):
     # ------------------------------------------------------------------ start-up
 
     def on_mount(self) -> None:
+        self.wire_start()
         self.push_screen(LoginScreen())
         # Connecting imports the HTTP client, which would compete with the first frame
         # for the interpreter: paint first, then connect.

@@ -21,7 +21,8 @@ import sys
 
 EPILOG = """\
 keys in the app: F1 or ? help · : command line (:t 116496 a ticket, :p 870650222 a part,
-                 :m AP64-3 a model, :cart the cart, :o the orders) · ctrl+p palette
+                 :m AP64-3 a model, :cart the cart, :o the orders, :redraw repaint the
+                 screen when a line garbled it) · ctrl+p palette
                  Esc back · ctrl+q quit · y copy a number, Y the line, to your own clipboard
                  (OSC 52; in tmux: set -g set-clipboard on) · ctrl+e a note in $EDITOR
                  no alt+ key; F1 taken by the terminal: ? or :help; F10: ctrl+o
@@ -31,6 +32,8 @@ orders: the cart is kept by the server per user; checkout sends an Idempotency-K
         however often it is sent); orders wait for the manufacturer's validation
 catalogue: sav catalogue import PATH loads models.csv, parts.csv, views.csv and relations.csv
            (checked first, then all or nothing; see the README and examples/catalogue/)
+settings (config.json in the config folder): "mouse": true (as --mouse), "cursor_blink": true
+          (off by default: an idle screen sends nothing over SSH), "glyphs": "ascii", "csv"
 environment: SAV_HOME (put data, config and sockets under one folder), SAV_TOKEN (a token to use),
              SAV_DATABASE_URL (default database of serve/db/demo)
 """
@@ -59,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--server", metavar="URL|PROFILE", help="a team server's URL or a saved profile name"
     )
     parser.add_argument("--lang", choices=("en", "fr", "it"), help="interface language")
+    parser.add_argument(
+        "--mouse",
+        action="store_true",
+        help='let the terminal report the mouse (clicks, wheel); off unless this or "mouse": '
+        "true in config.json: each move of the mouse over the window would cross the line",
+    )
     parser.add_argument(
         "--store-token-in-file",
         action="store_true",
@@ -236,9 +245,10 @@ def run_tui(args: argparse.Namespace) -> int:
         csv_format=settings.csv,
         glyph_setting=settings.glyphs,
         keymap=keymap.load(check_ids=False),  # the ids are checked after the first frame
+        cursor_blink=settings.cursor_blink,
     )
     try:
-        app.run()
+        app.run(mouse=args.mouse or settings.mouse)
     finally:
         if isinstance(backend, EmbeddedBackend):
             from tui.backend import stop_process

@@ -3,6 +3,7 @@
 :t 116496    open a ticket         :p 870650444   a part      :m AP64-3   a model
 :cart        the cart              :o             the orders  :home       the home screen
 :lang fr     switch the language   :help          help        :q          quit
+:redraw      repaint every cell of the screen
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ SPECS = (
     Spec("home", ("h",), None, N_("go to the home screen")),
     Spec("lang", (), N_("language: en, fr, it"), N_("switch the language")),
     Spec("help", ("?",), None, N_("show help")),
+    Spec("redraw", (), None, N_("repaint the whole screen (when a line garbled it)")),
     Spec("logout", (), None, N_("sign out")),
     Spec("quit", ("q",), None, N_("quit sav")),
 )
@@ -84,6 +86,8 @@ def run(app: SavApp, command: Command) -> None:
         app.exit()
     elif name == "help":
         app.action_help()
+    elif name == "redraw":
+        app.redraw()
     elif app.user is None:
         app.notify(_("Sign in first."), severity="warning")
     elif name == "home":
