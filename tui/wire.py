@@ -11,10 +11,11 @@ already shows, and only the runs of cells that changed are written: with the few
 cursor moves (a gap of a few unchanged cells is written again rather than jumped over)
 and an SGR sequence only where the rendering changes.
 
-The model starts unknown (every cell differs from it), and becomes unknown again on a
-resize, when the app resumes after a suspension (``$EDITOR``, ctrl+z) and on ``:redraw``
-(ctrl+l where free), which repaints every cell: the way back when a line garbled the
-screen. Textual's synchronized-output brackets are written around each update as before.
+An update that changes nothing sends nothing (not even Textual's cursor move and its
+synchronized-output brackets, which are kept around every other update). The model
+starts unknown (every cell differs from it), and becomes unknown again on a resize, when
+the app resumes after a suspension (``$EDITOR``, ctrl+z) and on ``:redraw``, which
+writes every cell again: the way back when a line garbled the screen.
 
 This works on Textual's compositor updates (``LayoutUpdate``, ``ChopsUpdate``), not on
 the bytes: the strips are read segment by segment, as ``render_segments`` reads them.
@@ -23,14 +24,14 @@ the bytes: the strips are read segment by segment, as ``render_segments`` reads 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import get_character_cell_size
 from rich.color import ColorSystem
 from rich.style import Style
 from textual._compositor import ChopsUpdate, CompositorUpdate, LayoutUpdate
 from textual.app import App
-from textual.strip import Strip
+from textual.strip import SGR_STYLES, Strip
 from textual.widgets import Input, TextArea
 
 if TYPE_CHECKING:
@@ -49,36 +50,110 @@ GAP = 4
 over (a cursor move costs 4 to 8 bytes)."""
 
 
+ANY = "*"
+"""A blank cell's foreground: not seen, so whatever the terminal has in effect."""
+
+OFF = {"1": "22", "2": "22", "3": "23", "4": "24", "21": "24", "5": "25", "6": "25", "7": "27"}
+OFF |= {"8": "28", "9": "29", "51": "54", "52": "54", "53": "55"}
+"""The SGR code that turns each attribute off (22 turns off both bold and faint...)."""
+
+SEEN_ON_A_BLANK = {"4", "7", "9", "21", "51", "52", "53"}
+"""Attributes that show on a space (underline, reverse video, strike, frames)."""
+
+
+class Rendering(NamedTuple):
+    """How a cell is drawn: SGR attribute codes, foreground and background codes, link."""
+
+    attributes: tuple[str, ...] = ()
+    fg: str = ""
+    bg: str = ""
+    link: str = ""
+
+    def blank(self) -> Rendering:
+        """The rendering of a space: its foreground colour, bold, italic... do not show."""
+        if "7" in self.attributes:  # the foreground is the background
+            return self
+        attributes = tuple(a for a in self.attributes if a in SEEN_ON_A_BLANK)
+        return Rendering(attributes, self.fg if attributes else ANY, self.bg, self.link)
+
+    def to(self, new: Rendering) -> tuple[str, Rendering]:
+        """The SGR sequence from this rendering (what is in effect) to ``new``, with the
+        fewest parameters; and the rendering then in effect."""
+        fg = self.fg if new.fg == ANY else new.fg
+        state = Rendering(new.attributes, fg, new.bg, new.link)
+        if self == state:
+            return "", state
+        gone = [a for a in self.attributes if a not in new.attributes]
+        reset = ["0", *new.attributes, *(c for c in (fg, new.bg) if c)]
+        params: list[str] = []
+        for a in gone:
+            if OFF[a] not in params:
+                params.append(OFF[a])
+        added = [a for a in new.attributes if a not in self.attributes]
+        for a in new.attributes:  # 22 turns off bold and faint, 24 both underlines...
+            if a not in added and OFF.get(a) in params:
+                added.append(a)
+        params += added
+        if fg != self.fg:
+            params.append(fg or "39")
+        if new.bg != self.bg:
+            params.append(new.bg or "49")
+        if len(";".join(reset)) <= len(";".join(params)):
+            params = reset
+        sgr = f"\x1b[{';'.join(params)}m" if params else ""
+        if new.link != self.link:
+            sgr += f"\x1b]8;;{new.link}\x1b\\"
+        return sgr, state
+
+
+PLAIN = Rendering()
+
+
 class Renderings:
-    """Each distinct rendering (SGR parameters and hyperlink) gets a small number."""
+    """Each distinct rendering gets a small number (0: the plain one)."""
 
-    def __init__(self) -> None:
-        self._by_style: dict[Style | None, int] = {}
-        self._by_key: dict[tuple[str, str], int] = {}
-        self.keys: list[tuple[str, str]] = []
-        self.color_system: ColorSystem | None = None
-        self.number(None)  # 0: the plain rendering
-
-    def reset(self, color_system: ColorSystem | None) -> None:
-        if color_system != self.color_system:
-            self.__init__()  # type: ignore[misc]
-            self.color_system = color_system
+    def __init__(self, color_system: ColorSystem | None = None) -> None:
+        self._by_style: dict[Style | None, int] = {None: 0}
+        self._blank: dict[int, int] = {0: 0}
+        self._by_key: dict[Rendering, int] = {PLAIN: 0}
+        self.keys: list[Rendering] = [PLAIN]
+        self.color_system = color_system
 
     def number(self, style: Style | None) -> int:
         found = self._by_style.get(style)
         if found is not None:
             return found
-        if style is None:
-            key = ("", "")
-        else:
-            system = self.color_system or ColorSystem.TRUECOLOR
-            key = (Strip.render_ansi(style, system), style.link or "")
+        assert style is not None
+        system = self.color_system or ColorSystem.TRUECOLOR
+        attributes = style._attributes & style._set_attributes
+        key = Rendering(
+            tuple(
+                SGR_STYLES[bit] for bit in range(attributes.bit_length()) if attributes & (1 << bit)
+            ),
+            ";".join(style._color.downgrade(system).get_ansi_codes()) if style._color else "",
+            ";".join(style._bgcolor.downgrade(system).get_ansi_codes(False))
+            if style._bgcolor
+            else "",
+            style._link or "",
+        )
         number = self._by_key.get(key)
         if number is None:
             number = self._by_key[key] = len(self.keys)
             self.keys.append(key)
         self._by_style[style] = number
         return number
+
+    def blank(self, number: int) -> int:
+        """The number of the rendering a space drawn with rendering ``number`` needs."""
+        found = self._blank.get(number)
+        if found is None:
+            key = self.keys[number].blank()
+            found = self._by_key.get(key)
+            if found is None:
+                found = self._by_key[key] = len(self.keys)
+                self.keys.append(key)
+            self._blank[number] = self._blank[found] = found
+        return found
 
 
 def strips_of(update: CompositorUpdate) -> Iterator[tuple[int, int, Strip]]:
@@ -123,14 +198,16 @@ class ScreenModel:
     def _paint(self, row: list[Cell], x: int, strip: Strip) -> None:
         width = self.width
         number = self.renderings.number
+        blank = self.renderings.blank
         for text, style, control in strip:
             if control or not text:
                 continue
             n = number(style)
+            b = blank(n)
             if text.isascii() and text.isprintable():
                 end = min(width, x + len(text))
                 if x < end:
-                    row[x:end] = [(c, n) for c in text[: end - x]]
+                    row[x:end] = [(c, b if c == " " else n) for c in text[: end - x]]
                 x += len(text)
                 continue
             for char in text:
@@ -154,7 +231,7 @@ class ScreenModel:
                     row[x] = (char, n)
                     row[x + 1] = ("", n)
                 else:
-                    row[x] = (char, n)
+                    row[x] = (char, b if char == " " else n)
                 x += size
 
     @staticmethod
@@ -173,7 +250,7 @@ class ScreenModel:
     def frame(self, update: CompositorUpdate, color_system: ColorSystem | None) -> str:
         """Apply ``update`` and return what brings the terminal up to date with it."""
         if color_system != self.renderings.color_system:
-            self.renderings.reset(color_system)
+            self.renderings = Renderings(color_system)
             self.invalidate()
         changed: dict[int, list[Cell]] = {}
         for x, y, strip in strips_of(update):
@@ -213,8 +290,7 @@ class ScreenModel:
         out: list[str] = []
         keys = self.renderings.keys
         at: tuple[int, int] | None = None  # where the terminal's cursor is, if known
-        current = 0  # the rendering in effect: plain (every write to the terminal ends so)
-        link = ""
+        current = PLAIN  # the rendering in effect (every write to the terminal ends plain)
         width = self.width
         for y in sorted(changed):
             new = changed[y]
@@ -234,41 +310,29 @@ class ScreenModel:
                     text, n = new[x]
                     if text == "":
                         continue
-                    if n != current:
-                        codes, target = keys[n] if n >= 0 else ("", "")
-                        out.append(f"\x1b[0;{codes}m" if codes else "\x1b[0m")
-                        if target != link:
-                            out.append(f"\x1b]8;;{target}\x1b\\")
-                            link = target
-                        current = n
+                    rendering = keys[n] if n >= 0 else PLAIN
+                    if rendering != current:
+                        sgr, current = current.to(rendering)
+                        out.append(sgr)
                     out.append(text if text != "\x00" else " ")
                 last = end - 1
                 wide = new[last][0] != "" and last + 1 < width and new[last + 1][0] == ""
                 end_at = end + 1 if wide else end
                 at = (y, end_at) if end_at < width else None
             self.rows[y] = new
-        if link:
-            out.append("\x1b]8;;\x1b\\")
-        if current != 0:
-            out.append("\x1b[0m")
+        if current != PLAIN:
+            out.append("\x1b[0m" + ("\x1b]8;;\x1b\\" if current.link else ""))
         return "".join(out)
 
 
-class DiffUpdate(CompositorUpdate):
-    """A compositor update written as the cells it changes (see ``ScreenModel``).
+class Prepared(CompositorUpdate):
+    """An update already written as the cells it changes (see ``ScreenModel``)."""
 
-    The model is updated only when Textual writes the update, so an update it drops (a
-    batch, the app not running) leaves the model as the terminal is."""
-
-    def __init__(self, update: CompositorUpdate, model: ScreenModel) -> None:
-        self.update = update
-        self.model = model
+    def __init__(self, text: str) -> None:
+        self.text = text
 
     def render_segments(self, console: Console) -> str:
-        return self.model.frame(self.update, console._color_system)
-
-    def __rich_console__(self, console, options):  # type: ignore[no-untyped-def]
-        return self.update.__rich_console__(console, options)  # type: ignore[attr-defined]
+        return self.text
 
 
 class WireApp(App[object]):
@@ -279,29 +343,51 @@ class WireApp(App[object]):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.wire = ScreenModel()
         self.wire_diff = True
-        """Off: Textual writes its updates as they are (a test compares both)."""
+        """Off: Textual writes its updates as they are."""
+        self._wire_cursor: object = None
 
     def wire_start(self) -> None:
         """Once mounted: forget the screen when the app comes back from a suspension."""
-        self.app_resume_signal.subscribe(self, lambda _app: self.wire.invalidate(), True)
+        self.app_resume_signal.subscribe(self, lambda _app: self.wire_forget(), True)
+
+    def wire_forget(self) -> None:
+        self.wire.invalidate()
+        self._wire_cursor = None
 
     def _display(self, screen: Screen[object], renderable: object) -> None:
         driver = self._driver
-        if (
+        if not (
             self.wire_diff
             and isinstance(renderable, LayoutUpdate | ChopsUpdate)
             and driver is not None
             and not driver.is_inline
-        ):
-            width, height = self.size
-            if (self.wire.width, self.wire.height) != (width, height):
-                self.wire.invalidate(width, height)
-            renderable = DiffUpdate(renderable, self.wire)
-        super()._display(screen, renderable)  # type: ignore[arg-type]
+            and self._running
+            and not self._closed
+            and not self.is_headless
+            and not self._batch_count
+        ):  # Textual writes it as it is, or drops it (the model stays as the terminal is)
+            super()._display(screen, renderable)  # type: ignore[arg-type]
+            return
+        width, height = self.size
+        if (self.wire.width, self.wire.height) != (width, height):
+            self.wire_forget()
+            self.wire.invalidate(width, height)
+        text = self.wire.frame(renderable, self.console._color_system)
+        cursor = self.screen.outer_size.clamp_offset(self.cursor_position)
+        if not text and cursor == self._wire_cursor:  # nothing changed: nothing to send
+            self.post_display_hook()
+            return
+        self._wire_cursor = cursor
+        super()._display(screen, Prepared(text))
+
+    def _set_pointer_shape(self, shape: str) -> None:
+        """The mouse pointer's shape: only for a terminal that reports the mouse."""
+        if self._driver is not None and getattr(self._driver, "_mouse", True):
+            super()._set_pointer_shape(shape)
 
     def redraw(self) -> None:
         """Write every cell of the screen again (a line garbled it, or a resize)."""
-        self.wire.invalidate(*self.size)
+        self.wire_forget()
         screen = self.screen
         update = screen._compositor.render_update(full=True, screen_stack=self._background_screens)
         self._display(screen, update)

@@ -36,10 +36,14 @@ def fresh_styles() -> None:
         Style(bgcolor="blue", bold=True),
         Style(reverse=True),
         Style(color="#102030", bgcolor="#ffeedd", underline=True),
+        Style(bold=True, underline=True, color="green"),
+        Style(dim=True, italic=True, bgcolor="#ffeedd"),
+        Style(bold=True, reverse=True, color="yellow", bgcolor="blue"),
+        Style(strike=True),
     ]
 
 
-TEXTS = ["abc", "▶", "Ré", "宽字", "x", "  ", "é", "━━", "⏎"]
+TEXTS = ["abc", "▶", "Ré", "宽字", "x", "  ", "é", "━━", "⏎", " ", "a b"]
 
 
 class Terminal:
@@ -51,8 +55,8 @@ class Terminal:
         self.stream.feed(data)
 
     def cells(self) -> list[list[tuple[object, ...]]]:
-        """Each cell's character and attributes; half of a wide character that was
-        overwritten reads as a blank (what xterm shows; pyte keeps the half)."""
+        """Each cell's character and what shows of its attributes; half of a wide character
+        that was overwritten reads as a blank (what xterm shows; pyte keeps the half)."""
         rows = []
         for y in range(H):
             line = self.screen.buffer[y]
@@ -64,8 +68,23 @@ class Terminal:
                 orphan_tail = c.data == "" and (x == 0 or wcwidth(line[x - 1].data[:1]) != 2)
                 if orphan_head or orphan_tail:
                     row.append(("blank",))
+                elif c.data == " " and not (
+                    c.reverse or c.strikethrough
+                ):  # its colour does not show
+                    row.append((" ", c.fg if c.underscore else "", c.bg, c.underscore))
                 else:
-                    row.append((c.data, c.fg, c.bg, c.bold, c.reverse, c.underscore))
+                    row.append(
+                        (
+                            c.data,
+                            c.fg,
+                            c.bg,
+                            c.bold,
+                            c.reverse,
+                            c.underscore,
+                            c.italics,
+                            c.strikethrough,
+                        )
+                    )
             rows.append(row)
         return rows
 
@@ -131,7 +150,7 @@ def check(updates: list[CompositorUpdate], system: str = "truecolor") -> int:
     return sent
 
 
-@pytest.mark.parametrize("seed", range(30))
+@pytest.mark.parametrize("seed", range(60))
 def test_the_screen_is_the_same_as_textual_writes_it(seed: int) -> None:
     rng = random.Random(seed)
     updates: list[CompositorUpdate] = [full(rng)]
