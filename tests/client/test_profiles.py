@@ -134,6 +134,8 @@ def test_settings_round_trip(home: Path) -> None:
         default_profile="prod",
         csv="machine",
         glyphs="ascii",
+        mouse=True,
+        cursor_blink=True,
         profiles={
             "prod": Profile(name="prod", url="https://sav.example.com"),
             "test": Profile(name="test", url="http://10.0.0.5:8000"),
@@ -154,6 +156,17 @@ def test_glyphs_setting(home: Path) -> None:
     assert profiles.load_settings().glyphs == "ascii"
     profiles.config_path().write_text('{"glyphs": "auto"}')
     assert profiles.load_settings().glyphs is None
+
+
+def test_mouse_and_cursor_blink_settings(home: Path) -> None:
+    assert (profiles.load_settings().mouse, profiles.load_settings().cursor_blink) == (False, False)
+    profiles.config_path().write_text('{"mouse": true, "cursor_blink": true}')
+    settings = profiles.load_settings()
+    assert (settings.mouse, settings.cursor_blink) == (True, True)
+    profiles.config_path().write_text('{"mouse": "yes"}')
+    broken = profiles.load_settings()
+    assert broken.mouse is False
+    assert "mouse: must be true or false" in broken.warnings[0]
 
 
 def test_save_replaces_the_previous_file(home: Path) -> None:
