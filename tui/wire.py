@@ -347,8 +347,14 @@ class WireApp(App[object]):
         self._wire_cursor: object = None
 
     def wire_start(self) -> None:
-        """Once mounted: forget the screen when the app comes back from a suspension."""
-        self.app_resume_signal.subscribe(self, lambda _app: self.wire_forget(), True)
+        """Once mounted: when the app comes back from a suspension (``$EDITOR``, ctrl+z),
+        what the terminal shows is unknown: every cell is written again."""
+
+        def resumed(_app: object) -> None:
+            self.wire_forget()
+            self.call_after_refresh(self.redraw)
+
+        self.app_resume_signal.subscribe(self, resumed, True)
 
     def wire_forget(self) -> None:
         self.wire.invalidate()

@@ -105,3 +105,25 @@ def test_a_cursor_move_sends_a_few_cells_and_the_screen_is_right(start_sav: Star
     redrawn = sav.raw_since(mark)
     assert len(redrawn) > 80 * 24, len(redrawn)
     assert screen_cells(sav) == before
+
+
+def test_back_from_the_editor_every_cell_is_written_again(start_sav: Start, tmp_path: Path) -> None:
+    """What the editor drew is gone once sav is back (this terminal has no alternate
+    screen: the editor draws over sav's cells)."""
+    editor = tmp_path / "editor.sh"
+    garbage = "GARBAGE " * 10
+    editor.write_text(
+        "#!/bin/sh\n"
+        + "".join(f"printf '\\033[{y};1H{garbage}'\n" for y in range(1, 25))
+        + 'echo "Line from the editor" >> "$1"\n',
+        encoding="utf-8",
+    )
+    editor.chmod(0o755)
+    sav = start_sav(extra_env={"EDITOR": str(editor), "VISUAL": "false"})
+    sav.sign_in()
+    sav.slowly(":t 116496", "Enter", after="Group 116496")
+    sav.slowly("l", after="add a log")
+    sav.slowly("Tab", "First line", "ctrl+e")
+    sav.wait_for("Line from the editor")
+    sav.settle(0.5)
+    assert "GARBAGE" not in sav.screen(), sav.screen()
