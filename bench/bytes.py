@@ -164,7 +164,7 @@ def technician(sav: SavTerminal, figures: Figures | None) -> None:
     slowly(sav, "Enter", after="In the cart")
     if measure:
         slowly(sav, "Tab")
-        moves(sav, figures, "part's models", 3)
+        moves(sav, figures, "part's models", 1)
     slowly(sav, ":p INOX-SP", "Enter", after="INOX")
     slowly(sav, "a", after="Add")
     slowly(sav, "Enter", after="In the cart")

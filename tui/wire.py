@@ -286,6 +286,17 @@ class ScreenModel:
                 runs.append((x, x + 1))
         return runs
 
+    def _ahead(self, row: list[Cell], x: int, end: int, blank: Rendering) -> Rendering:
+        """The rendering of the next text of the run when a space drawn with it looks as
+        one drawn with ``blank``: one SGR sequence instead of two."""
+        keys = self.renderings.keys
+        for text, n in row[x:end]:
+            if text == " " or text == "":
+                continue
+            ahead = keys[n] if n >= 0 else PLAIN
+            return ahead if ahead.blank() == blank else blank
+        return blank
+
     def _write(self, changed: dict[int, list[Cell]]) -> str:
         out: list[str] = []
         keys = self.renderings.keys
@@ -312,6 +323,8 @@ class ScreenModel:
                         continue
                     rendering = keys[n] if n >= 0 else PLAIN
                     if rendering != current:
+                        if rendering.fg == ANY:  # a blank: drawn as the next text will be
+                            rendering = self._ahead(new, x + 1, end, rendering)
                         sgr, current = current.to(rendering)
                         out.append(sgr)
                     out.append(text if text != "\x00" else " ")

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 TREE_DELAY = 0.12
 """Seconds the cursor rests on a line before its tree is asked for (scrolling asks nothing)."""
+LOADING_AFTER = 0.4
+"""Seconds before a tree not there yet says "Loading…" (a tree that comes sooner replaces
+the previous one at once: no flash of "Loading…", no bytes for it over SSH)."""
 
 
 @localized
@@ -256,8 +259,12 @@ class ModelScreen(Copies, Screen[None]):
             tree.show_tree(self._trees[code])
             self._edge(None)
             return
-        tree.show_message(_("Loading…"))
+        self.set_timer(LOADING_AFTER, lambda: self._still_loading(code))
         self.load_tree(code)
+
+    def _still_loading(self, code: str) -> None:
+        if code == self._tree_code and code not in self._trees:
+            self.query_one("#model-tree", SupersessionTreeView).show_message(_("Loading…"))
 
     @work(exclusive=True, group="tree", exit_on_error=False)
     async def load_tree(self, code: str) -> None:
