@@ -20,6 +20,7 @@ Start = Callable[..., SavTerminal]
 
 pytestmark = pytest.mark.pty
 
+HOME = "What needs you today"
 MOUSE = (b"\x1b[?1000h", b"\x1b[?1003h", b"\x1b[?1006h")
 
 
@@ -66,11 +67,18 @@ def test_mouse_reporting_with_the_setting(pty_database: Path, tmp_path: Path) ->
 def test_an_idle_screen_with_a_focused_field_sends_nothing(start_sav: Start) -> None:
     sav = start_sav()
     sav.sign_in()
-    sav.slowly("t", after="Export CSV")  # the search line has the focus
-    sav.settle(1.0)
-    mark = sav.raw_mark()
-    time.sleep(2.0)
-    assert sav.raw_since(mark) == b""
+    steps: list[tuple[tuple[str, ...], str]] = [
+        ((), HOME),
+        (("t",), "Export CSV"),  # the ticket search, its search line focused
+        (("Down", "Enter", "l"), "add a log"),  # a form, a drop-down focused
+        (("Tab",), "add a log"),  # its note field focused
+    ]
+    for typed, marker in steps:
+        sav.slowly(*typed, after=marker)
+        sav.settle(1.0)
+        mark = sav.raw_mark()
+        time.sleep(2.0)
+        assert sav.raw_since(mark) == b"", (typed, sav.screen())
 
 
 def test_a_cursor_move_sends_a_few_cells_and_the_screen_is_right(start_sav: Start) -> None:
