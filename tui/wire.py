@@ -38,6 +38,16 @@ if TYPE_CHECKING:
     from rich.console import Console
     from textual.screen import Screen
 
+try:  # Rich's set of the characters one cell wide (printable), when it has one
+    from rich.cells import _SINGLE_CELLS
+
+    _single_cells = _SINGLE_CELLS.issuperset
+except ImportError:  # pragma: no cover
+
+    def _single_cells(text: str) -> bool:
+        return text.isascii() and text.isprintable()
+
+
 Cell = tuple[str, int]
 """A cell: its text (``""`` for the right half of a wide character) and its rendering's
 number (see ``Renderings``)."""
@@ -117,6 +127,8 @@ class Renderings:
         self._blank: dict[int, int] = {0: 0}
         self._by_key: dict[Rendering, int] = {PLAIN: 0}
         self.keys: list[Rendering] = [PLAIN]
+        self.transitions: dict[tuple[Rendering, Rendering], tuple[str, Rendering]] = {}
+        """``Rendering.to``'s answers, kept."""
         self.color_system = color_system
 
     def number(self, style: Style | None) -> int:
@@ -140,6 +152,8 @@ class Renderings:
         if number is None:
             number = self._by_key[key] = len(self.keys)
             self.keys.append(key)
+        if len(self._by_style) > 20_000:  # styles come and go: keep the memo small
+            self._by_style = {None: 0}
         self._by_style[style] = number
         return number
 
@@ -199,12 +213,13 @@ class ScreenModel:
         width = self.width
         number = self.renderings.number
         blank = self.renderings.blank
+        single = _single_cells
         for text, style, control in strip:
             if control or not text:
                 continue
             n = number(style)
             b = blank(n)
-            if text.isascii() and text.isprintable():
+            if single(text):  # printable, one cell each (most text)
                 end = min(width, x + len(text))
                 if x < end:
                     row[x:end] = [(c, b if c == " " else n) for c in text[: end - x]]
@@ -302,6 +317,7 @@ class ScreenModel:
         keys = self.renderings.keys
         at: tuple[int, int] | None = None  # where the terminal's cursor is, if known
         current = PLAIN  # the rendering in effect (every write to the terminal ends plain)
+        transitions = self.renderings.transitions
         width = self.width
         for y in sorted(changed):
             new = changed[y]
@@ -325,8 +341,12 @@ class ScreenModel:
                     if rendering != current:
                         if rendering.fg == ANY:  # a blank: drawn as the next text will be
                             rendering = self._ahead(new, x + 1, end, rendering)
-                        sgr, current = current.to(rendering)
-                        out.append(sgr)
+                        step = transitions.get((current, rendering))
+                        if step is None:
+                            step = transitions[current, rendering] = current.to(rendering)
+                        sgr, current = step
+                        if sgr:
+                            out.append(sgr)
                     out.append(text if text != "\x00" else " ")
                 last = end - 1
                 wide = new[last][0] != "" and last + 1 < width and new[last + 1][0] == ""
