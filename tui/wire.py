@@ -409,8 +409,14 @@ class WireApp(App[object]):
             return
         width, height = self.size
         if (self.wire.width, self.wire.height) != (width, height):
+            # A terminal may scroll, cut or reflow its cells when its window changes size:
+            # every cell is written again (Textual lays the screen out again; and once it
+            # has, all of it is written, should that have been only a part).
+            resized = self.wire.width > 0
             self.wire_forget()
             self.wire.invalidate(width, height)
+            if resized:
+                self.call_after_refresh(self.redraw)
         text = self.wire.frame(renderable, self.console._color_system)
         cursor = self.screen.outer_size.clamp_offset(self.cursor_position)
         if not text and cursor == self._wire_cursor:  # nothing changed: nothing to send
@@ -424,10 +430,13 @@ class WireApp(App[object]):
         if self._driver is not None and getattr(self._driver, "_mouse", True):
             super()._set_pointer_shape(shape)
 
-    def redraw(self) -> None:
+    def redraw(self, _tries: int = 5) -> None:
         """Write every cell of the screen again (a line garbled it, or a resize)."""
-        self.wire_forget()
         screen = self.screen
+        if screen._compositor.size != self.size and _tries:  # not laid out again yet
+            self.call_after_refresh(self.redraw, _tries - 1)
+            return
+        self.wire_forget()
         update = screen._compositor.render_update(full=True, screen_stack=self._background_screens)
         self._display(screen, update)
 

@@ -229,6 +229,17 @@ class SavTerminal:
                 return number
         raise MarkerNotFound(f"no line with {text!r}", self.screen())
 
+    def resize(self, cols: int, rows: int) -> None:
+        """The terminal's window becomes ``cols`` x ``rows`` (the app gets SIGWINCH)."""
+        import fcntl
+        import struct
+        import termios
+
+        with self.driver._cond:
+            self.driver._screen.resize(rows, cols)
+            self.driver.cols, self.driver.rows = cols, rows
+        fcntl.ioctl(self.driver._master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
     # ------------------------------------------------------------------ typing
 
     def type(self, sequence: list[str], gap: float | None = None) -> None:

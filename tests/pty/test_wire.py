@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pty.harness import SavTerminal, keys, sav_terminal
+from tests.pty.harness import SavTerminal, keys, sav_argv, sav_terminal
 
 Start = Callable[..., SavTerminal]
 
@@ -135,3 +135,30 @@ def test_back_from_the_editor_every_cell_is_written_again(start_sav: Start, tmp_
     sav.wait_for("Line from the editor")
     sav.settle(0.5)
     assert "GARBAGE" not in sav.screen(), sav.screen()
+
+
+@pytest.mark.parametrize("size", [(100, 30), (70, 20)])
+def test_after_a_resize_the_screen_is_right(
+    pty_database: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """Every cell written again: a terminal may scroll or cut its cells when its window
+    changes size (pyte, shrinking, scrolls them up)."""
+    url = f"sqlite+aiosqlite:///{pty_database}"
+    # the size from the pty, not from COLUMNS and LINES (which would never change)
+    argv = ["env", "-u", "COLUMNS", "-u", "LINES", *sav_argv(url)]
+    with sav_terminal(url, tmp_path / "home", argv=argv) as sav:
+        sav.sign_in()
+        sav.slowly("t", after="Export CSV")
+        sav.slowly("Down", "Down")
+        sav.settle(0.5)
+        sav.resize(*size)
+        sav.settle(0.8)
+        sav.slowly("Down")
+        sav.settle(0.5)
+        before = screen_cells(sav)
+        text = sav.screen()
+        assert len(before) == size[1] and len(before[0]) == size[0]
+        assert "1 of 66" not in text and "3 of 66 tickets" in text, text
+        sav.slowly(":redraw", "Enter")
+        sav.settle(0.5)
+        assert screen_cells(sav) == before, f"{text}\n---\n{sav.screen()}"
