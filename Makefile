@@ -34,7 +34,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.startup $(ARGS)
 
 # Extract the messages, merge them into the catalogues, compile them: the TUI's (domain sav)
-# and the server's (domain sav_server: the API's messages, in each request's language).
+# and the server's (domain sav_server: the API's messages, in each request's language); then
+# check them all (every message of the source translated, none fuzzy: the tests check the same).
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 -o tui/locale/sav.pot --no-location --sort-output --omit-header --width=100 .
 	for lang in en fr it; do \
@@ -52,6 +53,7 @@ i18n: $(STAMP)
 	done
 	$(BIN)/python tui/locale/fill_english.py server/locale/en/LC_MESSAGES/sav_server.po
 	$(BIN)/pybabel compile -d server/locale -D sav_server --statistics
+	$(BIN)/python tui/locale/check_catalogues.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
