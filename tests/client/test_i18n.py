@@ -57,7 +57,11 @@ async def test_the_language_may_change_between_requests(make_client) -> None:
     with pytest.raises(AuthError) as french:
         await client.login("tech", "wrong")
     assert french.value.message == "nom d'utilisateur ou mot de passe incorrect"
-    client.language = "it"  # no Italian catalogue on the server: English
+    client.language = "it"
+    with pytest.raises(AuthError) as italian:
+        await client.login("tech", "wrong")
+    assert italian.value.message == "nome utente o password errati"
+    client.language = "de"  # no German catalogue on the server: English
     with pytest.raises(AuthError) as fallback:
         await client.login("tech", "wrong")
     assert fallback.value.message == "wrong user name or password"
