@@ -89,6 +89,21 @@ def test_the_check_finds_an_empty_a_fuzzy_and_a_missing_message(tmp_path: Path) 
     assert check_catalogues.check(domain, "fr").missing  # no French catalogue there
 
 
+def test_the_check_finds_a_message_inside_an_f_string(tmp_path: Path) -> None:
+    """Extraction does not see ``_()`` inside an f-string: the message would stay English."""
+    from tui.locale import check_catalogues
+
+    (tmp_path / "screen.py").write_text(
+        "def label(n):\n"
+        '    """Not this one: _(\'in a docstring\')."""\n'
+        '    return f"{n} {_(\'ORDER\')}" + _("Seen")\n',
+        encoding="utf-8",
+    )
+    calls = check_catalogues.literal_calls(check_catalogues.Domain("sav", str(tmp_path)))
+    assert set(calls) == {"ORDER", "Seen"}
+    assert calls["ORDER"].endswith("screen.py:3")
+
+
 def test_italian_really_differs() -> None:
     from tui import i18n
 

@@ -6,6 +6,8 @@ For both domains (the TUI's ``sav``, the server's ``sav_server``) and every lang
 
 - a message of the source (``_()``, ``N_()``, ``ngettext``, ``pgettext``) missing from the
   catalogue, or a catalogue entry the source no longer has (run ``make i18n``);
+- a ``_("...")`` that extraction does not see (inside an f-string: ``f"{_('ORDER')}"``), so
+  that it would stay English in every language;
 - an empty translation (any plural form) or a fuzzy one;
 - a placeholder in a translation that its message does not have (``{nmae}``);
 - a compiled ``.mo`` that is missing or says something else than its ``.po`` (run ``make i18n``).
@@ -15,8 +17,11 @@ For both domains (the TUI's ``sav``, the server's ``sav_server``) and every lang
 
 from __future__ import annotations
 
+import ast
 import gettext
+import re
 import string
+import tokenize
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -62,6 +67,8 @@ class Report:
     """In the catalogue, no longer in the source."""
     placeholders: list[str] = field(default_factory=list)
     compiled: list[str] = field(default_factory=list)
+    unseen: list[str] = field(default_factory=list)
+    """Calls with a literal that extraction misses (inside an f-string)."""
 
     @property
     def problems(self) -> list[str]:
@@ -73,6 +80,7 @@ class Report:
             *(f"{where}: no longer in the source (run make i18n): {m!r}" for m in self.stale),
             *(f"{where}: unknown placeholder: {m}" for m in self.placeholders),
             *(f"{where}: compiled catalogue differs (run make i18n): {m}" for m in self.compiled),
+            *(f"{where}: not extracted (a _() inside an f-string?): {m}" for m in self.unseen),
         ]
 
     def summary(self) -> str:
@@ -80,7 +88,7 @@ class Report:
             f"{self.domain:<10} {self.language}: {self.messages} messages, "
             f"{len(self.untranslated)} untranslated, {len(self.fuzzy)} fuzzy, "
             f"{len(self.missing) + len(self.stale)} out of sync, "
-            f"{len(self.placeholders) + len(self.compiled)} other problems"
+            f"{len(self.placeholders) + len(self.compiled) + len(self.unseen)} other problems"
         )
 
 
@@ -91,6 +99,46 @@ def source_messages(domain: Domain) -> set[Key]:
     ):
         found.add((message[0] if isinstance(message, tuple) else message, context))
     return found
+
+
+IN_FSTRING = re.compile(r"""(?<![\w.])N?_\(\s*('[^'\\]*'|"[^"\\]*")\s*\)""")
+"""``_('text')`` inside an f-string's text (how Python 3.11 tokenizes an f-string)."""
+
+
+def literal_calls(domain: Domain) -> dict[str, str]:
+    """Every ``_()``/``N_()`` of one literal in the code, f-strings included (extraction
+    does not see those): the message -> where it is."""
+    found: dict[str, str] = {}
+    for path in sorted((ROOT / domain.package).rglob("*.py")):
+        with path.open("rb") as handle:
+            tokens = [
+                t
+                for t in tokenize.tokenize(handle.readline)
+                if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT)
+            ]
+        for token in tokens:
+            prefix = token.string[: token.string.find(token.string.lstrip("rRbBfFuU")[:1])]
+            if token.type == tokenize.STRING and "f" in prefix.lower():
+                for match in IN_FSTRING.finditer(token.string):
+                    where = f"{_shown(path)}:{token.start[0]}"
+                    found.setdefault(ast.literal_eval(match.group(1)), where)
+        for i, token in enumerate(tokens[:-3]):
+            name, paren, literal, close = tokens[i : i + 4]
+            if (
+                name.type == tokenize.NAME
+                and name.string in ("_", "N_")
+                and (i == 0 or tokens[i - 1].string != ".")
+                and paren.string == "("
+                and literal.type == tokenize.STRING
+                and close.string == ")"
+            ):
+                where = f"{_shown(path)}:{name.start[0]}"
+                found.setdefault(ast.literal_eval(literal.string), where)
+    return found
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def _names(text: str) -> set[str]:
@@ -139,6 +187,12 @@ def check(domain: Domain, language: str) -> Report:
     source = source_messages(domain)
     report.missing.extend(sorted(k[0] for k in source - seen))
     report.stale.extend(sorted(k[0] for k in seen - source))
+    extracted = {k[0] for k in source}
+    report.unseen.extend(
+        f"{message!r} ({where})"
+        for message, where in literal_calls(domain).items()
+        if message not in extracted
+    )
     return report
 
 
