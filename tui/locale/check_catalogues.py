@@ -21,8 +21,8 @@ import ast
 import gettext
 import re
 import string
-import tokenize
 import sys
+import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,7 +122,7 @@ def literal_calls(domain: Domain) -> dict[str, str]:
                 for match in IN_FSTRING.finditer(token.string):
                     where = f"{_shown(path)}:{token.start[0]}"
                     found.setdefault(ast.literal_eval(match.group(1)), where)
-        for i, token in enumerate(tokens[:-3]):
+        for i in range(len(tokens) - 3):
             name, paren, literal, close = tokens[i : i + 4]
             if (
                 name.type == tokenize.NAME
