@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 from client import profiles
+from client.messages import _
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -225,7 +226,11 @@ class CredentialStore:
                     f"({_describe_error(exc, token)})"
                 )
             else:
-                self._warn(f"the token is stored in a plain file {self.file_path} with mode 0600")
+                self._warn(
+                    _("the token is stored in a plain file {path} with mode 0600").format(
+                        path=self.file_path
+                    )
+                )
                 self._forget_elsewhere(STORE_FILE)
                 return STORE_FILE
             self._warn(_MEMORY_ONLY)
@@ -276,7 +281,11 @@ class CredentialStore:
                 held.append(STORE_MEMORY)
 
         if self._env.get(TOKEN_ENV):
-            self._warn(f"the environment variable {TOKEN_ENV} is set: unset it to log out")
+            self._warn(
+                _("the environment variable {name} is set: unset it to log out").format(
+                    name=TOKEN_ENV
+                )
+            )
         return held
 
     # ------------------------------------------------------------------ lookup

@@ -80,7 +80,7 @@ def test_the_check_finds_an_empty_a_fuzzy_and_a_missing_message(tmp_path: Path) 
         write_po(f, catalog, width=100)
     with open(target / "sav.mo", "wb") as f:
         write_mo(f, catalog)
-    domain = check_catalogues.Domain("sav", "tui", locale_dir=tmp_path)
+    domain = check_catalogues.Domain("sav", "tui", ("client",), locale_dir=tmp_path)
     report = check_catalogues.check(domain, "it")
     assert report.untranslated == ["Cart"]
     assert report.fuzzy == ["Catalogue"]

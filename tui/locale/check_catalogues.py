@@ -39,7 +39,9 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "ngettext": (1, 2)}
 class Domain:
     name: str
     package: str
-    """The folder whose ``**.py`` files hold the messages (babel.cfg, babel-server.cfg)."""
+    """The folder of the catalogues (``<package>/locale``) and of messages (babel.cfg)."""
+    also: tuple[str, ...] = ()
+    """Other folders whose messages it holds (the client's, shown by the TUI)."""
     locale_dir: Path | None = None
     """Where its catalogues are (``<package>/locale`` unless given: the tests check a copy)."""
 
@@ -48,7 +50,7 @@ class Domain:
         return self.locale_dir or ROOT / self.package / "locale"
 
 
-DOMAINS = (Domain("sav", "tui"), Domain("sav_server", "server"))
+DOMAINS = (Domain("sav", "tui", ("client",)), Domain("sav_server", "server"))
 
 Key = tuple[str, str | None]
 """A message: its id (the singular of a plural) and its context."""
@@ -94,10 +96,11 @@ class Report:
 
 def source_messages(domain: Domain) -> set[Key]:
     found: set[Key] = set()
-    for _file, _line, message, _comments, context in extract_from_dir(
-        str(ROOT / domain.package), method_map=[("**.py", "python")], keywords=KEYWORDS
-    ):
-        found.add((message[0] if isinstance(message, tuple) else message, context))
+    for folder in (domain.package, *domain.also):
+        for _file, _line, message, _comments, context in extract_from_dir(
+            str(ROOT / folder), method_map=[("**.py", "python")], keywords=KEYWORDS
+        ):
+            found.add((message[0] if isinstance(message, tuple) else message, context))
     return found
 
 
@@ -109,7 +112,8 @@ def literal_calls(domain: Domain) -> dict[str, str]:
     """Every ``_()``/``N_()`` of one literal in the code, f-strings included (extraction
     does not see those): the message -> where it is."""
     found: dict[str, str] = {}
-    for path in sorted((ROOT / domain.package).rglob("*.py")):
+    paths = [p for f in (domain.package, *domain.also) for p in (ROOT / f).rglob("*.py")]
+    for path in sorted(paths):
         with path.open("rb") as handle:
             tokens = [
                 t
