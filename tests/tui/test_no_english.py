@@ -4,8 +4,9 @@ A Pilot walk against the real backend with the demo data opens every screen (log
 F1 help, ticket search, ticket 116496 with its history, previous tickets and forms, the
 catalogue, a model, a part, adding to the cart, the cart, checkout, the orders, an order),
 at 80x24 and at 120x40, and reads what the screen shows. No message id of the TUI's
-catalogue whose translation differs from it may appear there as it is: a string that is not
-wrapped in ``_()``, or built outside gettext, shows up here.
+catalogue, nor of the server's (history lines, refusals), whose translation differs from it
+may appear there as it is: a string that is not wrapped in ``_()``, or built outside
+gettext, shows up here.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tui import i18n
 from tui.screens.home import HomeScreen
 
 LOCALE = Path(__file__).resolve().parents[2] / "tui" / "locale"
+SERVER_LOCALE = LOCALE.parents[1] / "server" / "locale"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 BOX = re.compile(r"[│┃║╭╮╰╯─━═┌┐└┘├┤┬┴┼▏▕▎▊▌▐█▁▔]")
 
@@ -35,6 +37,7 @@ ALLOWED = {
     "Fax",
     "SMS",
     "Home",  # the key's name (French help texts name PgUp, Home, End as keyboards print them)
+    "model",  # a sort key the search help lists (sort:model), a code as typed
     "manager",  # the demo accounts' user names (their roles are translated beside them)
     "operator",
 }
@@ -58,10 +61,13 @@ def leak_patterns(lang: str) -> dict[str, re.Pattern[str]]:
     """The message ids that would show an untranslated string: those whose translation in
     ``lang`` differs (and does not read the same once formatted), with at least four letters
     of their own (not codes, not "+1")."""
-    with open(LOCALE / lang / "LC_MESSAGES" / "sav.po", "rb") as f:
-        catalog = read_po(f)
     patterns: dict[str, re.Pattern[str]] = {}
-    for message in catalog:
+    messages = []
+    for po in (LOCALE / lang / "LC_MESSAGES" / "sav.po", SERVER_LOCALE / lang / "LC_MESSAGES"
+               / "sav_server.po"):  # fmt: skip
+        with open(po, "rb") as f:
+            messages.extend(read_po(f))
+    for message in messages:
         if not message.id:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
@@ -238,3 +244,43 @@ def test_the_scan_finds_an_english_string() -> None:
     assert any(m.startswith("Find a model or a part") for m in found)
     assert "Model" not in found  # in "Modello"
     assert "Cart" not in found
+
+
+@pytest.mark.parametrize("lang", ["fr", "it"])
+async def test_no_english_for_the_operator(make_tui, lang: str) -> None:
+    """The back office's own screens: its home, a ticket's operator forms (assign, exchange,
+    cancel), the orders of every centre with the validation prompt."""
+    from tui.screens.orders import OrdersScreen
+    from tui.screens.ticket import TicketScreen
+
+    app = make_tui(language=lang, language_forced=True)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            walk = Walk(app, pilot, lang)
+            await wait(app, pilot)
+            await type_credentials(pilot, "operator", "demo")
+            await wait(app, pilot)
+            assert isinstance(app.screen, HomeScreen)
+            await walk.scan("operator home")
+            app.open_ticket(SEED)
+            await wait(app, pilot, 5)
+            assert isinstance(app.screen, TicketScreen)
+            ticket = app.screen
+            await walk.scan("operator ticket")
+            for key, form in (("s", "assign"), ("x", "exchange"), ("ctrl+x", "cancel")):
+                await walk.press(key)
+                if app.screen is not ticket:
+                    await walk.scan(f"operator form: {form}")
+                    await walk.press("escape")
+                assert app.screen is ticket, (form, app.screen)
+            app.open_orders()
+            await wait(app, pilot, 5)
+            assert isinstance(app.screen, OrdersScreen)
+            await walk.scan("operator orders")
+            await walk.press("space", "v")
+            await walk.scan("operator: validate?")
+            await walk.press("escape")
+    finally:
+        i18n.set_language("en")
+    assert len(walk.seen) >= 6
+    assert not walk.leaks, "\n".join(f"{where}: {ids}" for where, ids in walk.leaks.items())
