@@ -156,6 +156,14 @@ def test_glyphs_setting(home: Path) -> None:
     assert profiles.load_settings().glyphs is None
 
 
+def test_the_language_remembered_on_this_terminal(home: Path) -> None:
+    for code in ("en", "fr", "it"):
+        profiles.config_path().write_text(json.dumps({"language": code}))
+        assert profiles.load_settings().language == code
+    profiles.config_path().write_text("{}")
+    assert profiles.load_settings().language is None
+
+
 def test_save_replaces_the_previous_file(home: Path) -> None:
     profiles.save_settings(Settings(language="fr"))
     profiles.save_settings(Settings(language="en"))
@@ -179,6 +187,7 @@ def test_profile_name_can_come_from_its_key(home: Path) -> None:
         "",
         '{"store_token_in_file": "perhaps"}',
         '{"language": 42}',
+        '{"language": "de"}',
         '{"profiles": {"prod": {"url": "ftp://nope"}}}',
         '{"profiles": {"prod": {"name": "other", "url": "https://x.example"}}}',
         '{"profiles": []}',
@@ -191,6 +200,7 @@ def test_profile_name_can_come_from_its_key(home: Path) -> None:
         "empty",
         "bool",
         "language",
+        "unknown-language",
         "url",
         "name-mismatch",
         "profiles-list",
