@@ -17,6 +17,11 @@ def _english(message: str) -> str:
 _gettext: Callable[[str], str] = _english
 
 
+def N_(message: str) -> str:
+    """Mark a message for translation; translate it where it is used, with :func:`_`."""
+    return message
+
+
 def _(message: str) -> str:
     """``message`` in the language of the program showing it."""
     return _gettext(message)
