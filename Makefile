@@ -39,22 +39,26 @@ bench-bytes: $(STAMP)
 	$(BIN)/python -m bench.bytes $(ARGS)
 
 # Extract the messages, merge them into the catalogues, compile them: the TUI's (domain sav)
-# and the server's (domain sav_server: the API's messages, in each request's language).
+# and the server's (domain sav_server: the API's messages, in each request's language); then
+# check them all (every message of the source translated, none fuzzy: the tests check the same).
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 -o tui/locale/sav.pot --no-location --sort-output --omit-header --width=100 .
-	for lang in en fr; do \
+	for lang in en fr it; do \
+	  test -f tui/locale/$$lang/LC_MESSAGES/sav.po || \
+	    $(BIN)/pybabel init -i tui/locale/sav.pot -d tui/locale -D sav -l $$lang --width=100; \
 	  $(BIN)/pybabel update -i tui/locale/sav.pot -d tui/locale -D sav -l $$lang --no-fuzzy-matching --width=100; \
 	done
 	$(BIN)/python tui/locale/fill_english.py tui/locale/en/LC_MESSAGES/sav.po
 	$(BIN)/pybabel compile -d tui/locale -D sav --statistics
 	$(BIN)/pybabel extract -F babel-server.cfg -k N_ -k ngettext:1,2 -c TRANSLATORS: -o server/locale/sav_server.pot --no-location --sort-output --omit-header --width=100 .
-	for lang in en fr; do \
+	for lang in en fr it; do \
 	  test -f server/locale/$$lang/LC_MESSAGES/sav_server.po || \
 	    $(BIN)/pybabel init -i server/locale/sav_server.pot -d server/locale -D sav_server -l $$lang --width=100; \
 	  $(BIN)/pybabel update -i server/locale/sav_server.pot -d server/locale -D sav_server -l $$lang --no-fuzzy-matching --width=100; \
 	done
 	$(BIN)/python tui/locale/fill_english.py server/locale/en/LC_MESSAGES/sav_server.po
 	$(BIN)/pybabel compile -d server/locale -D sav_server --statistics
+	$(BIN)/python tui/locale/check_catalogues.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

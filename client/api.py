@@ -22,6 +22,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from client.messages import _
 from client.models import (
     AddLogRequest,
     AddressBook,
@@ -527,20 +528,24 @@ class SavClient:
                 )
             except httpx.ConnectError as exc:
                 # The request never left: a retry cannot do anything twice.
-                error, retryable = _unavailable(f"cannot reach the server at {self.base_url}", exc)
+                error, retryable = _unavailable(
+                    _("cannot reach the server at {url}").format(url=self.base_url), exc
+                )
             except httpx.TimeoutException as exc:
                 error, retryable = _unavailable(
-                    f"the server at {self.base_url} did not answer in time", exc, idempotent
+                    _("the server at {url} did not answer in time").format(url=self.base_url),
+                    exc,
+                    idempotent,
                 )
             except httpx.TransportError as exc:
                 error, retryable = _unavailable(
-                    f"lost the connection to {self.base_url}", exc, idempotent
+                    _("lost the connection to {url}").format(url=self.base_url), exc, idempotent
                 )
             else:
                 if not (response.status_code in RETRY_STATUS and idempotent and not last):
                     _raise_for(response)
                     return response
-                error, retryable = _unavailable("the server is unavailable", None)
+                error, retryable = _unavailable(_("the server is unavailable"), None)
             if last or not retryable:
                 raise error
             await asyncio.sleep(self._backoff * (2**attempt) * (0.5 + random.random()))

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 from client import profiles
+from client.messages import N_, _
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -56,8 +57,8 @@ STORE_KEYRING: Final = "keyring"
 STORE_FILE: Final = "file"
 STORE_MEMORY: Final = "memory"
 
-_FILE_OPT_IN_HINT: Final = "use --store-token-in-file to keep it (0600 file)"
-_MEMORY_ONLY: Final = "the token is kept in memory for this session only"
+_FILE_OPT_IN_HINT: Final = N_("use --store-token-in-file to keep it (0600 file)")
+_MEMORY_ONLY: Final = N_("the token is kept in memory for this session only")
 
 T = TypeVar("T")
 
@@ -221,18 +222,27 @@ class CredentialStore:
                 self._write_file_entry(username, token)
             except OSError as exc:
                 self._warn(
-                    f"cannot write the token file {self._file_label()} "
-                    f"({_describe_error(exc, token)})"
+                    _("cannot write the token file {path} ({error})").format(
+                        path=self._file_label(), error=_describe_error(exc, token)
+                    )
                 )
             else:
-                self._warn(f"the token is stored in a plain file {self.file_path} with mode 0600")
+                self._warn(
+                    _("the token is stored in a plain file {path} with mode 0600").format(
+                        path=self.file_path
+                    )
+                )
                 self._forget_elsewhere(STORE_FILE)
                 return STORE_FILE
-            self._warn(_MEMORY_ONLY)
+            self._warn(_(_MEMORY_ONLY))
         elif no_backend:
-            self._warn(f"keyring has no usable backend here: {_MEMORY_ONLY}; {_FILE_OPT_IN_HINT}")
+            self._warn(
+                _("keyring has no usable backend here: {memory}; {hint}").format(
+                    memory=_(_MEMORY_ONLY), hint=_(_FILE_OPT_IN_HINT)
+                )
+            )
         else:
-            self._warn(f"{_MEMORY_ONLY}; {_FILE_OPT_IN_HINT}")
+            self._warn(f"{_(_MEMORY_ONLY)}; {_(_FILE_OPT_IN_HINT)}")
         with _MEMORY_LOCK:
             _MEMORY[self.server_url] = (username, token)
         self._forget_elsewhere(STORE_MEMORY)
@@ -261,14 +271,16 @@ class CredentialStore:
         except _NoBackend:
             pass
         except _KeyringFailed as exc:
-            self._warn(f"{exc}; the token may still be in the keyring")
+            self._warn(_("{error}; the token may still be in the keyring").format(error=exc))
 
         try:
             if self._remove_file_entry():
                 held.append(STORE_FILE)
         except OSError as exc:
             self._warn(
-                f"cannot update the token file {self._file_label()} ({_describe_error(exc)})"
+                _("cannot update the token file {path} ({error})").format(
+                    path=self._file_label(), error=_describe_error(exc)
+                )
             )
 
         with _MEMORY_LOCK:
@@ -276,7 +288,11 @@ class CredentialStore:
                 held.append(STORE_MEMORY)
 
         if self._env.get(TOKEN_ENV):
-            self._warn(f"the environment variable {TOKEN_ENV} is set: unset it to log out")
+            self._warn(
+                _("the environment variable {name} is set: unset it to log out").format(
+                    name=TOKEN_ENV
+                )
+            )
         return held
 
     # ------------------------------------------------------------------ lookup
@@ -327,7 +343,9 @@ class CredentialStore:
         except ValueError:
             parsed = None
         if parsed is None:
-            self._warn(f"ignoring an unreadable keyring entry for {self.service}")
+            self._warn(
+                _("ignoring an unreadable keyring entry for {service}").format(service=self.service)
+            )
         return parsed
 
     # ------------------------------------------------------------------ keyring
@@ -362,16 +380,17 @@ class CredentialStore:
         worker.start()
         worker.join(self.keyring_timeout)
         if worker.is_alive() or not outcome:
-            self._keyring_off = (
-                f"keyring did not answer within {self.keyring_timeout:g} s; "
-                "it is not used again in this session"
-            )
+            self._keyring_off = _(
+                "keyring did not answer within {s} s; it is not used again in this session"
+            ).format(s=f"{self.keyring_timeout:g}")
             raise _KeyringFailed(self._keyring_off)
         kind, value, name = outcome[0]
         if kind == "nobackend":
             raise _NoBackend(str(value))
         if kind == "error":
-            raise _KeyringFailed(f"keyring failed ({_describe_error(value, *secret_values)})")
+            raise _KeyringFailed(
+                _("keyring failed ({error})").format(error=_describe_error(value, *secret_values))
+            )
         return _KeyringAnswer(value, name)
 
     # ------------------------------------------------------------------ file
@@ -386,39 +405,57 @@ class CredentialStore:
         try:
             path = self.file_path
         except OSError as exc:
-            self._warn(f"cannot reach the token file ({_describe_error(exc)})")
+            self._warn(
+                _("cannot reach the token file ({error})").format(error=_describe_error(exc))
+            )
             return {}
         try:
             fd = os.open(path, flags)
         except FileNotFoundError:
             return {}
         except OSError as exc:
-            self._warn(f"ignoring the token file {path} ({_describe_error(exc)})")
+            self._warn(
+                _("ignoring the token file {path} ({error})").format(
+                    path=path, error=_describe_error(exc)
+                )
+            )
             return {}
         with os.fdopen(fd, "r", encoding="utf-8") as handle:
             st = os.fstat(handle.fileno())
             if not stat.S_ISREG(st.st_mode):
-                self._warn(f"ignoring the token file {path}: not a regular file")
+                self._warn(
+                    _("ignoring the token file {path}: not a regular file").format(path=path)
+                )
                 return {}
             if check_mode and os.name != "nt":
                 mode = stat.S_IMODE(st.st_mode)
                 if mode & 0o077:
                     self._warn(
-                        f"refusing the token file {path}: its mode is {mode:04o}, broader "
-                        f"than 0600 (run: chmod 600 {path})"
+                        _(
+                            "refusing the token file {path}: its mode is {mode}, broader "
+                            "than 0600 (run: chmod 600 {path})"
+                        ).format(path=path, mode=f"{mode:04o}")
                     )
                     return {}
                 uid = getattr(os, "getuid", None)
                 if uid is not None and st.st_uid != uid():
-                    self._warn(f"refusing the token file {path}: it belongs to another user")
+                    self._warn(
+                        _("refusing the token file {path}: it belongs to another user").format(
+                            path=path
+                        )
+                    )
                     return {}
             try:
                 data = json.loads(handle.read())
             except (OSError, ValueError) as exc:
-                self._warn(f"ignoring the token file {path}: unreadable ({type(exc).__name__})")
+                self._warn(
+                    _("ignoring the token file {path}: unreadable ({error})").format(
+                        path=path, error=type(exc).__name__
+                    )
+                )
                 return {}
         if not isinstance(data, dict):
-            self._warn(f"ignoring the token file {path}: not a JSON object")
+            self._warn(_("ignoring the token file {path}: not a JSON object").format(path=path))
             return {}
         entries: dict[str, tuple[str, str]] = {}
         for url, value in data.items():
@@ -470,8 +507,9 @@ class CredentialStore:
                 self._remove_file_entry()
             except OSError as exc:
                 self._warn(
-                    f"cannot remove the old token from {self._file_label()} "
-                    f"({_describe_error(exc)})"
+                    _("cannot remove the old token from {path} ({error})").format(
+                        path=self._file_label(), error=_describe_error(exc)
+                    )
                 )
 
     def _file_label(self) -> str:

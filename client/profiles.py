@@ -192,6 +192,9 @@ class Profile:
         object.__setattr__(self, "url", url)
 
 
+LANGUAGES = ("en", "fr", "it")
+"""The interface's languages (``tui.i18n.LANGUAGES``, ``client.models.Language``)."""
+
 CSV_FORMATS = ("spreadsheet", "machine")
 """The values of ``client.models.CsvFormat`` (not imported here: this module loads before
 the first frame, the wire models after it)."""
@@ -206,6 +209,8 @@ class Settings:
     """
 
     language: str | None = None
+    """The language the login screen shows first (the last one chosen on this terminal: F3
+    there, or ``:lang``); after sign-in the user's profile's, unless chosen in the session."""
     store_token_in_file: bool = False
     default_profile: str | None = None
     profiles: dict[str, Profile] = field(default_factory=dict)
@@ -226,6 +231,8 @@ class Settings:
     def from_dict(cls, data: dict[str, Any]) -> Settings:
         """Validate a decoded ``config.json``; ``ValueError`` names what is wrong."""
         language = _optional_str(data, "language")
+        if language is not None and language not in LANGUAGES:
+            raise ValueError(f"language: one of {', '.join(LANGUAGES)}")
         default_profile = _optional_str(data, "default_profile")
         store = data.get("store_token_in_file", False)
         if not isinstance(store, bool):

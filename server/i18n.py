@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "sav_server"
 DEFAULT = "en"
-LANGUAGES = ("en", "fr")
+LANGUAGES = ("en", "fr", "it")
 """English (the source) and the languages with a catalogue."""
 MAX_HEADER = 500
 """Characters of an ``Accept-Language`` header read at most (it is bounded like every input)."""

@@ -296,6 +296,39 @@ class SavApp(TypeAheadApp, WireApp):
         if isinstance(self.screen, LoginScreen):
             self.screen.show_error(message.message, message.fields)
 
+    def choose_language(self, code: str) -> None:
+        """A language the user chose (F3 on the login screen, ``:lang``): it wins over their
+        profile's for the rest of this session (as ``--lang`` does), and this terminal
+        remembers it (config.json's ``language``): the login screen shows it first next time."""
+        self.language_forced = True
+        self.set_language(code)
+        self.remember_language(i18n.language())
+
+    def relabel_login(self) -> None:
+        """The login screen again, in the interface's language (what was typed kept)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, LoginScreen):
+                screen.call_later(screen.relabel)
+
+    def remember_language(self, code: str) -> None:
+        from client import profiles
+
+        settings = profiles.load_settings()
+        if settings.warnings:  # a broken file: say so, and keep it for its owner to mend
+            self.notify(settings.warnings[0], severity="warning", markup=False)
+            return
+        if settings.language == code:
+            return
+        settings.language = code
+        try:
+            profiles.save_settings(settings)
+        except OSError as exc:
+            self.notify(
+                _("Could not remember the language: {e}").format(e=exc.strerror or exc),
+                severity="warning",
+                markup=False,
+            )
+
     def set_language(self, code: str) -> None:
         i18n.set_language(code)
         if self.client is not None:

@@ -61,7 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--server", metavar="URL|PROFILE", help="a team server's URL or a saved profile name"
     )
-    parser.add_argument("--lang", choices=("en", "fr", "it"), help="interface language")
+    parser.add_argument(
+        "--lang",
+        choices=("en", "fr", "it"),
+        help="interface language for this run, over your profile's (otherwise: the one last "
+        "chosen on this terminal, F3 on the login screen or :lang, until you sign in; then "
+        "your profile's)",
+    )
     parser.add_argument(
         "--mouse",
         action="store_true",

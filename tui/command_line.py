@@ -88,15 +88,18 @@ def run(app: SavApp, command: Command) -> None:
         app.action_help()
     elif name == "redraw":
         app.redraw()
+    elif name == "lang":
+        app.choose_language(command.argument)
+        if app.user is None:  # before signing in: the login screen, in that language
+            app.relabel_login()
+        else:
+            app.action_go_home(rebuild=True)
     elif app.user is None:
         app.notify(_("Sign in first."), severity="warning")
     elif name == "home":
         app.action_go_home()
     elif name == "logout":
         app.action_sign_out()
-    elif name == "lang":
-        app.set_language(command.argument)
-        app.action_go_home(rebuild=True)
     elif name == "ticket":
         app.open_ticket(int(command.argument))
     elif name == "tickets":

@@ -96,6 +96,9 @@ def set_language(code: str) -> str:
     code = normalise(code) or "en"
     _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
     _language = code
+    from client import messages  # what the client says (unreachable server, token notices)
+
+    messages.install(_translation.gettext)
     for cls in _localized:
         _translate_class(cls)
     return code

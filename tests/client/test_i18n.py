@@ -57,7 +57,41 @@ async def test_the_language_may_change_between_requests(make_client) -> None:
     with pytest.raises(AuthError) as french:
         await client.login("tech", "wrong")
     assert french.value.message == "nom d'utilisateur ou mot de passe incorrect"
-    client.language = "it"  # no Italian catalogue on the server: English
+    client.language = "it"
+    with pytest.raises(AuthError) as italian:
+        await client.login("tech", "wrong")
+    assert italian.value.message == "nome utente o password errati"
+    client.language = "de"  # no German catalogue on the server: English
     with pytest.raises(AuthError) as fallback:
         await client.login("tech", "wrong")
     assert fallback.value.message == "wrong user name or password"
+
+
+async def test_what_the_client_says_itself_is_in_the_installed_language(tmp_path) -> None:
+    """An unreachable server is the client's own message: in the language the program
+    showing it installed (the TUI's catalogue), English without one."""
+    import gettext
+    from pathlib import Path
+
+    import httpx
+
+    from client import messages
+    from client.api import UnavailableError
+
+    locale = Path(__file__).resolve().parents[2] / "tui" / "locale"
+    transport = httpx.AsyncHTTPTransport(uds=str(tmp_path / "nobody-listens.sock"))
+    client = SavClient(
+        httpx.AsyncClient(transport=transport, base_url="http://sav.test"), retries=0
+    )
+    try:
+        messages.install(gettext.translation("sav", locale, languages=["it"]).gettext)
+        with pytest.raises(UnavailableError) as italian:
+            await client.health()
+        messages.install(None)
+        with pytest.raises(UnavailableError) as english:
+            await client.health()
+    finally:
+        messages.install(None)
+        await client.aclose()
+    assert italian.value.message == "impossibile raggiungere il server http://sav.test"
+    assert english.value.message == "cannot reach the server at http://sav.test"

@@ -169,6 +169,14 @@ def test_mouse_and_cursor_blink_settings(home: Path) -> None:
     assert "mouse: must be true or false" in broken.warnings[0]
 
 
+def test_the_language_remembered_on_this_terminal(home: Path) -> None:
+    for code in ("en", "fr", "it"):
+        profiles.config_path().write_text(json.dumps({"language": code}))
+        assert profiles.load_settings().language == code
+    profiles.config_path().write_text("{}")
+    assert profiles.load_settings().language is None
+
+
 def test_save_replaces_the_previous_file(home: Path) -> None:
     profiles.save_settings(Settings(language="fr"))
     profiles.save_settings(Settings(language="en"))
@@ -192,6 +200,7 @@ def test_profile_name_can_come_from_its_key(home: Path) -> None:
         "",
         '{"store_token_in_file": "perhaps"}',
         '{"language": 42}',
+        '{"language": "de"}',
         '{"profiles": {"prod": {"url": "ftp://nope"}}}',
         '{"profiles": {"prod": {"name": "other", "url": "https://x.example"}}}',
         '{"profiles": []}',
@@ -204,6 +213,7 @@ def test_profile_name_can_come_from_its_key(home: Path) -> None:
         "empty",
         "bool",
         "language",
+        "unknown-language",
         "url",
         "name-mismatch",
         "profiles-list",

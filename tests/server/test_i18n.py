@@ -56,7 +56,7 @@ def test_the_server_has_messages_to_translate() -> None:
     assert "ticket {number} is {status}: {why}" in messages
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("lang", ["fr", "en", "it"])
 def test_every_server_message_is_translated(lang: str) -> None:
     translated = {
         (m.id[0] if isinstance(m.id, tuple) else m.id)
@@ -80,7 +80,7 @@ def test_english_is_the_source_and_french_differs() -> None:
     assert set(same) <= {"interchangeable", "SMS", "Ticket", "e-mail"}, same
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("lang", ["fr", "en", "it"])
 def test_compiled_catalogue_matches_its_source(lang: str) -> None:
     compiled = gettext.translation("sav_server", LOCALE, languages=[lang])
     for message in catalogue(lang):
@@ -102,8 +102,9 @@ def _names(text: str) -> set[str]:
     return {name for _t, name, _s, _c in string.Formatter().parse(text) if name is not None}
 
 
-def test_translations_use_only_the_placeholders_of_their_message() -> None:
-    for message in catalogue("fr"):
+@pytest.mark.parametrize("lang", ["fr", "it"])
+def test_translations_use_only_the_placeholders_of_their_message(lang: str) -> None:
+    for message in catalogue(lang):
         if not message.id:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
@@ -113,12 +114,13 @@ def test_translations_use_only_the_placeholders_of_their_message() -> None:
             assert _names(text) <= allowed, (message.id, text)
 
 
-def test_status_names_read_as_the_tui_names_them() -> None:
-    """A status inside a server message has the name the French interface gives it."""
+@pytest.mark.parametrize("lang", ["fr", "it"])
+def test_status_names_read_as_the_tui_names_them(lang: str) -> None:
+    """A status inside a server message has the name the interface gives it."""
     from tui.widgets.status import TICKET_STATUS
 
-    tui = gettext.translation("sav", ROOT / "tui" / "locale", languages=["fr"])
-    server = gettext.translation("sav_server", LOCALE, languages=["fr"])
+    tui = gettext.translation("sav", ROOT / "tui" / "locale", languages=[lang])
+    server = gettext.translation("sav_server", LOCALE, languages=[lang])
     for status in TicketStatus:
         assert server.gettext(STATUS_NAMES[status]) == tui.gettext(TICKET_STATUS[status.value])
     from server.services.orders import ORDER_STATUS_NAMES
@@ -147,7 +149,9 @@ def test_status_names_read_as_the_tui_names_them() -> None:
         ("en-GB, fr", "en"),
         ("en", "en"),
         ("de", "en"),
-        ("it", "en"),
+        ("it", "it"),
+        ("it-IT,it;q=0.9,en;q=0.8", "it"),
+        ("de, it;q=0.5, fr;q=0.4", "it"),
         ("fr;q=0, en", "en"),  # q=0: not acceptable
         ("fr;q=0", "en"),
         ("*", "en"),
@@ -317,6 +321,25 @@ async def test_not_found_in_french_and_in_english(http: httpx.AsyncClient) -> No
         "fr-order": "commande 999999 introuvable",
         "fr-part": "pièce NOPE-1 introuvable",
         "fr-route": "Introuvable",
+    }
+
+
+async def test_errors_in_italian(http: httpx.AsyncClient) -> None:
+    """The operator's language: a 404, an unknown route and a wrong sign-in answer in Italian."""
+    tech = await token_for(http, "tech")
+    tech2 = await token_for(http, "tech2")
+    it = {"Accept-Language": "it-IT,it;q=0.9"}
+    answers = {
+        "ticket": await http.get(f"/tickets/{SEED_TICKET}", headers={**tech2, **it}),
+        "order": await http.get("/orders/999999", headers={**tech, **it}),
+        "part": await http.get("/catalogue/parts/NOPE-1", headers={**tech, **it}),
+        "route": await http.get("/no/such/route", headers=it),
+    }
+    assert {k: a.json()["message"] for k, a in answers.items()} == {
+        "ticket": f"intervento {SEED_TICKET} non trovato",
+        "order": "ordine 999999 non trovato",
+        "part": "ricambio NOPE-1 non trovato",
+        "route": "Non trovato",
     }
 
 

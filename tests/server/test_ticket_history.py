@@ -345,6 +345,15 @@ async def test_history_events_are_rendered_in_the_readers_language_and_zone(
     # no zone at all is UTC
     plain = (await http.get(url, headers=tech)).json()["items"][1]["text"]
     assert plain == "Customer not reachable: attempt on 7/1/2026 at 6:05 AM by phone"
+    # the operator's Italian, in Rome
+    italian = (
+        await http.get(url, headers={**tech, "Accept-Language": "it", "Time-Zone": "Europe/Rome"})
+    ).json()["items"]
+    assert [e["text"] for e in italian][1:] == [
+        "Cliente non raggiungibile: tentativo il 01/07/2026 alle 08:05 per telefono",
+        "Assegnato a 2AM ASSISTANCE AUDIOVISUEL ET ÉLECTROMÉNAGER 249050",
+        "Intervento registrato",
+    ]
 
 
 @pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "Europe/", "/etc/localtime", "x" * 65])
@@ -413,6 +422,23 @@ async def test_an_e_mail_to_an_english_centre_is_in_english(
     text = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
     assert "Pièce commandée, livraison jeudi." in text
     assert f"Ticket {SEED_TICKET} (group {SEED_TICKET}), appliance P64 SI00, serial" in text
+
+
+async def test_an_e_mail_to_an_italian_user_is_in_italian(
+    database_url: str, tmp_path: Path
+) -> None:
+    engine = create_engine(database_url)
+    async with engine.begin() as conn:  # the demo's operator reads Italian
+        address = (
+            await conn.execute(select(db.User.email).where(db.User.username == "operator"))
+        ).scalar_one()
+    await engine.dispose()
+    message = await _emailed(database_url, tmp_path, address)
+    assert message["Content-Language"] == "it"
+    assert message["Subject"] == f"Intervento {SEED_TICKET}: e-mail da Julien Marchal"
+    text = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert "Pièce commandée, livraison jeudi." in text  # the note as typed
+    assert f"Intervento {SEED_TICKET} (gruppo {SEED_TICKET}), apparecchio P64 SI00" in text
 
 
 async def test_an_e_mail_to_a_user_is_in_that_users_language(

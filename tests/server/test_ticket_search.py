@@ -338,6 +338,29 @@ async def test_a_french_export_opens_in_columns_in_a_french_spreadsheet(
         assert row[5] == item["customer_name"]
 
 
+async def test_an_italian_export_opens_in_columns_with_italian_words(
+    http: httpx.AsyncClient, operator: dict[str, str]
+) -> None:
+    answer = await http.get(
+        "/tickets.csv",
+        params={"status": ["to_contact", "confirmed"]},
+        headers={**operator, "Accept-Language": "it-IT,it;q=0.9", "Time-Zone": "Europe/Rome"},
+    )
+    assert answer.status_code == 200, answer.text
+    data = answer.content
+    assert data.startswith(BOM)
+    text = data.decode("utf-8-sig")
+    dialect = csv.Sniffer().sniff(text[:4096])
+    assert dialect.delimiter == ";"
+    rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    assert list(rows[0])[:4] == ["Intervento", "Gruppo", "Creato il", "Stato"]
+    assert "Centro assistenza" in rows[0] and "In attesa ricambi" in rows[0]
+    assert {r["Stato"] for r in rows} == {"Da contattare", "Confermato"}
+    assert all(r["In ritardo"] in ("sì", "no") for r in rows)
+    moment = dt.datetime.strptime(rows[0]["Creato il"], "%d/%m/%Y %H:%M")
+    assert moment.year > 2000
+
+
 async def test_an_english_export_is_comma_separated_with_english_words(
     http: httpx.AsyncClient, operator: dict[str, str]
 ) -> None:

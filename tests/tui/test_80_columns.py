@@ -1,4 +1,4 @@
-"""Nothing important cut at 80 columns, in English and French: statuses in the lists are
+"""Nothing important cut at 80 columns, in English, French and Italian: statuses in the lists are
 whole (the customer's or the note's column gives up its room first), the ticket's header
 keeps its two lines whole."""
 
@@ -18,7 +18,7 @@ from tui.widgets.status import order_status, ticket_status
 from tui.widgets.ticket_list import layout
 
 
-@pytest.fixture(params=["en", "fr"])
+@pytest.fixture(params=["en", "fr", "it"])
 def language(request: pytest.FixtureRequest):
     i18n.set_language(request.param)
     yield request.param
@@ -33,7 +33,7 @@ def test_every_ticket_status_is_whole_in_the_list_at_80_columns(language: str) -
     assert columns["customer"] >= 24  # what the status took came from the customer's room
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("language", ["en", "fr", "it"])
 async def test_order_statuses_are_whole_in_the_orders_list(make_tui, language: str) -> None:
     app = make_tui(language=language)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -50,7 +50,7 @@ async def test_order_statuses_are_whole_in_the_orders_list(make_tui, language: s
         assert order_status(OrderStatus.AWAITING_VALIDATION.value) in shown
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("language", ["en", "fr", "it"])
 async def test_the_ticket_header_keeps_two_whole_lines(make_tui, language: str) -> None:
     app = make_tui(language=language)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -61,7 +61,7 @@ async def test_the_ticket_header_keeps_two_whole_lines(make_tui, language: str) 
         assert len(lines) == 2, lines
         assert all(cell_len(line) <= 78 for line in lines), lines
         assert str(SEED) in lines[0] and "! " in lines[0]  # the ticket and its deadline
-        overdue = "overdue" if language == "en" else "retard"
+        overdue = {"en": "overdue", "fr": "retard", "it": "ritardo"}[language]
         assert overdue in lines[0]
         await pilot.resize_terminal(60, 24)  # narrower: shorter words, still two lines
         await wait(app, pilot)

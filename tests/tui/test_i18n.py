@@ -24,7 +24,7 @@ def source_messages() -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("lang", ["fr", "en", "it"])
 def test_every_message_is_translated(lang: str) -> None:
     with open(LOCALE / lang / "LC_MESSAGES" / "sav.po", "rb") as f:
         catalog = read_po(f)
@@ -37,7 +37,7 @@ def test_every_message_is_translated(lang: str) -> None:
     assert not missing, f"untranslated in {lang} (run `make i18n` and translate): {missing}"
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("lang", ["fr", "en", "it"])
 def test_compiled_catalogue_matches_its_source(lang: str) -> None:
     with open(LOCALE / lang / "LC_MESSAGES" / "sav.po", "rb") as f:
         catalog = read_po(f)
@@ -46,6 +46,77 @@ def test_compiled_catalogue_matches_its_source(lang: str) -> None:
         if not message.id or isinstance(message.id, tuple):
             continue
         assert compiled.gettext(message.id) == message.string, "run `make i18n`"
+
+
+def test_every_catalogue_is_complete_and_in_sync() -> None:
+    """What ``make i18n`` reports (tui/locale/check_catalogues.py): in both domains and the
+    three languages, no untranslated or fuzzy message, none missing from a catalogue or left
+    there after the source dropped it, and every compiled catalogue up to date."""
+    from tui.locale import check_catalogues
+
+    reports = check_catalogues.check_all()
+    assert {(r.domain, r.language) for r in reports} == {
+        (d, lang) for d in ("sav", "sav_server") for lang in ("en", "fr", "it")
+    }
+    problems = [p for r in reports for p in r.problems]
+    assert not problems, "\n".join(problems[:20])
+    assert all(r.messages > 200 for r in reports)
+
+
+def test_the_check_finds_an_empty_a_fuzzy_and_a_missing_message(tmp_path: Path) -> None:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import write_po
+
+    from tui.locale import check_catalogues
+
+    target = tmp_path / "it" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with open(LOCALE / "it" / "LC_MESSAGES" / "sav.po", "rb") as f:
+        catalog = read_po(f)
+    catalog["Cart"].string = ""
+    catalog["Catalogue"].flags.add("fuzzy")
+    catalog.delete("Checkout")
+    with open(target / "sav.po", "wb") as f:
+        write_po(f, catalog, width=100)
+    with open(target / "sav.mo", "wb") as f:
+        write_mo(f, catalog)
+    domain = check_catalogues.Domain("sav", "tui", ("client",), locale_dir=tmp_path)
+    report = check_catalogues.check(domain, "it")
+    assert report.untranslated == ["Cart"]
+    assert report.fuzzy == ["Catalogue"]
+    assert report.missing == ["Checkout"]
+    assert len(report.problems) == 3
+    assert check_catalogues.check(domain, "fr").missing  # no French catalogue there
+
+
+def test_the_check_finds_a_message_inside_an_f_string(tmp_path: Path) -> None:
+    """Extraction does not see ``_()`` inside an f-string: the message would stay English."""
+    from tui.locale import check_catalogues
+
+    (tmp_path / "screen.py").write_text(
+        "def label(n):\n"
+        '    """Not this one: _(\'in a docstring\')."""\n'
+        '    return f"{n} {_(\'ORDER\')}" + _("Seen")\n',
+        encoding="utf-8",
+    )
+    calls = check_catalogues.literal_calls(check_catalogues.Domain("sav", str(tmp_path)))
+    assert set(calls) == {"ORDER", "Seen"}
+    assert calls["ORDER"].endswith("screen.py:3")
+
+
+def test_italian_really_differs() -> None:
+    from tui import i18n
+
+    try:
+        assert "it" in i18n.available()
+        i18n.set_language("it")
+        assert i18n.language() == "it"
+        assert i18n._("What needs you today") == "Cosa ti aspetta oggi"
+        assert i18n._("Cart") == "Carrello"
+        assert i18n.ngettext("{n} ticket", "{n} tickets", 2) == "{n} interventi"
+        assert i18n.ngettext("{n} ticket", "{n} tickets", 1) == "{n} intervento"
+    finally:
+        i18n.set_language("en")
 
 
 def test_french_really_differs() -> None:

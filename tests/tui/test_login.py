@@ -188,3 +188,100 @@ async def test_unticking_remember_forgets_an_earlier_token(make_tui) -> None:
         assert isinstance(app.screen, HomeScreen)
         assert app.token_store_name is None
         assert CredentialStore(app.backend.credential_key).load() is None
+
+
+async def test_f3_switches_the_login_screen_at_once_and_this_terminal_remembers_it(
+    make_tui,
+) -> None:
+    """F3 on the login screen: the screen speaks the next language at once, what was typed
+    stays, config.json remembers it; the choice counts as explicit: after sign-in it wins
+    over the profile's language (tech's is French)."""
+    from client.profiles import load_settings
+    from tui import i18n
+
+    app = make_tui(language="fr", language_forced=False)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, LoginScreen)
+            assert screen.query_one("#login-box").border_title == "Connexion"
+            await pilot.press(*"tech")
+            await pilot.press("f3")  # fr -> it
+            await settle(app, pilot)
+            assert i18n.language() == "it"
+            assert screen.query_one("#login-box").border_title == "Accedi"
+            assert "Italiano" in str(screen.query_one("#language-label", Static).render())
+            assert "Connesso" in str(screen.query_one("#server-status", Static).render())
+            assert screen.query_one("#username", Input).value == "tech"
+            assert app.focused is screen.query_one("#username", Input)
+            footer = {b.description for bs in screen._bindings.key_to_bindings.values() for b in bs}
+            assert {"Lingua", "Account demo"} <= footer
+            assert load_settings().language == "it"
+            await pilot.press("tab", *"demo", "enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, HomeScreen)
+            assert str(app.screen.query_one("#home-title").render()) == "Cosa ti aspetta oggi"
+            assert app.client is not None and app.client.language == "it"
+    finally:
+        i18n.set_language("en")
+
+
+async def test_the_remembered_language_is_only_what_the_login_screen_shows_first(
+    make_tui,
+) -> None:
+    """Started in the language remembered on this terminal (not forced): after sign-in the
+    user's own language wins (the operator's profile is Italian)."""
+    from tui import i18n
+
+    app = make_tui(language="fr", language_forced=False)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            assert app.screen.query_one("#login-box").border_title == "Connexion"
+            await type_credentials(pilot, "operator", "demo")
+            await settle(app, pilot)
+            assert isinstance(app.screen, HomeScreen)
+            assert i18n.language() == "it"
+            assert str(app.screen.query_one("#home-title").render()) == "Cosa ti aspetta oggi"
+    finally:
+        i18n.set_language("en")
+
+
+async def test_lang_it_after_sign_in_is_italian_and_remembered(make_tui) -> None:
+    from client.profiles import load_settings
+    from tui import i18n
+
+    app = make_tui(language="en", language_forced=False)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await type_credentials(pilot, "tech", "demo")  # tech's profile: French
+            await settle(app, pilot)
+            assert i18n.language() == "fr"
+            await pilot.press("colon", *"lang it", "enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, HomeScreen)
+            assert str(app.screen.query_one("#home-title").render()) == "Cosa ti aspetta oggi"
+            assert app.language_forced
+            assert load_settings().language == "it"
+    finally:
+        i18n.set_language("en")
+
+
+async def test_a_broken_settings_file_is_not_overwritten_by_a_language_choice(make_tui) -> None:
+    from client.profiles import config_path
+    from tui import i18n
+
+    path = config_path()
+    path.write_text("{not json", encoding="utf-8")
+    app = make_tui(language="en", language_forced=False)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f3")
+            await settle(app, pilot)
+            assert i18n.language() == "fr"  # switched all the same
+            assert path.read_text(encoding="utf-8") == "{not json"
+    finally:
+        i18n.set_language("en")

@@ -163,9 +163,10 @@ class AddToCartScreen(ModalScreen[CartAdded | None]):
                 part = item.part
                 stock = availability_text(part.availability, part.stock, part.lead_time_days)
                 g = glyphs.current()
+                in_stock = _("stock: {stock}").format(stock=stock)
                 lines.append(
                     f"  {g.pointer} {item.quantity}{g.times} {part.code} {part.description} "
-                    f"({_('stock')} {stock})"
+                    f"({in_stock})"
                 )
             if resolution.steps:
                 path = " → ".join(

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from tui import glyphs
+from tui import glyphs, i18n
 from tui.i18n import N_, _, localized
 from tui.widgets.check import Check
 from tui.widgets.key_footer import KeyFooter
@@ -25,6 +25,29 @@ if TYPE_CHECKING:
     from tui.backend import BackendUnavailable
 
 
+NATIVE_NAMES = {"en": "English", "fr": "Français", "it": "Italiano"}
+"""Each language in its own words: whoever cannot read the current one finds theirs."""
+
+
+def next_language(current: str) -> str:
+    languages = i18n.available()
+    if current not in languages:
+        return languages[0]
+    return languages[(languages.index(current) + 1) % len(languages)]
+
+
+def language_line() -> str:
+    """``Italiano  (F3: English, Français)``: the current language, then the others in the
+    order F3 gives them."""
+    current = i18n.language()
+    others, code = [], next_language(current)
+    while code != current and code not in others:
+        others.append(code)
+        code = next_language(code)
+    names = ", ".join(NATIVE_NAMES.get(c, c) for c in others)
+    return f"{NATIVE_NAMES.get(current, current)}  (F3: {names})"
+
+
 @localized
 class LoginScreen(Screen[None]):
     """Sign in to the server shown at the top."""
@@ -33,11 +56,15 @@ class LoginScreen(Screen[None]):
         "Sign in with your user name and password. Tab moves between fields, Enter in the "
         "password field signs in. With *Remember me*, the token (never the password) is kept "
         "in the system keyring, or for this session only when there is none. In the embedded "
-        "mode the demo accounts are listed: F2 fills in the next one."
+        "mode the demo accounts are listed: F2 fills in the next one. F3 switches the "
+        "interface's language (French, English, Italian) at once; this terminal remembers it, "
+        "and it wins over your profile's language for this session."
     )
     BINDINGS = [
         Binding("f2", "demo_account", N_("Demo account"), id="login.demo",
                 tooltip=N_("Fill in the next demo account")),
+        Binding("f3", "language", N_("Language"), id="login.language",
+                tooltip=N_("Switch the interface's language: French, English, Italian")),
         Binding("f5", "retry", N_("Retry"), id="login.retry",
                 tooltip=N_("Try to reach the server again")),
     ]  # fmt: skip
@@ -47,6 +74,7 @@ class LoginScreen(Screen[None]):
         self._accounts: list[DemoAccount] = []
         self._next_account = 0
         self._unreachable = False
+        self._unreachable_error: BackendUnavailable | None = None
         self._sign_in_when_connected = False
 
     @property
@@ -61,6 +89,9 @@ class LoginScreen(Screen[None]):
                 yield Label(_("Server"), classes="caption")
                 yield Label(self.sav.backend.label, id="server-label")
             yield Static(_("Connecting…"), id="server-status")
+            with Horizontal(classes="row", id="language-row"):
+                yield Label(_("Language"), classes="caption")
+                yield Label(language_line(), id="language-label")
             with Horizontal(classes="row"):
                 yield Label(_("User"), classes="caption")
                 yield TextField(
@@ -122,6 +153,7 @@ class LoginScreen(Screen[None]):
 
     def show_unreachable(self, error: BackendUnavailable) -> None:
         self._unreachable = True
+        self._unreachable_error = error
         self._sign_in_when_connected = False
         self._say("")
         text = "\n".join(
@@ -130,6 +162,31 @@ class LoginScreen(Screen[None]):
         status = self.query_one("#server-status", Static)
         status.update(text)
         status.set_class(True, "-error")
+        self.refresh_bindings()
+
+    def action_language(self) -> None:
+        """F3: the next language, at once; this terminal remembers it
+        (``SavApp.choose_language``)."""
+        self.sav.choose_language(next_language(i18n.language()))
+        self.call_later(self.relabel)
+
+    async def relabel(self) -> None:
+        """Compose the screen again in the interface's language, keeping what was typed."""
+        typed = {f: self.query_one(f"#{f}", Input).value for f in ("username", "password")}
+        remember = self.query_one("#remember", Checkbox).value
+        focused = self.focused.id if self.focused is not None else None
+        await self.recompose()
+        for field, value in typed.items():
+            self.query_one(f"#{field}", Input).value = value
+        self.query_one("#remember", Checkbox).value = remember
+        if focused:
+            self.query(f"#{focused}").focus()
+        else:
+            self.query_one("#username", Input).focus()
+        if self._unreachable and self._unreachable_error is not None:
+            self.show_unreachable(self._unreachable_error)
+        elif self.sav.health is not None:
+            self.show_connected(self.sav.health)
         self.refresh_bindings()
 
     def action_retry(self) -> None:

@@ -357,10 +357,12 @@ class TicketScreen(Copies, Screen[None]):
             ),
         ]  # fmt: skip
         lines = []
+        # the labels' column as wide as this language's longest label ("Indice di servizio")
+        width = max(16, *(len(label) for _title, rows in sections for label, _value in rows))
         for title, rows in sections:
             lines.append(f"[b]{escape(title)}[/b]")
             for label, value in rows:
-                lines.append(f"  {escape(label):<16} {escape(value.strip() or '-')}")
+                lines.append(f"  {escape(label):<{width}} {escape(value.strip() or '-')}")
         return "\n".join(lines)
 
     def _show_tabs(self, group: TicketGroup) -> None:
