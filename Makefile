@@ -36,7 +36,7 @@ bench: $(STAMP)
 # Extract the messages, merge them into the catalogues, compile them: the TUI's (domain sav)
 # and the server's (domain sav_server: the API's messages, in each request's language).
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 -o tui/locale/sav.pot --no-location --sort-output --omit-header --width=100 .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k tr -k ngettext:1,2 -o tui/locale/sav.pot --no-location --sort-output --omit-header --width=100 .
 	for lang in en fr; do \
 	  $(BIN)/pybabel update -i tui/locale/sav.pot -d tui/locale -D sav -l $$lang --no-fuzzy-matching --width=100; \
 	done

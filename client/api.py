@@ -70,6 +70,7 @@ from client.models import (
     ValidationResult,
     WhereUsed,
 )
+from client.words import tr
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -527,20 +528,24 @@ class SavClient:
                 )
             except httpx.ConnectError as exc:
                 # The request never left: a retry cannot do anything twice.
-                error, retryable = _unavailable(f"cannot reach the server at {self.base_url}", exc)
+                error, retryable = _unavailable(
+                    tr("cannot reach the server at {url}").format(url=self.base_url), exc
+                )
             except httpx.TimeoutException as exc:
                 error, retryable = _unavailable(
-                    f"the server at {self.base_url} did not answer in time", exc, idempotent
+                    tr("the server at {url} did not answer in time").format(url=self.base_url),
+                    exc,
+                    idempotent,
                 )
             except httpx.TransportError as exc:
                 error, retryable = _unavailable(
-                    f"lost the connection to {self.base_url}", exc, idempotent
+                    tr("lost the connection to {url}").format(url=self.base_url), exc, idempotent
                 )
             else:
                 if not (response.status_code in RETRY_STATUS and idempotent and not last):
                     _raise_for(response)
                     return response
-                error, retryable = _unavailable("the server is unavailable", None)
+                error, retryable = _unavailable(tr("the server is unavailable"), None)
             if last or not retryable:
                 raise error
             await asyncio.sleep(self._backoff * (2**attempt) * (0.5 + random.random()))

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 from client import profiles
+from client.words import N_, tr
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -56,8 +57,8 @@ STORE_KEYRING: Final = "keyring"
 STORE_FILE: Final = "file"
 STORE_MEMORY: Final = "memory"
 
-_FILE_OPT_IN_HINT: Final = "use --store-token-in-file to keep it (0600 file)"
-_MEMORY_ONLY: Final = "the token is kept in memory for this session only"
+_FILE_OPT_IN_HINT: Final = N_("use --store-token-in-file to keep it (0600 file)")
+_MEMORY_ONLY: Final = N_("the token is kept in memory for this session only")
 
 T = TypeVar("T")
 
@@ -225,14 +226,22 @@ class CredentialStore:
                     f"({_describe_error(exc, token)})"
                 )
             else:
-                self._warn(f"the token is stored in a plain file {self.file_path} with mode 0600")
+                self._warn(
+                    tr("the token is stored in a plain file {path} with mode 0600").format(
+                        path=self.file_path
+                    )
+                )
                 self._forget_elsewhere(STORE_FILE)
                 return STORE_FILE
-            self._warn(_MEMORY_ONLY)
+            self._warn(tr(_MEMORY_ONLY))
         elif no_backend:
-            self._warn(f"keyring has no usable backend here: {_MEMORY_ONLY}; {_FILE_OPT_IN_HINT}")
+            self._warn(
+                tr("keyring has no usable backend here: {memory}; {hint}").format(
+                    memory=tr(_MEMORY_ONLY), hint=tr(_FILE_OPT_IN_HINT)
+                )
+            )
         else:
-            self._warn(f"{_MEMORY_ONLY}; {_FILE_OPT_IN_HINT}")
+            self._warn(f"{tr(_MEMORY_ONLY)}; {tr(_FILE_OPT_IN_HINT)}")
         with _MEMORY_LOCK:
             _MEMORY[self.server_url] = (username, token)
         self._forget_elsewhere(STORE_MEMORY)
@@ -276,7 +285,11 @@ class CredentialStore:
                 held.append(STORE_MEMORY)
 
         if self._env.get(TOKEN_ENV):
-            self._warn(f"the environment variable {TOKEN_ENV} is set: unset it to log out")
+            self._warn(
+                tr("the environment variable {name} is set: unset it to log out").format(
+                    name=TOKEN_ENV
+                )
+            )
         return held
 
     # ------------------------------------------------------------------ lookup

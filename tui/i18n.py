@@ -28,6 +28,14 @@ _language = "en"
 _localized: list[type[DOMNode]] = []
 
 
+def _use_in_client() -> None:
+    """The client's own messages (a server out of reach, the keyring) follow the TUI's
+    language."""
+    from client import words
+
+    words.use(lambda message: _(message))
+
+
 def N_(message: str) -> str:
     """Mark a string for translation without translating it now."""
     return message
@@ -35,6 +43,9 @@ def N_(message: str) -> str:
 
 def _(message: str) -> str:
     return _translation.gettext(message)
+
+
+_use_in_client()
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

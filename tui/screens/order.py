@@ -209,7 +209,7 @@ class OrderScreen(Copies, Screen[None]):
             return
         line = order.lines[table.cursor_row]
         text = (
-            _("Orders {ordered} for the requested {requested} (replaced)").format(
+            _("{ordered} ordered instead of {requested} (replaced)").format(
                 ordered=line.ordered_code, requested=line.requested_code
             )
             if line.ordered_code != line.requested_code

@@ -133,7 +133,7 @@ class SupersessionTreeView(Tree[TreeEntry]):
         self.tree_data = data
         self.clear()
         part = data.part
-        replaced = f" {_('REPLACED PART')}" if data.replaced else ""
+        replaced = " " + _("REPLACED PART") if data.replaced else ""
         self.root.set_label(Text(f"{part.code} {part.description}{replaced}"))
         self.root.data = TreeEntry(part)
         if data.predecessors:
@@ -156,7 +156,7 @@ class SupersessionTreeView(Tree[TreeEntry]):
     def _add(self, parent: UINode[TreeEntry], item: TreeNode) -> None:
         g = glyphs.current()
         mark = g.not_applies + " " if item.applies is Applicability.NO else ""
-        order = f" {g.order} {_('ORDER')}" if item.to_order else ""
+        order = f" {g.order} " + _("ORDER") if item.to_order else ""
         cycle = f" ({_('cycle')})" if item.cycle else ""
         label = Text(
             f"{mark}{edge_arrow(item.relation)} {item.part.code}{order}{cycle} "
