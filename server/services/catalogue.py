@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from client import models as wire
 from server.db import models as db
 from server.errors import NotFound
-from server.i18n import _
+from server.i18n import _, language
 from server.services.money import from_cents
 from server.services.paging import decode_cursor, encode_cursor
 from server.services.supersession import (
@@ -63,7 +63,46 @@ async def _page(
 
 
 def model_wire(row: db.CatalogueModel) -> wire.CatalogueModel:
-    return wire.CatalogueModel.model_validate(row, from_attributes=True)
+    """A model, its category named in the request's language."""
+    return wire.CatalogueModel(
+        id=row.id,
+        code=row.code,
+        service_index=row.service_index,
+        description=row.description,
+        category=row.category,
+        drawing=row.drawing,
+        category_name=row.category_row.name(language()),
+    )
+
+
+def _category_is(value: str) -> Any:
+    """A condition on a model: its category's code or its name in any language is ``value``
+    (case aside)."""
+    c = db.CatalogueCategory
+    wanted = value.strip().lower()
+    names = select(c.code).where(
+        or_(
+            func.lower(c.code) == wanted,
+            func.lower(c.name_en) == wanted,
+            func.lower(c.name_fr) == wanted,
+            func.lower(c.name_it) == wanted,
+        )
+    )
+    return db.CatalogueModel.category.in_(names)
+
+
+def _category_like(pattern: str) -> Any:
+    """A condition on a model: its category's code or a name contains ``pattern``."""
+    c = db.CatalogueCategory
+    names = select(c.code).where(
+        or_(
+            c.code.ilike(pattern, escape="\\"),
+            c.name_en.ilike(pattern, escape="\\"),
+            c.name_fr.ilike(pattern, escape="\\"),
+            c.name_it.ilike(pattern, escape="\\"),
+        )
+    )
+    return db.CatalogueModel.category.in_(names)
 
 
 def brief(row: db.Part | PartNode) -> wire.PartBrief:
@@ -210,7 +249,7 @@ async def search_models(
             or_(
                 m.code.ilike(pattern, escape="\\"),
                 m.description.ilike(pattern, escape="\\"),
-                m.category.ilike(pattern, escape="\\"),
+                _category_like(pattern),
             )
         )
         rank = case(
@@ -218,8 +257,8 @@ async def search_models(
             (m.code.ilike(pattern, escape="\\"), 1),
             else_=2,
         )
-    if category:
-        stmt = stmt.where(m.category == category)
+    if category and category.strip():
+        stmt = stmt.where(_category_is(category))
     stmt = stmt.order_by(rank, m.code, m.service_index)
     rows, total, nxt = await _page(session, stmt, limit, cursor)
     return wire.Page[wire.CatalogueModel](
@@ -227,9 +266,12 @@ async def search_models(
     )
 
 
-async def categories(session: AsyncSession) -> list[str]:
-    stmt = select(db.CatalogueModel.category).distinct().order_by(db.CatalogueModel.category)
-    return list((await session.execute(stmt)).scalars().all())
+async def categories(session: AsyncSession) -> list[wire.Category]:
+    """Every category, named in the request's language, in the order of those names."""
+    rows = (await session.execute(select(db.CatalogueCategory))).scalars().all()
+    lang = language()
+    found = [wire.Category(code=r.code, name=r.name(lang)) for r in rows]
+    return sorted(found, key=lambda c: (c.name.casefold(), c.code))
 
 
 async def search_parts(
