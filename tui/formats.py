@@ -71,3 +71,24 @@ def parse_date(text: str, lang: str | None = None) -> dt.date:
 
 def parse_decimal(text: str, lang: str | None = None) -> Decimal:
     return formats.parse_decimal(text, _lang(lang))
+
+
+LIST_DAY = 10
+"""Cells a list's date takes at most: the full date when it fits (03/12/2026), else the
+short one (Dec 3 26)."""
+
+
+def list_day(value: dt.date | None, lang: str | None = None, empty: str = "") -> str:
+    """A date for a list's column: 03/12/2026 / Dec 3 26."""
+    if value is None:
+        return empty
+    full = day(value, lang)
+    return full if len(full) <= LIST_DAY else short_day(value, lang)
+
+
+def list_moment(value: dt.datetime | None, lang: str | None = None, empty: str = "") -> str:
+    """A moment for a list's column, in the terminal's zone: 03/12/2026 08:34 / Dec 3 26 8:34 AM."""
+    if value is None:
+        return empty
+    here = local(value)
+    return f"{list_day(here.date(), lang)} {clock(here, lang)}"

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 from client.models import OrderQuery, OrderStatus
-from tui import glyphs, i18n, search_words
+from tui import formats, glyphs, i18n, search_words
 from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
 from tui.order_filter import FilterError, parse
@@ -265,7 +265,7 @@ class OrdersScreen(Copies, Screen[None]):
     def _cells(self, order: OrderSummary) -> list[str | Text]:
         cells: list[str | Text] = [
             order.number,
-            order.created_at.astimezone().strftime("%d/%m/%Y"),
+            formats.list_day(formats.local(order.created_at).date()),
             order_status(order.status.value),
             right(money(order.total)),
         ]
@@ -348,7 +348,7 @@ class OrdersScreen(Copies, Screen[None]):
         if not whole:
             return order.number, _("the order number")
         return tab_line(
-            order.number, order.created_at.astimezone().strftime("%d/%m/%Y"),
+            order.number, formats.local_day(order.created_at),
             order_status(order.status.value), money(order.total), order.service_centre_code,
             order.note,
         ), _("the line")  # fmt: skip

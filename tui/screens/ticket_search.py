@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from client.models import TicketQuery, TicketSort, TicketStatus
-from tui import appearance, glyphs, i18n, search_words
+from tui import appearance, formats, glyphs, i18n, search_words
 from tui import queues as saved_queues
 from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
@@ -362,7 +362,7 @@ class TicketSearchScreen(Copies, Screen[None]):
             return str(ticket.id), _("the ticket number")
         return tab_line(
             ticket.id,
-            ticket.created_at.astimezone().strftime("%d/%m/%Y"),
+            formats.local_day(ticket.created_at),
             ticket.model_code,
             ticket.customer_name,
             f"{ticket.postal_code} {ticket.city}",
