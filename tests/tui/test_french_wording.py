@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Label
 
 from client import words
-from tests.tui.test_login import settle
+from tests.tui.test_login import settle, type_credentials
 from tui import i18n
 from tui.screens.login import LoginScreen
 
@@ -60,3 +60,15 @@ async def test_french_login_captions_do_not_run_into_their_fields(make_tui) -> N
         for caption in app.screen.query(".caption").results(Label):
             text = str(caption.render())
             assert caption.region.width >= len(text) + 1, text
+
+
+async def test_where_the_token_went_is_said_in_the_users_language(make_tui) -> None:
+    app = make_tui(language="en", language_forced=False)  # the terminal's English, tech's French
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await type_credentials(pilot, "tech", "demo")  # "remember" ticked, no keyring here
+        await settle(app, pilot)
+        assert app.token_store_name == "memory"
+        said = [str(n.message) for n in app._notifications]
+        assert said and all("keyring" not in text for text in said), said
+        assert any("trousseau" in text or "jeton" in text for text in said), said
