@@ -32,6 +32,7 @@ from server.services.supersession import (
     Step,
     applicability,
 )
+from server.services.ticket_search import normalize
 
 MAX_TREE_DEPTH = 12
 COMPONENT_LIMIT = 5000
@@ -75,34 +76,17 @@ def model_wire(row: db.CatalogueModel) -> wire.CatalogueModel:
     )
 
 
-def _category_is(value: str) -> Any:
-    """A condition on a model: its category's code or its name in any language is ``value``
-    (case aside)."""
-    c = db.CatalogueCategory
-    wanted = value.strip().lower()
-    names = select(c.code).where(
-        or_(
-            func.lower(c.code) == wanted,
-            func.lower(c.name_en) == wanted,
-            func.lower(c.name_fr) == wanted,
-            func.lower(c.name_it) == wanted,
-        )
-    )
-    return db.CatalogueModel.category.in_(names)
-
-
-def _category_like(pattern: str) -> Any:
-    """A condition on a model: its category's code or a name contains ``pattern``."""
-    c = db.CatalogueCategory
-    names = select(c.code).where(
-        or_(
-            c.code.ilike(pattern, escape="\\"),
-            c.name_en.ilike(pattern, escape="\\"),
-            c.name_fr.ilike(pattern, escape="\\"),
-            c.name_it.ilike(pattern, escape="\\"),
-        )
-    )
-    return db.CatalogueModel.category.in_(names)
+async def _category_codes(session: AsyncSession, value: str, *, whole: bool) -> list[str]:
+    """The categories whose code or name in any language is ``value`` (``whole``) or contains
+    it, case and accents aside (``refrigerateurs`` is Réfrigérateurs). The table is small:
+    it is read whole."""
+    wanted = normalize(value)
+    found = []
+    for row in (await session.execute(select(db.CatalogueCategory))).scalars():
+        names = [normalize(n) for n in (row.code, row.name_en, row.name_fr, row.name_it)]
+        if any(n == wanted if whole else wanted in n for n in names):
+            found.append(row.code)
+    return found
 
 
 def brief(row: db.Part | PartNode) -> wire.PartBrief:
@@ -249,7 +233,7 @@ async def search_models(
             or_(
                 m.code.ilike(pattern, escape="\\"),
                 m.description.ilike(pattern, escape="\\"),
-                _category_like(pattern),
+                m.category.in_(await _category_codes(session, q, whole=False)),
             )
         )
         rank = case(
@@ -258,7 +242,7 @@ async def search_models(
             else_=2,
         )
     if category and category.strip():
-        stmt = stmt.where(_category_is(category))
+        stmt = stmt.where(m.category.in_(await _category_codes(session, category, whole=True)))
     stmt = stmt.order_by(rank, m.code, m.service_index)
     rows, total, nxt = await _page(session, stmt, limit, cursor)
     return wire.Page[wire.CatalogueModel](

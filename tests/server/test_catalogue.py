@@ -70,6 +70,9 @@ async def test_categories_have_codes_and_names_in_the_readers_language(signed_in
     tech.language = "fr"
     found = await tech.models("lave-linge")
     assert found.total and {m.category for m in found.items} == {"washing_machines"}
+    accents_aside = await tech.models(category="refrigerateurs")
+    assert {m.category for m in accents_aside.items} == {"fridges"}
+    assert (await tech.models("LAVE LINGE")).total == found.total
     assert (await tech.models(category="nothing-like-this")).total == 0
 
 
