@@ -114,7 +114,7 @@ def layout(width: int) -> tuple[tuple[Column, int], ...]:
 
     The status column is as wide as the longest status in the interface's language
     (``En attente de pièces``): the customer's column gives up that room first."""
-    return _layout(width, language())
+    return _layout(width, language(), glyphs.current().overdue)
 
 
 def _fixed_width(width: int) -> int:
@@ -128,7 +128,9 @@ def _fixed_width(width: int) -> int:
 
 
 @lru_cache(maxsize=16)
-def _layout(width: int, _language: str) -> tuple[tuple[Column, int], ...]:
+def _layout(width: int, _language: str, _mark: str) -> tuple[tuple[Column, int], ...]:
+    """(Cached by what the widths depend on: the language's words and dates, the glyphs'
+    overdue mark.)"""
     shown = [c for c in COLUMNS if width >= c.min_terminal]
     sizes = {c.key: _fixed_width(c.width) for c in shown}
     fixed = sum(sizes.values()) + len(shown) - 1
