@@ -23,9 +23,10 @@ from contextvars import ContextVar
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from client import formats
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "sav_server"
@@ -141,9 +142,10 @@ class LanguageMiddleware:
 
 
 class When:
-    """A date or a moment inside a message. ``{when}`` is ISO 8601; with a format spec it is
-    ``strftime``'s, so each language's catalogue chooses how it reads (``{when:%d/%m/%Y}``).
-    A moment is shown in UTC; ``None`` (an open bound) is ``…``."""
+    """A date or a moment inside a message. ``{when}`` is written as the message's language
+    writes dates (``client.formats``: Dec 3, 2026 / 03/12/2026), a moment with its time and
+    "UTC"; with a format spec it is ``strftime``'s, so a catalogue may choose
+    (``{when:%d/%m/%Y}``). A moment is shown in UTC; ``None`` (an open bound) is ``…``."""
 
     def __init__(self, value: dt.date | dt.datetime | None) -> None:
         self.value = value
@@ -154,59 +156,41 @@ class When:
             return "…"
         if isinstance(value, dt.datetime) and value.tzinfo is not None:
             value = value.astimezone(dt.UTC)
-        return value.strftime(spec) if spec else value.isoformat()
+        if spec:
+            return value.strftime(spec)
+        if isinstance(value, dt.datetime):
+            return formats.moment(value, language()) + " UTC"
+        return formats.day(value, language())
 
     def __str__(self) -> str:
         return format(self, "")
 
 
-@cache
-def _locale(language: str) -> Any:
-    from babel import Locale
-
-    return Locale.parse(language)
-
-
 def money(value: Decimal | str) -> str:
     """An amount as the TUI shows it in this language: 1,234.50 / 1 234,50 (no currency: every
-    amount of the service is in the centre's one)."""
-    from babel.numbers import format_decimal
+    amount of the service is in the centre's one). The rules are ``client.formats``'s."""
+    return formats.money(value, language())
 
-    return str(format_decimal(Decimal(value), format="#,##0.00", locale=_locale(language())))
+
+def money_eur(value: Decimal | str) -> str:
+    """An amount in euros as the TUI shows it: €145.19 / 145,19 €."""
+    return formats.money_eur(value, language())
 
 
 def rate(value: Decimal | str) -> str:
     """A rate in percent as the TUI shows it, without trailing zeros: 20, 5.5 / 5,5."""
-    from babel.numbers import format_decimal
-
-    return str(format_decimal(Decimal(value), format="#,##0.##", locale=_locale(language())))
+    return formats.decimal(value, language())
 
 
 def day(value: dt.date) -> str:
-    """A date as this language writes it, the year in full: 12/1/2026, 01/12/2026."""
-    return _day(language(), value)
+    """A date as this language writes it, the year in full: Dec 1, 2026 / 01/12/2026 (English
+    names the month: 12/1/2026 reads differently on each side of the Atlantic)."""
+    return formats.day(value, language())
 
 
 def clock(value: dt.datetime | dt.time) -> str:
     """A time of day as this language writes it: 8:34 AM, 08:34."""
-    return _clock(language(), value.hour, value.minute)
-
-
-# Cached: an export writes the same days and minutes over and over, and Babel takes some
-# 20 µs for each.
-@lru_cache(maxsize=4096)
-def _day(lang: str, value: dt.date) -> str:
-    from babel.dates import format_skeleton
-
-    return str(format_skeleton("yMd", value, locale=_locale(lang)))
-
-
-@lru_cache(maxsize=1440)
-def _clock(lang: str, hour: int, minute: int) -> str:
-    from babel.dates import format_time
-
-    text = str(format_time(dt.time(hour, minute), format="short", locale=_locale(lang)))
-    return text.replace("\u202f", " ")  # CLDR's narrow space before AM: not every terminal has it
+    return formats.clock(value, language())
 
 
 def moment(value: dt.datetime, zone: dt.tzinfo) -> tuple[str, str]:

@@ -256,6 +256,8 @@ class SavApp(TypeAheadApp, WireApp):
             else:
                 self.post_message(SignInFailed(exc.message))
             return
+        if not self.language_forced:  # what follows (where the token went) in their language
+            self.set_language(answer.user.language.value)
         stored_in = None
         store = self.credential_store()
         if remember:

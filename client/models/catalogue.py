@@ -21,7 +21,17 @@ class CatalogueModel(Wire):
     service_index: str
     description: str
     category: str
+    """The category's code (``hobs``)."""
     drawing: str = ""
+    category_name: str = ""
+    """The category's name in the request's language (Accept-Language)."""
+
+
+class Category(Wire):
+    """A family of appliances: its code and its name in the request's language."""
+
+    code: str
+    name: str
 
 
 class Part(Wire):

@@ -275,6 +275,21 @@ class HistoryEntry(Base):
 # --------------------------------------------------------------------------- catalogue
 
 
+class CatalogueCategory(Base):
+    """A family of appliances (``hobs``), named in each language (migration 0005)."""
+
+    __tablename__ = "catalogue_categories"
+
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(80))
+    name_fr: Mapped[str] = mapped_column(String(80))
+    name_it: Mapped[str] = mapped_column(String(80))
+
+    def name(self, language: str) -> str:
+        """The name in ``language`` (English for any other)."""
+        return str(getattr(self, f"name_{language}", None) or self.name_en)
+
+
 class CatalogueModel(Base):
     __tablename__ = "catalogue_models"
     __table_args__ = (UniqueConstraint("code", "service_index"),)
@@ -283,7 +298,10 @@ class CatalogueModel(Base):
     code: Mapped[str] = mapped_column(String(40), index=True)
     service_index: Mapped[str] = mapped_column(String(10))
     description: Mapped[str] = mapped_column(String(200))
-    category: Mapped[str] = mapped_column(String(60), index=True)
+    category: Mapped[str] = mapped_column(
+        String(60), ForeignKey("catalogue_categories.code"), index=True
+    )
+    category_row: Mapped[CatalogueCategory] = relationship(lazy="joined", innerjoin=True)
     drawing: Mapped[str] = mapped_column(String(200), default="")
 
 

@@ -26,6 +26,7 @@ from server.demo.data import (
     ALSACE_LAST,
     ALTERNATE_CODES,
     APPOINTMENT_HOURS,
+    CATEGORY_NAMES,
     CENTRE_WEIGHTS,
     CENTRES,
     CHAIN_CODES,
@@ -466,6 +467,10 @@ class _Demo:
                 for noun, lo, hi in (rng.choice(nouns) for _ in range(POOL_SIZES[pool]))
             ]
         # models
+        self.rows["catalogue_categories"] = [
+            {"code": code, **{f"name_{lang}": name for lang, name in names.items()}}
+            for code, names in CATEGORY_NAMES.items()
+        ]
         series_used = {s for *_x, s in MODELS if s}
         for i, (code, si, category, description, drawing, series) in enumerate(MODELS):
             model_id = i + 1

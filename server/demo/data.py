@@ -39,16 +39,18 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str | None]] = [
 ]
 """(username, password, role, service centre code) of the accounts one can sign in with."""
 
-CATEGORIES = (
-    "hobs",
-    "ovens",
-    "cookers",
-    "dishwashers",
-    "fridges",
-    "washing_machines",
-    "hoods",
-    "microwaves",
-)
+CATEGORY_NAMES = {
+    "hobs": {"en": "Hobs", "fr": "Tables de cuisson", "it": "Piani cottura"},
+    "ovens": {"en": "Ovens", "fr": "Fours", "it": "Forni"},
+    "cookers": {"en": "Cookers", "fr": "Cuisinières", "it": "Cucine"},
+    "dishwashers": {"en": "Dishwashers", "fr": "Lave-vaisselle", "it": "Lavastoviglie"},
+    "fridges": {"en": "Fridges", "fr": "Réfrigérateurs", "it": "Frigoriferi"},
+    "washing_machines": {"en": "Washing machines", "fr": "Lave-linge", "it": "Lavatrici"},
+    "hoods": {"en": "Hoods", "fr": "Hottes", "it": "Cappe"},
+    "microwaves": {"en": "Microwave ovens", "fr": "Fours à micro-ondes", "it": "Forni a microonde"},
+}
+"""The catalogue's categories: code -> name in each language."""
+CATEGORIES = tuple(CATEGORY_NAMES)
 
 SEED_CENTRE_CODE = "249050"
 SEED_GROUP_ID = 116496
@@ -1361,6 +1363,7 @@ _TABLES: tuple[Table, ...] = tuple(
         db.ServiceCentre,
         db.SavedAddress,
         db.User,
+        db.CatalogueCategory,
         db.CatalogueModel,
         db.Part,
         db.ExplodedViewLine,

@@ -11,6 +11,7 @@ from client.models import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
     CatalogueModel,
+    Category,
     ModelView,
     Page,
     Part,
@@ -49,15 +50,17 @@ async def search_models(
     limit: Limit = DEFAULT_PAGE_SIZE,
     cursor: Cursor = None,
 ) -> Page[CatalogueModel]:
-    """Models whose code contains ``q`` (prefix matches first), or description or category;
+    """Models whose code contains ``q`` (prefix matches first), or description, or category
+    (its code or its name in any language); ``category`` is a code or a name (any case);
     ``code`` and ``service_index`` find an appliance's model exactly."""
     return await catalogue.search_models(
         session, q, category, limit, cursor, code=code, service_index=service_index
     )
 
 
-@router.get("/categories", response_model=list[str])
-async def categories(_user: CurrentUser, session: Session) -> list[str]:
+@router.get("/categories", response_model=list[Category])
+async def categories(_user: CurrentUser, session: Session) -> list[Category]:
+    """Every category: its code and its name in the request's language."""
     return await catalogue.categories(session)
 
 

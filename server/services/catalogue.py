@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from client import models as wire
 from server.db import models as db
 from server.errors import NotFound
-from server.i18n import _
+from server.i18n import _, language
 from server.services.money import from_cents
 from server.services.paging import decode_cursor, encode_cursor
 from server.services.supersession import (
@@ -32,6 +32,7 @@ from server.services.supersession import (
     Step,
     applicability,
 )
+from server.services.ticket_search import normalize
 
 MAX_TREE_DEPTH = 12
 COMPONENT_LIMIT = 5000
@@ -63,7 +64,29 @@ async def _page(
 
 
 def model_wire(row: db.CatalogueModel) -> wire.CatalogueModel:
-    return wire.CatalogueModel.model_validate(row, from_attributes=True)
+    """A model, its category named in the request's language."""
+    return wire.CatalogueModel(
+        id=row.id,
+        code=row.code,
+        service_index=row.service_index,
+        description=row.description,
+        category=row.category,
+        drawing=row.drawing,
+        category_name=row.category_row.name(language()),
+    )
+
+
+async def _category_codes(session: AsyncSession, value: str, *, whole: bool) -> list[str]:
+    """The categories whose code or name in any language is ``value`` (``whole``) or contains
+    it, case and accents aside (``refrigerateurs`` is Réfrigérateurs). The table is small:
+    it is read whole."""
+    wanted = normalize(value)
+    found = []
+    for row in (await session.execute(select(db.CatalogueCategory))).scalars():
+        names = [normalize(n) for n in (row.code, row.name_en, row.name_fr, row.name_it)]
+        if any(n == wanted if whole else wanted in n for n in names):
+            found.append(row.code)
+    return found
 
 
 def brief(row: db.Part | PartNode) -> wire.PartBrief:
@@ -210,7 +233,7 @@ async def search_models(
             or_(
                 m.code.ilike(pattern, escape="\\"),
                 m.description.ilike(pattern, escape="\\"),
-                m.category.ilike(pattern, escape="\\"),
+                m.category.in_(await _category_codes(session, q, whole=False)),
             )
         )
         rank = case(
@@ -218,8 +241,8 @@ async def search_models(
             (m.code.ilike(pattern, escape="\\"), 1),
             else_=2,
         )
-    if category:
-        stmt = stmt.where(m.category == category)
+    if category and category.strip():
+        stmt = stmt.where(m.category.in_(await _category_codes(session, category, whole=True)))
     stmt = stmt.order_by(rank, m.code, m.service_index)
     rows, total, nxt = await _page(session, stmt, limit, cursor)
     return wire.Page[wire.CatalogueModel](
@@ -227,9 +250,12 @@ async def search_models(
     )
 
 
-async def categories(session: AsyncSession) -> list[str]:
-    stmt = select(db.CatalogueModel.category).distinct().order_by(db.CatalogueModel.category)
-    return list((await session.execute(stmt)).scalars().all())
+async def categories(session: AsyncSession) -> list[wire.Category]:
+    """Every category, named in the request's language, in the order of those names."""
+    rows = (await session.execute(select(db.CatalogueCategory))).scalars().all()
+    lang = language()
+    found = [wire.Category(code=r.code, name=r.name(lang)) for r in rows]
+    return sorted(found, key=lambda c: (c.name.casefold(), c.code))
 
 
 async def search_parts(

@@ -4,6 +4,10 @@ Everything is read and checked first; an error names the file, the line and the 
 then nothing is imported. Otherwise the whole import is one transaction. Importing the same
 files again changes nothing:
 
+* ``categories.csv`` adds or updates categories by their code, with their name in English,
+  French and Italian (``name_en``, ``name_fr``, ``name_it``; French and Italian default to
+  the English name); a model's ``category`` is one of these codes, from the file or already
+  in the catalogue;
 * ``models.csv`` and ``parts.csv`` add or update rows by their key (model code + service
   index; part code);
 * ``views.csv`` gives the whole exploded view of every model it names (replaced when it
@@ -17,6 +21,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -30,8 +35,9 @@ from client.models import Availability, RelationDirection, RelationKind
 from server.db import models as db
 from server.services.supersession import Edge, find_cycle
 
-FILES = ("models.csv", "parts.csv", "views.csv", "relations.csv")
+FILES = ("categories.csv", "models.csv", "parts.csv", "views.csv", "relations.csv")
 COLUMNS = {
+    "categories.csv": ("code", "name_en", "name_fr", "name_it"),
     "models.csv": ("code", "service_index", "description", "category", "drawing"),
     "parts.csv": (
         "code",
@@ -71,6 +77,7 @@ COLUMNS = {
     ),
 }
 REQUIRED = {
+    "categories.csv": ("code", "name_en"),
     "models.csv": ("code", "service_index", "description", "category"),
     "parts.csv": ("code", "description", "price", "availability"),
     "views.csv": ("model", "service_index", "ref_num", "part"),
@@ -100,6 +107,8 @@ class CatalogueImportError(Exception):
 
 @dataclass
 class Summary:
+    categories_added: int = 0
+    categories_changed: int = 0
     models_added: int = 0
     models_changed: int = 0
     parts_added: int = 0
@@ -115,6 +124,7 @@ class Summary:
         if not self.changed:
             return "nothing changed: the catalogue already holds these files"
         return (
+            f"categories: {self.categories_added} added, {self.categories_changed} changed; "
             f"models: {self.models_added} added, {self.models_changed} changed; "
             f"parts: {self.parts_added} added, {self.parts_changed} changed; "
             f"exploded views replaced: {self.views_replaced}; "
@@ -125,6 +135,7 @@ class Summary:
 @dataclass
 class _Reader:
     errors: list[ImportError_] = field(default_factory=list)
+    model_lines: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def error(self, file: str, line: int, name: str, message: str) -> None:
         self.errors.append(ImportError_(file, line, name, message))
@@ -233,6 +244,35 @@ KINDS = tuple(k.value for k in RelationKind)
 DIRECTIONS = tuple(d.value for d in RelationDirection)
 
 
+CATEGORY_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def _category_code(raw: str) -> str:
+    code = raw.strip()
+    if len(code) > 60:
+        raise ValueError("at most 60 characters")
+    if not CATEGORY_CODE.match(code):
+        raise ValueError(f"{code!r} is not a code (lower-case letters, digits, _ and -)")
+    return code
+
+
+def _read_categories(r: _Reader, folder: Path) -> dict[str, dict[str, Any]]:
+    categories: dict[str, dict[str, Any]] = {}
+    f = "categories.csv"
+    for line, row in r.rows(folder, f):
+        english = r.value(f, line, row, "name_en", _text(80))
+        item = {
+            "code": r.value(f, line, row, "code", _category_code),
+            "name_en": english,
+            "name_fr": r.value(f, line, row, "name_fr", _text(80), "") or english,
+            "name_it": r.value(f, line, row, "name_it", _text(80), "") or english,
+        }
+        if item["code"] in categories:
+            r.error(f, line, "code", f"category {item['code']} given twice")
+        categories[item["code"]] = item
+    return categories
+
+
 def _canon(rows: Any) -> list[Any]:
     """Rows in one order whatever they hold (None and dates side by side compare by repr)."""
     return sorted(rows, key=repr)
@@ -254,13 +294,14 @@ def _read_models_and_parts(
             "code": r.value(f, line, row, "code", _text(40)),
             "service_index": r.value(f, line, row, "service_index", _text(10)),
             "description": r.value(f, line, row, "description", _text(200)),
-            "category": r.value(f, line, row, "category", _text(60)),
+            "category": r.value(f, line, row, "category", _category_code),
             "drawing": r.value(f, line, row, "drawing", _text(200), ""),
         }
         key = (item["code"], item["service_index"])
         if key in models:
             r.error(f, line, "code", f"model {key[0]} {key[1]} given twice")
         models[key] = item
+        r.model_lines[key] = line
     parts: dict[str, dict[str, Any]] = {}
     for line, row in r.rows(folder, "parts.csv"):
         f = "parts.csv"
@@ -283,6 +324,7 @@ async def import_catalogue(engine: AsyncEngine, folder: Path) -> Summary:
     """Check every file of ``folder``, then import them in one transaction."""
     r = _Reader()
     models, parts = _read_models_and_parts(r, folder)
+    categories = _read_categories(r, folder)
     view_rows = r.rows(folder, "views.csv")
     relation_rows = r.rows(folder, "relations.csv")
 
@@ -292,6 +334,18 @@ async def import_catalogue(engine: AsyncEngine, folder: Path) -> Summary:
             (m.code, m.service_index): m
             for m in (await session.execute(select(db.CatalogueModel))).scalars()
         }
+        known_categories = {
+            c.code: c for c in (await session.execute(select(db.CatalogueCategory))).scalars()
+        }
+        for key, item in models.items():
+            code = item["category"]
+            if code and code not in categories and code not in known_categories:
+                r.error(
+                    "models.csv",
+                    r.model_lines.get(key, 0),
+                    "category",
+                    f"no category {code} in categories.csv nor in the catalogue",
+                )
 
         def part_ok(f: str, line: int, name: str, code: str | None) -> None:
             if code and code not in parts and code not in known_parts:
@@ -406,7 +460,29 @@ async def import_catalogue(engine: AsyncEngine, folder: Path) -> Summary:
                 )
         if r.errors:
             raise CatalogueImportError(r.errors[:MAX_ERRORS])
-        return await _write(session, models, parts, views, relations, known_parts, known_models)
+        summary = Summary()
+        _write_categories(session, categories, known_categories, summary)
+        await session.flush()
+        return await _write(
+            session, models, parts, views, relations, known_parts, known_models, summary
+        )
+
+
+def _write_categories(
+    session: AsyncSession,
+    categories: dict[str, dict[str, Any]],
+    known: dict[str, db.CatalogueCategory],
+    summary: Summary,
+) -> None:
+    for code, item in categories.items():
+        row = known.get(code)
+        if row is None:
+            session.add(db.CatalogueCategory(**item))
+            summary.categories_added += 1
+        elif any(getattr(row, k) != v for k, v in item.items()):
+            for k, v in item.items():
+                setattr(row, k, v)
+            summary.categories_changed += 1
 
 
 async def _write(
@@ -417,8 +493,8 @@ async def _write(
     relations: dict[str, list[tuple[Any, ...]]],
     known_parts: dict[str, db.Part],
     known_models: dict[tuple[str, str], db.CatalogueModel],
+    summary: Summary,
 ) -> Summary:
-    summary = Summary()
     for key, item in models.items():
         row = known_models.get(key)
         if row is None:

@@ -9,6 +9,8 @@ import pytest
 
 from client.api import ForbiddenError, NotFoundError, ValidationFailed
 from client.models import AddToCart, Applicability, Availability, ResolutionStatus
+from server import i18n
+from server.db import models as db
 from tests.server.test_tenancy_probe import fingerprint
 
 AP64_SERIAL_IN = "251901206010000123"  # series 25190, produced 2012-06-01
@@ -31,8 +33,47 @@ async def test_model_search_finds_codes_containing_the_text_prefix_first(signed_
     assert [m.code for m in (await tech.models("induction")).items] == ["SI5641D"]
     fridges = await tech.models(category="fridges")
     assert {m.code for m in fridges.items} == {"FAB28ABL1", "FAB28ARD1", "FAB32RCR3"}
-    assert "fridges" in await tech.categories()
+    assert "fridges" in {c.code for c in await tech.categories()}
     assert (await tech.models("zzz-none")).total == 0
+
+
+FRIDGES = (("fr", "Réfrigérateurs"), ("it", "Frigoriferi"))
+
+
+def test_a_category_is_named_in_each_language() -> None:
+    row = db.CatalogueCategory(
+        code="fridges", name_en="Fridges", name_fr="Réfrigérateurs", name_it="Frigoriferi"
+    )
+    assert [row.name(lang) for lang in ("en", "fr", "it", "de")] == [
+        "Fridges", "Réfrigérateurs", "Frigoriferi", "Fridges"
+    ]  # fmt: skip
+
+
+async def test_categories_have_codes_and_names_in_the_readers_language(signed_in) -> None:
+    tech = await signed_in("tech")
+    english = {c.code: c.name for c in await tech.categories()}
+    assert english["fridges"] == "Fridges" and english["washing_machines"] == "Washing machines"
+    # Italian once the server has its catalogue (it answers in a language it speaks)
+    answered = [(lang, name) for lang, name in FRIDGES if lang in i18n.LANGUAGES]
+    for lang, fridge in answered:
+        tech.language = lang
+        names = {c.code: c.name for c in await tech.categories()}
+        assert names["fridges"] == fridge
+        page = await tech.models(category="fridges")
+        assert {(m.category, m.category_name) for m in page.items} == {("fridges", fridge)}
+        # a category by its name in any language, any case, or a word of it in a search
+        by_name = await tech.models(category=fridge.upper())
+        assert {m.code for m in by_name.items} == {m.code for m in page.items}
+        assert {m.code for m in (await tech.models(category="Fridges")).items} == {
+            m.code for m in page.items
+        }
+    tech.language = "fr"
+    found = await tech.models("lave-linge")
+    assert found.total and {m.category for m in found.items} == {"washing_machines"}
+    accents_aside = await tech.models(category="refrigerateurs")
+    assert {m.category for m in accents_aside.items} == {"fridges"}
+    assert (await tech.models("LAVE LINGE")).total == found.total
+    assert (await tech.models(category="nothing-like-this")).total == 0
 
 
 async def test_model_search_pages_with_a_cursor(signed_in) -> None:

@@ -122,3 +122,55 @@ def test_the_command_line(database_url: str, tmp_path: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert "models.csv:1: category: missing column" in err and "nothing was imported" in err
     assert main(["catalogue", "import", str(tmp_path / "none"), "--database", database_url]) == 1
+
+
+def test_categories_carry_a_code_and_a_name_per_language(database_url: str, tmp_path: Path) -> None:
+    folder = copy_example(tmp_path)
+    (folder / "categories.csv").write_text(
+        "code,name_en,name_fr,name_it\n"
+        "hobs,Hobs,Tables de cuisson,Piani cottura\n"
+        "wine_coolers,Wine coolers,Caves à vin,\n",
+        encoding="utf-8",
+    )
+    with (folder / "models.csv").open("a", encoding="utf-8") as models:
+        models.write("CV4SX,SI00,Cave à vin encastrable,wine_coolers,\n")
+    summary = run_import(database_url, folder)
+    assert (summary.categories_added, summary.models_added) == (1, 3)
+
+    async def names() -> dict[str, tuple[str, str, str]]:
+        from sqlalchemy import select
+
+        from server.db import models as db
+
+        engine = create_engine(database_url)
+        try:
+            async with engine.connect() as conn:
+                rows = (await conn.execute(select(db.CatalogueCategory))).all()
+        finally:
+            await engine.dispose()
+        return {r.code: (r.name_en, r.name_fr, r.name_it) for r in rows}
+
+    # Italian defaults to the English name
+    assert asyncio.run(names())["wine_coolers"] == ("Wine coolers", "Caves à vin", "Wine coolers")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("X1,SI00,Unknown family,steamers,", "models.csv:4: category: no category steamers in"),
+        (
+            "X1,SI00,Free text,Washing machines,",
+            "models.csv:4: category: 'Washing machines' is not a code",
+        ),
+    ],
+)
+def test_a_model_needs_a_known_category_code(
+    database_url: str, tmp_path: Path, line: str, message: str
+) -> None:
+    folder = copy_example(tmp_path)
+    with (folder / "models.csv").open("a", encoding="utf-8") as models:
+        models.write(line + "\n")
+    before = asyncio.run(fingerprint(database_url))
+    with pytest.raises(CatalogueImportError, match=message):
+        run_import(database_url, folder)
+    assert asyncio.run(fingerprint(database_url)) == before

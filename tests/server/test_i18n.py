@@ -297,9 +297,11 @@ async def test_a_stale_edit_names_who_and_when_in_french(http: httpx.AsyncClient
         f"le ticket {SEED_TICKET} a été modifié par Julien Marchal "
         f"le {at:%d/%m/%Y} à {at:%H:%M} UTC"
     )
-    changed_at = dt.datetime.fromisoformat(english.json()["changed_at"])
-    assert english.json()["message"] == (
-        f"ticket {SEED_TICKET} was changed by Julien Marchal at {changed_at.isoformat()}"
+    changed_at = dt.datetime.fromisoformat(english.json()["changed_at"]).astimezone(dt.UTC)
+    hour = changed_at.strftime("%I").lstrip("0")
+    assert english.json()["message"] == (  # English names the month: no 12/1 vs 1/12
+        f"ticket {SEED_TICKET} was changed by Julien Marchal "
+        f"at {changed_at:%b} {changed_at.day}, {changed_at:%Y} {hour}:{changed_at:%M %p} UTC"
     )
 
 

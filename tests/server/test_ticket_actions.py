@@ -124,7 +124,7 @@ async def test_contacted_sets_the_appointment_and_unreachable_records_the_attemp
     assert latest["params"] == {"attempted_at": "2026-01-05T09:15:00+00:00", "means": "sms"}
     english = (await http.get(f"/tickets/{SEED_TICKET}/history", headers=tech)).json()
     assert english["items"][0]["text"] == (
-        "Customer not reachable: attempt on 1/5/2026 at 9:15 AM by SMS"
+        "Customer not reachable: attempt on Jan 5, 2026 at 9:15 AM by SMS"
     )
     french = await http.get(
         f"/tickets/{SEED_TICKET}/history",
@@ -246,9 +246,11 @@ async def test_the_second_of_two_editors_gets_412_naming_the_first(
     assert second.status_code == 412, second.text
     error = second.json()
     assert error["code"] == "stale" and error["changed_by"] == "Julien Marchal"
-    changed_at = dt.datetime.fromisoformat(error["changed_at"])
+    changed_at = dt.datetime.fromisoformat(error["changed_at"]).astimezone(dt.UTC)
+    hour = changed_at.strftime("%I").lstrip("0")
     assert error["message"] == (
-        f"ticket {SEED_TICKET} was changed by Julien Marchal at {changed_at.isoformat()}"
+        f"ticket {SEED_TICKET} was changed by Julien Marchal "
+        f"at {changed_at:%b} {changed_at.day}, {changed_at:%Y} {hour}:{changed_at:%M %p} UTC"
     )
     assert await fingerprint(database_url) == before
 

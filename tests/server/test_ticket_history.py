@@ -344,7 +344,7 @@ async def test_history_events_are_rendered_in_the_readers_language_and_zone(
     }
     # no zone at all is UTC
     plain = (await http.get(url, headers=tech)).json()["items"][1]["text"]
-    assert plain == "Customer not reachable: attempt on 7/1/2026 at 6:05 AM by phone"
+    assert plain == "Customer not reachable: attempt on Jul 1, 2026 at 6:05 AM by phone"
     # the operator's Italian, in Rome
     italian = (
         await http.get(url, headers={**tech, "Accept-Language": "it", "Time-Zone": "Europe/Rome"})

@@ -374,7 +374,7 @@ async def test_an_english_export_is_comma_separated_with_english_words(
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows and {r["Status"] for r in rows} == {"To contact"}
     assert all(r["Overdue"] in ("yes", "no") for r in rows)
-    moment = dt.datetime.strptime(rows[0]["Created"], "%m/%d/%Y %I:%M %p")  # 12/1/2026 8:34 AM
+    moment = dt.datetime.strptime(rows[0]["Created"], "%b %d, %Y %I:%M %p")  # Dec 1, 2026 8:34 AM
     assert moment.year > 2000
 
 

@@ -42,3 +42,14 @@ def test_plain_words_are_notes_and_an_empty_line_filters_nothing() -> None:
 def test_bad_filters_name_what_is_wrong(line: str, named: str) -> None:
     with pytest.raises(FilterError, match=named):
         parse(line)
+
+
+def test_keys_and_statuses_in_french_and_italian() -> None:
+    query = parse("statut:attente,term dossier:116496 pièce:870650 du:01/11/2026", lang="fr")
+    assert query.status == (OrderStatus.AWAITING_VALIDATION, OrderStatus.DONE)
+    assert (query.ticket_id, query.part) == (116496, "870650")
+    assert query.created_from == dt.date(2026, 11, 1)
+    query = parse("stato:conv,sped intervento:116496 ricambio:870650 al:2026-11-30", lang="it")
+    assert query.status == (OrderStatus.VALIDATED, OrderStatus.SHIPPED)
+    assert query.created_to == dt.date(2026, 11, 30)
+    assert parse("st:await centre:249050", lang="fr").centre == "249050"  # English too

@@ -7,9 +7,9 @@ import io
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Input, Markdown, Static
 
-from client.models import TicketQuery, TicketStatus
+from client.models import TicketQuery, TicketSort, TicketStatus
 from tests.tui.test_home import signed_in_home
 from tests.tui.test_login import settle
 from tui.screens.ticket import TicketScreen
@@ -60,6 +60,29 @@ async def test_filters_on_the_search_line(make_tui, signed_in) -> None:
         await pilot.press(*"st:to_c,unr is:overdue")
         await settle(app, pilot)
         assert shown_ids(screen) == [t.id for t in truth.items]
+
+
+async def test_a_french_user_searches_in_french(make_tui, signed_in) -> None:
+    client = await signed_in("tech")
+    query = TicketQuery(status=(TicketStatus.WAITING_PARTS,), city="mol")
+    truth = await client.search_tickets(query, limit=200)
+    assert truth.total, "no ticket waiting for parts in Mol…: the test would prove nothing"
+    everything = await client.search_tickets(TicketQuery(city="mol"), limit=200)
+    assert everything.total > truth.total
+    app = make_tui(language="fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_search(app, pilot)
+        await pilot.press(*"st:att ville:mol")
+        await settle(app, pilot)
+        assert shown_ids(screen) == [t.id for t in truth.items]
+        assert not screen.query_one("#search-error", Static).display
+        await pilot.press(*" tri:ville")
+        await settle(app, pilot)
+        assert screen.current_query.sort == TicketSort.CITY
+        await pilot.press("f1")
+        await settle(app, pilot)
+        shown = app.screen.query_one(Markdown).source
+        assert "`ville:`" in shown and "`tri:`" in shown and "En attente de pièces" in shown
 
 
 async def test_a_wrong_filter_is_named_and_the_results_stay(make_tui) -> None:

@@ -219,7 +219,7 @@ class CartScreen(Copies, Screen[None]):
         parts = []
         if line.ordered_code != line.requested_code:
             parts.append(
-                _("Orders {ordered} for the requested {requested} (replaced)").format(
+                _("{ordered} ordered instead of {requested} (replaced)").format(
                     ordered=line.ordered_code, requested=line.requested_code
                 )
             )

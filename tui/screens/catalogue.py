@@ -244,7 +244,12 @@ class CatalogueScreen(Copies, Screen[None]):
         self.next_cursor = message.page.next_cursor if message.page.items else None
         for i, item in enumerate(self.rows[start:], start):
             if message.mode == "models":
-                cells = [item.code, item.service_index, item.category, item.description]
+                cells = [
+                    item.code,
+                    item.service_index,
+                    item.category_name or item.category,
+                    item.description,
+                ]
             elif message.mode == "parts":
                 g = glyphs.current()
                 marks = g.obsolete if item.obsolete else g.replaced if item.replaced else ""

@@ -71,6 +71,9 @@ class HelpScreen(ModalScreen[None]):
         screen_help = getattr(screen, "HELP", None)
         if screen_help:
             parts.append(_(screen_help))
+        more = getattr(screen, "help_more", None)
+        if callable(more):  # help made for the user's language (the search keys)
+            parts.append(more())
         widget_help = getattr(focused, "HELP", None) if focused is not None else None
         if widget_help and widget_help != screen_help:
             parts.append("**" + _("Here") + f":** {_(widget_help)}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +19,9 @@ from tui.widgets.key_footer import KeyFooter
 from tui.widgets.session_bar import SessionBar
 from tui.widgets.status import role
 from tui.widgets.text_field import TextField
+
+CAPTION_WIDTH = 10
+"""The captions' width in app.tcss (English's "Password" and a gap)."""
 
 if TYPE_CHECKING:
     from client.models import DemoAccount, Health
@@ -114,10 +118,26 @@ class LoginScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self._fit_captions()
         self.query_one("#username", Input).focus()
         if self.sav.health is not None:
             self.show_connected(self.sav.health)
         self.refresh_bindings()
+
+    def _fit_captions(self) -> None:
+        """Captions as wide as the longest in this language, and what sits under the fields
+        indented as much: "Identifiant" and "Mot de passe" never run into their fields."""
+        width = max(
+            [CAPTION_WIDTH] + [cell_len(str(c.render())) + 2 for c in self.query(".caption")]
+        )
+        if width == CAPTION_WIDTH:
+            return
+        for caption in self.query(".caption"):
+            caption.styles.width = width
+        for widget in self.query("#server-status, .field-error, #login-error"):
+            widget.styles.padding = (0, 0, 0, width)
+        for widget in self.query("#remember, #sign-in"):
+            widget.styles.margin = (1, 0, 0, width)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry":

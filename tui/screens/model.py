@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Static, Tree
 
 from client.models import Applicability
-from tui import glyphs
+from tui import formats, glyphs
 from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
 from tui.messages import LoadFailed, TreeFailed, TreeLoaded, ViewLoaded
@@ -140,9 +140,7 @@ class ModelScreen(Copies, Screen[None]):
                 _("serial {serial}").format(serial=self.appliance.serial)
                 if self.appliance.serial
                 else "",
-                _("produced {date}").format(
-                    date=self.appliance.production_date.strftime("%d/%m/%Y")
-                )
+                _("produced {date}").format(date=formats.day(self.appliance.production_date))
                 if self.appliance.production_date
                 else "",
             ]
@@ -179,8 +177,8 @@ class ModelScreen(Copies, Screen[None]):
             if line.valid_from or line.valid_to:
                 bits.append(
                     _("valid {lo}–{hi}").format(
-                        lo=line.valid_from.strftime("%d/%m/%Y") if line.valid_from else "…",
-                        hi=line.valid_to.strftime("%d/%m/%Y") if line.valid_to else "…",
+                        lo=formats.day(line.valid_from, empty="…"),
+                        hi=formats.day(line.valid_to, empty="…"),
                     )
                 )
             if line.serial_from or line.serial_to:

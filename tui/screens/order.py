@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from client.models import OrderLineUpdate, OrderUpdate
-from tui import glyphs
+from tui import formats, glyphs
 from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized
 from tui.screens.confirm import ConfirmScreen
@@ -55,7 +55,7 @@ class OrderFailed(Message):
 
 
 def _when(moment: object) -> str:
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M") if moment else "-"  # type: ignore[attr-defined]
+    return formats.moment(moment, empty="-")  # type: ignore[arg-type]
 
 
 @localized
@@ -209,7 +209,7 @@ class OrderScreen(Copies, Screen[None]):
             return
         line = order.lines[table.cursor_row]
         text = (
-            _("Orders {ordered} for the requested {requested} (replaced)").format(
+            _("{ordered} ordered instead of {requested} (replaced)").format(
                 ordered=line.ordered_code, requested=line.requested_code
             )
             if line.ordered_code != line.requested_code
@@ -336,7 +336,7 @@ class OrderScreen(Copies, Screen[None]):
         except ConflictError as exc:
             if exc.stale:
                 who = exc.changed_by or _("someone")
-                when = exc.changed_at.astimezone().strftime("%H:%M") if exc.changed_at else "?"
+                when = formats.clock(exc.changed_at.astimezone()) if exc.changed_at else "?"
                 self.post_message(
                     OrderFailed(
                         _(

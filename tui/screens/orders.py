@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 from client.models import OrderQuery, OrderStatus
-from tui import glyphs
+from tui import formats, glyphs, i18n, search_words
 from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
 from tui.order_filter import FilterError, parse
@@ -95,14 +95,20 @@ def validation_text(result: ValidationResult) -> str:
 class OrdersScreen(Copies, Screen[None]):
     HELP = N_(
         "Your orders, newest first (operators: every centre's). Type to search: an order "
-        "number or its start (FR1001519526), words of the notes, and filters: st:await "
-        "(status: awaiting validation, validated, shipped, done, withdrawn), t:116496 (a "
-        "ticket), p:870650 (a part code), from:01/11/2026 to:30/11/2026, sc:249050 (a "
-        "centre). ↓ goes to the list, / back to the search, Enter opens an order; under "
+        "number or its start (FR1001519526), words of the notes, and the filters listed "
+        "below in your language (English keys and status names work too). "
+        "↓ goes to the list, / back to the search, Enter opens an order; under "
         "the list, the highlighted order's line count, who placed it and its whole note.\n\n"
         "Operators: Space marks orders, v validates the marked ones (or the highlighted "
         "one). Validated orders can no longer be changed."
     )
+
+    def help_more(self) -> str:
+        """The filters and statuses in the user's language."""
+        return search_words.filters_help(
+            search_words.ORDER_KEYS, i18n.language(), [order_status(s.value) for s in OrderStatus]
+        )
+
     BINDINGS = [
         Binding("space", "mark", N_("Mark"), id="orders.mark"),
         Binding("v", "validate", N_("Validate"), id="orders.validate"),
@@ -259,7 +265,7 @@ class OrdersScreen(Copies, Screen[None]):
     def _cells(self, order: OrderSummary) -> list[str | Text]:
         cells: list[str | Text] = [
             order.number,
-            order.created_at.astimezone().strftime("%d/%m/%Y"),
+            formats.list_day(formats.local(order.created_at).date()),
             order_status(order.status.value),
             right(money(order.total)),
         ]
@@ -342,7 +348,7 @@ class OrdersScreen(Copies, Screen[None]):
         if not whole:
             return order.number, _("the order number")
         return tab_line(
-            order.number, order.created_at.astimezone().strftime("%d/%m/%Y"),
+            order.number, formats.local_day(order.created_at),
             order_status(order.status.value), money(order.total), order.service_centre_code,
             order.note,
         ), _("the line")  # fmt: skip

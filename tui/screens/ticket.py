@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static, Tab, TabbedContent, TabPane, Tabs
 
 from client.models import TicketAction
-from tui import glyphs
+from tui import formats, glyphs
 from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
 from tui.screens import ticket_actions as forms
@@ -69,8 +69,7 @@ class ModelLookupFailed(Message):
 def _when(moment: dt.datetime | None, with_time: bool = True) -> str:
     if moment is None:
         return "-"
-    local = moment.astimezone()
-    return local.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
+    return formats.moment(moment) if with_time else formats.local_day(moment)
 
 
 _DELIVERY = {"sent": N_("sent"), "outbox": N_("in the outbox")}
@@ -98,7 +97,7 @@ def _short(name: str | None) -> str:
 
 
 def _day(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "-"
+    return formats.day(day, empty="-")
 
 
 def _duration(delta: dt.timedelta) -> str:
@@ -397,10 +396,10 @@ class TicketScreen(Copies, Screen[None]):
             if e.email_to:
                 note += f"  {glyphs.current().mail} " + e.email_to + _delivery(e)
             table.add_row(
-                _when(e.at),
+                formats.list_moment(e.at, empty="-"),
                 _short(e.author),
                 ticket_status(e.status.value),
-                _when(e.appointment_at),
+                formats.list_moment(e.appointment_at, empty="-"),
                 forms.history_type(e.type.value),
                 note,
             )

@@ -24,6 +24,7 @@ from client.models import (
     TicketAction,
     UnreachableRequest,
 )
+from tui import formats
 from tui.i18n import N_, _
 from tui.widgets.form import ActionForm, Field, FieldError, local_moment, parse_date
 
@@ -83,7 +84,7 @@ def _status_action(
 
 def contacted(current: Current, reload: Reload, clock: Clock) -> ActionForm:
     ticket = current()
-    tomorrow = (_local(clock) + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    tomorrow = formats.day((_local(clock) + dt.timedelta(days=1)).date())
 
     def build(v: dict[str, str]) -> ContactedRequest:
         at = local_moment("date", v["date"], "time", v["time"])
@@ -93,7 +94,7 @@ def contacted(current: Current, reload: Reload, clock: Clock) -> ActionForm:
         _("Ticket {id}: customer contacted").format(id=ticket.id),
         [
             Field("date", _("Appointment"), value=tomorrow, required=True,
-                  placeholder=_("DD/MM/YYYY"), server_names=("appointment_at",)),
+                  placeholder=formats.date_forms(), server_names=("appointment_at",)),
             Field("time", _("Time"), value="09:00", required=True, placeholder=_("HH:MM")),
             Field("note", _("Note"), kind="multiline"),
         ],
@@ -117,9 +118,9 @@ def unreachable(current: Current, reload: Reload, clock: Clock) -> ActionForm:
     return ActionForm(
         _("Ticket {id}: customer not reachable").format(id=ticket.id),
         [
-            Field("date", _("Attempt on"), value=now.strftime("%d/%m/%Y"), required=True,
+            Field("date", _("Attempt on"), value=formats.day(now.date()), required=True,
                   server_names=("attempted_at",)),
-            Field("time", _("At"), value=now.strftime("%H:%M"), required=True),
+            Field("time", _("At"), value=formats.clock(now), required=True),
             Field("means", _("By"), kind="choice",
                   choices=tuple((_(label), value) for value, label in MEANS.items())),
             Field("note", _("Note"), kind="multiline"),
@@ -178,14 +179,19 @@ def appliance(current: Current, reload: Reload, clock: Clock) -> ActionForm:
         latest = current()
         return await client.update_appliance(latest.id, body, version=latest.version)
 
-    purchase = a.purchase_date.strftime("%d/%m/%Y") if a.purchase_date else ""
+    purchase = formats.day(a.purchase_date)
     return ActionForm(
         _("Ticket {id}: appliance data").format(id=ticket.id),
         [
             Field("model_code", _("Model"), value=a.model_code, required=True),
             Field("service_index", _("Service index"), value=a.service_index, required=True),
             Field("serial_number", _("Serial number"), value=a.serial_number),
-            Field("purchase_date", _("Purchased on"), value=purchase, placeholder=_("DD/MM/YYYY")),
+            Field(
+                "purchase_date",
+                _("Purchased on"),
+                value=purchase,
+                placeholder=formats.date_forms(),
+            ),
             Field("invoice_number", _("Invoice number"), value=a.invoice_number),
         ],
         build,

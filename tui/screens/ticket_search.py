@@ -15,8 +15,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
-from client.models import TicketQuery, TicketSort
-from tui import appearance, glyphs
+from client.models import TicketQuery, TicketSort, TicketStatus
+from tui import appearance, formats, glyphs, i18n, search_words
 from tui import queues as saved_queues
 from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
@@ -63,17 +63,26 @@ class TicketSearchScreen(Copies, Screen[None]):
         "Type to search; the list follows as you type. Free words find a customer's name "
         "or company, a ticket or group number, a serial number or an external reference; "
         "each word must start a word of the ticket (`regg 1164`).\n\n"
-        "Filters: `st:contact,unreach` (statuses, any clear start of their names), "
-        "`cp:67` (postal code), `city:mol`, `tel:0395`, `model:ap64`, `eng:marchal`, "
-        "`from:2026-11-01`, `to:30/11/2026`, `is:overdue`, `is:parts` (waiting for parts), "
-        "`not:overdue`, `sort:customer` or `sort:-date` (columns: date, id, customer, city, "
-        "cp, model, status, centre, engineer, appointment).\n\n"
+        "Filters are `key:value` words, listed below in your language (English keys and "
+        "status names work too); a status is named by any clear start of its name, accents "
+        "and case ignored (`st:contact,unreach`); dates are ISO (`2026-11-01`) or as your "
+        "language writes them.\n\n"
         "Queues are saved search lines: F2 and F3 go to the previous and the next one "
         "(1…9 in the list go straight to one), ctrl+s saves the line as a queue, F8 "
         "removes the current one. "
         "In the list: ↑ ↓ j k PgUp PgDn Home End move, Enter opens the ticket, s changes "
         "the sort column and S reverses it. F6 exports the whole result to a CSV file."
     )
+
+    def help_more(self) -> str:
+        """The filters, flags, sort columns and statuses in the user's language."""
+        return search_words.filters_help(
+            search_words.TICKET_KEYS,
+            i18n.language(),
+            [ticket_status(s.value) for s in TicketStatus],
+            with_flags_and_sorts=True,
+        )
+
     BINDINGS = [
         Binding("f6", "export", N_("Export CSV"), id="tickets.export"),
         Binding("ctrl+s", "save_queue", N_("Save queue"), id="tickets.save-queue"),
@@ -353,7 +362,7 @@ class TicketSearchScreen(Copies, Screen[None]):
             return str(ticket.id), _("the ticket number")
         return tab_line(
             ticket.id,
-            ticket.created_at.astimezone().strftime("%d/%m/%Y"),
+            formats.local_day(ticket.created_at),
             ticket.model_code,
             ticket.customer_name,
             f"{ticket.postal_code} {ticket.city}",

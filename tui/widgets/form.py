@@ -30,7 +30,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
-from tui import glyphs
+from tui import formats, glyphs
 from tui.i18n import N_, _, localized
 from tui.widgets.choice import Choice
 from tui.widgets.key_footer import KeyFooter
@@ -61,18 +61,21 @@ class Field:
 
 
 def parse_date(name: str, text: str) -> dt.date:
+    """A date typed as the interface's language writes it, day-first numbers or ISO."""
     text = text.strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise FieldError(name, _("Not a date: {text} (DD/MM/YYYY)").format(text=text or "-"))
+    try:
+        return formats.parse_date(text)
+    except ValueError:
+        raise FieldError(
+            name,
+            _("Not a date: {text} ({forms})").format(text=text or "-", forms=formats.date_forms()),
+        ) from None
 
 
 def parse_time(name: str, text: str) -> dt.time:
-    text = text.strip().replace("h", ":")
-    for fmt in ("%H:%M", "%H"):
+    """A time of day: 14:30, 14h30, 14, 2:30 PM."""
+    text = text.strip().lower().replace("h", ":").replace(".", "")
+    for fmt in ("%H:%M", "%H", "%I:%M %p", "%I:%M%p", "%I %p", "%I%p"):
         try:
             return dt.datetime.strptime(text, fmt).time()
         except ValueError:
@@ -290,7 +293,7 @@ class ActionForm(ModalScreen[Any]):
         if isinstance(error, ConflictError) and error.stale:
             self.stale = True
             who = error.changed_by or _("someone")
-            when = error.changed_at.astimezone().strftime("%H:%M") if error.changed_at else "?"
+            when = formats.clock(error.changed_at.astimezone()) if error.changed_at else "?"
             text = self.stale_text or _(
                 "Changed by {who} at {when} since you opened it. ctrl+r reloads the "
                 "ticket; what you typed stays here."

@@ -26,7 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from client.models import Applicability, Availability, ViewLine
-from tui import glyphs
+from tui import formats, glyphs
 from tui.i18n import N_, _, localized
 from tui.widgets.money import money
 
@@ -60,7 +60,7 @@ def status_marks(line: ViewLine, appliance_known: bool) -> str:
 
 
 def _date(value: object) -> str:
-    return value.strftime("%d/%m/%Y") if value is not None else ""  # type: ignore[attr-defined]
+    return formats.day(value)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

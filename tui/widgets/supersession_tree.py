@@ -24,7 +24,7 @@ from client.models import (
     SupersessionTree,
     TreeNode,
 )
-from tui import glyphs
+from tui import formats, glyphs
 from tui.i18n import N_, _, localized
 
 
@@ -38,7 +38,7 @@ class TreeEntry:
 
 
 def _date(value: object) -> str:
-    return value.strftime("%d/%m/%Y") if value is not None else ""  # type: ignore[attr-defined]
+    return formats.day(value)  # type: ignore[arg-type]
 
 
 def edge_arrow(relation: PartRelation) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.actions import SkipAction
@@ -34,7 +34,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from client.models import TicketSort
-from tui import glyphs
+from tui import formats, glyphs
 from tui.i18n import N_, _, language, localized
 from tui.widgets.status import ticket_status, ticket_status_width
 
@@ -81,9 +81,9 @@ COLUMNS = (
     Column(
         "created",
         N_("Created"),
-        8,
+        -2,
         0,
-        lambda t: _local(t.created_at).strftime("%d/%m/%y"),
+        lambda t: formats.short_day(_local(t.created_at).date()),
         TicketSort.CREATED_AT,
     ),
     Column("model", N_("Model"), 10, 0, lambda t: t.model_code, TicketSort.MODEL),
@@ -114,13 +114,25 @@ def layout(width: int) -> tuple[tuple[Column, int], ...]:
 
     The status column is as wide as the longest status in the interface's language
     (``En attente de pièces``): the customer's column gives up that room first."""
-    return _layout(width, language())
+    return _layout(width, language(), glyphs.current().overdue)
+
+
+def _fixed_width(width: int) -> int:
+    """A column's width: -1 the longest status, -2 the longest short date of the
+    interface's language (Dec 28 26, 28/12/26)."""
+    if width == -1:
+        return ticket_status_width()
+    if width == -2:
+        return cell_len(formats.short_day(dt.date(2026, 12, 28)))
+    return width
 
 
 @lru_cache(maxsize=16)
-def _layout(width: int, _language: str) -> tuple[tuple[Column, int], ...]:
+def _layout(width: int, _language: str, _mark: str) -> tuple[tuple[Column, int], ...]:
+    """(Cached by what the widths depend on: the language's words and dates, the glyphs'
+    overdue mark.)"""
     shown = [c for c in COLUMNS if width >= c.min_terminal]
-    sizes = {c.key: ticket_status_width() if c.width < 0 else c.width for c in shown}
+    sizes = {c.key: _fixed_width(c.width) for c in shown}
     fixed = sum(sizes.values()) + len(shown) - 1
     flexible = max(width - fixed, 12)
     return tuple((c, sizes[c.key] or flexible) for c in shown)
