@@ -159,3 +159,21 @@ class OrderStatus(StrEnum):
 class Transport(StrEnum):
     TRUCK = "truck"
     EXPRESS = "express"
+
+
+class CodeList(StrEnum):
+    """The coded lists of the closing form (per product family, loaded by ``sav codes``)."""
+
+    COMPONENT = "component"  # faulty component *
+    FAULT = "fault"  # fault *, each with its FaultType
+    INTERVENTION = "intervention"  # intervention code
+    WORK = "work"  # work done *
+
+
+class FaultType(StrEnum):
+    """A fault's type: T needs the parts used (malfunction with component exchange)."""
+
+    EXCHANGE_COMPONENT = "T"  # malfunction with component exchange
+    REPAIR = "R"  # repair or adjustment without parts
+    NO_FAULT = "N"  # no fault found, misuse, installation
+    EXCHANGE_APPLIANCE = "E"  # the appliance was exchanged

@@ -1375,5 +1375,7 @@ _TABLES: tuple[Table, ...] = tuple(
         db.OrderLine,
         db.Voucher,
         db.Intervention,
+        db.InterventionPart,
+        db.ClosingCode,
     )
 )
