@@ -65,10 +65,11 @@ class HistoryEvent(StrEnum):
     EXCHANGE_REQUESTED = "exchange_requested"
     CANCELLED = "cancelled"
     REJECTED = "rejected"
-    VERIFIED = "verified"
+    VERIFIED = "verified"  # [total] ("160.75")
     PARTS_ORDERED = "parts_ordered"  # [order] (its number), [parts] (codes)
     PARTS_RECEIVED = "parts_received"  # [appointment_at]
-    CLOSED = "closed"
+    CLOSED = "closed"  # [fault] (its code), [total] ("160.75")
+    INTERVENTION_SAVED = "intervention_saved"  # the closing form saved as a draft
     INVOICED = "invoiced"  # [voucher] (its number)
     ORDER_WITHDRAWN = "order_withdrawn"  # order (its number)
     APPLIANCE_CORRECTED = "appliance_corrected"  # changes: [{field, old, new}], "" for none
