@@ -84,6 +84,20 @@ class PartUsed(Wire):
     order_number: str | None = None
 
 
+class InterventionTotals(Wire):
+    """The server's figures: net = rate + spares + bonuses; VAT per rate, half up once.
+    From the totals endpoint, ``parts`` are the form's parts as they resolve now."""
+
+    rate: Money
+    spares: Money
+    bonuses: Money
+    net: Money
+    vat_rate: Percent
+    vat: Money
+    total: Money
+    parts: list[PartUsed] = []
+
+
 class OrderedPart(Wire):
     """A line of an order tied to the ticket: the parts the form offers to pick."""
 
@@ -95,18 +109,6 @@ class OrderedPart(Wire):
     quantity: int
     quantity_shipped: int
     unit_price: Money
-
-
-class InterventionTotals(Wire):
-    """The server's figures: net = rate + spares + bonuses; VAT per rate, half up once."""
-
-    rate: Money
-    spares: Money
-    bonuses: Money
-    net: Money
-    vat_rate: Percent
-    vat: Money
-    total: Money
 
 
 class Closing(Wire):

@@ -646,12 +646,29 @@ async def totals(
     loaded = await _load(session, ticket_id, user)
     lists = await _lists(session, loaded.appliance)
     checked = await _check(session, loaded, form, lists, now, zone, closing=False)
-    return _totals(
+    figures = _totals(
         checked.rate_cents,
         _spares(checked.parts),
         checked.bonuses_cents,
         loaded.centre.vat_rate,
     )
+    parts = [
+        wire.PartUsed(
+            position=n,
+            requested_code=p.requested.code,
+            ordered_code=p.ordered.code if p.ordered else None,
+            installed_code=p.installed.code,
+            description=p.installed.description,
+            quantity=p.quantity,
+            unit_price=from_cents(p.unit_price_cents),
+            amount=from_cents(p.unit_price_cents * p.quantity),
+            catalogue_price=from_cents(p.installed.price_cents),
+            order_line_id=p.order_line_id,
+            order_number=p.order_number,
+        )
+        for n, p in enumerate(checked.parts, start=1)
+    ]
+    return figures.model_copy(update={"parts": parts})
 
 
 # --------------------------------------------------------------------------- writing

@@ -56,6 +56,7 @@ async def test_a_new_form_is_prefilled_with_the_centres_rate_and_the_lists(
         "vat_rate": "20.00",
         "vat": "14.40",
         "total": "86.40",
+        "parts": [],
     }
     lists = body["lists"]
     assert lists["family"] == "hobs"
