@@ -127,21 +127,24 @@ def closing_text(c: Closing) -> str:
     from tui.widgets.money import money, percent
 
     f, t = c.form, c.totals
+    closed = f"{_when(c.closed_at)} {c.closed_by or ''}" if c.closed_at else "-"
+    if c.verified_at:
+        closed += " · " + _("verified {when} {who}").format(
+            when=_when(c.verified_at), who=c.verified_by or ""
+        )
+    work = f"{f.work_done_code} {c.work}" + (f" — {f.work_done}" if f.work_done else "")
     rows = [
-        (_("Date"), _day(f.intervention_date)),
-        (_("Distance"), _("{n} km").format(n=f.distance_km)),
+        (_("Date"), f"{_day(f.intervention_date)} · " + _("{n} km").format(n=f.distance_km)),
         (_("Faulty component"), f"{f.faulty_component_code} {c.faulty_component}"),
         (_("Fault"), f"{f.fault_code} {c.fault}"
          + (f" ({c.fault_type.value})" if c.fault_type else "")),
         (_("Intervention code"), f"{f.intervention_code} {c.intervention}"),
-        (_("Work done"), f"{f.work_done_code} {c.work}"),
-        (_("Work details"), f.work_done),
+        (_("Work done"), work),
         (_("Fault description"), f.fault_description),
-        (_("Closed"), f"{_when(c.closed_at) if c.closed_at else '-'} {c.closed_by or ''}"),
-        (_("Verified"), f"{_when(c.verified_at)} {c.verified_by or ''}" if c.verified_at else ""),
+        (_("Closed"), closed),
     ]  # fmt: skip
     lines = [f"[b]{escape(_('Intervention'))}[/b]"]
-    lines += [f"  {escape(label):<16} {escape(value.strip() or '-')}" for label, value in rows]
+    lines += [f"  {escape(label):<21} {escape(value.strip() or '-')}" for label, value in rows]
     if c.parts:
         lines.append(f"  {escape(_('Parts used'))}")
     for p in c.parts:
@@ -318,8 +321,8 @@ class TicketScreen(Copies, Screen[None]):
             self._show_tabs(message.group)
         self.query_one("#ticket-header", Static).update(self._header(ticket))
         details = self._details(ticket)
-        if message.closing is not None:
-            details += "\n" + closing_text(message.closing)
+        if message.closing is not None:  # first: what the operator checks before v
+            details = closing_text(message.closing) + "\n" + details
         self.query_one("#details-text", Static).update(details)
         if message.history is not None:
             self._show_history(message.history)
