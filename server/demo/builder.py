@@ -1671,7 +1671,12 @@ class _Demo:
             "work": own.choice(self._WORK_OF[fault_type]),
         }
 
-    def _parts_used(self, intervention_id: int, used: list[tuple[int, int, int]]) -> None:
+    def _parts_used(
+        self,
+        intervention_id: int,
+        used: list[tuple[int, int, int]],
+        price_cents: int | None = None,
+    ) -> None:
         lines = self.rows["intervention_parts"]
         for position, (requested, ordered, quantity) in enumerate(used, start=1):
             part = self.parts[ordered - 1]
@@ -1686,7 +1691,7 @@ class _Demo:
                     "order_line_id": None,
                     "description": part["description"],
                     "quantity": quantity,
-                    "unit_price_cents": part["price_cents"],
+                    "unit_price_cents": part["price_cents"] if price_cents is None else price_cents,
                 }
             )
 
@@ -1755,6 +1760,11 @@ class _Demo:
             codes = self._closing_codes(t, fault_type, rng.randint(1, 12))
             if fault_type == "T" and t.id not in fixed:
                 self._parts_used(len(rows) + 1, used)
+            elif (
+                t.id in fixed and spares
+            ):  # the seed's 49.96 of spares: one part, at its price then
+                part = self.model_parts[t.model][0]
+                self._parts_used(len(rows) + 1, [(part, part, 1)], price_cents=spares)
             net = rate + spares + bonuses
             vat = to_cents(vat_on(from_cents(net), c["vat_rate"]))
             frozen = closed_at is not None

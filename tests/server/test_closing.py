@@ -290,3 +290,39 @@ async def test_parts_received_when_every_line_tied_to_the_ticket_is_shipped(
         ).scalar_one()
     await engine.dispose()
     assert status == "confirmed" and event == "parts_received"
+
+
+async def test_the_demos_closings_agree_with_their_parts_and_the_seeds_figures(
+    http: httpx.AsyncClient, database_url: str
+) -> None:
+    engine = create_engine(database_url)
+    async with engine.connect() as conn:
+        rows = (
+            await conn.execute(
+                select(
+                    db.Intervention.spares_cents,
+                    db.Intervention.fault_type,
+                    db.InterventionPart.quantity,
+                    db.InterventionPart.unit_price_cents,
+                    db.Intervention.id,
+                ).outerjoin(
+                    db.InterventionPart,
+                    db.InterventionPart.intervention_id == db.Intervention.id,
+                )
+            )
+        ).all()
+    await engine.dispose()
+    spares: dict[int, tuple[int, str, int]] = {}
+    for expected, fault_type, quantity, unit, id_ in rows:
+        _e, _t, total = spares.get(id_, (expected, fault_type, 0))
+        spares[id_] = (expected, fault_type, total + (quantity or 0) * (unit or 0))
+    assert spares
+    for expected, fault_type, total in spares.values():
+        assert expected == total, (expected, total)
+        assert (fault_type == "T") == (total > 0)
+    operator = await headers_for(http, "operator")
+    seed = (await http.get("/tickets/116470/intervention", headers=operator)).json()
+    assert seed["frozen"] and seed["fault_type"] == "T" and len(seed["parts"]) == 1
+    assert (seed["totals"]["net"], seed["totals"]["total"]) == ("133.96", "160.75")
+    other = (await http.get("/tickets/116471/intervention", headers=operator)).json()
+    assert other["totals"]["total"] == "86.40"
