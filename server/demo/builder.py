@@ -1716,6 +1716,9 @@ class _Demo:
             closed_at = None  # a draft, or reopened by the operator's rejection
             if t.status in (S.CLOSED, S.VERIFIED, S.INVOICED):
                 closed_at = t.times[len(t.path) - 1 - t.path[::-1].index(S.CLOSED)]
+            verified_at = None
+            if t.status in (S.VERIFIED, S.INVOICED) and S.VERIFIED in t.path:
+                verified_at = t.times[len(t.path) - 1 - t.path[::-1].index(S.VERIFIED)]
             visit = t.appointments[max(t.appointments)] if t.appointments else None
             day = (visit or closed_at or t.times[-1]).date()
             if closed_at is not None and day > closed_at.date():
@@ -1790,8 +1793,8 @@ class _Demo:
                     "updated_at": closed_at or t.times[-1],
                     "updated_by_id": None,
                     "closed_by_id": None,
-                    "verified_at": None,
-                    "verified_by_id": None,
+                    "verified_at": verified_at,
+                    "verified_by_id": t.operator + 1 if verified_at else None,
                     "rejection_note": "",
                     "work_done": work,
                     "fault_description": t.problem,

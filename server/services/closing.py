@@ -688,9 +688,8 @@ async def _write(
     """Save the form into the ticket's intervention (created at the first save)."""
     saved = loaded.intervention
     if if_match is not None and if_match != (saved.version if saved else 0):
-        who = (await _names(session, saved.updated_by_id if saved else None)).get(
-            saved.updated_by_id or 0 if saved else 0
-        )
+        author = saved.updated_by_id if saved is not None else None
+        who = (await _names(session, author)).get(author) if author is not None else None
         raise PreconditionFailed(
             _("the intervention of ticket {number} was saved by {who} meanwhile").format(
                 number=loaded.ticket.id, who=who or _("someone")

@@ -326,3 +326,17 @@ async def test_the_demos_closings_agree_with_their_parts_and_the_seeds_figures(
     assert (seed["totals"]["net"], seed["totals"]["total"]) == ("133.96", "160.75")
     other = (await http.get("/tickets/116471/intervention", headers=operator)).json()
     assert other["totals"]["total"] == "86.40"
+
+
+async def test_a_draft_against_a_version_never_saved_is_stale(
+    http: httpx.AsyncClient, database_url: str
+) -> None:
+    await _put(database_url, "confirmed")
+    tech = await headers_for(http, "tech")
+    answer = await http.put(
+        f"/tickets/{SEED_TICKET}/intervention", json=form(), headers=tech | {"If-Match": "3"}
+    )
+    assert answer.status_code == 412, answer.text
+    assert (await http.get(f"/tickets/{SEED_TICKET}/intervention", headers=tech)).json()[
+        "version"
+    ] == 0

@@ -93,7 +93,13 @@ def _day(value: dt.date | None) -> str:
 
 
 def _amount(name: str, text: str) -> Decimal:
-    cleaned = text.strip().replace(" ", "").replace("\u202f", "").replace(",", ".")
+    cleaned = text.strip().replace(" ", "").replace("\u202f", "").replace("\xa0", "")
+    # 1,234.50 (English) or 1 234,50 (French): the last mark is the decimal one
+    if "," in cleaned and "." in cleaned:
+        cleaned = cleaned.replace(",", "") if cleaned.rfind(".") > cleaned.rfind(",") else (
+            cleaned.replace(".", "").replace(",", "."))  # fmt: skip
+    else:
+        cleaned = cleaned.replace(",", ".")
     if not cleaned:
         return Decimal("0")
     try:
@@ -263,7 +269,8 @@ class CloseInterventionScreen(Screen[bool | None]):
         f = c.form
         self._filling = True
         values = {
-            "intervention_date": _day(f.intervention_date) or _day(self.sav.clock().date()),
+            "intervention_date": _day(f.intervention_date)
+            or _day(self.sav.clock().astimezone().date()),
             "distance_km": str(f.distance_km) if f.distance_km else "",
             "ticket_type": f.ticket_type,
             "faulty_component_code": f.faulty_component_code,

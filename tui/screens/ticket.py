@@ -127,22 +127,26 @@ def closing_text(c: Closing) -> str:
     from tui.widgets.money import money, percent
 
     f, t = c.form, c.totals
-    closed = f"{_when(c.closed_at)} {c.closed_by or ''}" if c.closed_at else "-"
-    if c.verified_at:
-        closed += " · " + _("verified {when} {who}").format(
-            when=_when(c.verified_at), who=c.verified_by or ""
-        )
+
+    def done(at: dt.datetime | None, by: str | None) -> str:
+        return f"{_when(at)} {_short(by) if by else ''}".strip() if at else ""
+
+    closed, verified = done(c.closed_at, c.closed_by), done(c.verified_at, c.verified_by)
     work = f"{f.work_done_code} {c.work}" + (f" — {f.work_done}" if f.work_done else "")
+    visit = f"{_day(f.intervention_date)} · " + _("{n} km").format(n=f.distance_km)
+    if f.intervention_code:
+        visit += f" · {f.intervention_code} {c.intervention}"
     rows = [
-        (_("Date"), f"{_day(f.intervention_date)} · " + _("{n} km").format(n=f.distance_km)),
+        (_("Visit"), visit),
         (_("Faulty component"), f"{f.faulty_component_code} {c.faulty_component}"),
         (_("Fault"), f"{f.fault_code} {c.fault}"
          + (f" ({c.fault_type.value})" if c.fault_type else "")),
-        (_("Intervention code"), f"{f.intervention_code} {c.intervention}"),
         (_("Work done"), work),
         (_("Fault description"), f.fault_description),
         (_("Closed"), closed),
     ]  # fmt: skip
+    if verified:
+        rows.append((_("Verified"), verified))
     lines = [f"[b]{escape(_('Intervention'))}[/b]"]
     lines += [f"  {escape(label):<21} {escape(value.strip() or '-')}" for label, value in rows]
     if c.parts:
