@@ -76,6 +76,7 @@ async def test_close_116496_with_a_t_fault_and_the_part_then_the_operator_verifi
         await settle(app, pilot)
         assert app.screen is screen
         assert "type T" in _text(screen, "#error-parts")
+        assert screen.focused is screen.query_one("#field-part_code", Input)
         assert screen.query_one("#field-work_done_code", Input).value == "W01"
         # the part typed by code, resolved by the server; the totals follow
         await _type(app, pilot, "part_code", "870650222")

@@ -602,6 +602,17 @@ class CloseInterventionScreen(Screen[bool | None]):
         else:
             self.save_errors = {"": f"{type(error).__name__}: {error}"}
         self._show_errors()
+        self._focus_first_error()
+
+    def _focus_first_error(self) -> None:
+        """The cursor goes to the first field refused, in the form's order."""
+        targets = {self._error_target(name) for name in self.save_errors}
+        for widget in self._fields():
+            name = (widget.id or "").removeprefix("field-")
+            if name in targets or (name == "part_code" and "parts" in targets):
+                self.set_focus(widget)
+                widget.scroll_visible()
+                return
 
     # ------------------------------------------------------------------ errors
 
