@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -962,31 +962,31 @@ async def reject(
 # --------------------------------------------------------------------------- parts received
 
 
-async def settle_shipped(session: AsyncSession, now: dt.datetime) -> list[int]:
-    """Every ticket waiting for parts whose order lines are all shipped goes back to
-    confirmed (one history entry each, written by the system); the tickets moved.
+async def settle_shipped(
+    session: AsyncSession, now: dt.datetime, ticket_ids: list[int] | None = None
+) -> list[int]:
+    """Every ticket waiting for parts (of ``ticket_ids``, or all) whose order lines are all
+    shipped goes back to confirmed (one history entry each, written by the system); the
+    tickets moved.
 
     Called by whatever records shipments (the manufacturer's feed); it commits."""
-    waiting = (
-        (
-            await session.execute(
-                select(db.Ticket.id).where(db.Ticket.status == TicketStatus.WAITING_PARTS.value)
-            )
-        )
-        .scalars()
-        .all()
+    short = func.sum(
+        case((db.OrderLine.quantity_shipped < db.OrderLine.quantity_requested, 1), else_=0)
     )
+    query = (
+        select(db.Ticket.id)
+        .join(db.OrderLine, db.OrderLine.ticket_id == db.Ticket.id)
+        .join(db.Order, db.Order.id == db.OrderLine.order_id)
+        .where(db.Ticket.status == TicketStatus.WAITING_PARTS.value, db.Order.status != "withdrawn")
+        .group_by(db.Ticket.id)
+        .having(short == 0)
+        .order_by(db.Ticket.id)
+    )
+    if ticket_ids is not None:
+        query = query.where(db.Ticket.id.in_(ticket_ids))
+    ready = (await session.execute(query)).scalars().all()
     moved: list[int] = []
-    for ticket_id in waiting:
-        lines = (
-            await session.execute(
-                select(db.OrderLine.quantity_requested, db.OrderLine.quantity_shipped)
-                .join(db.Order, db.Order.id == db.OrderLine.order_id)
-                .where(db.OrderLine.ticket_id == ticket_id, db.Order.status != "withdrawn")
-            )
-        ).all()
-        if not lines or any(shipped < wanted for wanted, shipped in lines):
-            continue
+    for ticket_id in ready:
         result = await session.execute(
             update(db.Ticket)
             .where(

@@ -276,7 +276,8 @@ async def test_parts_received_when_every_line_tied_to_the_ticket_is_shipped(
             .values(quantity_shipped=db.OrderLine.quantity_requested)
         )
     async with AsyncSession(engine) as session:
-        assert waiting in await closing.settle_shipped(session, now)
+        assert await closing.settle_shipped(session, now, [SEED_TICKET]) == []
+        assert waiting in await closing.settle_shipped(session, now, [waiting])
         status = (
             await session.execute(select(db.Ticket.status).where(db.Ticket.id == waiting))
         ).scalar_one()
