@@ -130,3 +130,46 @@ async def test_a_draft_keeps_the_status_and_comes_back(make_tui, signed_in) -> N
         await settle(app, pilot)
         assert app.screen.query_one("#field-work_done", Input).value == "gasket ordered"
         assert app.screen.query_one("#field-distance_km", Input).value == "14"
+
+
+async def test_the_operator_rejects_and_the_centre_finds_the_note_and_its_draft(
+    make_tui, signed_in
+) -> None:
+    from decimal import Decimal
+
+    from client.models import InterventionForm
+
+    await _confirmed(signed_in)
+    tech = await signed_in("tech")
+    await tech.close_intervention(
+        SEED,
+        InterventionForm(
+            intervention_date=dt.datetime.now(dt.UTC).date(),
+            faulty_component_code="BRU",
+            fault_code="R01",
+            work_done_code="W02",
+            work_done="flame adjusted",
+            rate=Decimal("72.00"),
+        ),
+    )
+    operator = make_tui()
+    async with operator.run_test(size=(80, 24)) as pilot:
+        await open_ticket(operator, pilot, username="operator")
+        await pilot.press("r")
+        await settle(operator, pilot)
+        assert isinstance(operator.screen, ActionForm)
+        await pilot.press(*"photo of the rating plate missing", "ctrl+s")
+        await settle(operator, pilot)
+        assert isinstance(operator.screen, TicketScreen)
+        assert operator.screen.ticket is not None
+        assert operator.screen.ticket.status is TicketStatus.CONFIRMED
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_ticket(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CloseInterventionScreen)
+        assert "photo of the rating plate missing" in _text(screen, "#closing-rejection")
+        assert screen.query_one("#field-work_done", Input).value == "flame adjusted"
+        assert screen.query_one("#field-fault_code", Input).value == "R01"
