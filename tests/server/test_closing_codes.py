@@ -88,3 +88,18 @@ def test_import_is_all_or_nothing_and_idempotent(tmp_path: Path) -> None:
     # a family's own code hides the every-family one with the same code
     assert hobs == ["hobs:BRU", "hobs:CAR", ":T01"]
     assert ovens == [":CAR", ":T01"]
+
+
+def test_the_command_imports_and_says_what_it_did(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from server.cli import codes_import
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    assert codes_import(url, str(DEMO_FILE)) == 0
+    assert "codes added" in capsys.readouterr().out
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "fault,,T09,,Broken,Cassé,Rotto\n", encoding="utf-8")
+    assert codes_import(url, str(bad)) == 1
+    err = capsys.readouterr().err
+    assert "bad.csv:2: fault_type" in err and "nothing was imported" in err
