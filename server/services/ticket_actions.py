@@ -28,7 +28,7 @@ from client.models import HistoryEvent, Role, TicketAction, TicketStatus
 from server.db import models as db
 from server.errors import Conflict, Invalid, PreconditionFailed, PreconditionRequired
 from server.i18n import When, _
-from server.services import events, status_machine, ticket_search
+from server.services import events, serials, status_machine, ticket_search
 from server.services.tenancy import get_scoped
 
 ActionBody = (
@@ -361,10 +361,15 @@ async def apply_appliance(
     correction = events.appliance_corrected(
         {name: (getattr(appliance, name), value) for name, value in changed.items()}
     )
+    values = dict(changed)
+    if "serial_number" in changed:  # a full serial number says when the appliance was made
+        produced = serials.production_date(body.serial_number)
+        if produced is not None:
+            values["production_date"] = produced
     await session.execute(
         update(db.Appliance)
         .where(db.Appliance.id == appliance.id)
-        .values(**changed)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if "serial_number" in changed:

@@ -341,3 +341,29 @@ async def test_a_draft_against_a_version_never_saved_is_stale(
     assert (await http.get(f"/tickets/{SEED_TICKET}/intervention", headers=tech)).json()[
         "version"
     ] == 0
+
+
+def test_a_full_serial_number_carries_its_production_date() -> None:
+    from server.services.serials import production_date
+
+    assert production_date("251901806150000123") == dt.date(2018, 6, 15)
+    assert production_date("123345") is None  # the seed's older serial
+    assert production_date("251901813450000123") is None  # no 45th of the 13th month
+
+
+async def test_the_production_date_follows_a_serial_corrected_at_closing(
+    http: httpx.AsyncClient, database_url: str
+) -> None:
+    await _put(database_url, "confirmed")
+    tech = await headers_for(http, "tech")
+    correction = {
+        "model_code": "P64",
+        "service_index": "SI00",
+        "serial_number": "250641905200001234",
+    }
+    answer = await http.post(
+        f"/tickets/{SEED_TICKET}/close", json=form(appliance=correction), headers=tech
+    )
+    assert answer.status_code == 200, answer.text
+    ticket = (await http.get(f"/tickets/{SEED_TICKET}", headers=tech)).json()
+    assert ticket["appliance"]["production_date"] == "2019-05-20"
