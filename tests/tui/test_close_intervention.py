@@ -173,3 +173,58 @@ async def test_the_operator_rejects_and_the_centre_finds_the_note_and_its_draft(
         assert "photo of the rating plate missing" in _text(screen, "#closing-rejection")
         assert screen.query_one("#field-work_done", Input).value == "flame adjusted"
         assert screen.query_one("#field-fault_code", Input).value == "R01"
+
+
+async def _waiting_ticket_with_orders(database_url: str) -> int:
+    from sqlalchemy import select
+
+    from server.db import models as db
+    from server.db.session import create_engine
+
+    engine = create_engine(database_url)
+    async with engine.connect() as conn:
+        centre = select(db.ServiceCentre.id).where(db.ServiceCentre.code == "249050")
+        ticket_id = (
+            await conn.execute(
+                select(db.Ticket.id)
+                .join(db.OrderLine, db.OrderLine.ticket_id == db.Ticket.id)
+                .join(db.Order, db.Order.id == db.OrderLine.order_id)
+                .where(
+                    db.Ticket.status == "waiting_parts",
+                    db.Ticket.service_centre_id == centre.scalar_subquery(),
+                    db.Order.status != "withdrawn",
+                )
+                .order_by(db.Ticket.id)
+                .limit(1)
+            )
+        ).scalar_one()
+    await engine.dispose()
+    return ticket_id
+
+
+async def test_f4_on_add_part_picks_a_part_ordered_for_the_ticket(make_tui, database_url) -> None:
+    ticket_id = await _waiting_ticket_with_orders(database_url)
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_ticket(app, pilot, ticket_id)
+        await pilot.press("x")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CloseInterventionScreen) and screen.closing is not None
+        ordered = screen.closing.ordered_parts
+        assert ordered
+        before = len(screen.parts)  # a demo draft may hold parts already
+        screen.set_focus(screen.query_one("#field-part_code", Input))
+        await pilot.press("f4")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CodeLookup)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert len(screen.parts) == before + 1
+        assert screen.parts[-1].order_line_id == ordered[0].order_line_id
+        used = screen.resolved[-1]
+        assert used.order_number == ordered[0].order_number
+        assert used.installed_code == ordered[0].ordered_code
+        assert used.unit_price == ordered[0].unit_price
+        assert "Spares 0.00" not in _text(screen, "#closing-totals")
