@@ -228,3 +228,10 @@ async def test_f4_on_add_part_picks_a_part_ordered_for_the_ticket(make_tui, data
         assert used.installed_code == ordered[0].ordered_code
         assert used.unit_price == ordered[0].unit_price
         assert "Spares 0.00" not in _text(screen, "#closing-totals")
+        # Delete on a line of the parts used removes it
+        table = screen.query_one("#parts-table")
+        screen.set_focus(table)
+        table.move_cursor(row=before)
+        await pilot.press("delete")
+        await settle(app, pilot)
+        assert len(screen.parts) == before
