@@ -93,6 +93,35 @@ def catalogue_import(database_url: str, folder: str) -> int:
     return asyncio.run(run())
 
 
+def codes_import(database_url: str, path: str) -> int:
+    """Import the closing form's coded lists from a CSV file (all or nothing)."""
+    from pathlib import Path
+
+    from server.db.migrate import upgrade
+    from server.db.session import create_engine
+    from server.services.closing_codes import CodesImportError, import_codes
+
+    async def run() -> int:
+        engine = create_engine(database_url)
+        try:
+            await upgrade(database_url, engine)
+            try:
+                summary = await import_codes(engine, Path(path))
+            except CodesImportError as exc:
+                import sys
+
+                for error in exc.errors:
+                    print(f"error: {error}", file=sys.stderr)
+                print("nothing was imported", file=sys.stderr)
+                return 1
+            print(f"codes imported from {path}: {summary}")
+            return 0
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
 def _redact(url: str) -> str:
     """The URL without its password, fit for a terminal or a log."""
     if is_sqlite(url):

@@ -34,6 +34,8 @@ catalogue: sav catalogue import PATH loads models.csv, parts.csv, views.csv and 
            (checked first, then all or nothing; see the README and examples/catalogue/)
 settings (config.json in the config folder): "mouse": true (as --mouse), "cursor_blink": true
           (off by default: an idle screen sends nothing over SSH), "glyphs": "ascii", "csv"
+codes: sav codes import FILE loads the closing form's coded lists per product family
+       (faulty component, fault and its type, intervention code, work done; in en/fr/it)
 environment: SAV_HOME (put data, config and sockets under one folder), SAV_TOKEN (a token to use),
              SAV_DATABASE_URL (default database of serve/db/demo)
 """
@@ -111,6 +113,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importer.add_argument("path", metavar="PATH", help="the folder holding the CSV files")
     _add_database(importer)
+
+    codes = commands.add_parser(
+        "codes", help="the closing form's coded lists (faults, components, work done)"
+    )
+    codes_commands = codes.add_subparsers(dest="codes_command", metavar="ACTION", required=True)
+    codes_importer = codes_commands.add_parser(
+        "import",
+        help="import the coded lists from a CSV file: list,family,code,fault_type,"
+        "name_en,name_fr,name_it (checked first, then all or nothing)",
+    )
+    codes_importer.add_argument("path", metavar="FILE", help="the CSV file")
+    _add_database(codes_importer)
 
     auth = commands.add_parser("auth", help="the remembered sign-in token")
     auth_commands = auth.add_subparsers(dest="auth_command", metavar="ACTION", required=True)
@@ -292,6 +306,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from server.cli import catalogue_import
 
         return catalogue_import(_database(args), args.path)
+    if args.command == "codes":
+        from server.cli import codes_import
+
+        return codes_import(_database(args), args.path)
     if args.command == "auth":
         return auth_command(args)
     if args.command == "info":

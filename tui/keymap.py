@@ -42,6 +42,8 @@ OWNERS: tuple[tuple[str, str, str], ...] = (
     ("tui.widgets.ticket_list", "TicketList", N_("Ticket list")),
     ("tui.screens.ticket", "TicketScreen", N_("Ticket")),
     ("tui.widgets.form", "ActionForm", N_("Forms")),
+    ("tui.screens.close_intervention", "CloseInterventionScreen", N_("Closing form")),
+    ("tui.screens.code_lookup", "CodeLookup", N_("Lists to choose from")),
     ("tui.widgets.note", "NoteArea", N_("Note fields")),
     ("tui.widgets.note", "NoteInput", N_("Note fields")),
     ("tui.screens.catalogue", "CatalogueScreen", N_("Catalogue")),

@@ -65,10 +65,11 @@ class HistoryEvent(StrEnum):
     EXCHANGE_REQUESTED = "exchange_requested"
     CANCELLED = "cancelled"
     REJECTED = "rejected"
-    VERIFIED = "verified"
+    VERIFIED = "verified"  # [total] ("160.75")
     PARTS_ORDERED = "parts_ordered"  # [order] (its number), [parts] (codes)
     PARTS_RECEIVED = "parts_received"  # [appointment_at]
-    CLOSED = "closed"
+    CLOSED = "closed"  # [fault] (its code), [total] ("160.75")
+    INTERVENTION_SAVED = "intervention_saved"  # the closing form saved as a draft
     INVOICED = "invoiced"  # [voucher] (its number)
     ORDER_WITHDRAWN = "order_withdrawn"  # order (its number)
     APPLIANCE_CORRECTED = "appliance_corrected"  # changes: [{field, old, new}], "" for none
@@ -159,3 +160,21 @@ class OrderStatus(StrEnum):
 class Transport(StrEnum):
     TRUCK = "truck"
     EXPRESS = "express"
+
+
+class CodeList(StrEnum):
+    """The coded lists of the closing form (per product family, loaded by ``sav codes``)."""
+
+    COMPONENT = "component"  # faulty component *
+    FAULT = "fault"  # fault *, each with its FaultType
+    INTERVENTION = "intervention"  # intervention code
+    WORK = "work"  # work done *
+
+
+class FaultType(StrEnum):
+    """A fault's type: T needs the parts used (malfunction with component exchange)."""
+
+    EXCHANGE_COMPONENT = "T"  # malfunction with component exchange
+    REPAIR = "R"  # repair or adjustment without parts
+    NO_FAULT = "N"  # no fault found, misuse, installation
+    EXCHANGE_APPLIANCE = "E"  # the appliance was exchanged

@@ -96,6 +96,9 @@ class ServiceCentre(AddressColumns, Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     language: Mapped[str] = mapped_column(String(5), default="en")
     """The language the centre works in (e-mails to people of unknown language use it)."""
+    max_rate_cents: Mapped[int | None] = mapped_column(Integer)
+    """The highest rate a closing may charge; None: twice the fixed rate
+    (server.services.closing.rate_bound)."""
 
 
 class SavedAddress(AddressColumns, Base):
@@ -497,3 +500,62 @@ class Intervention(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     voucher_id: Mapped[int | None] = mapped_column(ForeignKey("vouchers.id"), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # 0006: the coded lists (ClosingCode) and what is frozen at closing
+    faulty_component_code: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    fault_code: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    work_done_code: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    """``faulty_component``, ``fault`` and ``work_done`` keep the words shown with the codes
+    (the coded list's name when the form was saved, or the text of a closing made before the
+    lists); ``work_done`` also takes what the technician adds."""
+    net_cents: Mapped[int | None] = mapped_column(BigInteger)
+    vat_cents: Mapped[int | None] = mapped_column(BigInteger)
+    total_cents: Mapped[int | None] = mapped_column(BigInteger)
+    """Frozen at closing (None while a draft: its figures are computed as it is read)."""
+    appliance_changes: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    """Model data corrections typed in the form, applied to the appliance at closing."""
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    rejection_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """The operator's reason when the closing was last sent back (the draft is kept)."""
+
+
+class InterventionPart(Base):
+    """A part used in an intervention: the code requested, ordered and installed (they differ
+    when a supersession replaced the requested one), the quantity and the unit price frozen
+    when the line was written (closing freezes it for good)."""
+
+    __tablename__ = "intervention_parts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    intervention_id: Mapped[int] = mapped_column(ForeignKey("interventions.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    requested_part_id: Mapped[int] = mapped_column(ForeignKey("parts.id"))
+    ordered_part_id: Mapped[int | None] = mapped_column(ForeignKey("parts.id"))
+    installed_part_id: Mapped[int] = mapped_column(ForeignKey("parts.id"), index=True)
+    order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id"))
+    description: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price_cents: Mapped[int] = mapped_column(Integer)
+
+
+class ClosingCode(Base):
+    """One entry of a coded list of the closing form, per product family (the catalogue's
+    model category; "" for every family), named in each language."""
+
+    __tablename__ = "closing_codes"
+    __table_args__ = (UniqueConstraint("list", "family", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    list: Mapped[str] = mapped_column(String(20))
+    """component, fault, intervention or work (client.models.CodeList)."""
+    family: Mapped[str] = mapped_column(String(60))
+    code: Mapped[str] = mapped_column(String(20))
+    fault_type: Mapped[str] = mapped_column(String(4), default="")
+    """For a fault: T (malfunction with component exchange), R, N or E."""
+    name_en: Mapped[str] = mapped_column(String(120))
+    name_fr: Mapped[str] = mapped_column(String(120))
+    name_it: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer, default=0)

@@ -96,7 +96,7 @@ from server.demo.data import (
     UTC,
     S,
 )
-from server.services import events
+from server.services import closing_codes, events
 from server.services.money import from_cents, to_cents, vat_on
 
 # =========================================================================== helpers
@@ -1656,7 +1656,55 @@ class _Demo:
 
     # ------------------------------------------------------------------ interventions
 
+    _INTERVENTION_OF = {"T": "D1", "R": "D1", "N": "D1", "E": "EX"}
+    _WORK_OF = {"T": ("W01",), "R": ("W02", "W03", "W04", "W05"), "N": ("W06",), "E": ("W07",)}
+
+    def _closing_codes(self, t: _Ticket, fault_type: str, pick: int) -> dict[str, str]:
+        """Codes of the demo's coded lists for a closing of ``fault_type`` (``pick`` is the
+        main stream's draw; the rest comes from the ticket's own stream, so that adding the
+        codes moved no other figure of the demo)."""
+        own = random.Random(t.id)
+        family = self.model_category[t.model]
+        components = [c["code"] for c in self.codes["component", family]]
+        faults = [c["code"] for c in self.codes["fault", ""] if c["fault_type"] == fault_type]
+        return {
+            "component": own.choice(components) if components else "",
+            "fault": own.choice(faults) if faults else "",
+            "intervention": "D2"
+            if pick == 12 and fault_type != "E"
+            else self._INTERVENTION_OF[fault_type],
+            "work": own.choice(self._WORK_OF[fault_type]),
+        }
+
+    def _parts_used(
+        self,
+        intervention_id: int,
+        used: list[tuple[int, int, int]],
+        price_cents: int | None = None,
+    ) -> None:
+        lines = self.rows["intervention_parts"]
+        for position, (requested, ordered, quantity) in enumerate(used, start=1):
+            part = self.parts[ordered - 1]
+            lines.append(
+                {
+                    "id": len(lines) + 1,
+                    "intervention_id": intervention_id,
+                    "position": position,
+                    "requested_part_id": requested,
+                    "ordered_part_id": ordered,
+                    "installed_part_id": ordered,
+                    "order_line_id": None,
+                    "description": part["description"],
+                    "quantity": quantity,
+                    "unit_price_cents": part["price_cents"] if price_cents is None else price_cents,
+                }
+            )
+
     def _interventions(self, tickets: list[_Ticket]) -> None:
+        self.rows["closing_codes"] = closing_codes.demo_rows()
+        self.codes: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for code in self.rows["closing_codes"]:
+            self.codes.setdefault((code["list"], code["family"]), []).append(code)
         rng = self.rng
         rows = self.rows["interventions"]
         voucher_of: dict[int, int] = {}
@@ -1673,15 +1721,20 @@ class _Demo:
             closed_at = None  # a draft, or reopened by the operator's rejection
             if t.status in (S.CLOSED, S.VERIFIED, S.INVOICED):
                 closed_at = t.times[len(t.path) - 1 - t.path[::-1].index(S.CLOSED)]
+            verified_at = None
+            if t.status in (S.VERIFIED, S.INVOICED) and S.VERIFIED in t.path:
+                verified_at = t.times[len(t.path) - 1 - t.path[::-1].index(S.VERIFIED)]
             visit = t.appointments[max(t.appointments)] if t.appointments else None
             day = (visit or closed_at or t.times[-1]).date()
             if closed_at is not None and day > closed_at.date():
                 day = closed_at.date()
             parts = [o for _r, o, _q in t.order_parts]
+            used = list(t.order_parts)
             spares = sum(self.parts[o - 1]["price_cents"] * q for _r, o, q in t.order_parts)
             if not parts and not t.exchange and rng.random() < 0.45:
-                for _r, o, q in self._pick_order_parts(t.model, rng.randint(1, 2)):
+                for r, o, q in self._pick_order_parts(t.model, rng.randint(1, 2)):
                     parts.append(o)
+                    used.append((r, o, q))
                     spares += self.parts[o - 1]["price_cents"] * q
             if t.exchange:
                 fault_type, component, work = "E", texts["whole_appliance"], texts["exchange_work"]
@@ -1712,6 +1765,17 @@ class _Demo:
                 fault_type = "T" if spares else "R"
             if draft:
                 work = ""
+            codes = self._closing_codes(t, fault_type, rng.randint(1, 12))
+            if fault_type == "T" and t.id not in fixed:
+                self._parts_used(len(rows) + 1, used)
+            elif (
+                t.id in fixed and spares
+            ):  # the seed's 49.96 of spares: one part, at its price then
+                part = self.model_parts[t.model][0]
+                self._parts_used(len(rows) + 1, [(part, part, 1)], price_cents=spares)
+            net = rate + spares + bonuses
+            vat = to_cents(vat_on(from_cents(net), c["vat_rate"]))
+            frozen = closed_at is not None
             rows.append(
                 {
                     "id": len(rows) + 1,
@@ -1723,7 +1787,20 @@ class _Demo:
                     "faulty_component": component,
                     "fault": fault,
                     "fault_type": fault_type,
-                    "intervention_code": f"{fault_type}{rng.randint(1, 12):02d}",
+                    "intervention_code": codes["intervention"],
+                    "faulty_component_code": codes["component"] if component else "",
+                    "fault_code": codes["fault"],
+                    "work_done_code": codes["work"] if work else "",
+                    "net_cents": net if frozen else None,
+                    "vat_cents": vat if frozen else None,
+                    "total_cents": net + vat if frozen else None,
+                    "appliance_changes": None,
+                    "updated_at": closed_at or t.times[-1],
+                    "updated_by_id": None,
+                    "closed_by_id": None,
+                    "verified_at": verified_at,
+                    "verified_by_id": t.operator + 1 if verified_at else None,
+                    "rejection_note": "",
                     "work_done": work,
                     "fault_description": t.problem,
                     "rate_cents": rate,

@@ -1378,5 +1378,7 @@ _TABLES: tuple[Table, ...] = tuple(
         db.OrderLine,
         db.Voucher,
         db.Intervention,
+        db.InterventionPart,
+        db.ClosingCode,
     )
 )

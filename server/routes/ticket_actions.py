@@ -30,7 +30,7 @@ from client.models import (
 )
 from server.db import models as db
 from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session
-from server.services import ticket_actions, ticket_history, tickets
+from server.services import closing, ticket_actions, ticket_history, tickets
 from server.services.ticket_actions import ActionBody
 from server.settings import Settings
 
@@ -210,8 +210,12 @@ async def reject(
     now: Now,
     if_match: IfMatch = None,
 ) -> Ticket:
-    """Operator: send a closed intervention back to confirmed, with the reason."""
-    return await _act(ticket_id, TicketAction.REJECT, body, user, session, settings, now, if_match)
+    """Operator: send a closed intervention back to confirmed, with the reason (the centre's
+    draft is kept, and shows the reason)."""
+    await closing.reject(
+        session, ticket_id, user, body, if_match=ticket_actions.parse_if_match(if_match), now=now
+    )
+    return await tickets.get_ticket(session, ticket_id, user, settings.overdue_contact_hours, now)
 
 
 @router.post("/tickets/{ticket_id}/verify", response_model=Ticket)
@@ -224,5 +228,9 @@ async def verify(
     now: Now,
     if_match: IfMatch = None,
 ) -> Ticket:
-    """Operator: approve a closed intervention; it is ready to invoice."""
-    return await _act(ticket_id, TicketAction.VERIFY, body, user, session, settings, now, if_match)
+    """Operator: approve a closed intervention (GET /tickets/{id}/intervention shows it
+    whole); it is ready to invoice."""
+    await closing.verify(
+        session, ticket_id, user, body, if_match=ticket_actions.parse_if_match(if_match), now=now
+    )
+    return await tickets.get_ticket(session, ticket_id, user, settings.overdue_contact_hours, now)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from client.models import ContactMeans, HistoryEvent, TicketStatus
-from server.i18n import N_, _, day, moment, pgettext
+from server.i18n import N_, _, day, moment, money, pgettext
 from server.services.status_machine import STATUS_NAMES
 
 log = logging.getLogger("sav.events")
@@ -89,6 +89,19 @@ def parts_received(appointment_at: dt.datetime | None = None) -> Event:
 
 def invoiced(voucher: str | None = None) -> Event:
     return Event(HistoryEvent.INVOICED, {"voucher": voucher} if voucher else {})
+
+
+def closed(fault: str, total: str) -> Event:
+    """The intervention was closed with this fault code, at this final price ("160.75")."""
+    return Event(HistoryEvent.CLOSED, {"fault": fault, "total": total})
+
+
+def verified(total: str) -> Event:
+    return Event(HistoryEvent.VERIFIED, {"total": total})
+
+
+def intervention_saved() -> Event:
+    return Event(HistoryEvent.INTERVENTION_SAVED)
 
 
 def order_withdrawn(order: str) -> Event:
@@ -204,6 +217,20 @@ def _invoiced(p: Mapping[str, Any], zone: dt.tzinfo) -> str:
     return _("Intervention invoiced: payment voucher {voucher}").format(voucher=p["voucher"])
 
 
+def _closed(p: Mapping[str, Any], zone: dt.tzinfo) -> str:
+    if not p.get("total"):
+        return _("Intervention closed")
+    return _("Intervention closed: fault {fault}, final price {total} EUR").format(
+        fault=p.get("fault") or "-", total=money(p["total"])
+    )
+
+
+def _verified(p: Mapping[str, Any], zone: dt.tzinfo) -> str:
+    if not p.get("total"):
+        return _("Intervention verified")
+    return _("Intervention verified: final price {total} EUR").format(total=money(p["total"]))
+
+
 def _value(name: str, value: str) -> str:
     if not value:
         # TRANSLATORS: an appliance field that was empty, or was emptied
@@ -248,10 +275,11 @@ _RENDER: dict[HistoryEvent, Callable[[Mapping[str, Any], dt.tzinfo], str]] = {
     HistoryEvent.EXCHANGE_REQUESTED: _text(N_("Exchange requested")),
     HistoryEvent.CANCELLED: _text(N_("Ticket cancelled")),
     HistoryEvent.REJECTED: _text(N_("Intervention rejected")),
-    HistoryEvent.VERIFIED: _text(N_("Intervention verified")),
+    HistoryEvent.VERIFIED: _verified,
     HistoryEvent.PARTS_ORDERED: _parts_ordered,
     HistoryEvent.PARTS_RECEIVED: _parts_received,
-    HistoryEvent.CLOSED: _text(N_("Intervention closed")),
+    HistoryEvent.CLOSED: _closed,
+    HistoryEvent.INTERVENTION_SAVED: _text(N_("Intervention saved as a draft")),
     HistoryEvent.INVOICED: _invoiced,
     HistoryEvent.ORDER_WITHDRAWN: lambda p, zone: _("Order {order} withdrawn").format(
         order=p["order"]

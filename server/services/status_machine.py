@@ -11,9 +11,10 @@ Decisions the domain leaves open (DOMAIN.md, issue 3):
 * **update_appliance** and **add_log** change no status; everyone who sees the ticket may do
   them while it is neither cancelled nor invoiced.
 * ``order_parts``, ``parts_received``, ``close`` and ``invoice`` are in the table (the orders,
-  intervention and invoicing flows call :func:`server.services.ticket_actions.transition`),
-  but they are not *offered* in ``Ticket.actions`` until those flows have their endpoints:
-  :data:`OFFERED` lists what has one now.
+  intervention and invoicing flows call :func:`server.services.ticket_actions.transition`);
+  an action is *offered* in ``Ticket.actions`` once it has its endpoint (:data:`OFFERED`):
+  ``close`` and ``parts_received`` have theirs (server.routes.closing); ``order_parts`` is
+  checkout's doing and ``invoice`` comes with invoicing.
 """
 
 from __future__ import annotations
@@ -131,6 +132,8 @@ OFFERED: frozenset[TicketAction] = frozenset(
         A.CANCEL,
         A.REJECT,
         A.VERIFY,
+        A.PARTS_RECEIVED,
+        A.CLOSE,
         A.UPDATE_APPLIANCE,
         A.ADD_LOG,
     }

@@ -28,7 +28,7 @@ from client.models import HistoryEvent, Role, TicketAction, TicketStatus
 from server.db import models as db
 from server.errors import Conflict, Invalid, PreconditionFailed, PreconditionRequired
 from server.i18n import When, _
-from server.services import events, status_machine, ticket_search
+from server.services import events, serials, status_machine, ticket_search
 from server.services.tenancy import get_scoped
 
 ActionBody = (
@@ -307,7 +307,7 @@ async def update_appliance(
         raise PreconditionRequired(
             _("correcting the appliance needs If-Match: the ticket version you edited")
         )
-    await _check_catalogue(session, body)
+    await check_catalogue(session, body)
     if body.purchase_date is not None and body.purchase_date > now.date():
         why = _("the purchase date is in the future")
         raise Invalid(why, fields={"purchase_date": why})
@@ -317,19 +317,8 @@ async def update_appliance(
     status_machine.check(TicketAction.UPDATE_APPLIANCE, ticket.id, status, role)
     appliance = await session.get(db.Appliance, ticket.appliance_id)
     assert appliance is not None
-    wanted = {
-        "model_code": body.model_code,
-        "service_index": body.service_index,
-        "serial_number": body.serial_number,
-        "purchase_date": body.purchase_date,
-        "invoice_number": body.invoice_number,
-    }
-    changed = {k: v for k, v in wanted.items() if getattr(appliance, k) != v}
-    if not changed:
+    if not _appliance_changes(appliance, body):
         return  # nothing to correct: no new version, no history entry
-    correction = events.appliance_corrected(
-        {name: (getattr(appliance, name), value) for name, value in changed.items()}
-    )
     result = await session.execute(
         update(db.Ticket)
         .where(db.Ticket.id == ticket.id, db.Ticket.version == if_match)
@@ -339,10 +328,48 @@ async def update_appliance(
     if result.rowcount != 1:  # type: ignore[attr-defined]
         await session.rollback()
         raise await _stale(session, ticket_id)
+    await apply_appliance(session, ticket, user, body, now)
+    await session.commit()
+    _forget_tickets(session)
+
+
+def _appliance_changes(appliance: db.Appliance, body: wire.ApplianceUpdate) -> dict[str, Any]:
+    wanted = {
+        "model_code": body.model_code,
+        "service_index": body.service_index,
+        "serial_number": body.serial_number,
+        "purchase_date": body.purchase_date,
+        "invoice_number": body.invoice_number,
+    }
+    return {k: v for k, v in wanted.items() if getattr(appliance, k) != v}
+
+
+async def apply_appliance(
+    session: AsyncSession,
+    ticket: db.Ticket,
+    user: db.User,
+    body: wire.ApplianceUpdate,
+    now: dt.datetime,
+) -> None:
+    """Write the corrections of ``body`` (checked) to the ticket's appliance, with their
+    history entry, in the caller's transaction (the caller versions the ticket)."""
+    appliance = await session.get(db.Appliance, ticket.appliance_id)
+    assert appliance is not None
+    changed = _appliance_changes(appliance, body)
+    if not changed:
+        return
+    correction = events.appliance_corrected(
+        {name: (getattr(appliance, name), value) for name, value in changed.items()}
+    )
+    values = dict(changed)
+    if "serial_number" in changed:  # a full serial number says when the appliance was made
+        produced = serials.production_date(body.serial_number)
+        if produced is not None:
+            values["production_date"] = produced
     await session.execute(
         update(db.Appliance)
         .where(db.Appliance.id == appliance.id)
-        .values(**changed)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if "serial_number" in changed:
@@ -362,8 +389,6 @@ async def update_appliance(
             email_to=None,
         )
     )
-    await session.commit()
-    _forget_tickets(session)
 
 
 def _forget_tickets(session: AsyncSession) -> None:
@@ -374,7 +399,7 @@ def _forget_tickets(session: AsyncSession) -> None:
             session.expire(obj)
 
 
-async def _check_catalogue(session: AsyncSession, body: wire.ApplianceUpdate) -> None:
+async def check_catalogue(session: AsyncSession, body: wire.ApplianceUpdate) -> None:
     indexes = (
         (
             await session.execute(

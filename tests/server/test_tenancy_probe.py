@@ -129,6 +129,14 @@ async def _p_order(c: AsyncConnection) -> dict[str, Any]:
     return {"order_id": (await c.execute(order.limit(1))).scalar_one()}
 
 
+_FORM = {
+    "faulty_component_code": "BRU",
+    "fault_code": "R01",
+    "work_done_code": "W02",
+    "intervention_date": dt.datetime.now(dt.UTC).date().isoformat(),
+}
+"""A closing form that a centre's staff could send for the seed ticket."""
+
 PROBES: dict[str, Probe] = {
     "/service-centres/{centre_id}": Probe(_p_centre),
     "/tickets/{ticket_id}": Probe(_p_ticket),
@@ -150,6 +158,10 @@ PROBES: dict[str, Probe] = {
     "/tickets/{ticket_id}/cancel": Probe(_p_ticket, {"POST": {"note": "probe"}}),
     "/tickets/{ticket_id}/reject": Probe(_p_ticket, {"POST": {"note": "probe"}}),
     "/tickets/{ticket_id}/verify": Probe(_p_ticket, {"POST": {"note": "probe"}}),
+    "/tickets/{ticket_id}/intervention": Probe(_p_ticket, {"PUT": _FORM}),
+    "/tickets/{ticket_id}/intervention/totals": Probe(_p_ticket, {"POST": _FORM}),
+    "/tickets/{ticket_id}/close": Probe(_p_ticket, {"POST": _FORM}),
+    "/tickets/{ticket_id}/parts_received": Probe(_p_ticket, {"POST": {"note": "probe"}}),
     "/catalogue/models/{model_id}": Probe(_p_model, shared=True),
     "/catalogue/parts/{code}": Probe(_p_part, shared=True),
     "/catalogue/parts/{code}/where-used": Probe(_p_part, shared=True),
@@ -309,6 +321,10 @@ ROLE_PROBES: list[tuple[str, str, str, Any]] = [
     ),
     ("operator", "PUT", "/orders/{order_id}", {"note": "probe", "lines": []}),
     ("operator", "DELETE", "/orders/{order_id}", None),
+    # closing is the centre's: operators verify, they do not fill in the form
+    ("operator", "PUT", "/tickets/{ticket_id}/intervention", _FORM),
+    ("operator", "POST", "/tickets/{ticket_id}/close", _FORM),
+    ("operator", "POST", "/tickets/{ticket_id}/parts_received", {"note": "probe"}),
 ]
 
 
@@ -318,7 +334,7 @@ async def test_the_wrong_role_gets_403_and_changes_nothing(
 ) -> None:
     engine = create_engine(database_url)
     async with engine.connect() as conn:
-        params = await _p_order(conn)
+        params = await _p_order(conn) | await _p_ticket(conn)
     await engine.dispose()
     headers = await token_for(http, username)
     headers |= {"If-Match": "1", "Idempotency-Key": "probe-key"}

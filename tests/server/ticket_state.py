@@ -55,7 +55,16 @@ EXPECTED: dict[str, tuple[set[str], str, set[str]]] = {
     "close": ({"confirmed", "waiting_parts", "exchange_requested"}, "closed", CENTRE),
     "invoice": ({"verified"}, "invoiced", {"manager"}),
 }
-EXPOSED = ("assign", "contacted", "unreachable", "request_exchange", "cancel", "reject", "verify")
+EXPOSED = (
+    "assign",
+    "contacted",
+    "unreachable",
+    "request_exchange",
+    "cancel",
+    "reject",
+    "verify",
+    "parts_received",
+)
 OPEN = set(STATUSES) - {"cancelled", "invoiced"}
 
 
@@ -76,6 +85,7 @@ def body_for(action: str, now: dt.datetime | None = None) -> dict[str, Any] | No
         "cancel": {"note": "operator mistake"},
         "reject": {"note": "photos missing"},
         "verify": {"note": ""},
+        "parts_received": {"note": "collected at the wholesaler"},
     }.get(action)
 
 

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static, Tab, TabbedContent, TabPane, Tabs
 
-from client.models import TicketAction
+from client.models import TicketAction, TicketStatus
 from tui import formats, glyphs
 from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
@@ -29,8 +29,10 @@ from tui.widgets.session_bar import SessionBar
 from tui.widgets.status import ticket_status
 
 if TYPE_CHECKING:
+    from client.api import SavClient
     from client.models import (
         CatalogueModel,
+        Closing,
         HistoryEntry,
         Page,
         Ticket,
@@ -46,6 +48,7 @@ class TicketLoaded(Message):
     group: TicketGroup | None
     history: Page[HistoryEntry] | None
     previous: list[TicketSummary] | None
+    closing: Closing | None = None
 
 
 @dataclass
@@ -107,6 +110,79 @@ def _duration(delta: dt.timedelta) -> str:
     return _("{n} h").format(n=hours)
 
 
+CLOSED_STATUSES = (TicketStatus.CLOSED, TicketStatus.VERIFIED, TicketStatus.INVOICED)
+
+
+async def _closing_of(client: SavClient, ticket: Ticket) -> Closing | None:
+    """The closing of a closed ticket (what the operator checks before verifying)."""
+    if ticket.status not in CLOSED_STATUSES:
+        return None
+    return await client.intervention(ticket.id)
+
+
+def closing_text(c: Closing) -> str:
+    """The whole closing, as the operator verifies it: codes, work, parts with their frozen
+    price against today's catalogue price, amounts."""
+    from tui.widgets.money import money, percent
+
+    f, t = c.form, c.totals
+
+    def done(at: dt.datetime | None, by: str | None) -> str:
+        return f"{_when(at)} {_short(by) if by else ''}".strip() if at else ""
+
+    closed, verified = done(c.closed_at, c.closed_by), done(c.verified_at, c.verified_by)
+    work = f"{f.work_done_code} {c.work}" + (f" — {f.work_done}" if f.work_done else "")
+    visit = f"{_day(f.intervention_date)} · " + _("{n} km").format(n=f.distance_km)
+    if f.intervention_code:
+        visit += f" · {f.intervention_code} {c.intervention}"
+    rows = [
+        (_("Visit"), visit),
+        (_("Faulty component"), f"{f.faulty_component_code} {c.faulty_component}"),
+        (_("Fault"), f"{f.fault_code} {c.fault}"
+         + (f" ({c.fault_type.value})" if c.fault_type else "")),
+        (_("Work done"), work),
+        (_("Fault description"), f.fault_description),
+        (_("Closed"), closed),
+    ]  # fmt: skip
+    if verified:
+        rows.append((_("Verified"), verified))
+    title = _("Intervention")
+    lines = [f"[b]{escape(title)}[/b]"]
+    lines += [f"  {escape(label):<21} {escape(value.strip() or '-')}" for label, value in rows]
+    if c.parts:
+        parts_used = _("Parts used")
+        lines.append(f"  {escape(parts_used)}")
+    for p in c.parts:
+        mark = ""
+        if p.unit_price != p.catalogue_price:
+            mark = " " + _("(catalogue today: {price})").format(price=money(p.catalogue_price))
+        codes = p.installed_code if p.installed_code == p.requested_code else (
+            f"{p.requested_code} → {p.installed_code}")  # fmt: skip
+        lines.append(
+            "    "
+            + escape(f"{codes} {p.description} × {p.quantity} {money(p.unit_price)} = "
+                     f"{money(p.amount)}{mark}")
+        )  # fmt: skip
+    lines.append(
+        "  "
+        + escape(
+            _("Rate {rate} · Spares {spares} · Bonuses {bonuses} · Net {net}").format(
+                rate=money(t.rate), spares=money(t.spares), bonuses=money(t.bonuses),
+                net=money(t.net),
+            )
+        )
+    )  # fmt: skip
+    lines.append(
+        "  "
+        + escape(
+            _("VAT {vat_rate} {vat} · Final price {total} €").format(
+                vat_rate=percent(t.vat_rate), vat=money(t.vat), total=money(t.total)
+            )
+        )
+    )
+    return "\n".join(lines)
+
+
 # key → action; a key shows in the footer only when the server offers its action
 ACTION_KEYS = {
     "contacted": TicketAction.CONTACTED,
@@ -118,6 +194,8 @@ ACTION_KEYS = {
     "cancel": TicketAction.CANCEL,
     "reject": TicketAction.REJECT,
     "verify": TicketAction.VERIFY,
+    "close": TicketAction.CLOSE,
+    "parts_received": TicketAction.PARTS_RECEIVED,
 }
 
 
@@ -130,7 +208,10 @@ class TicketScreen(Copies, Screen[None]):
         "The keys in the footer are the actions the server allows you now: c customer "
         "contacted (appointment), u not reachable (attempt and means), l add a log "
         "(optionally e-mailed), a appliance data; operators also s assign a centre, "
-        "x request an exchange, ctrl+x cancel, r reject a closed ticket, v verify it. "
+        "x request an exchange, ctrl+x cancel, r reject a closed ticket, v verify it "
+        "(the details show the whole closing: codes, work, parts with their prices "
+        "against the catalogue, amounts). The centre closes with x (the closing form) "
+        "and says the parts arrived with g. "
         "In a form, ctrl+s saves and Esc cancels; if someone saved the ticket meanwhile, "
         "the form says who and when, ctrl+r reloads, and what you typed stays.\n\n"
         "m opens the appliance's model in the parts catalogue, knowing its serial number "
@@ -146,6 +227,9 @@ class TicketScreen(Copies, Screen[None]):
         Binding("a", "act('update_appliance')", N_("Appliance"), id="ticket.appliance"),
         Binding("s", "act('assign')", N_("Assign"), id="ticket.assign"),
         Binding("x", "act('request_exchange')", N_("Exchange"), id="ticket.exchange"),
+        # the same key: closing is the centre's, requesting an exchange the operator's
+        Binding("x", "act('close')", N_("Close"), id="ticket.close"),
+        Binding("g", "act('parts_received')", N_("Parts received"), id="ticket.parts-received"),
         Binding("ctrl+x", "act('cancel')", N_("Cancel ticket"), id="ticket.cancel"),
         Binding("r", "act('reject')", N_("Reject"), id="ticket.reject"),
         Binding("v", "act('verify')", N_("Verify"), id="ticket.verify"),
@@ -206,10 +290,11 @@ class TicketScreen(Copies, Screen[None]):
             return
         try:
             ticket = await client.ticket(ticket_id)
-            group, history, previous = await asyncio.gather(
+            group, history, previous, closing = await asyncio.gather(
                 client.ticket_group(ticket.group_id),
                 client.ticket_history(ticket_id),
                 client.previous_tickets(ticket_id),
+                _closing_of(client, ticket),
             )
         except NotFoundError:
             self.post_message(TicketFailed(_("No ticket {id} here.").format(id=ticket_id)))
@@ -217,7 +302,7 @@ class TicketScreen(Copies, Screen[None]):
         except SavError as exc:
             self.post_message(TicketFailed(exc.message))
             return
-        self.post_message(TicketLoaded(ticket, group, history, previous))
+        self.post_message(TicketLoaded(ticket, group, history, previous, closing))
 
     async def reload_now(self) -> None:
         """Read the ticket again, now (a form waits for it before saving again)."""
@@ -226,7 +311,8 @@ class TicketScreen(Copies, Screen[None]):
             return
         ticket = await client.ticket(self.ticket_id)
         history = await client.ticket_history(self.ticket_id)
-        self._show(TicketLoaded(ticket, self.group, history, None))
+        closing = await _closing_of(client, ticket)
+        self._show(TicketLoaded(ticket, self.group, history, None, closing))
 
     @on(TicketLoaded)
     def _loaded(self, message: TicketLoaded) -> None:
@@ -239,7 +325,10 @@ class TicketScreen(Copies, Screen[None]):
             self.group = message.group
             self._show_tabs(message.group)
         self.query_one("#ticket-header", Static).update(self._header(ticket))
-        self.query_one("#details-text", Static).update(self._details(ticket))
+        details = self._details(ticket)
+        if message.closing is not None:  # first: what the operator checks before v
+            details = closing_text(message.closing) + "\n" + details
+        self.query_one("#details-text", Static).update(details)
         if message.history is not None:
             self._show_history(message.history)
         if message.previous is not None:
@@ -570,6 +659,11 @@ class TicketScreen(Copies, Screen[None]):
             TicketAction.UPDATE_APPLIANCE: forms.appliance,
             TicketAction.ASSIGN: forms.assign,
         }
+        if action is TicketAction.CLOSE:
+            from tui.screens.close_intervention import CloseInterventionScreen
+
+            self.app.push_screen(CloseInterventionScreen(self.ticket_id), self._after_closing)
+            return
         builder = builders.get(action)
         form = (
             builder(current, self.reload_now, self.sav.clock)
@@ -577,6 +671,11 @@ class TicketScreen(Copies, Screen[None]):
             else forms.with_note(current, self.reload_now, action)
         )
         self.app.push_screen(form, self._after_action)
+
+    def _after_closing(self, result: bool | None) -> None:
+        if result:
+            self.notify(_("Intervention closed."))
+        self.load(self.ticket_id)  # a draft saved, or the ticket closed
 
     def _after_action(self, result: object) -> None:
         if result is None:

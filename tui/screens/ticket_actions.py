@@ -56,6 +56,7 @@ ACTION_LABEL = {
     TicketAction.CANCEL: N_("Cancel the ticket"),
     TicketAction.REJECT: N_("Reject (back to confirmed)"),
     TicketAction.VERIFY: N_("Verify"),
+    TicketAction.PARTS_RECEIVED: N_("Parts received"),
 }
 
 
@@ -230,6 +231,7 @@ def with_note(current: Current, reload: Reload, action: TicketAction) -> ActionF
         TicketAction.CANCEL: _("A cancelled ticket cannot be reopened. Say why."),
         TicketAction.REJECT: _("The intervention goes back to the centre. Say what is wrong."),
         TicketAction.VERIFY: _("The intervention is approved and can be invoiced."),
+        TicketAction.PARTS_RECEIVED: _("The ticket goes back to Confirmed."),
     }
 
     def build(v: dict[str, str]) -> NoteRequest | MotivationRequest:
