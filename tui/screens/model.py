@@ -102,7 +102,11 @@ class ModelScreen(Copies, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#model-tree", SupersessionTreeView).show_message(_("Loading…"))
-        self.set_focus(self.query_one("#model-lines", PartsList))
+        parts = self.query_one("#model-lines", PartsList)
+        self.set_focus(parts)
+        # The header is cut to the rows' width, which loses a cell when the list's scroll bar
+        # shows (its size does not change, so no resize says so).
+        self.watch(parts, "show_vertical_scrollbar", lambda _shown: self._header(), init=False)
         self.load()
 
     def action_refresh(self) -> None:
