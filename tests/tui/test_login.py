@@ -285,3 +285,26 @@ async def test_a_broken_settings_file_is_not_overwritten_by_a_language_choice(ma
             assert path.read_text(encoding="utf-8") == "{not json"
     finally:
         i18n.set_language("en")
+
+
+async def test_lang_before_sign_in_redraws_the_login_screen(make_tui) -> None:
+    """``:lang it`` (from the palette, before anyone signs in) does what F3 does."""
+    from client.profiles import load_settings
+    from tui import i18n
+    from tui.command_line import Command, run
+
+    app = make_tui(language="en", language_forced=False)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await pilot.press(*"operator")
+            run(app, Command("lang", "it"))
+            await settle(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, LoginScreen)
+            assert screen.query_one("#login-box").border_title == "Accedi"
+            assert screen.query_one("#username", Input).value == "operator"
+            assert load_settings().language == "it"
+            assert app.language_forced
+    finally:
+        i18n.set_language("en")
