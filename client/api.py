@@ -35,6 +35,7 @@ from client.models import (
     CartLineUpdate,
     CartNoteUpdate,
     CatalogueModel,
+    Category,
     Closing,
     ContactedRequest,
     CsvFormat,
@@ -413,9 +414,10 @@ class SavClient:
         answer = await self._call("GET", "/catalogue/models", params=params)
         return _parse(answer, Page[CatalogueModel])
 
-    async def categories(self) -> list[str]:
+    async def categories(self) -> list[Category]:
+        """Every category: its code and its name in the client's language."""
         answer = await self._call("GET", "/catalogue/categories")
-        return _parse_list(answer, str)
+        return _parse_list(answer, Category)
 
     async def model_view(
         self, model_id: int, *, serial: str | None = None, production_date: dt.date | None = None

@@ -28,6 +28,7 @@ class ClosingLists(Wire):
     """The coded lists for the ticket's product family (its model's catalogue category)."""
 
     family: str
+    family_name: str = ""  # the family's name in the reader's language
     components: list[CodeChoice]
     faults: list[CodeChoice]
     intervention_codes: list[CodeChoice]

@@ -111,6 +111,7 @@ async def _names(session: AsyncSession, *ids: int | None) -> dict[int, str]:
 @dataclass
 class _Lists:
     family: str
+    family_name: str  # in the request's language (the code when the catalogue has no name)
     by_list: dict[str, dict[str, db.ClosingCode]]
 
     def get(self, kind: CodeList, code: str) -> db.ClosingCode | None:
@@ -137,7 +138,9 @@ async def _lists(session: AsyncSession, appliance: db.Appliance) -> _Lists:
     by_list: dict[str, dict[str, db.ClosingCode]] = {}
     for code in await closing_codes.codes_for(session, family):
         by_list.setdefault(code.list, {})[code.code] = code
-    return _Lists(family, by_list)
+    category = await session.get(db.CatalogueCategory, family) if family else None
+    name = category.name(language()) if category is not None else family
+    return _Lists(family, name, by_list)
 
 
 # --------------------------------------------------------------------------- parts used
@@ -392,7 +395,7 @@ async def _check(
     for kind, name, code in starred:
         if code and lists.get(kind, code) is None:
             errors[name] = _("{code} is not in this list for {family}").format(
-                code=code, family=lists.family or "-"
+                code=code, family=lists.family_name or "-"
             )
         elif not code and closing and kind is not CodeList.INTERVENTION:
             errors[name] = _("required to close")
@@ -531,6 +534,7 @@ async def get_closing(
         max_rate=from_cents(rate_bound_cents(centre)),
         lists=wire.ClosingLists(
             family=lists.family,
+            family_name=lists.family_name,
             components=lists.choices(CodeList.COMPONENT),
             faults=lists.choices(CodeList.FAULT),
             intervention_codes=lists.choices(CodeList.INTERVENTION),

@@ -40,6 +40,7 @@ ALLOWED = {
     "model",  # a sort key the search help lists (sort:model), a code as typed
     "manager",  # the demo accounts' user names (their roles are translated beside them)
     "operator",
+    "English",  # the login's language line names each language in its own words
 }
 """Message ids that may appear as they are (proper names, codes, data)."""
 

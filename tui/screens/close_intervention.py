@@ -32,7 +32,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from client.models import ApplianceUpdate, InterventionForm, PartUsedInput, WarrantyStatus
-from tui import glyphs
+from tui import formats, glyphs
 from tui.i18n import N_, _, localized
 from tui.screens.code_lookup import CodeLookup
 from tui.widgets.choice import Choice
@@ -89,7 +89,7 @@ class Saved(Message):
 
 
 def _day(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    return formats.day(value)
 
 
 def _amount(name: str, text: str) -> Decimal:
@@ -250,7 +250,7 @@ class CloseInterventionScreen(Screen[bool | None]):
             id=c.ticket_id, model=c.model_code, si=c.service_index
         )
         if c.lists.family:
-            title += f" ({c.lists.family})"
+            title += f" ({c.lists.family_name or c.lists.family})"
         self.query_one("#closing-title", Static).update(escape(title))
         rejection = self.query_one("#closing-rejection", Static)
         rejection.display = bool(c.rejection_note)
