@@ -26,6 +26,7 @@ from server.routes import (
     tickets,
 )
 from server.settings import Settings
+from server.suppliers import routes as supplier_routes
 
 
 class BodyLimit:
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cart,
         addresses,
         orders,
+        supplier_routes,
     ):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

@@ -31,6 +31,8 @@ orders: the cart is kept by the server per user; checkout sends an Idempotency-K
         however often it is sent); orders wait for the manufacturer's validation
 catalogue: sav catalogue import PATH loads models.csv, parts.csv, views.csv and relations.csv
            (checked first, then all or nothing; see the README and examples/catalogue/)
+suppliers: sav supplier serve runs the reference supplier platform (its own process and SQLite
+           file); sav supplier change ORDER --delivery DATE changes one of its orders now
 environment: SAV_HOME (put data, config and sockets under one folder), SAV_TOKEN (a token to use),
              SAV_DATABASE_URL (default database of serve/db/demo)
 """

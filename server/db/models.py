@@ -479,3 +479,8 @@ class Intervention(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     voucher_id: Mapped[int | None] = mapped_column(ForeignKey("vouchers.id"), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+# the tables of outside suppliers live beside their code; imported here so that the metadata
+# (and the migrations' check) always holds them
+import server.suppliers.db_models  # noqa: E402, F401

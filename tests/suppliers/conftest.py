@@ -89,3 +89,20 @@ def supplier_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runn
 def reference() -> str:
     """A client reference no other test uses."""
     return f"T-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, supplier_platform: RunningPlatform) -> object:
+    """sav's settings for the supplier tests: the reference supplier is the running platform,
+    ``closed`` a supplier nobody answers for; a fresh server key."""
+    from cryptography.fernet import Fernet
+
+    from server.settings import Settings
+
+    return Settings(
+        database_url=database_url,
+        demo=True,
+        outbox_dir=tmp_path / "outbox",
+        supplier_key=Fernet.generate_key().decode(),
+        suppliers={"reference": supplier_platform.url, "closed": "http://127.0.0.1:9"},
+    )

@@ -1,0 +1,47 @@
+"""Supplier accounts of the signed-in user's centre (server.suppliers.accounts)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from client.models.suppliers import SaveSupplierAccountRequest, SupplierAccount
+from server.deps import CurrentUser, Now, Session
+from server.suppliers import accounts
+
+router = APIRouter(tags=["suppliers"])
+
+
+@router.get("/supplier-accounts", response_model=list[SupplierAccount])
+async def list_supplier_accounts(user: CurrentUser, session: Session) -> list[SupplierAccount]:
+    """The centre's supplier accounts, without their secrets (403 for operators)."""
+    return await accounts.list_accounts(session, user)
+
+
+@router.post("/supplier-accounts", response_model=SupplierAccount, status_code=201)
+async def save_supplier_account(
+    body: SaveSupplierAccountRequest,
+    user: CurrentUser,
+    session: Session,
+    now: Now,
+    request: Request,
+) -> SupplierAccount:
+    """Enter the centre's account with a supplier (managers): checked with the supplier first,
+    then kept, replacing the centre's former account with it. The secret is never returned."""
+    factory = getattr(request.app.state, "supplier_client_factory", accounts.http_client)
+    return await accounts.save_account(
+        session, user, body, request.app.state.settings, now, factory
+    )
+
+
+@router.get("/supplier-accounts/{account_id}", response_model=SupplierAccount)
+async def get_supplier_account(
+    account_id: int, user: CurrentUser, session: Session
+) -> SupplierAccount:
+    return await accounts.get_account(session, user, account_id)
+
+
+@router.delete("/supplier-accounts/{account_id}", status_code=204)
+async def delete_supplier_account(account_id: int, user: CurrentUser, session: Session) -> Response:
+    """Forget the centre's account (managers)."""
+    await accounts.delete_account(session, user, account_id)
+    return Response(status_code=204)
