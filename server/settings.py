@@ -47,6 +47,9 @@ class Settings(BaseSettings):
         default_factory=lambda: {"reference": "http://127.0.0.1:8765"},
         description="the suppliers sav may talk to: id -> its platform's URL",
     )
+    supplier_timeout_seconds: float = Field(
+        default=5.0, description="how long an availability check waits for each supplier"
+    )
     now: dt.datetime | None = Field(
         default=None,
         description="a fixed 'now' for every rule that reads the clock (tests only)",

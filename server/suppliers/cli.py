@@ -83,7 +83,14 @@ def change(
     except PlatformError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
-    print(json.dumps(result, indent=2, ensure_ascii=False))
+    from server.suppliers.platform.app import Order
+
+    # as the API shows it (the same field formats)
+    print(
+        json.dumps(
+            Order.model_validate(result).model_dump(mode="json"), indent=2, ensure_ascii=False
+        )
+    )
     return 0
 
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
 
-from client.models.suppliers import SaveSupplierAccountRequest, SupplierAccount
+from fastapi import APIRouter, Query, Request, Response
+
+from client.models.suppliers import (
+    SaveSupplierAccountRequest,
+    SupplierAccount,
+    SupplierAvailability,
+)
 from server.deps import CurrentUser, Now, Session
 from server.suppliers import accounts
+from server.suppliers import availability as supplier_availability
+from server.suppliers.adapter import MAX_CODES
+from server.suppliers.models import Code
 
 router = APIRouter(tags=["suppliers"])
 
@@ -27,9 +36,8 @@ async def save_supplier_account(
 ) -> SupplierAccount:
     """Enter the centre's account with a supplier (managers): checked with the supplier first,
     then kept, replacing the centre's former account with it. The secret is never returned."""
-    factory = getattr(request.app.state, "supplier_client_factory", accounts.http_client)
     return await accounts.save_account(
-        session, user, body, request.app.state.settings, now, factory
+        session, user, body, request.app.state.settings, now, _factory(request)
     )
 
 
@@ -45,3 +53,22 @@ async def delete_supplier_account(account_id: int, user: CurrentUser, session: S
     """Forget the centre's account (managers)."""
     await accounts.delete_account(session, user, account_id)
     return Response(status_code=204)
+
+
+@router.get("/supplier-availability", response_model=SupplierAvailability)
+async def get_supplier_availability(
+    code: Annotated[list[Code], Query(min_length=1, max_length=MAX_CODES)],
+    user: CurrentUser,
+    session: Session,
+    request: Request,
+) -> SupplierAvailability:
+    """Stock, lead time and prices of these codes at every supplier the centre has an account
+    with, asked in parallel; a supplier that does not answer in time is "no_answer"."""
+    return await supplier_availability.availability(
+        session, user, code, request.app.state.settings, _factory(request)
+    )
+
+
+def _factory(request: Request) -> accounts.ClientFactory:
+    """How to reach a supplier: the HTTP adapter, unless a test put a fake in its place."""
+    return getattr(request.app.state, "supplier_client_factory", accounts.http_client)  # type: ignore[no-any-return]
