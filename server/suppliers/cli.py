@@ -114,3 +114,7 @@ def write_contract(path: Path) -> int:
     path.write_text(json.dumps(contract(), indent=2, ensure_ascii=False, sort_keys=True) + "\n")
     print(f"contract written to {path}")
     return 0
+
+
+if __name__ == "__main__":  # python -m server.suppliers.cli: rewrite the committed contract
+    sys.exit(write_contract(Path(__file__).parent / "contract" / "openapi.json"))

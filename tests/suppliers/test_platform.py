@@ -32,7 +32,9 @@ def test_the_running_platform_serves_exactly_the_committed_contract(
 ) -> None:
     committed = json.loads(CONTRACT.read_text())
     served = httpx.get(f"{supplier_platform.url}/openapi.json", timeout=5).json()
-    assert served == committed, "the API changed: update contract/openapi.json on purpose"
+    assert served == committed, (
+        "the API changed: if on purpose, rewrite the contract: python -m server.suppliers.cli"
+    )
     assert contract() == committed
 
 
