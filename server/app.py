@@ -83,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        if (suppliers := getattr(_app.state, "supplier_clients", None)) is not None:
+            await suppliers.aclose()
         await engine.dispose()
 
     app = FastAPI(

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
+import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +26,7 @@ from server.services.tenancy import get_scoped, require_role, scope
 from server.settings import Settings
 from server.suppliers.adapter import (
     HttpSupplierClient,
+    RetryPolicy,
     SupplierAuthError,
     SupplierClient,
     SupplierCredentials,
@@ -51,8 +53,20 @@ class SupplierFailed(ApiError):
     code = "supplier_bad_answer"
 
 
+INTERACTIVE_TIMEOUT = httpx.Timeout(connect=2.0, read=3.5, write=2.0, pool=1.0)
+INTERACTIVE_RETRY = RetryPolicy(attempts=2, timeout=4.0, wait_initial=0.2, wait_max=0.5)
+
+
 def http_client(supplier: str, url: str, credentials: SupplierCredentials) -> SupplierClient:
-    return HttpSupplierClient(supplier, url, credentials)
+    """A client for someone waiting at a screen: it gives up within 4 s, retries once."""
+    return HttpSupplierClient(
+        supplier,
+        url,
+        credentials,
+        timeout=INTERACTIVE_TIMEOUT,
+        deadline=4.0,
+        retry=INTERACTIVE_RETRY,
+    )
 
 
 def _out(row: SupplierAccount, saved_by: str) -> SupplierAccountOut:

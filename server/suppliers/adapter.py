@@ -174,6 +174,10 @@ class HttpSupplierClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
+    def mark_unavailable(self) -> None:
+        """The caller gave up waiting: treat the supplier as down for the cooldown."""
+        self._down_until = self._clock() + self._cooldown
+
     async def __aenter__(self) -> HttpSupplierClient:
         return self
 

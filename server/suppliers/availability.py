@@ -31,6 +31,7 @@ from server.suppliers.adapter import (
 )
 from server.suppliers.db_models import SupplierAccount
 from server.suppliers.models import PartAvailability
+from server.suppliers.registry import SupplierClients
 from server.suppliers.secrets import secret_box
 
 log = logging.getLogger("sav.suppliers")
@@ -59,7 +60,10 @@ async def availability(
     codes: Sequence[str],
     settings: Settings,
     make_client: ClientFactory = http_client,
+    clients: SupplierClients | None = None,
 ) -> SupplierAvailability:
+    """``clients``: the server's kept clients (a supplier found down stays "no answer" for
+    its cooldown); without, a client per call, closed after it."""
     require_role(user, Role.TECHNICIAN, Role.MANAGER)
     asked = list(dict.fromkeys(codes))
     rows = (
@@ -86,13 +90,22 @@ async def availability(
                 **answer, status="bad_answer", message=_("this supplier is no longer configured")
             )
         secret = box.decrypt(row.secret_encrypted) if box and row.secret_encrypted else None
-        client: SupplierClient = make_client(
-            row.supplier, url, SupplierCredentials(row.user_name, row.customer_id, secret)
-        )
+        credentials = SupplierCredentials(row.user_name, row.customer_id, secret)
+        if clients is None:
+            client: SupplierClient = make_client(row.supplier, url, credentials)
+        else:
+            client = await clients.get(
+                row.id,
+                row.version,
+                row.supplier,
+                lambda: make_client(row.supplier, url, credentials),
+            )
         try:
             async with asyncio.timeout(settings.supplier_timeout_seconds):
                 items = await client.availability(asked)
-        except (TimeoutError, SupplierUnavailable):
+        except (TimeoutError, SupplierUnavailable) as exc:
+            if isinstance(exc, TimeoutError) and hasattr(client, "mark_unavailable"):
+                client.mark_unavailable()  # we stopped waiting: down for its cooldown
             return SupplierAnswer(**answer, status="no_answer", message=_("no answer"))
         except SupplierAuthError:
             return SupplierAnswer(
@@ -106,7 +119,8 @@ async def availability(
                 **answer, status="bad_answer", message=_("the supplier's answer was refused")
             )
         finally:
-            await client.aclose()
+            if clients is None:
+                await client.aclose()
         return SupplierAnswer(**answer, status="ok", offers=[_offer(i) for i in items])
 
     answers = await asyncio.gather(*(ask(row) for row in rows))

@@ -16,6 +16,7 @@ from server.suppliers import accounts
 from server.suppliers import availability as supplier_availability
 from server.suppliers.adapter import MAX_CODES
 from server.suppliers.models import Code
+from server.suppliers.registry import SupplierClients
 
 router = APIRouter(tags=["suppliers"])
 
@@ -64,8 +65,11 @@ async def get_supplier_availability(
 ) -> SupplierAvailability:
     """Stock, lead time and prices of these codes at every supplier the centre has an account
     with, asked in parallel; a supplier that does not answer in time is "no_answer"."""
+    state = request.app.state
+    if getattr(state, "supplier_clients", None) is None:
+        state.supplier_clients = SupplierClients()  # closed with the app (server/app.py)
     return await supplier_availability.availability(
-        session, user, code, request.app.state.settings, _factory(request)
+        session, user, code, state.settings, _factory(request), state.supplier_clients
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from server.db import models as db
 from server.db.session import create_engine
 from server.settings import Settings
-from server.suppliers.adapter import HttpSupplierClient, SupplierCredentials
+from server.suppliers.adapter import HttpSupplierClient, RetryPolicy, SupplierCredentials
 from server.suppliers.db_models import SupplierAccount
 from tests.suppliers.fake_hostile_supplier import FakeHostileSupplier
 
@@ -118,3 +118,29 @@ async def test_no_account_no_supplier_and_operators_have_none(http: httpx.AsyncC
     assert refused.status_code == 403
     bad = await http.get("/supplier-availability", params={"code": "a b"}, headers=tech)
     assert bad.status_code == 422
+
+
+@pytest.mark.parametrize("mode", ["500", "timeout"])
+async def test_a_supplier_found_down_is_not_asked_again_for_a_while(
+    http: httpx.AsyncClient,
+    app: object,
+    settings: Settings,
+    database_url: str,
+    mode: str,
+) -> None:
+    await _add_account(database_url, "closed")
+    settings.supplier_timeout_seconds = 0.5
+    fake = FakeHostileSupplier(mode)
+    fast = RetryPolicy(attempts=2, timeout=1, wait_initial=0.01, wait_max=0.01, wait_jitter=0)
+
+    def factory(supplier: str, url: str, credentials: SupplierCredentials) -> HttpSupplierClient:
+        transport = httpx.ASGITransport(app=fake)
+        return HttpSupplierClient(supplier, url, credentials, transport=transport, retry=fast)
+
+    app.state.supplier_client_factory = factory  # type: ignore[attr-defined]
+    tech = await _headers(http, "tech")
+    for _ in range(3):
+        answer = await http.get("/supplier-availability", params={"code": "X1"}, headers=tech)
+        assert answer.json()["suppliers"][0]["status"] == "no_answer"
+    # asked on the first request only (with its retry on a 500), then left alone
+    assert fake.calls["/v1/availability"] == (2 if mode == "500" else 1)
