@@ -129,6 +129,9 @@ def _add_supplier(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--seed", type=int, default=2026, help="seed of the orders' changes")
+    serve.add_argument(
+        "--latency-ms", type=int, default=0, help="delay every answer (slow supplier)"
+    )
     change = actions.add_parser("change", help="change a pending order now, as the supplier")
     change.add_argument("order", metavar="ORDER", help="its order number or client reference")
     change.add_argument("--line", type=int, default=1, help="the line changed (default 1)")
@@ -149,7 +152,7 @@ def _supplier(args: argparse.Namespace) -> int:
 
     database = Path(args.database) if args.database else cli.default_database()
     if args.supplier_command == "serve":
-        return cli.serve(args.port, database, args.seed, args.host)
+        return cli.serve(args.port, database, args.seed, args.host, args.latency_ms)
     return cli.change(
         database,
         args.order,

@@ -12,13 +12,15 @@ DEFAULT_PORT = 8765
 DEFAULT_SEED = 2026
 
 
-def serve(port: int, database: Path, seed: int, host: str = "127.0.0.1") -> int:
+def serve(
+    port: int, database: Path, seed: int, host: str = "127.0.0.1", latency_ms: int = 0
+) -> int:
     """Run the platform under uvicorn, in this process, until stopped."""
     import uvicorn
 
     from server.suppliers.platform.app import create_platform_app
 
-    app = create_platform_app(database, seed)
+    app = create_platform_app(database, seed, latency_ms)
     print(
         f"reference supplier platform on http://{host}:{port} (database: {database}, "
         f"seed {app.state.store.seed()}); demo accounts: demo / 100200, "

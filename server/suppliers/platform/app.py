@@ -5,9 +5,10 @@ bearer token; then availability and prices for part codes, and orders: create (i
 the client's reference), read one, list the pending ones. Amounts are integer cents of EUR.
 """
 
+import asyncio
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -98,7 +99,9 @@ class OrderList(_Model):
 _ERRORS = {401: {"model": Problem}, 404: {"model": Problem}, 409: {"model": Problem}}
 
 
-def create_platform_app(database: Path | str, seed: int = 2026) -> FastAPI:
+def create_platform_app(database: Path | str, seed: int = 2026, latency_ms: int = 0) -> FastAPI:
+    """The platform on ``database``; ``latency_ms`` delays every answer (a slow supplier,
+    for benchmarks and demos)."""
     store = Store(database)
     store.initialise(seed)
     app = FastAPI(
@@ -107,6 +110,12 @@ def create_platform_app(database: Path | str, seed: int = 2026) -> FastAPI:
         description=__doc__,
     )
     app.state.store = store
+    if latency_ms > 0:
+
+        @app.middleware("http")
+        async def _slow(request: Request, call_next: Any) -> Any:
+            await asyncio.sleep(latency_ms / 1000)
+            return await call_next(request)
 
     @app.exception_handler(PlatformError)
     async def _refused(request: Request, exc: PlatformError) -> JSONResponse:
