@@ -160,3 +160,14 @@ def test_an_embedded_server_keeps_its_key_beside_its_database(tmp_path: Path) ->
     key = tmp_path / "supplier.key"
     assert key.stat().st_mode & 0o777 == 0o600
     assert secret_box(settings).decrypt(sealed) == SECRET  # the same key, read again
+
+
+async def test_a_refused_secret_is_not_echoed(http: httpx.AsyncClient, database_url: str) -> None:
+    manager = await _headers(http, "manager")
+    secret = "S" * 150 + "-very-secret-" + "S" * 150
+    answer = await http.post(
+        "/supplier-accounts", json={**ATELIER, "secret": secret}, headers=manager
+    )
+    assert answer.status_code == 422 and "secret" in answer.json()["fields"]
+    assert "very-secret" not in answer.text
+    assert await _rows(database_url) == []
