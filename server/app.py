@@ -27,6 +27,7 @@ from server.routes import (
     tickets,
 )
 from server.settings import Settings
+from server.suppliers import routes as supplier_routes
 
 
 class BodyLimit:
@@ -83,6 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        if (suppliers := getattr(_app.state, "supplier_clients", None)) is not None:
+            await suppliers.aclose()
         await engine.dispose()
 
     app = FastAPI(
@@ -107,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cart,
         addresses,
         orders,
+        supplier_routes,
     ):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

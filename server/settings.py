@@ -38,6 +38,18 @@ class Settings(BaseSettings):
         description="where e-mails go when there is no SMTP server (or it fails); default: "
         "an 'outbox' folder beside the SQLite database file, else in the working directory",
     )
+    supplier_key: SecretStr | None = Field(
+        default=None,
+        description="Fernet key(s), comma-separated, newest first, encrypting the supplier "
+        "accounts' secrets; default: a key file beside the SQLite database (none on PostgreSQL)",
+    )
+    suppliers: dict[str, str] = Field(
+        default_factory=lambda: {"reference": "http://127.0.0.1:8765"},
+        description="the suppliers sav may talk to: id -> its platform's URL",
+    )
+    supplier_timeout_seconds: float = Field(
+        default=5.0, description="how long an availability check waits for each supplier"
+    )
     now: dt.datetime | None = Field(
         default=None,
         description="a fixed 'now' for every rule that reads the clock (tests only)",

@@ -36,6 +36,9 @@ settings (config.json in the config folder): "mouse": true (as --mouse), "cursor
           (off by default: an idle screen sends nothing over SSH), "glyphs": "ascii", "csv"
 codes: sav codes import FILE loads the closing form's coded lists per product family
        (faulty component, fault and its type, intervention code, work done; in en/fr/it)
+
+suppliers: sav supplier serve runs the reference supplier platform (its own process and SQLite
+           file); sav supplier change ORDER --delivery DATE changes one of its orders now
 environment: SAV_HOME (put data, config and sockets under one folder), SAV_TOKEN (a token to use),
              SAV_DATABASE_URL (default database of serve/db/demo)
 """
@@ -135,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("info", help="paths, versions and the credential store")
 
+    _add_supplier(commands)
+
     keys = commands.add_parser(
         "keys",
         help="the keys of every screen, with their ids, as your keys.toml makes them",
@@ -143,6 +148,52 @@ def build_parser() -> argparse.ArgumentParser:
     )
     keys.add_argument("--lang", choices=("en", "fr", "it"), help="language of the list")
     return parser
+
+
+def _add_supplier(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    supplier = commands.add_parser(
+        "supplier", help="the reference supplier platform: serve it, change an order now"
+    )
+    actions = supplier.add_subparsers(dest="supplier_command", metavar="ACTION", required=True)
+    serve = actions.add_parser("serve", help="run the platform (its own process and database)")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--seed", type=int, default=2026, help="seed of the orders' changes")
+    serve.add_argument(
+        "--latency-ms", type=int, default=0, help="delay every answer (slow supplier)"
+    )
+    change = actions.add_parser("change", help="change a pending order now, as the supplier")
+    change.add_argument("order", metavar="ORDER", help="its order number or client reference")
+    change.add_argument("--line", type=int, default=1, help="the line changed (default 1)")
+    change.add_argument("--delivery", metavar="DATE", help="new expected delivery, YYYY-MM-DD")
+    change.add_argument("--price", metavar="AMOUNT", help="new purchase price, e.g. 14.90")
+    change.add_argument("--sale-price", metavar="AMOUNT", help="new sale price")
+    change.add_argument("--part", metavar="CODE", help="the part now sold under this code")
+    change.add_argument("--name", metavar="TEXT", help="new part name")
+    change.add_argument("--status", choices=("pending", "delivered", "cancelled"))
+    for sub in (serve, change):
+        sub.add_argument("--database", metavar="PATH", help="the platform's SQLite file")
+
+
+def _supplier(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from server.suppliers import cli
+
+    database = Path(args.database) if args.database else cli.default_database()
+    if args.supplier_command == "serve":
+        return cli.serve(args.port, database, args.seed, args.host, args.latency_ms)
+    return cli.change(
+        database,
+        args.order,
+        line=args.line,
+        delivery=args.delivery,
+        price=args.price,
+        sale_price=args.sale_price,
+        part=args.part,
+        name=args.name,
+        status=args.status,
+    )
 
 
 def _database(args: argparse.Namespace) -> str:
@@ -310,6 +361,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         from server.cli import codes_import
 
         return codes_import(_database(args), args.path)
+
+    if args.command == "supplier":
+        return _supplier(args)
     if args.command == "auth":
         return auth_command(args)
     if args.command == "info":

@@ -559,3 +559,8 @@ class ClosingCode(Base):
     name_fr: Mapped[str] = mapped_column(String(120))
     name_it: Mapped[str] = mapped_column(String(120))
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# the tables of outside suppliers live beside their code; imported here so that the metadata
+# (and the migrations' check) always holds them
+import server.suppliers.db_models  # noqa: E402, F401

@@ -137,6 +137,32 @@ _FORM = {
 }
 """A closing form that a centre's staff could send for the seed ticket."""
 
+
+async def _p_supplier_account(c: AsyncConnection) -> dict[str, Any]:
+    """A supplier account of tech's centre (the demo data has none): added and committed."""
+    from server.suppliers.db_models import SupplierAccount
+
+    user = (await c.execute(select(db.User.id).where(db.User.username == "manager"))).scalar_one()
+    now = dt.datetime.now(dt.UTC)
+    row = await c.execute(
+        SupplierAccount.__table__.insert()
+        .values(
+            service_centre_id=await _centre_id(c),
+            supplier="reference",
+            user_name="demo",
+            customer_id="100200",
+            saved_by_id=user,
+            saved_at=now,
+            checked_at=now,
+            version=1,
+        )
+        .returning(SupplierAccount.__table__.c.id)
+    )
+    account_id = row.scalar_one()
+    await c.commit()
+    return {"account_id": account_id}
+
+
 PROBES: dict[str, Probe] = {
     "/service-centres/{centre_id}": Probe(_p_centre),
     "/tickets/{ticket_id}": Probe(_p_ticket),
@@ -173,6 +199,7 @@ PROBES: dict[str, Probe] = {
     "/orders/{order_id}": Probe(
         _p_order, bodies={"PUT": {"note": "probe", "lines": []}, "DELETE": None}
     ),
+    "/supplier-accounts/{account_id}": Probe(_p_supplier_account, bodies={"DELETE": None}),
 }
 
 OPERATOR_ONLY = ("assign", "request_exchange", "cancel", "reject", "verify")
@@ -282,6 +309,7 @@ async def test_a_technician_gets_403_for_operator_actions_and_changes_nothing(
     assert await fingerprint(database_url) == before
 
 
+_SUPPLIER_ACCOUNT = {"supplier": "reference", "user_name": "demo", "customer_id": "100200"}
 ROLE_PROBES: list[tuple[str, str, str, Any]] = [
     # (user, method, path, body): each must answer 403 and change nothing
     ("tech", "POST", "/orders/validate", {"ids": [1]}),
@@ -325,6 +353,11 @@ ROLE_PROBES: list[tuple[str, str, str, Any]] = [
     ("operator", "PUT", "/tickets/{ticket_id}/intervention", _FORM),
     ("operator", "POST", "/tickets/{ticket_id}/close", _FORM),
     ("operator", "POST", "/tickets/{ticket_id}/parts_received", {"note": "probe"}),
+    # supplier accounts: the centre's manager enters them; operators have none
+    ("tech", "POST", "/supplier-accounts", _SUPPLIER_ACCOUNT),
+    ("operator", "POST", "/supplier-accounts", _SUPPLIER_ACCOUNT),
+    ("operator", "GET", "/supplier-accounts", None),
+    ("operator", "GET", "/supplier-availability?code=870650447", None),
 ]
 
 
