@@ -21,6 +21,7 @@ from server.routes import (
     closing,
     dashboard,
     health,
+    invoicing,
     orders,
     service_centres,
     ticket_actions,
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cart,
         addresses,
         orders,
+        invoicing,
     ):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
