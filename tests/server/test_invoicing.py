@@ -34,7 +34,7 @@ async def _verified(http: httpx.AsyncClient, user: str = "manager") -> list[dict
     return answer.json()["items"]  # type: ignore[no-any-return]
 
 
-async def _add_manager(url: str, username: str = "manager2") -> None:
+async def add_manager(url: str, username: str = "manager2") -> None:
     """A second manager of the seed centre, with the demo password."""
     engine = create_engine(url)
     async with engine.begin() as conn:
@@ -253,7 +253,7 @@ async def test_parallel_invoicings_of_overlapping_selections(
     """Two managers invoice overlapping selections at once, many times over: each
     intervention ends on exactly one voucher, numbers have no gap and no duplicate, the
     refused one is told which tickets and writes nothing."""
-    await _add_manager(database_url)
+    await add_manager(database_url)
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         ids = [line["ticket_id"] for line in await _verified(http)]
