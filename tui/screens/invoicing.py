@@ -282,7 +282,9 @@ class InvoicingScreen(Screen[None]):
         else:
             totals = self.sums
             head = _("All")
-        self.query_one("#invoicing-totals", Static).update(escape(f"{head}: {totals_text(totals)}"))
+        # TRANSLATORS: "2 marked: rate 144.00 + spares ..." (the totals under the list)
+        line = _("{what}: {figures}").format(what=head, figures=totals_text(totals))
+        self.query_one("#invoicing-totals", Static).update(escape(line))
         self.query_one("#invoicing-status", Static).update(escape(text))
 
     @on(LinesFailed)

@@ -92,9 +92,9 @@ class VouchersScreen(Screen[None]):
             (_("Number"), 14, "number"),
             (_("Date"), 10, "date"),
             (_("Centre"), 6, "centre"),
-            (_("Lines"), 5, "count"),
+            (_("Lines"), 6, "count"),
             (_("Total"), 10, "total"),
-            (_("By"), 14, "by"),
+            (_("By"), 13, "by"),
         ):
             table.add_column(title, width=width, key=key)
         self.set_focus(self.query_one("#vouchers-query", Input))
