@@ -386,9 +386,14 @@ class InvoicingScreen(Screen[None]):
             "Invoice {n} interventions for {total}?",
             totals.count,
         ).format(n=totals.count, total=money_eur(totals.total))
-        detail = _(
-            "A payment voucher is made and the interventions become invoiced: net {net}, VAT {vat}."
-        ).format(net=money_eur(totals.net), vat=money_eur(totals.vat))
+        detail = "\n".join(
+            (
+                _("Net {net}, VAT {vat}.").format(
+                    net=money_eur(totals.net), vat=money_eur(totals.vat)
+                ),
+                _("A payment voucher is made; they become invoiced."),
+            )
+        )
 
         def answered(yes: bool | None) -> None:
             if yes:

@@ -94,7 +94,7 @@ class VouchersScreen(Screen[None]):
             (_("Centre"), 6, "centre"),
             (_("Lines"), 6, "count"),
             (_("Total"), 10, "total"),
-            (_("By"), 13, "by"),
+            (_("By"), 16, "by"),
         ):
             table.add_column(title, width=width, key=key)
         self.set_focus(self.query_one("#vouchers-query", Input))
