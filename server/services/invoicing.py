@@ -245,7 +245,9 @@ async def invoice(
     Refusals change nothing: 403 for anyone but a centre's manager, 404 naming the tickets
     the user's centre does not have, 409 naming the tickets that are not (or no longer)
     verified and waiting to be invoiced."""
-    status_machine.check_role(TicketAction.INVOICE, Role(user.role))
+    rule = status_machine.check_role(TicketAction.INVOICE, Role(user.role))
+    sources = {status.value for status in rule.sources}  # verified
+    assert rule.target is TicketStatus.INVOICED
     centre_id = user.service_centre_id
     assert centre_id is not None, "a manager belongs to a centre"
     ids = sorted(set(body.ticket_ids))
@@ -279,7 +281,7 @@ async def invoice(
             ).format(tickets=_tickets_text(missing))
         )
     not_ready = sorted(
-        [row[0] for row in rows if row[18] != VERIFIED or row[19] is not None or row[20] is None]
+        [row[0] for row in rows if row[18] not in sources or row[19] is not None or row[20] is None]
         + [t for t in ids if t not in found]
     )
     if not_ready:
@@ -316,7 +318,7 @@ async def invoice(
     )
     result = await session.execute(
         update(db.Ticket)
-        .where(db.Ticket.id.in_(ids), db.Ticket.status == VERIFIED)
+        .where(db.Ticket.id.in_(ids), db.Ticket.status.in_(sources))
         .values(
             status=INVOICED,
             waiting_parts=False,
