@@ -45,6 +45,9 @@ from client.models import (
     HistoryEntry,
     InterventionForm,
     InterventionTotals,
+    InvoiceRequest,
+    InvoicingList,
+    InvoicingQuery,
     LoginRequest,
     ModelView,
     MotivationRequest,
@@ -73,6 +76,9 @@ from client.models import (
     User,
     ValidateOrders,
     ValidationResult,
+    VoucherDetail,
+    VoucherQuery,
+    VoucherSummary,
     WhereUsed,
 )
 
@@ -533,6 +539,38 @@ class SavClient:
         return _parse(answer, ValidationResult)
 
     # ------------------------------------------------------------------ plumbing
+
+    # ------------------------------------------------------------------ invoicing
+
+    async def invoicing(
+        self, query: InvoicingQuery | None = None, *, limit: int = 50, offset: int = 0
+    ) -> InvoicingList:
+        """The verified interventions waiting to be invoiced, and the sums of every match."""
+        params: dict[str, Any] = {
+            **(query or InvoicingQuery()).params(),
+            "limit": limit,
+            "offset": offset,
+        }
+        return _parse(await self._call("GET", "/invoicing", params=params), InvoicingList)
+
+    async def invoice(self, ticket_ids: Sequence[int]) -> VoucherDetail:
+        """Invoice these tickets on one new payment voucher (the centre's manager); a
+        ConflictError names the tickets no longer verified, and nothing was invoiced."""
+        body = InvoiceRequest(ticket_ids=list(ticket_ids))
+        return _parse(await self._call("POST", "/vouchers", json=_body(body)), VoucherDetail)
+
+    async def search_vouchers(
+        self, query: VoucherQuery | None = None, *, limit: int = 50, offset: int = 0
+    ) -> Page[VoucherSummary]:
+        params: dict[str, Any] = {
+            **(query or VoucherQuery()).params(),
+            "limit": limit,
+            "offset": offset,
+        }
+        return _parse(await self._call("GET", "/vouchers", params=params), Page[VoucherSummary])
+
+    async def voucher(self, voucher_id: int) -> VoucherDetail:
+        return await self._get(f"/vouchers/{voucher_id}", VoucherDetail)
 
     async def _get(self, path: str, model: type[M]) -> M:
         return _parse(await self._call("GET", path), model)

@@ -21,6 +21,7 @@ from server.routes import (
     closing,
     dashboard,
     health,
+    invoicing,
     orders,
     service_centres,
     ticket_actions,
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         addresses,
         orders,
         supplier_routes,
+        invoicing,
     ):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

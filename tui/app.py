@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from client.api import SavClient
     from client.credentials import CredentialStore
-    from client.models import CartAdded, Health, Order, User
+    from client.models import CartAdded, Health, Order, User, VoucherDetail
     from tui.command_line import Command
     from tui.keymap import UserKeymap
     from tui.screens.add_to_cart import ApplianceInfo
@@ -489,6 +489,24 @@ class SavApp(TypeAheadApp, WireApp):
 
         if self.user is not None:
             self.push_screen(OrdersScreen(text))
+
+    def open_invoicing(self, text: str = "") -> None:
+        from tui.screens.invoicing import InvoicingScreen
+
+        if self.user is not None:
+            self.push_screen(InvoicingScreen(text))
+
+    def open_vouchers(self, text: str = "") -> None:
+        from tui.screens.vouchers import VouchersScreen
+
+        if self.user is not None:
+            self.push_screen(VouchersScreen(text))
+
+    def open_voucher(self, voucher_id: int, voucher: VoucherDetail | None = None) -> None:
+        from tui.screens.voucher import VoucherScreen
+
+        if self.user is not None:
+            self.push_screen(VoucherScreen(voucher_id, voucher))
 
     def open_order(self, order_id: int, placed: bool = False) -> None:
         from tui.screens.order import OrderScreen

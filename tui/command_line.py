@@ -115,4 +115,4 @@ def run(app: SavApp, command: Command) -> None:
     elif name == "orders":
         app.open_orders()
     else:
-        app.not_built(_("Invoicing"))
+        app.open_invoicing()

@@ -88,8 +88,9 @@ closing; NULL again when the operator's rejection sent it back to ``confirmed``)
 unsaved drafts (``closed_at`` NULL) for some tickets waiting for parts. ``fault_type`` is
 ``T`` (malfunction with component exchange: spares > 0), ``R`` (repair or adjustment
 without parts), ``N`` (no fault found / misuse) or ``E`` (appliance exchanged). Payment
-vouchers group a centre's invoiced interventions by calendar month; net = sum of rate +
-spares + bonuses, VAT on that net; the invoiced tickets' last change is the voucher's time.
+vouchers group a centre's invoiced interventions by calendar month; a voucher's net, VAT
+and total are the sums of its interventions' (each rounded once at closing); the invoiced
+tickets' last change is the voucher's time.
 Orders: one per ticket that waited for parts (lines tied to the ticket), plus stock orders;
 line net = price x quantity less the centre's discount, order VAT on the order's net.
 """

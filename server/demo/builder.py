@@ -1815,8 +1815,12 @@ class _Demo:
             money[t.id] = (rate, spares, bonuses, c["vat_rate"])
             voucher_of[t.id] = len(rows)
         for i, (centre, at, number, batch) in enumerate(self.voucher_batches):
+            # a voucher is the sum of its interventions, each rounded once at closing
             net = sum((from_cents(sum(money[t.id][:3])) for t in batch), Decimal(0))
-            vat = vat_on(net, CENTRES[centre]["vat_rate"])
+            vat = sum(
+                (vat_on(from_cents(sum(money[t.id][:3])), money[t.id][3]) for t in batch),
+                Decimal(0),
+            )
             vouchers.append(
                 {
                     "id": i + 1,

@@ -14,7 +14,8 @@ Decisions the domain leaves open (DOMAIN.md, issue 3):
   intervention and invoicing flows call :func:`server.services.ticket_actions.transition`);
   an action is *offered* in ``Ticket.actions`` once it has its endpoint (:data:`OFFERED`):
   ``close`` and ``parts_received`` have theirs (server.routes.closing); ``order_parts`` is
-  checkout's doing and ``invoice`` comes with invoicing.
+  checkout's doing and ``invoice`` invoicing's (``POST /vouchers``, many tickets at once:
+  server.services.invoicing checks this table's role and source status).
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ NOT_FOUND = {
     "ticket": N_("ticket {id} not found"),
     "ticket group": N_("ticket group {id} not found"),
     "service centre": N_("service centre {id} not found"),
+    "payment voucher": N_("payment voucher {id} not found"),
 }
 """The 404 of each kind of object :func:`get_scoped` loads (``what``)."""
 

@@ -11,10 +11,11 @@ The parts catalogue is the manufacturer's data, the same for every centre: its r
 probed as ``shared`` (another centre reads exactly what the owner reads; a missing object is
 still a 404). Cart lines belong to a user: another user's line answers 404.
 
-Routes without an id are probed too: the order search and the addresses show only the
-user's own centre; operator-only validation answers 403 to the centres' staff; the centres'
-actions (cart changes, addresses, checkout, order changes) answer 403 to operators, who have
-no centre. Every refusal changes nothing.
+Routes without an id are probed too: the order and voucher searches and the addresses show
+only the user's own centre (the invoicing list: tests/server/test_invoicing.py);
+operator-only validation answers 403 to the centres' staff; the centres' actions (cart
+changes, addresses, checkout, order changes) answer 403 to operators, who have no centre;
+only a centre's manager invoices. Every refusal changes nothing.
 """
 
 from __future__ import annotations
@@ -129,6 +130,25 @@ async def _p_order(c: AsyncConnection) -> dict[str, Any]:
     return {"order_id": (await c.execute(order.limit(1))).scalar_one()}
 
 
+async def _p_voucher(c: AsyncConnection) -> dict[str, Any]:
+    """A payment voucher of tech's centre (the demo data has some)."""
+    voucher = select(db.Voucher.id).where(db.Voucher.service_centre_id == await _centre_id(c))
+    return {"voucher_id": (await c.execute(voucher.limit(1))).scalar_one()}
+
+
+async def _verified_of_centre(c: AsyncConnection) -> list[int]:
+    return list(
+        (
+            await c.execute(
+                select(db.Ticket.id).where(
+                    db.Ticket.service_centre_id == await _centre_id(c),
+                    db.Ticket.status == "verified",
+                )
+            )
+        ).scalars()
+    )
+
+
 _FORM = {
     "faulty_component_code": "BRU",
     "fault_code": "R01",
@@ -200,6 +220,7 @@ PROBES: dict[str, Probe] = {
         _p_order, bodies={"PUT": {"note": "probe", "lines": []}, "DELETE": None}
     ),
     "/supplier-accounts/{account_id}": Probe(_p_supplier_account, bodies={"DELETE": None}),
+    "/vouchers/{voucher_id}": Probe(_p_voucher),
 }
 
 OPERATOR_ONLY = ("assign", "request_exchange", "cancel", "reject", "verify")
@@ -358,6 +379,9 @@ ROLE_PROBES: list[tuple[str, str, str, Any]] = [
     ("operator", "POST", "/supplier-accounts", _SUPPLIER_ACCOUNT),
     ("operator", "GET", "/supplier-accounts", None),
     ("operator", "GET", "/supplier-availability?code=870650447", None),
+    # only the centre's manager invoices; technicians and operators see
+    ("tech", "POST", "/vouchers", {"ticket_ids": ["{verified}"]}),
+    ("operator", "POST", "/vouchers", {"ticket_ids": ["{verified}"]}),
 ]
 
 
@@ -368,7 +392,10 @@ async def test_the_wrong_role_gets_403_and_changes_nothing(
     engine = create_engine(database_url)
     async with engine.connect() as conn:
         params = await _p_order(conn) | await _p_ticket(conn)
+        verified = await _verified_of_centre(conn)
     await engine.dispose()
+    if body and body.get("ticket_ids") == ["{verified}"]:
+        body = {"ticket_ids": verified[:2]}
     headers = await token_for(http, username)
     headers |= {"If-Match": "1", "Idempotency-Key": "probe-key"}
     before = await fingerprint(database_url)
@@ -395,6 +422,12 @@ async def test_order_search_and_addresses_show_only_the_own_centre(
     assert other.status_code == 200 and other.json()["total"] == 0
     only = (await http.get("/orders", params={"centre": "FR10015195"}, headers=operator)).json()
     assert only["total"] > 0 and centres(only) == {SEED_CENTRE}
+    vouchers = (await http.get("/vouchers", params={"limit": 200}, headers=tech2)).json()
+    assert vouchers["total"] > 0 and centres(vouchers) == {"249117"}
+    every = (await http.get("/vouchers", params={"limit": 200}, headers=operator)).json()
+    assert centres(every) == {"249050", "249117", "310224"}
+    other = await http.get("/vouchers", params={"centre": SEED_CENTRE}, headers=tech2)
+    assert other.status_code == 200 and other.json()["total"] == 0
     book = (await http.get("/addresses", headers=tech2)).json()
     assert book["default"]["city"] == "Lyon"
     assert [a["label"] for a in book["saved"]] == ["Siège (avec n° TVA)"]

@@ -100,6 +100,9 @@ class HomeScreen(Screen[None]):
         if area == "orders":
             self.sav.open_orders()
             return
+        if area == "invoicing":
+            self.sav.open_invoicing()
+            return
         labels = {
             "tickets": _("Tickets"),
             "catalogue": _("Catalogue"),

@@ -1,0 +1,430 @@
+"""Invoicing (the seed's "Facturation"): the verified interventions waiting to be invoiced.
+
+The list follows the search line (intervention dates ``from:`` ``to:``, and ``sc:`` a centre
+for operators), by intervention date. Space marks lines, ``*`` marks every line that
+matches; the line under the list shows the highlighted line's figures, the next one the
+totals of the marked lines (of every line when none is marked). The centre's manager
+invoices the marked lines with ``f``: after a confirmation stating how many and for how
+much, the server writes the payment voucher and it is shown. ``s`` searches the vouchers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.markup import escape
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Label, Static
+
+from client.models import InvoiceTotals, InvoicingQuery, Role
+from tui import glyphs
+from tui.i18n import N_, _, localized, ngettext
+from tui.invoicing_filter import FilterError, parse_interventions
+from tui.screens.confirm import ConfirmScreen
+from tui.widgets.key_footer import KeyFooter
+from tui.widgets.key_table import KeyTable
+from tui.widgets.lines import right
+from tui.widgets.money import money, money_eur, percent
+from tui.widgets.search_line import SearchLine
+from tui.widgets.session_bar import SessionBar
+
+if TYPE_CHECKING:
+    from client.models import InvoiceLine, InvoicingList, VoucherDetail
+    from tui.app import SavApp
+
+PAGE = 200
+SEARCH_DELAY = 0.15
+
+
+@dataclass
+class LinesLoaded(Message):
+    generation: int
+    page: InvoicingList
+    mark_all: bool = False
+
+
+@dataclass
+class LinesFailed(Message):
+    generation: int
+    message: str
+
+
+@dataclass
+class Invoiced(Message):
+    voucher: VoucherDetail | None
+    error: str = ""
+
+
+def day(value: object) -> str:
+    return value.strftime("%d/%m/%Y") if value is not None else ""  # type: ignore[attr-defined]
+
+
+def figures_text(
+    rate: Decimal,
+    spares: Decimal,
+    bonuses: Decimal,
+    net: Decimal,
+    vat: Decimal,
+    total: Decimal,
+    vat_rate: Decimal | None = None,
+) -> str:
+    """Two lines, as the seed's columns read: rate + spares + bonuses = net; VAT, total."""
+    first = _("rate {rate} + spares {spares} + bonuses {bonuses} = net {net}").format(
+        rate=money(rate), spares=money(spares), bonuses=money(bonuses), net=money(net)
+    )
+    if vat_rate is None:
+        second = _("VAT {vat} · total {total}").format(vat=money(vat), total=money_eur(total))
+    else:
+        second = _("VAT {rate} {vat} · total {total}").format(
+            rate=percent(vat_rate), vat=money(vat), total=money_eur(total)
+        )
+    return f"{first}\n{second}"
+
+
+def totals_text(totals: InvoiceTotals) -> str:
+    return figures_text(
+        totals.rate, totals.spares, totals.bonuses, totals.net, totals.vat, totals.total
+    )
+
+
+@localized
+class InvoicingScreen(Screen[None]):
+    HELP = N_(
+        "The verified interventions waiting to be invoiced (operators: every centre's), by "
+        "intervention date. Type dates to filter: from:01/10/2026 to:31/10/2026 (and "
+        "sc:249050, a centre, for operators). ↓ goes to the list, / back to the search, "
+        "Enter opens the ticket.\n\n"
+        "Space marks a line, * marks every line that matches (again: none). Under the list: "
+        "the highlighted line's rate, spares, bonuses, net, VAT and final price, then the "
+        "totals of the marked lines. The centre's manager presses f to invoice them: a "
+        "payment voucher is made for them and they become invoiced; your invoice to the "
+        "manufacturer must equal the voucher. s searches the vouchers."
+    )
+    BINDINGS = [
+        Binding("space", "mark", N_("Mark"), id="invoicing.mark"),
+        Binding("asterisk", "mark_all", N_("Mark all"), id="invoicing.mark-all"),
+        Binding("f", "invoice", N_("Invoice"), id="invoicing.invoice"),
+        Binding("s", "vouchers", N_("Vouchers"), id="invoicing.vouchers"),
+        Binding("slash", "search", N_("Search"), show=False, id="invoicing.search"),
+        Binding("down", "to_list", N_("To the list"), show=False, id="invoicing.to-list"),
+        Binding("f5", "refresh", N_("Refresh"), id="invoicing.refresh"),
+    ]
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__()
+        self.initial = text
+        self.rows: list[InvoiceLine] = []
+        self.total = 0
+        self.sums = InvoiceTotals()
+        self.marked: set[int] = set()
+        self.generation = 0
+        self.query_ = InvoicingQuery()
+        self._fetching = False
+
+    @property
+    def sav(self) -> SavApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def manager(self) -> bool:
+        return self.sav.user is not None and self.sav.user.role is Role.MANAGER
+
+    def compose(self) -> ComposeResult:
+        yield SessionBar()
+        with Horizontal(id="search-row"):
+            yield Label(_("Invoicing"), id="search-label")
+            yield SearchLine(
+                self.initial,
+                id="invoicing-query",
+                compact=True,
+                max_length=200,
+                placeholder=_("from:DD/MM/YYYY to:DD/MM/YYYY"),
+            )
+        yield Static("", id="invoicing-error", classes="-error")
+        yield KeyTable(id="invoicing", cursor_type="row", zebra_stripes=True, key_column="ticket")
+        yield Static("", id="invoicing-info")
+        yield Static("", id="invoicing-totals")
+        yield Static("", id="invoicing-status")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#invoicing", DataTable)
+        scrollbar = table.styles.scrollbar_size_vertical
+        width = (table.size.width or self.app.size.width - scrollbar) - scrollbar
+        columns = [
+            ("", 1, "mark"),
+            (_("Ticket"), 6, "ticket"),
+            (_("Interv."), 10, "date"),
+            (_("Model"), 10, "model"),
+            (_("Customer"), 0, "customer"),
+            (_("Net"), 9, "net"),
+            (_("Total"), 9, "total"),
+        ]
+        room = width - sum(w + 2 for _t, w, _k in columns) - 2
+        for title, size, key in columns:
+            table.add_column(title, width=size or max(room, 8), key=key)
+        self.set_focus(self.query_one("#invoicing-query", Input))
+        self._search(self.initial, pause=0.0)
+
+    # ------------------------------------------------------------------ searching
+
+    @on(Input.Changed, "#invoicing-query")
+    def _typed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    @on(Input.Submitted, "#invoicing-query")
+    def _submitted(self) -> None:
+        self.action_to_list()
+
+    def action_search(self) -> None:
+        self.set_focus(self.query_one("#invoicing-query", Input))
+
+    def action_to_list(self) -> None:
+        self.set_focus(self.query_one("#invoicing", DataTable))
+
+    def action_refresh(self) -> None:
+        self._search(self.query_one("#invoicing-query", Input).value, pause=0.0)
+
+    def _search(self, text: str, pause: float = SEARCH_DELAY) -> None:
+        error = self.query_one("#invoicing-error", Static)
+        try:
+            query = parse_interventions(text)
+        except FilterError as exc:
+            error.update(glyphs.error_mark() + escape(str(exc)))
+            return
+        error.update("")
+        self.query_ = query
+        self.generation += 1
+        self.marked.clear()
+        self._fetching = True
+        self._fetch(self.generation, query, 0, pause)
+
+    @work(exclusive=True, group="invoicing", exit_on_error=False)
+    async def _fetch(
+        self,
+        generation: int,
+        query: InvoicingQuery,
+        offset: int,
+        pause: float,
+        mark_all: bool = False,
+    ) -> None:
+        import asyncio
+
+        from client.api import SavError
+
+        if pause:
+            await asyncio.sleep(pause)
+        client = self.sav.client
+        assert client is not None
+        try:
+            page = await client.invoicing(query, limit=PAGE, offset=offset)
+            if mark_all:  # every line that matches: the rest of the pages too
+                items = list(page.items)
+                while page.next_cursor is not None:
+                    page = await client.invoicing(query, limit=PAGE, offset=offset + len(items))
+                    items += page.items
+                page = page.model_copy(update={"items": items, "offset": offset})
+        except SavError as exc:
+            self.post_message(LinesFailed(generation, exc.message))
+            return
+        self.post_message(LinesLoaded(generation, page, mark_all))
+
+    @on(LinesLoaded)
+    def _loaded(self, message: LinesLoaded) -> None:
+        page = message.page
+        if message.generation != self.generation or page.offset not in (0, len(self.rows)):
+            return
+        self._fetching = False
+        table = self.query_one("#invoicing", DataTable)
+        if page.offset == 0:
+            table.clear()
+            self.rows = []
+        for line in page.items:
+            self.rows.append(line)
+            table.add_row(*self._cells(line), key=str(line.ticket_id))
+        self.total, self.sums = page.total, page.sums
+        if message.mark_all:
+            self._mark_all()
+        self._status()
+
+    def _cells(self, line: InvoiceLine) -> list[str | Text]:
+        return [
+            glyphs.current().marked if line.ticket_id in self.marked else "",
+            str(line.ticket_id),
+            day(line.intervention_date),
+            line.model_code,
+            line.customer_name,
+            right(money(line.net)),
+            right(money(line.total)),
+        ]
+
+    def _marked_totals(self) -> InvoiceTotals:
+        return InvoiceTotals.of(line for line in self.rows if line.ticket_id in self.marked)
+
+    def _status(self) -> None:
+        text = ngettext(
+            "{n} verified intervention to invoice", "{n} verified interventions to invoice",
+            self.total,
+        ).format(n=self.total)  # fmt: skip
+        if len(self.rows) < self.total:
+            text += " · " + _("{n} loaded").format(n=len(self.rows))
+        if self.marked:
+            totals = self._marked_totals()
+            head = ngettext("{n} marked", "{n} marked", totals.count).format(n=totals.count)
+        else:
+            totals = self.sums
+            head = _("All")
+        # TRANSLATORS: "2 marked: rate 144.00 + spares ..." (the totals under the list)
+        line = _("{what}: {figures}").format(what=head, figures=totals_text(totals))
+        self.query_one("#invoicing-totals", Static).update(escape(line))
+        self.query_one("#invoicing-status", Static).update(escape(text))
+
+    @on(LinesFailed)
+    def _failed(self, message: LinesFailed) -> None:
+        if message.generation == self.generation:
+            self._fetching = False
+            self.query_one("#invoicing-error", Static).update(
+                glyphs.error_mark() + escape(message.message)
+            )
+
+    @on(DataTable.RowHighlighted, "#invoicing")
+    def _show_info(self, event: DataTable.RowHighlighted) -> None:
+        row = event.cursor_row
+        info = self.query_one("#invoicing-info", Static)
+        if not 0 <= row < len(self.rows):
+            info.update("")
+            return
+        line = self.rows[row]
+        head = " · ".join(
+            part
+            for part in (
+                str(line.ticket_id),
+                _("created {date}").format(date=day(line.ticket_created_at)),
+                f"{line.model_code} ({line.service_index})",
+                _("exchange") if line.exchange else "",
+                line.service_centre_code,
+            )
+            if part
+        )
+        figures = figures_text(
+            line.rate, line.spares, line.bonuses, line.net, line.vat, line.total, line.vat_rate
+        )
+        info.update(escape(f"{head}\n{figures}"))
+        if not self._fetching and len(self.rows) < self.total and row >= len(self.rows) - 10:
+            self._fetching = True
+            self._fetch(self.generation, self.query_, len(self.rows), 0.0)
+
+    @on(DataTable.RowSelected, "#invoicing")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.sav.open_ticket(int(event.row_key.value))
+
+    # ------------------------------------------------------------------ marking, invoicing
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "invoice":
+            return self.manager
+        return True
+
+    def _highlighted(self) -> InvoiceLine | None:
+        row = self.query_one("#invoicing", DataTable).cursor_row
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def _show_mark(self, line: InvoiceLine) -> None:
+        self.query_one("#invoicing", DataTable).update_cell(
+            str(line.ticket_id),
+            "mark",
+            glyphs.current().marked if line.ticket_id in self.marked else "",
+        )
+
+    def action_mark(self) -> None:
+        line = self._highlighted()
+        if line is None:
+            return
+        self.marked ^= {line.ticket_id}
+        self._show_mark(line)
+        self.query_one("#invoicing", DataTable).action_cursor_down()
+        self._status()
+
+    def action_mark_all(self) -> None:
+        if self.marked and len(self.marked) == self.total:
+            self.marked.clear()
+            for line in self.rows:
+                self._show_mark(line)
+            self._status()
+            return
+        if len(self.rows) < self.total:  # fetch the rest, then mark
+            self._fetching = True
+            self._fetch(self.generation, self.query_, len(self.rows), 0.0, mark_all=True)
+            return
+        self._mark_all()
+        self._status()
+
+    def _mark_all(self) -> None:
+        self.marked = {line.ticket_id for line in self.rows}
+        for line in self.rows:
+            self._show_mark(line)
+
+    def action_invoice(self) -> None:
+        ids = sorted(self.marked)
+        if not ids:
+            line = self._highlighted()
+            if line is None:
+                return
+            ids = [line.ticket_id]
+        totals = InvoiceTotals.of(line for line in self.rows if line.ticket_id in ids)
+        question = ngettext(
+            "Invoice {n} intervention for {total}?",
+            "Invoice {n} interventions for {total}?",
+            totals.count,
+        ).format(n=totals.count, total=money_eur(totals.total))
+        detail = "\n".join(
+            (
+                _("Net {net}, VAT {vat}.").format(
+                    net=money_eur(totals.net), vat=money_eur(totals.vat)
+                ),
+                _("A payment voucher is made; they become invoiced."),
+            )
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._invoice(ids)
+
+        self.app.push_screen(ConfirmScreen(question, detail), answered)
+
+    @work(exclusive=True, group="invoicing-invoice", exit_on_error=False)
+    async def _invoice(self, ids: list[int]) -> None:
+        from client.api import SavError
+
+        assert self.sav.client is not None
+        try:
+            self.post_message(Invoiced(await self.sav.client.invoice(ids)))
+        except SavError as exc:
+            self.post_message(Invoiced(None, exc.message))
+
+    @on(Invoiced)
+    def _invoiced(self, message: Invoiced) -> None:
+        if message.voucher is None:
+            self.notify(message.error, severity="error", timeout=10)
+            self.action_refresh()
+            return
+        voucher = message.voucher
+        self.notify(
+            _("Payment voucher {number}: {total}").format(
+                number=voucher.number, total=money_eur(voucher.total)
+            )
+        )
+        self.action_refresh()
+        self.sav.open_voucher(voucher.id, voucher)
+
+    def action_vouchers(self) -> None:
+        self.sav.open_vouchers()
