@@ -10,6 +10,7 @@ much, the server writes the payment voucher and it is shown. ``s`` searches the 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -25,7 +26,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 from client.models import InvoiceTotals, InvoicingQuery, Role
-from tui import glyphs
+from tui import formats, glyphs
 from tui.i18n import N_, _, localized, ngettext
 from tui.invoicing_filter import FilterError, parse_interventions
 from tui.screens.confirm import ConfirmScreen
@@ -63,8 +64,9 @@ class Invoiced(Message):
     error: str = ""
 
 
-def day(value: object) -> str:
-    return value.strftime("%d/%m/%Y") if value is not None else ""  # type: ignore[attr-defined]
+def day(value: dt.date | None) -> str:
+    """A date as the interface's language writes it (Oct 23, 2026 / 23/10/2026)."""
+    return formats.day(value)
 
 
 def figures_text(
@@ -259,7 +261,7 @@ class InvoicingScreen(Screen[None]):
         return [
             glyphs.current().marked if line.ticket_id in self.marked else "",
             str(line.ticket_id),
-            day(line.intervention_date),
+            formats.list_day(line.intervention_date),
             line.model_code,
             line.customer_name,
             right(money(line.net)),

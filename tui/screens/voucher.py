@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from client.models import InvoiceTotals
-from tui import glyphs
+from tui import formats, glyphs
 from tui.i18n import N_, _, localized, ngettext
 from tui.screens.invoicing import day, totals_text
 from tui.widgets.key_footer import KeyFooter
@@ -120,7 +120,7 @@ class VoucherScreen(Screen[None]):
         for line in voucher.lines:
             table.add_row(
                 str(line.ticket_id),
-                day(line.intervention_date),
+                formats.list_day(line.intervention_date),
                 line.model_code,
                 line.customer_name,
                 right(money(line.net)),

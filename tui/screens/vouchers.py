@@ -17,10 +17,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 from client.models import VoucherQuery
-from tui import glyphs
+from tui import formats, glyphs
 from tui.i18n import N_, _, localized, ngettext
 from tui.invoicing_filter import FilterError, parse_vouchers
-from tui.screens.invoicing import day
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.lines import right
@@ -167,7 +166,7 @@ class VouchersScreen(Screen[None]):
             self.rows.append(voucher)
             table.add_row(
                 voucher.number,
-                day(voucher.created_at.astimezone()),
+                formats.list_day(voucher.created_at.astimezone()),
                 voucher.service_centre_code,
                 right(str(voucher.count)),
                 right(money(voucher.total)),
