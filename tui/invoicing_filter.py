@@ -11,30 +11,19 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from client.models import InvoicingQuery, VoucherQuery
+from tui import i18n, search_words
 from tui.i18n import _
 from tui.ticket_filter import FilterError, build_query, filter_date, tokens
-
-INTERVENTION_KEYS = {
-    "from": "intervention_from",
-    "to": "intervention_to",
-    "sc": "centre",
-    "centre": "centre",
-}
-VOUCHER_KEYS = {
-    "from": "created_from",
-    "to": "created_to",
-    "min": "amount_min",
-    "max": "amount_max",
-    "sc": "centre",
-    "centre": "centre",
-}
 
 __all__ = ["FilterError", "parse_interventions", "parse_vouchers"]
 
 
-def parse_interventions(text: str) -> InvoicingQuery:
+def parse_interventions(text: str, lang: str | None = None) -> InvoicingQuery:
+    """The query of the invoicing line, its keys read in ``lang`` (the interface's) and
+    English (``du:01/10/2026`` or ``from:01/10/2026``)."""
+    keys = search_words.keys_for(search_words.INVOICING_KEYS, lang or i18n.language())
     fields: dict[str, object] = {}
-    for key, field, value in tokens(text, INTERVENTION_KEYS):
+    for key, field, value in tokens(text, keys):
         if field is None:
             raise FilterError(
                 _("{word}: give dates as from:DD/MM/YYYY to:DD/MM/YYYY").format(word=value)
@@ -53,9 +42,11 @@ def _amount(key: str, value: str) -> Decimal:
     return amount
 
 
-def parse_vouchers(text: str) -> VoucherQuery:
+def parse_vouchers(text: str, lang: str | None = None) -> VoucherQuery:
+    """The query of the vouchers' search line, its keys read in ``lang`` and English."""
+    keys = search_words.keys_for(search_words.VOUCHER_KEYS, lang or i18n.language())
     fields: dict[str, object] = {}
-    for key, field, value in tokens(text, VOUCHER_KEYS):
+    for key, field, value in tokens(text, keys):
         if field is None:
             fields["number"] = value.upper()
         elif field in ("created_from", "created_to"):

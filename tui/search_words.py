@@ -105,6 +105,24 @@ ORDER_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+INVOICING_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {"intervention_from": ("from",), "intervention_to": ("to",), "centre": ("sc", "centre")},
+    "fr": {"intervention_from": ("du", "depuis"), "intervention_to": ("au", "jusqua"),
+           "centre": ("sc", "centre")},
+    "it": {"intervention_from": ("dal",), "intervention_to": ("al",), "centre": ("sc", "centro")},
+}  # fmt: skip
+"""The invoicing list's search line: intervention dates and (operators) a centre."""
+
+VOUCHER_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {"created_from": ("from",), "created_to": ("to",), "amount_min": ("min",),
+           "amount_max": ("max",), "centre": ("sc", "centre")},
+    "fr": {"created_from": ("du", "depuis"), "created_to": ("au", "jusqua"),
+           "amount_min": ("min",), "amount_max": ("max",), "centre": ("sc", "centre")},
+    "it": {"created_from": ("dal",), "created_to": ("al",), "amount_min": ("min",),
+           "amount_max": ("max",), "centre": ("sc", "centro")},
+}  # fmt: skip
+"""The vouchers' search line: the day a voucher was made, its total, a centre."""
+
 FIELD_HELP = {
     "status": N_("statuses, comma-separated, by any clear start of their names"),
     "postal_code": N_("postal code (its start)"),

@@ -42,3 +42,28 @@ def test_an_amount_that_is_not_one_is_named(line: str) -> None:
     with pytest.raises(FilterError) as refused:
         parse_vouchers(line)
     assert line in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("fr", "du:01/10/2026 au:31/10/2026 sc:249050"),
+        ("it", "dal:01/10/2026 al:31/10/2026 centro:249050"),
+        ("fr", "from:2026-10-01 to:2026-10-31 centre:249050"),  # English keys work too
+    ],
+)
+def test_the_keys_in_the_users_language(lang: str, line: str) -> None:
+    query = parse_interventions(line, lang)
+    assert (query.intervention_from, query.intervention_to, query.centre) == (
+        dt.date(2026, 10, 1),
+        dt.date(2026, 10, 31),
+        "249050",
+    )
+    vouchers = parse_vouchers(line.replace("sc:", "min:").replace("centro:", "min:"), lang)
+    assert vouchers.created_from == dt.date(2026, 10, 1)
+
+
+def test_a_french_key_is_not_an_english_users() -> None:
+    with pytest.raises(FilterError) as refused:
+        parse_interventions("du:01/10/2026", "en")
+    assert "du:" in str(refused.value)
