@@ -36,7 +36,10 @@ settings (config.json in the config folder): "mouse": true (as --mouse), "cursor
           (off by default: an idle screen sends nothing over SSH), "glyphs": "ascii", "csv"
 codes: sav codes import FILE loads the closing form's coded lists per product family
        (faulty component, fault and its type, intervention code, work done; in en/fr/it)
-
+closing: x on a ticket (centre staff) opens the closing form, F2 keeps a draft, ctrl+s closes;
+         the operator checks the closing in the ticket's details, v verifies, r rejects
+invoicing: i on the home screen; Space marks verified interventions, f makes the payment
+           voucher (the centre's manager), s searches the vouchers
 suppliers: sav supplier serve runs the reference supplier platform (its own process and SQLite
            file); sav supplier change ORDER --delivery DATE changes one of its orders now
 environment: SAV_HOME (put data, config and sockets under one folder), SAV_TOKEN (a token to use),
