@@ -15,6 +15,7 @@ import asyncio
 import datetime as dt
 import random
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -36,6 +37,7 @@ from client.models import (
     CartNoteUpdate,
     CatalogueModel,
     Category,
+    CentreInvoiceRequest,
     Closing,
     ContactedRequest,
     CsvFormat,
@@ -47,6 +49,7 @@ from client.models import (
     InterventionTotals,
     InvoiceRequest,
     InvoicingList,
+    InvoicingPeriods,
     InvoicingQuery,
     LoginRequest,
     ModelView,
@@ -59,6 +62,9 @@ from client.models import (
     Page,
     Part,
     PartDetail,
+    PartsReport,
+    PartsReportQuery,
+    PeriodsQuery,
     PlaceOrder,
     RequestBody,
     Resolution,
@@ -276,30 +282,8 @@ class SavClient:
         to ``target`` and renamed when complete, so a failed export never leaves half a file
         under the name given.
         """
-        headers = self._headers()
         params = {**query.params(), "format": csv_format.value}
-        partial = target.with_name(target.name + ".part")
-        lines = 0
-        try:
-            async with self._http.stream(
-                "GET", "/tickets.csv", params=params, headers=headers
-            ) as response:
-                if response.status_code >= 400:
-                    await response.aread()
-                    _raise_for(response)
-                with partial.open("wb") as out:
-                    async for chunk in response.aiter_bytes():
-                        out.write(chunk)
-                        lines += chunk.count(b"\n")
-            partial.replace(target)
-        except httpx.TransportError as exc:
-            partial.unlink(missing_ok=True)
-            raise UnavailableError(
-                f"lost the connection to {self.base_url} during the export", code="unreachable"
-            ) from exc
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+        lines = await self._download("/tickets.csv", params, target)
         return max(lines - 1, 0)  # the header line is not a ticket
 
     async def ticket_history(
@@ -571,6 +555,71 @@ class SavClient:
 
     async def voucher(self, voucher_id: int) -> VoucherDetail:
         return await self._get(f"/vouchers/{voucher_id}", VoucherDetail)
+
+    async def _download(self, path: str, params: Mapping[str, Any], target: Path) -> int:
+        """Stream ``path`` into ``target`` (written beside it, renamed when complete); the
+        lines written."""
+        headers = self._headers()
+        partial = target.with_name(target.name + ".part")
+        lines = 0
+        try:
+            async with self._http.stream("GET", path, params=params, headers=headers) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    _raise_for(response)
+                with partial.open("wb") as out:
+                    async for chunk in response.aiter_bytes():
+                        out.write(chunk)
+                        lines += chunk.count(b"\n")
+            partial.replace(target)
+        except httpx.TransportError as exc:
+            partial.unlink(missing_ok=True)
+            raise UnavailableError(
+                f"lost the connection to {self.base_url} during the export", code="unreachable"
+            ) from exc
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        return lines
+
+    # ------------------------------------------------------------------ reports
+
+    async def parts_report(self, query: PartsReportQuery) -> PartsReport:
+        """The monthly spare-parts report: the parts installed in the month's closed
+        interventions, by model, with totals."""
+        return _parse(await self._call("GET", "/reports/parts", params=query.params()), PartsReport)
+
+    async def export_parts_report(
+        self,
+        query: PartsReportQuery,
+        target: Path,
+        *,
+        csv_format: CsvFormat = CsvFormat.SPREADSHEET,
+    ) -> int:
+        """Write the monthly spare-parts report as CSV into ``target`` (as
+        :meth:`export_tickets` does); the lines written after the header."""
+        params = {**query.params(), "format": csv_format.value}
+        return max(await self._download("/reports/parts.csv", params, target) - 1, 0)
+
+    async def invoicing_periods(self, year: int, centre: str = "") -> InvoicingPeriods:
+        """The voucher period view of ``year``, month by month."""
+        params = PeriodsQuery(year=year, centre=centre).params()
+        answer = await self._call("GET", "/invoicing/periods", params=params)
+        return _parse(answer, InvoicingPeriods)
+
+    async def record_centre_invoice(
+        self, voucher_id: int, number: str, amount: Decimal, *, version: int
+    ) -> VoucherDetail:
+        """Record (or correct) the centre's invoice for a voucher (its manager); the voucher
+        as it now is. A stale ``version`` is a ConflictError saying who changed it."""
+        body = CentreInvoiceRequest(number=number, amount=amount)
+        answer = await self._call(
+            "PUT",
+            f"/vouchers/{voucher_id}/centre-invoice",
+            json=_body(body),
+            headers={"If-Match": str(version)},
+        )
+        return _parse(answer, VoucherDetail)
 
     async def _get(self, path: str, model: type[M]) -> M:
         return _parse(await self._call("GET", path), model)

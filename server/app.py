@@ -23,6 +23,7 @@ from server.routes import (
     health,
     invoicing,
     orders,
+    reports,
     service_centres,
     ticket_actions,
     tickets,
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         orders,
         supplier_routes,
         invoicing,
+        reports,
     ):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from client.models.base import Money, Percent, Query, RequestBody, Wire
+from client.models.reports import CentreInvoice
 
 MAX_INVOICE_TICKETS = 5000
 """How many interventions one voucher may take at most."""
@@ -107,6 +108,10 @@ class VoucherDetail(VoucherSummary):
 
     service_centre_name: str
     lines: list[InvoiceLine]
+    version: int = 1
+    """``If-Match`` of recording the centre's invoice."""
+    centre_invoice: CentreInvoice | None = None
+    """The centre's own invoice for this voucher, once recorded."""
 
 
 class VoucherQuery(Query):

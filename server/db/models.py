@@ -476,6 +476,15 @@ class Voucher(Base):
     net_cents: Mapped[int] = mapped_column(BigInteger)
     vat_cents: Mapped[int] = mapped_column(BigInteger)
     total_cents: Mapped[int] = mapped_column(BigInteger)
+    # 0008: the centre's own invoice to the manufacturer, recorded against the voucher (it
+    # must equal the voucher's total; a difference is kept and flagged)
+    centre_invoice_number: Mapped[str | None] = mapped_column(String(40))
+    centre_invoice_cents: Mapped[int | None] = mapped_column(BigInteger)
+    centre_invoice_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    centre_invoice_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    """Bumped when the centre's invoice is recorded (``If-Match``); the database's default
+    (no Python one: the demo's bulk inserts name only the columns they give)."""
 
 
 class Intervention(Base):

@@ -477,7 +477,7 @@ async def search_vouchers(
 
 async def get_voucher(session: AsyncSession, voucher_id: int, user: db.User) -> wire.VoucherDetail:
     """A voucher of the user's centre (any centre for operators) with its interventions."""
-    await get_scoped(session, db.Voucher, voucher_id, user, what="payment voucher")
+    voucher = await get_scoped(session, db.Voucher, voucher_id, user, what="payment voucher")
     row = (await session.execute(_voucher_stmt().where(db.Voucher.id == voucher_id))).one()
     lines = (
         await session.execute(
@@ -487,5 +487,24 @@ async def get_voucher(session: AsyncSession, voucher_id: int, user: db.User) -> 
         )
     ).all()
     return wire.VoucherDetail(
-        **_summary(row), service_centre_name=row[9], lines=[_line(r) for r in lines]
+        **_summary(row),
+        service_centre_name=row[9],
+        lines=[_line(r) for r in lines],
+        version=voucher.version,
+        centre_invoice=await centre_invoice(session, voucher),
+    )
+
+
+async def centre_invoice(session: AsyncSession, voucher: db.Voucher) -> wire.CentreInvoice | None:
+    """The centre's own invoice recorded against ``voucher`` (None before it is)."""
+    if voucher.centre_invoice_number is None or voucher.centre_invoice_cents is None:
+        return None
+    by = await session.get(db.User, voucher.centre_invoice_by_id)
+    assert voucher.centre_invoice_at is not None
+    return wire.CentreInvoice(
+        number=voucher.centre_invoice_number,
+        amount=from_cents(voucher.centre_invoice_cents),
+        recorded_at=voucher.centre_invoice_at,
+        recorded_by=by.full_name if by is not None else "",
+        difference=from_cents(voucher.centre_invoice_cents - voucher.total_cents),
     )

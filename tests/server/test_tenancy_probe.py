@@ -11,8 +11,9 @@ The parts catalogue is the manufacturer's data, the same for every centre: its r
 probed as ``shared`` (another centre reads exactly what the owner reads; a missing object is
 still a 404). Cart lines belong to a user: another user's line answers 404.
 
-Routes without an id are probed too: the order and voucher searches and the addresses show
-only the user's own centre (the invoicing list: tests/server/test_invoicing.py);
+Routes without an id are probed too: the order and voucher searches, the monthly parts report,
+the voucher period view and the addresses show only the user's own centre (the invoicing
+list: tests/server/test_invoicing.py; the reports in detail: tests/server/test_reports.py);
 operator-only validation answers 403 to the centres' staff; the centres' actions (cart
 changes, addresses, checkout, order changes) answer 403 to operators, who have no centre;
 only a centre's manager invoices. Every refusal changes nothing.
@@ -221,6 +222,9 @@ PROBES: dict[str, Probe] = {
     ),
     "/supplier-accounts/{account_id}": Probe(_p_supplier_account, bodies={"DELETE": None}),
     "/vouchers/{voucher_id}": Probe(_p_voucher),
+    "/vouchers/{voucher_id}/centre-invoice": Probe(
+        _p_voucher, {"PUT": {"number": "FA-PROBE", "amount": "10.00"}}
+    ),
 }
 
 OPERATOR_ONLY = ("assign", "request_exchange", "cancel", "reject", "verify")
@@ -382,6 +386,9 @@ ROLE_PROBES: list[tuple[str, str, str, Any]] = [
     # only the centre's manager invoices; technicians and operators see
     ("tech", "POST", "/vouchers", {"ticket_ids": ["{verified}"]}),
     ("operator", "POST", "/vouchers", {"ticket_ids": ["{verified}"]}),
+    # the centre's manager records the centre's invoice against a voucher; others see
+    ("tech", "PUT", "/vouchers/{voucher_id}/centre-invoice", {"number": "F1", "amount": "1"}),
+    ("operator", "PUT", "/vouchers/{voucher_id}/centre-invoice", {"number": "F1", "amount": "1"}),
 ]
 
 
@@ -391,7 +398,7 @@ async def test_the_wrong_role_gets_403_and_changes_nothing(
 ) -> None:
     engine = create_engine(database_url)
     async with engine.connect() as conn:
-        params = await _p_order(conn) | await _p_ticket(conn)
+        params = await _p_order(conn) | await _p_ticket(conn) | await _p_voucher(conn)
         verified = await _verified_of_centre(conn)
     await engine.dispose()
     if body and body.get("ticket_ids") == ["{verified}"]:
@@ -428,6 +435,22 @@ async def test_order_search_and_addresses_show_only_the_own_centre(
     assert centres(every) == {"249050", "249117", "310224"}
     other = await http.get("/vouchers", params={"centre": SEED_CENTRE}, headers=tech2)
     assert other.status_code == 200 and other.json()["total"] == 0
+    today = dt.datetime.now(dt.UTC).date()
+    months = [f"{(today.year * 12 + today.month - 1 - n) // 12}-"
+              f"{(today.month - 1 - n) % 12 + 1:02d}" for n in range(12)]  # fmt: skip
+    for month in months:  # the latest month with parts installed at the seed centre
+        params = {"month": month, "centre": SEED_CENTRE}
+        if (await http.get("/reports/parts", params=params, headers=operator)).json()["models"]:
+            break
+    for path, params in (
+        ("/reports/parts", {"month": month}),
+        ("/invoicing/periods", {"year": str(today.year)}),
+    ):
+        mine = await http.get(path, params=params, headers=tech2)
+        named = await http.get(path, params=params | {"centre": SEED_CENTRE}, headers=tech2)
+        seed = await http.get(path, params=params | {"centre": SEED_CENTRE}, headers=operator)
+        assert mine.status_code == named.status_code == seed.status_code == 200
+        assert named.json() != seed.json()  # another centre's figures are never shown
     book = (await http.get("/addresses", headers=tech2)).json()
     assert book["default"]["city"] == "Lyon"
     assert [a["label"] for a in book["saved"]] == ["Siège (avec n° TVA)"]
