@@ -82,6 +82,15 @@ def day(value: dt.date, lang: str) -> str:
     return str(format_date(value, format="dd/MM/yyyy", locale=_locale(lang)))
 
 
+@lru_cache(maxsize=512)
+def month(year: int, number: int, lang: str, short: bool = False) -> str:
+    """A month of a year: October 2026 / octobre 2026 (short: Oct 2026 / oct. 2026)."""
+    from babel.dates import format_date
+
+    pattern = "LLL yyyy" if short else "LLLL yyyy"
+    return str(format_date(dt.date(year, number, 1), format=pattern, locale=_locale(lang)))
+
+
 @lru_cache(maxsize=4096)
 def short_day(value: dt.date, lang: str) -> str:
     """A date in at most 9 cells, for a list's column: Dec 3 26 / 03/12/26."""

@@ -502,6 +502,18 @@ class SavApp(TypeAheadApp, WireApp):
         if self.user is not None:
             self.push_screen(VouchersScreen(text))
 
+    def open_parts_report(self, month: str | None = None) -> None:
+        from tui.screens.parts_report import PartsReportScreen
+
+        if self.user is not None:
+            self.push_screen(PartsReportScreen(month))
+
+    def open_periods(self, year: int | None = None) -> None:
+        from tui.screens.invoice_periods import InvoicePeriodsScreen
+
+        if self.user is not None:
+            self.push_screen(InvoicePeriodsScreen(year))
+
     def open_voucher(self, voucher_id: int, voucher: VoucherDetail | None = None) -> None:
         from tui.screens.voucher import VoucherScreen
 

@@ -2,6 +2,7 @@
 
 :t 116496    open a ticket         :p 870650444   a part      :m AP64-3   a model
 :cart        the cart              :o             the orders  :home       the home screen
+:parts 2026-10  the monthly parts report          :periods 2026  the voucher period view
 :lang fr     switch the language   :help          help        :q          quit
 :redraw      repaint every cell of the screen
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from client.models.reports import shift_month
 from tui import i18n
 from tui.i18n import N_, _
 
@@ -30,6 +32,7 @@ class Spec:
     aliases: tuple[str, ...]
     argument: str | None  # what the argument is, or None when it takes none
     help: str
+    optional: bool = False  # the argument may be left out
 
 
 SPECS = (
@@ -41,6 +44,8 @@ SPECS = (
     Spec("tickets", ("ts",), None, N_("open the ticket search")),
     Spec("catalogue", ("c",), None, N_("open the catalogue")),
     Spec("invoicing", ("i",), None, N_("open invoicing")),
+    Spec("parts", ("pr",), N_("month: YYYY-MM"), N_("open the monthly parts report"), True),
+    Spec("periods", ("pv",), N_("year"), N_("open the voucher period view"), True),
     Spec("home", ("h",), None, N_("go to the home screen")),
     Spec("lang", (), N_("language: en, fr, it"), N_("switch the language")),
     Spec("help", ("?",), None, N_("show help")),
@@ -63,6 +68,8 @@ def parse(text: str) -> Command:
     spec = _BY_NAME.get(name)
     if spec is None:
         raise CommandError(_("Unknown command: {name}").format(name=name))
+    if spec.optional and not args:
+        return Command(spec.name)
     if spec.argument is None:
         if args:
             raise CommandError(_("{name} takes no argument").format(name=spec.name))
@@ -74,6 +81,19 @@ def parse(text: str) -> Command:
     argument = args[0]
     if spec.name == "ticket" and not argument.isdigit():
         raise CommandError(_("A ticket number is digits only: {arg}").format(arg=argument))
+    if spec.name == "parts":
+        try:
+            shift_month(argument, 0)
+        except ValueError:
+            raise CommandError(
+                _("A month is written YYYY-MM, e.g. 2026-10: {arg}").format(arg=argument)
+            ) from None
+        if not 1 <= int(argument[5:]) <= 12:
+            raise CommandError(
+                _("A month is written YYYY-MM, e.g. 2026-10: {arg}").format(arg=argument)
+            )
+    if spec.name == "periods" and not (argument.isdigit() and len(argument) == 4):
+        raise CommandError(_("A year is four digits, e.g. 2026: {arg}").format(arg=argument))
     if spec.name == "lang" and i18n.normalise(argument) is None:
         raise CommandError(_("Unknown language: {arg} (en, fr, it)").format(arg=argument))
     return Command(spec.name, argument)
@@ -114,5 +134,9 @@ def run(app: SavApp, command: Command) -> None:
         app.open_cart()
     elif name == "orders":
         app.open_orders()
+    elif name == "parts":
+        app.open_parts_report(command.argument or None)
+    elif name == "periods":
+        app.open_periods(int(command.argument) if command.argument else None)
     else:
         app.open_invoicing()

@@ -30,6 +30,16 @@ class SavCommands(Provider):
                 (_("Orders"), _("Follow your orders"), Command("orders")),
                 (_("Invoicing"), _("Verified interventions to invoice"), Command("invoicing")),
                 (
+                    _("Monthly parts report"),
+                    _("Parts installed in the month's closed interventions, by model"),
+                    Command("parts"),
+                ),
+                (
+                    _("Voucher period view"),
+                    _("Month by month: to invoice, invoiced, your invoices"),
+                    Command("periods"),
+                ),
+                (
                     _("Language: English"),
                     _("Switch the interface to English"),
                     Command("lang", "en"),

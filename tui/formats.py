@@ -38,6 +38,11 @@ def day(value: dt.date | None, lang: str | None = None, empty: str = "") -> str:
     return formats.day(value, _lang(lang)) if value is not None else empty
 
 
+def month(year: int, number: int, short: bool = False, lang: str | None = None) -> str:
+    """October 2026 / octobre 2026 (short: Oct 2026 / oct. 2026)."""
+    return formats.month(year, number, _lang(lang), short)
+
+
 def short_day(value: dt.date | None, lang: str | None = None, empty: str = "") -> str:
     return formats.short_day(value, _lang(lang)) if value is not None else empty
 

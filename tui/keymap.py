@@ -60,6 +60,8 @@ OWNERS: tuple[tuple[str, str, str], ...] = (
     ("tui.screens.invoicing", "InvoicingScreen", N_("Invoicing")),
     ("tui.screens.vouchers", "VouchersScreen", N_("Payment vouchers")),
     ("tui.screens.voucher", "VoucherScreen", N_("Payment voucher")),
+    ("tui.screens.parts_report", "PartsReportScreen", N_("Monthly parts report")),
+    ("tui.screens.invoice_periods", "InvoicePeriodsScreen", N_("Voucher period view")),
     ("tui.widgets.key_table", "KeyTable", N_("Lists")),
     ("tui.screens.confirm", "ConfirmScreen", N_("Questions")),
     ("tui.screens.prompt", "PromptScreen", N_("Questions")),

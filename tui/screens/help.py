@@ -85,7 +85,9 @@ class HelpScreen(ModalScreen[None]):
         commands = "\n".join(
             "- `:{name}{arg}`{aliases} {help}".format(
                 name=spec.name,
-                arg=f" <{_(spec.argument)}>" if spec.argument else "",
+                arg=(f" [<{_(spec.argument)}>]" if spec.optional else f" <{_(spec.argument)}>")
+                if spec.argument
+                else "",
                 aliases=f" ({', '.join(spec.aliases)})" if spec.aliases else "",
                 help=_(spec.help),
             )

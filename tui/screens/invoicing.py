@@ -108,13 +108,15 @@ class InvoicingScreen(Screen[None]):
         "the highlighted line's rate, spares, bonuses, net, VAT and final price, then the "
         "totals of the marked lines. The centre's manager presses f to invoice them: a "
         "payment voucher is made for them and they become invoiced; your invoice to the "
-        "manufacturer must equal the voucher. s searches the vouchers."
+        "manufacturer must equal the voucher. s searches the vouchers; p opens the monthly "
+        "spare-parts report."
     )
     BINDINGS = [
         Binding("space", "mark", N_("Mark"), id="invoicing.mark"),
         Binding("asterisk", "mark_all", N_("Mark all"), id="invoicing.mark-all"),
         Binding("f", "invoice", N_("Invoice"), id="invoicing.invoice"),
         Binding("s", "vouchers", N_("Vouchers"), id="invoicing.vouchers"),
+        Binding("p", "parts_report", N_("Parts report"), id="invoicing.parts-report"),
         Binding("slash", "search", N_("Search"), show=False, id="invoicing.search"),
         Binding("down", "to_list", N_("To the list"), show=False, id="invoicing.to-list"),
         Binding("f5", "refresh", N_("Refresh"), id="invoicing.refresh"),
@@ -430,3 +432,6 @@ class InvoicingScreen(Screen[None]):
 
     def action_vouchers(self) -> None:
         self.sav.open_vouchers()
+
+    def action_parts_report(self) -> None:
+        self.sav.open_parts_report()

@@ -14,9 +14,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from client.models import InvoiceTotals
+from client.models import InvoiceTotals, Role
 from tui import formats, glyphs
 from tui.i18n import N_, _, localized, ngettext
+from tui.screens.centre_invoice import centre_invoice_form, invoice_text
 from tui.screens.invoicing import day, totals_text
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
@@ -40,9 +41,14 @@ class VoucherScreen(Screen[None]):
     HELP = N_(
         "A payment voucher: the interventions invoiced on it and its figures, the sums of "
         "theirs. The centre's invoice to the manufacturer must equal the voucher's total. "
-        "Enter opens the highlighted ticket; F5 reloads."
+        "Enter opens the highlighted ticket; F5 reloads. The centre's manager presses c to "
+        "record the centre's invoice for the voucher (its number and amount), or correct it; "
+        "an amount other than the voucher's is flagged."
     )
-    BINDINGS = [Binding("f5", "refresh", N_("Refresh"), id="voucher.refresh")]
+    BINDINGS = [
+        Binding("f5", "refresh", N_("Refresh"), id="voucher.refresh"),
+        Binding("c", "centre_invoice", N_("Your invoice"), id="voucher.centre-invoice"),
+    ]
 
     def __init__(self, voucher_id: int, voucher: VoucherDetail | None = None) -> None:
         super().__init__()
@@ -101,6 +107,7 @@ class VoucherScreen(Screen[None]):
 
     def _show(self, voucher: VoucherDetail) -> None:
         self.voucher = voucher
+        self.refresh_bindings()
         count = ngettext("{n} intervention", "{n} interventions", voucher.count).format(
             n=voucher.count
         )
@@ -112,8 +119,9 @@ class VoucherScreen(Screen[None]):
         made = _("Made by {name} · {count} · total {total}").format(
             name=voucher.created_by, count=count, total=money_eur(voucher.total)
         )
+        mine = invoice_text(voucher)
         self.query_one("#voucher-head", Static).update(
-            escape(f"{head}\n{voucher.service_centre_name}\n{made}")
+            escape(f"{head}\n{voucher.service_centre_name} · {mine}\n{made}")
         )
         table = self.query_one("#voucher-lines", DataTable)
         table.clear()
@@ -129,6 +137,31 @@ class VoucherScreen(Screen[None]):
             )
         sums = InvoiceTotals.of(voucher.lines)
         self.query_one("#voucher-totals", Static).update(escape(totals_text(sums)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "centre_invoice":  # the centre's manager records it
+            user = self.sav.user
+            return user is not None and user.role is Role.MANAGER and self.voucher is not None
+        return True
+
+    def action_centre_invoice(self) -> None:
+        if self.voucher is None:
+            return
+
+        def current() -> VoucherDetail:
+            assert self.voucher is not None
+            return self.voucher
+
+        async def reload() -> None:
+            assert self.sav.client is not None
+            self._show(await self.sav.client.voucher(self.voucher_id))
+
+        def recorded(voucher: VoucherDetail | None) -> None:
+            if voucher is not None:
+                self._show(voucher)
+                self.notify(invoice_text(voucher))
+
+        self.app.push_screen(centre_invoice_form(current, reload), recorded)
 
     @on(DataTable.RowSelected, "#voucher-lines")
     def _open(self, event: DataTable.RowSelected) -> None:

@@ -48,12 +48,14 @@ class VouchersScreen(Screen[None]):
         "Payment vouchers, newest first (operators: every centre's). Type a voucher number "
         "or its start (BP249050), and filters: from:01/10/2026 to:31/10/2026 (the day it "
         "was made), min:100 max:2500 (its total), sc:249050 (a centre). ↓ goes to the list, "
-        "/ back to the search, Enter opens a voucher."
+        "/ back to the search, Enter opens a voucher, m shows the period view (month by "
+        "month, with your invoices against the vouchers)."
     )
     BINDINGS = [
         Binding("slash", "search", N_("Search"), show=False, id="vouchers.search"),
         Binding("down", "to_list", N_("To the list"), show=False, id="vouchers.to-list"),
         Binding("f5", "refresh", N_("Refresh"), id="vouchers.refresh"),
+        Binding("m", "periods", N_("By month"), id="vouchers.periods"),
     ]
 
     def __init__(self, text: str = "") -> None:
@@ -193,3 +195,6 @@ class VouchersScreen(Screen[None]):
     def _open(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:
             self.sav.open_voucher(int(event.row_key.value))
+
+    def action_periods(self) -> None:
+        self.sav.open_periods()
