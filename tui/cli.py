@@ -40,6 +40,9 @@ closing: x on a ticket (centre staff) opens the closing form, F2 keeps a draft, 
          the operator checks the closing in the ticket's details, v verifies, r rejects
 invoicing: i on the home screen; Space marks verified interventions, f makes the payment
            voucher (the centre's manager), s searches the vouchers
+reports: p in invoicing (or :parts 2026-10) the monthly spare-parts report by model (F7/F8
+         months, F6 CSV); m in the vouchers (or :periods 2026) the period view: to invoice,
+         invoiced, your invoice against each voucher (c on a voucher records it, manager)
 suppliers: sav supplier serve runs the reference supplier platform (its own process and SQLite
            file); sav supplier change ORDER --delivery DATE changes one of its orders now
 environment: SAV_HOME (put data, config and sockets under one folder), SAV_TOKEN (a token to use),

@@ -35,9 +35,7 @@ async def _month_with_parts(client) -> str:
     raise AssertionError("the demo has no part installed")
 
 
-async def test_the_parts_report_from_invoicing_by_month_model_and_csv(
-    make_tui, signed_in
-) -> None:
+async def test_the_parts_report_from_invoicing_by_month_model_and_csv(make_tui, signed_in) -> None:
     manager = await signed_in("manager")
     month = await _month_with_parts(manager)
     truth = await manager.parts_report(PartsReportQuery(month=month))
