@@ -121,13 +121,13 @@ class InvoicePeriodsScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#periods", DataTable)
         for title, width, key in (
-            (_("Month / voucher"), 16, "what"),
-            (_("To inv."), 4, "pending"),
-            (_("Amount"), 10, "pending_amount"),
+            (_("Month / voucher"), 15, "what"),
+            (_("To inv."), 7, "pending"),
+            (_("Amount"), 9, "pending_amount"),
             (_("Inv."), 4, "invoiced"),
-            (_("Amount"), 10, "invoiced_amount"),
-            (_("Your invoice"), 11, "invoice"),
-            (_("Check"), 9, "check"),
+            (_("Amount"), 9, "invoiced_amount"),
+            (_("Invoice no."), 10, "invoice"),
+            (_("Check"), 8, "check"),
         ):
             table.add_column(title, width=width, key=key)
         if self.operator:
@@ -198,7 +198,7 @@ class InvoicePeriodsScreen(Screen[None]):
                     right(str(voucher.count)),
                     right(money(voucher.total)),
                     voucher.invoice_number or "",
-                    right(flag(voucher)),
+                    flag(voucher),
                     key=key,
                 )
         totals = periods.totals

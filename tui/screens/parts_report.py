@@ -196,15 +196,12 @@ class PartsReportScreen(Screen[None]):
                     right(str(line.quantity)),
                     right(money(line.value)),
                 )
-            label = ngettext(
-                "Total {model} ({n} intervention)", "Total {model} ({n} interventions)",
-                group.interventions,
-            ).format(model=group.model_code, n=group.interventions)  # fmt: skip
+            count = ngettext("{n} intervention", "{n} interventions", group.interventions)
             table.add_row(
                 "",
-                "",
-                Text(label, style="bold"),
-                right(str(group.quantity)),
+                Text(_("Total"), style="bold"),
+                Text(count.format(n=group.interventions), style="bold"),
+                Text(str(group.quantity), style="bold", justify="right"),
                 Text(money(group.value), style="bold underline", justify="right"),
             )
         head = _("{month} · {interventions} · {parts} · {value}").format(
