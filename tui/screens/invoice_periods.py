@@ -126,7 +126,7 @@ class InvoicePeriodsScreen(Screen[None]):
             (_("Amount"), 9, "pending_amount"),
             (_("Inv."), 4, "invoiced"),
             (_("Amount"), 9, "invoiced_amount"),
-            (_("Invoice no."), 10, "invoice"),
+            (_("Invoice no."), 11, "invoice"),
             (_("Check"), 8, "check"),
         ):
             table.add_column(title, width=width, key=key)

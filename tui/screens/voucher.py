@@ -121,7 +121,7 @@ class VoucherScreen(Screen[None]):
         )
         mine = invoice_text(voucher)
         self.query_one("#voucher-head", Static).update(
-            escape(f"{head}\n{voucher.service_centre_name} · {mine}\n{made}")
+            escape(f"{head}\n{voucher.service_centre_name}\n{made}\n{mine}")
         )
         table = self.query_one("#voucher-lines", DataTable)
         table.clear()
