@@ -25,7 +25,18 @@ branch_labels = None
 depends_on = None
 
 
+def _foreign_keys(on: bool) -> None:
+    """SQLite rebuilds ``vouchers`` to add (or drop) a foreign key: a copy is made, the old
+    table dropped and the copy renamed. ``interventions`` refers to ``vouchers``, so the
+    drop would fail with the checks on: they are off meanwhile (a pragma that takes effect
+    outside a transaction: before this migration's first statement; when earlier
+    migrations of the same run wrote rows, the tables are new and empty and nothing fails)."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+
+
 def upgrade() -> None:
+    _foreign_keys(False)
     with op.batch_alter_table("vouchers", schema=None) as batch_op:
         batch_op.add_column(sa.Column("centre_invoice_number", sa.String(length=40)))
         batch_op.add_column(sa.Column("centre_invoice_cents", sa.BigInteger()))
@@ -40,9 +51,11 @@ def upgrade() -> None:
             ["centre_invoice_by_id"],
             ["id"],
         )
+    _foreign_keys(True)
 
 
 def downgrade() -> None:
+    _foreign_keys(False)
     with op.batch_alter_table("vouchers", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_vouchers_centre_invoice_by_id_users"), type_="foreignkey"
@@ -55,3 +68,4 @@ def downgrade() -> None:
             "centre_invoice_number",
         ):
             batch_op.drop_column(name)
+    _foreign_keys(True)
