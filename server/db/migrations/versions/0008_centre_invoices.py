@@ -28,11 +28,13 @@ depends_on = None
 def _foreign_keys(on: bool) -> None:
     """SQLite rebuilds ``vouchers`` to add (or drop) a foreign key: a copy is made, the old
     table dropped and the copy renamed. ``interventions`` refers to ``vouchers``, so the
-    drop would fail with the checks on: they are off meanwhile (a pragma that takes effect
-    outside a transaction: before this migration's first statement; when earlier
-    migrations of the same run wrote rows, the tables are new and empty and nothing fails)."""
+    drop would fail with the checks on. ``foreign_keys`` takes effect outside a
+    transaction (this migration run alone); inside one (earlier migrations of the run wrote
+    rows), ``defer_foreign_keys`` makes the checks wait for the commit, when every reference
+    is whole again."""
     if op.get_bind().dialect.name == "sqlite":
         op.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+        op.execute(f"PRAGMA defer_foreign_keys = {'OFF' if on else 'ON'}")
 
 
 def upgrade() -> None:
