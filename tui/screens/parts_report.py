@@ -122,9 +122,7 @@ class PartsReportScreen(Screen[None]):
             )
         yield Static("", id="parts-report-head")
         yield Static("", id="parts-report-error", classes="-error")
-        yield KeyTable(
-            id="parts-report", cursor_type="row", zebra_stripes=True, key_column="code"
-        )
+        yield KeyTable(id="parts-report", cursor_type="row", zebra_stripes=True, key_column="code")
         yield Static("", id="parts-report-status")
         yield KeyFooter()
 
