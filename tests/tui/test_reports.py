@@ -15,6 +15,7 @@ from client.profiles import data_dir
 from tests.tui.test_catalogue import rows, wait
 from tests.tui.test_home import signed_in_home
 from tui.screens.invoice_periods import InvoicePeriodsScreen
+from tui.screens.invoicing import InvoicingScreen
 from tui.screens.parts_report import PartsReportScreen
 from tui.screens.voucher import VoucherScreen
 from tui.widgets.form import ActionForm
@@ -96,6 +97,16 @@ async def test_the_period_view_and_recording_the_centres_invoice(make_tui, signe
         assert len(shown) == 12 + sum(len(m.vouchers) for m in truth.months)
         line = next(r for r in shown if r[0].strip() == voucher.number)
         assert line[4].strip() == money(voucher.total) and line[6] == "?"
+        # Enter on a month with interventions to invoice: the invoicing list of that month
+        month = next(m for m in truth.months if m.pending_count)
+        table.move_cursor(row=table.get_row_index(f"m{month.month}"))
+        await pilot.press("enter")
+        await wait(app, pilot)
+        assert isinstance(app.screen, InvoicingScreen)
+        assert app.screen.total == month.pending_count
+        await pilot.press("escape")
+        await wait(app, pilot)
+        assert app.screen is screen
         # Enter on the voucher opens it; c opens the form
         table.move_cursor(row=table.get_row_index(f"v{voucher.id}"))
         await pilot.press("enter")

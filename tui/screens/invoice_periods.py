@@ -11,6 +11,7 @@ year; operators type a centre's code to see only its figures.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,8 +25,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 
-from client.models import CentreInvoiceStatus
-from tui import formats, glyphs
+from client.models import CentreInvoiceStatus, shift_month
+from tui import formats, glyphs, i18n, search_words
 from tui.i18n import N_, _, localized, ngettext
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
@@ -71,7 +72,8 @@ class InvoicePeriodsScreen(Screen[None]):
         "Invoiced: the interventions on the vouchers made that month; under each month, "
         "its vouchers with your invoice recorded against each. Your invoice must equal the "
         "voucher: ✓ it does, ! it differs (by the amount shown), ? none recorded yet. "
-        "Enter opens a voucher, where c records your invoice. F7 and F8 go to the previous "
+        "Enter opens a voucher, where c records your invoice (on a month: its interventions "
+        "to invoice). F7 and F8 go to the previous "
         "and next year; operators type a centre's code to see only its figures."
     )
     BINDINGS = [
@@ -270,9 +272,20 @@ class InvoicePeriodsScreen(Screen[None]):
 
     @on(DataTable.RowSelected, "#periods")
     def _open(self, event: DataTable.RowSelected) -> None:
-        voucher = self.vouchers.get(str(event.row_key.value))
+        key = str(event.row_key.value)
+        voucher = self.vouchers.get(key)
         if voucher is not None:
             self.sav.open_voucher(voucher.id)
+        elif key.startswith("m") and self.periods is not None:  # the month's to invoice
+            first = dt.date(int(key[1:5]), int(key[6:8]), 1)
+            following = shift_month(key[1:], 1)
+            last = dt.date(int(following[:4]), int(following[5:]), 1) - dt.timedelta(days=1)
+            keys = search_words.INVOICING_KEYS.get(i18n.language(), {})
+            since = keys.get("intervention_from", ("from",))[0]
+            until = keys.get("intervention_to", ("to",))[0]
+            text = f"{since}:{first:%d/%m/%Y} {until}:{last:%d/%m/%Y}"
+            centre = self.query_one("#periods-query", Input).value.strip()
+            self.sav.open_invoicing(f"{text} sc:{centre}" if centre else text)
 
     @on(Input.Changed, "#periods-query")
     def _typed(self) -> None:
