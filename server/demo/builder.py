@@ -254,6 +254,10 @@ class _Group:
 class _Demo:
     def __init__(self, *, seed: int, now: dt.datetime, password_hash: str) -> None:
         self.rng = _Random(seed)
+        # Appointment slots are drawn until one falls between two dates that depend on
+        # ``now``: from their own stream, so that the rest of the demo (statuses, towns,
+        # parts) is the same whatever the hour it is built at.
+        self.slot_rng = _Random(seed + 1)
         self.now = now.astimezone(UTC).replace(microsecond=0)
         self.password_hash = password_hash
         self.rows: dict[str, list[dict[str, Any]]] = {t.name: [] for t in _TABLES}
@@ -1198,7 +1202,7 @@ class _Demo:
 
     def _appointment(self, confirmed: dt.datetime, nxt: dt.datetime | None) -> dt.datetime:
         """A working-hours slot after ``confirmed`` (and before ``nxt``, the next change)."""
-        rng = self.rng
+        rng = self.slot_rng
         if nxt is None:
             day = (confirmed + dt.timedelta(days=rng.randint(1, 8))).date()
             return dt.datetime.combine(
