@@ -230,7 +230,7 @@ class TicketScreen(Copies, Screen[None]):
         Binding("s", "act('assign')", N_("Assign"), id="ticket.assign"),
         Binding("x", "act('request_exchange')", N_("Exchange"), id="ticket.exchange"),
         # the same key: closing is the centre's, requesting an exchange the operator's
-        Binding("x", "act('close')", N_("Close"), id="ticket.close"),
+        Binding("x", "act('close')", N_("Close ticket"), id="ticket.close"),
         Binding("g", "act('parts_received')", N_("Parts received"), id="ticket.parts-received"),
         Binding("ctrl+x", "act('cancel')", N_("Cancel ticket"), id="ticket.cancel"),
         Binding("r", "act('reject')", N_("Reject"), id="ticket.reject"),
