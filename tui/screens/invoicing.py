@@ -299,7 +299,11 @@ class InvoicingScreen(SearchListScreen[InvoiceLine, InvoicingQuery]):
                 _("Net {net}, VAT {vat}.").format(
                     net=money_eur(totals.net), vat=money_eur(totals.vat)
                 ),
-                _("A payment voucher is made; they become invoiced."),
+                ngettext(
+                    "A payment voucher is made; it becomes invoiced.",
+                    "A payment voucher is made; they become invoiced.",
+                    totals.count,
+                ),
             )
         )
 
