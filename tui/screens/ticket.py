@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -110,6 +111,16 @@ def _duration(delta: dt.timedelta) -> str:
     return _("{n} h").format(n=hours)
 
 
+def hanging(prefix: str, value: str, width: int) -> str:
+    """``prefix`` then ``value`` wrapped at ``width`` cells, each further line starting under
+    the value's first character (a long work done or part line stays in its column); markup
+    escaped."""
+    room = max(width - len(prefix), 12)
+    chunks = [c for line in value.splitlines() or [""] for c in textwrap.wrap(line, room) or [""]]
+    pad = " " * len(prefix)
+    return "\n".join(escape((prefix if i == 0 else pad) + chunk) for i, chunk in enumerate(chunks))
+
+
 CLOSED_STATUSES = (TicketStatus.CLOSED, TicketStatus.VERIFIED, TicketStatus.INVOICED)
 
 
@@ -120,7 +131,7 @@ async def _closing_of(client: SavClient, ticket: Ticket) -> Closing | None:
     return await client.intervention(ticket.id)
 
 
-def closing_text(c: Closing) -> str:
+def closing_text(c: Closing, width: int = 78) -> str:
     """The whole closing, as the operator verifies it: codes, work, parts with their frozen
     price against today's catalogue price, amounts."""
     from tui.widgets.money import money, percent
@@ -148,7 +159,7 @@ def closing_text(c: Closing) -> str:
         rows.append((_("Verified"), verified))
     title = _("Intervention")
     lines = [f"[b]{escape(title)}[/b]"]
-    lines += [f"  {escape(label):<21} {escape(value.strip() or '-')}" for label, value in rows]
+    lines += [hanging(f"  {label:<21} ", value.strip() or "-", width) for label, value in rows]
     if c.parts:
         parts_used = _("Parts used")
         lines.append(f"  {escape(parts_used)}")
@@ -159,27 +170,18 @@ def closing_text(c: Closing) -> str:
         codes = p.installed_code if p.installed_code == p.requested_code else (
             f"{p.requested_code} → {p.installed_code}")  # fmt: skip
         lines.append(
-            "    "
-            + escape(f"{codes} {p.description} × {p.quantity} {money(p.unit_price)} = "
-                     f"{money(p.amount)}{mark}")
+            hanging("    ", f"{codes} {p.description} × {p.quantity} {money(p.unit_price)} = "
+                    f"{money(p.amount)}{mark}", width)
         )  # fmt: skip
     lines.append(
-        "  "
-        + escape(
-            _("Rate {rate} · Spares {spares} · Bonuses {bonuses} · Net {net}").format(
-                rate=money(t.rate), spares=money(t.spares), bonuses=money(t.bonuses),
-                net=money(t.net),
-            )
-        )
+        hanging("  ", _("Rate {rate} · Spares {spares} · Bonuses {bonuses} · Net {net}").format(
+            rate=money(t.rate), spares=money(t.spares), bonuses=money(t.bonuses),
+            net=money(t.net)), width)
     )  # fmt: skip
     lines.append(
-        "  "
-        + escape(
-            _("VAT {vat_rate} {vat} · Final price {total} €").format(
-                vat_rate=percent(t.vat_rate), vat=money(t.vat), total=money(t.total)
-            )
-        )
-    )
+        hanging("  ", _("VAT {vat_rate} {vat} · Final price {total} €").format(
+            vat_rate=percent(t.vat_rate), vat=money(t.vat), total=money(t.total)), width)
+    )  # fmt: skip
     return "\n".join(lines)
 
 
@@ -228,7 +230,7 @@ class TicketScreen(Copies, Screen[None]):
         Binding("s", "act('assign')", N_("Assign"), id="ticket.assign"),
         Binding("x", "act('request_exchange')", N_("Exchange"), id="ticket.exchange"),
         # the same key: closing is the centre's, requesting an exchange the operator's
-        Binding("x", "act('close')", N_("Close"), id="ticket.close"),
+        Binding("x", "act('close')", N_("Close ticket"), id="ticket.close"),
         Binding("g", "act('parts_received')", N_("Parts received"), id="ticket.parts-received"),
         Binding("ctrl+x", "act('cancel')", N_("Cancel ticket"), id="ticket.cancel"),
         Binding("r", "act('reject')", N_("Reject"), id="ticket.reject"),
@@ -325,9 +327,10 @@ class TicketScreen(Copies, Screen[None]):
             self.group = message.group
             self._show_tabs(message.group)
         self.query_one("#ticket-header", Static).update(self._header(ticket))
-        details = self._details(ticket)
+        width = max(self.size.width - 4, 40)  # the details' padding and scroll bar
+        details = self._details(ticket, width)
         if message.closing is not None:  # first: what the operator checks before v
-            details = closing_text(message.closing) + "\n" + details
+            details = closing_text(message.closing, width) + "\n" + details
         self.query_one("#details-text", Static).update(details)
         if message.history is not None:
             self._show_history(message.history)
@@ -393,7 +396,7 @@ class TicketScreen(Copies, Screen[None]):
         if self.ticket is not None:
             self.query_one("#ticket-header", Static).update(self._header(self.ticket))
 
-    def _details(self, t: Ticket) -> str:
+    def _details(self, t: Ticket, width: int = 78) -> str:
         c, a = t.customer, t.appliance
         yes, no = _("yes"), _("no")
         flags = [
@@ -446,11 +449,11 @@ class TicketScreen(Copies, Screen[None]):
         ]  # fmt: skip
         lines = []
         # the labels' column as wide as this language's longest label ("Indice di servizio")
-        width = max(16, *(len(label) for _title, rows in sections for label, _value in rows))
+        labels = max(16, *(len(label) for _title, rows in sections for label, _value in rows))
         for title, rows in sections:
             lines.append(f"[b]{escape(title)}[/b]")
             for label, value in rows:
-                lines.append(f"  {escape(label):<{width}} {escape(value.strip() or '-')}")
+                lines.append(hanging(f"  {label:<{labels}} ", value.strip() or "-", width))
         return "\n".join(lines)
 
     def _show_tabs(self, group: TicketGroup) -> None:
