@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import random
+import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -553,11 +554,21 @@ class SavClient:
         }
         return _parse(await self._call("GET", "/invoicing", params=params), InvoicingList)
 
-    async def invoice(self, ticket_ids: Sequence[int]) -> VoucherDetail:
+    async def invoice(
+        self, ticket_ids: Sequence[int], *, idempotency_key: str | None = None
+    ) -> VoucherDetail:
         """Invoice these tickets on one new payment voucher (the centre's manager); a
-        ConflictError names the tickets no longer verified, and nothing was invoiced."""
+        ConflictError names the tickets no longer verified, and nothing was invoiced.
+
+        ``idempotency_key`` is chosen once per user action and passed again when the user
+        retries it (a new one is drawn when none is given); every retry of this call sends
+        the same key, so a lost answer never makes a second voucher."""
         body = InvoiceRequest(ticket_ids=list(ticket_ids))
-        return _parse(await self._call("POST", "/vouchers", json=_body(body)), VoucherDetail)
+        key = idempotency_key or uuid.uuid4().hex
+        answer = await self._call(
+            "POST", "/vouchers", json=_body(body), headers={"Idempotency-Key": key}
+        )
+        return _parse(answer, VoucherDetail)
 
     async def search_vouchers(
         self, query: VoucherQuery | None = None, *, limit: int = 50, offset: int = 0
