@@ -61,6 +61,7 @@ from client.models import (
     Part,
     PartDetail,
     PlaceOrder,
+    RecordShipment,
     RequestBody,
     Resolution,
     SaveAddressRequest,
@@ -531,6 +532,14 @@ class SavClient:
         """Withdraw an order awaiting validation; the order, now cancelled."""
         answer = await self._call(
             "DELETE", f"/orders/{order_id}", headers={"If-Match": str(version)}
+        )
+        return _parse(answer, Order)
+
+    async def record_shipment(self, order_id: int, body: RecordShipment | None = None) -> Order:
+        """Operators: what of the order was shipped (all of the rest without lines); tickets
+        whose parts are now all shipped go back to confirmed."""
+        answer = await self._call(
+            "POST", f"/orders/{order_id}/shipments", json=_body(body or RecordShipment())
         )
         return _parse(answer, Order)
 

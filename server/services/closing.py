@@ -45,6 +45,7 @@ from client.models import (
     CodeList,
     FaultType,
     HistoryEvent,
+    OrderStatus,
     Role,
     TicketAction,
     TicketStatus,
@@ -175,7 +176,7 @@ async def _ordered_parts(session: AsyncSession, ticket_id: int) -> list[wire.Ord
         .join(db.Order, db.Order.id == db.OrderLine.order_id)
         .join(requested, requested.c.id == db.OrderLine.requested_part_id)
         .join(ordered, ordered.c.id == db.OrderLine.part_id)
-        .where(db.OrderLine.ticket_id == ticket_id, db.Order.status != "withdrawn")
+        .where(db.OrderLine.ticket_id == ticket_id, db.Order.status != OrderStatus.CANCELLED.value)
         .order_by(db.Order.created_at, db.OrderLine.id)
     )
     return [
@@ -981,7 +982,10 @@ async def settle_shipped(
         select(db.Ticket.id)
         .join(db.OrderLine, db.OrderLine.ticket_id == db.Ticket.id)
         .join(db.Order, db.Order.id == db.OrderLine.order_id)
-        .where(db.Ticket.status == TicketStatus.WAITING_PARTS.value, db.Order.status != "withdrawn")
+        .where(
+            db.Ticket.status == TicketStatus.WAITING_PARTS.value,
+            db.Order.status != OrderStatus.CANCELLED.value,
+        )
         .group_by(db.Ticket.id)
         .having(short == 0)
         .order_by(db.Ticket.id)

@@ -219,6 +219,7 @@ PROBES: dict[str, Probe] = {
     "/orders/{order_id}": Probe(
         _p_order, bodies={"PUT": {"note": "probe", "lines": []}, "DELETE": None}
     ),
+    "/orders/{order_id}/shipments": Probe(_p_order, bodies={"POST": {"lines": []}}),
     "/supplier-accounts/{account_id}": Probe(_p_supplier_account, bodies={"DELETE": None}),
     "/vouchers/{voucher_id}": Probe(_p_voucher),
 }
@@ -374,6 +375,9 @@ ROLE_PROBES: list[tuple[str, str, str, Any]] = [
     ("operator", "PUT", "/tickets/{ticket_id}/intervention", _FORM),
     ("operator", "POST", "/tickets/{ticket_id}/close", _FORM),
     ("operator", "POST", "/tickets/{ticket_id}/parts_received", {"note": "probe"}),
+    # the manufacturer's warehouse records shipments, not the centres
+    ("tech", "POST", "/orders/{order_id}/shipments", {"lines": []}),
+    ("manager", "POST", "/orders/{order_id}/shipments", {"lines": []}),
     # supplier accounts: the centre's manager enters them; operators have none
     ("tech", "POST", "/supplier-accounts", _SUPPLIER_ACCOUNT),
     ("operator", "POST", "/supplier-accounts", _SUPPLIER_ACCOUNT),
