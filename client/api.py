@@ -39,6 +39,7 @@ from client.models import (
     Category,
     Closing,
     ContactedRequest,
+    ContactOutcome,
     CsvFormat,
     Dashboard,
     ErrorBody,
@@ -338,12 +339,16 @@ class SavClient:
         """Carry out a status action (``POST /tickets/{id}/{action}``); the updated ticket.
 
         With ``version``, the server refuses (412, ``ConflictError.stale``) if the ticket
-        changed since that version was read.
+        changed since that version was read. Contact (contacted, unreachable) is recorded on
+        the whole group: the answer is then a ``ContactOutcome`` whose ``group_updated``
+        names the group's other tickets it changed.
         """
         headers = {"If-Match": str(version)} if version is not None else {}
         answer = await self._call(
             "POST", f"/tickets/{ticket_id}/{action.value}", json=_body(body), headers=headers
         )
+        if action in (TicketAction.CONTACTED, TicketAction.UNREACHABLE):
+            return _parse(answer, ContactOutcome)
         return _parse(answer, Ticket)
 
     async def update_appliance(

@@ -90,10 +90,22 @@ class Ticket(Wire):
     service_centre_name: str | None = None
     contact_due_at: dt.datetime | None = None
     """While ``to_contact``: when the customer must have been contacted (the 48 h SLA)."""
+    contact_attempts: int = 0
+    """How many contact attempts failed (customer not reachable) on this ticket."""
+    contact_paused_minutes_left: int | None = None
+    """While ``unreachable``: the 48 h clock stands still, with this many minutes left (it
+    resumes when the ticket is to contact again); negative when it stopped late."""
     updated_at: dt.datetime | None = None
     updated_by: str | None = None
     actions: list[TicketAction] = Field(default_factory=list)
     """What the signed-in user may do to this ticket now (the server refuses the rest)."""
+
+
+class ContactOutcome(Ticket):
+    """The answer of *customer contacted* / *not reachable*: the ticket acted on, and the
+    other tickets of its group the same contact was recorded on (contact is per group)."""
+
+    group_updated: list[int] = Field(default_factory=list)
 
 
 class TicketGroup(Wire):

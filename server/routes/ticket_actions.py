@@ -19,6 +19,7 @@ from client.models import (
     ApplianceUpdate,
     AssignRequest,
     ContactedRequest,
+    ContactOutcome,
     HistoryEntry,
     MotivationRequest,
     NoteRequest,
@@ -112,7 +113,7 @@ async def _act(
     now: Now,
     if_match: str | None,
 ) -> Ticket:
-    await ticket_actions.transition(
+    updated = await ticket_actions.transition(
         session,
         ticket_id,
         user,
@@ -121,7 +122,10 @@ async def _act(
         if_match=ticket_actions.parse_if_match(if_match),
         now=now,
     )
-    return await tickets.get_ticket(session, ticket_id, user, settings.overdue_contact_hours, now)
+    ticket = await tickets.get_ticket(session, ticket_id, user, settings.overdue_contact_hours, now)
+    if action in ticket_actions.PER_GROUP:
+        return ContactOutcome(**ticket.model_dump(), group_updated=updated)
+    return ticket
 
 
 @router.post("/tickets/{ticket_id}/assign", response_model=Ticket)
@@ -138,7 +142,7 @@ async def assign(
     return await _act(ticket_id, TicketAction.ASSIGN, body, user, session, settings, now, if_match)
 
 
-@router.post("/tickets/{ticket_id}/contacted", response_model=Ticket)
+@router.post("/tickets/{ticket_id}/contacted", response_model=ContactOutcome)
 async def contacted(
     ticket_id: int,
     body: ContactedRequest,
@@ -148,13 +152,15 @@ async def contacted(
     now: Now,
     if_match: IfMatch = None,
 ) -> Ticket:
-    """Centre: the customer was reached; the appointment is set; the ticket is confirmed."""
+    """Centre: the customer was reached; the appointment is set; the ticket is confirmed,
+    and so is every other ticket of the group still to contact or unreachable (one history
+    entry each; ``group_updated`` lists them)."""
     return await _act(
         ticket_id, TicketAction.CONTACTED, body, user, session, settings, now, if_match
     )
 
 
-@router.post("/tickets/{ticket_id}/unreachable", response_model=Ticket)
+@router.post("/tickets/{ticket_id}/unreachable", response_model=ContactOutcome)
 async def unreachable(
     ticket_id: int,
     body: UnreachableRequest,
@@ -164,7 +170,9 @@ async def unreachable(
     now: Now,
     if_match: IfMatch = None,
 ) -> Ticket:
-    """Centre: a contact attempt failed (its date and means go into the history)."""
+    """Centre: a contact attempt failed (its date and means go into the history), on every
+    ticket of the group still to contact or unreachable (``group_updated`` lists the
+    others). The 48 h clock stands still until the ticket is to contact again."""
     return await _act(
         ticket_id, TicketAction.UNREACHABLE, body, user, session, settings, now, if_match
     )
