@@ -53,6 +53,7 @@ from client.models import (
     LoginRequest,
     ModelView,
     MotivationRequest,
+    NewTicket,
     NoteRequest,
     Order,
     OrderQuery,
@@ -64,6 +65,7 @@ from client.models import (
     PlaceOrder,
     RecordShipment,
     RequestBody,
+    RescheduleRequest,
     Resolution,
     SaveAddressRequest,
     SavedAddress,
@@ -349,6 +351,23 @@ class SavClient:
         )
         if action in (TicketAction.CONTACTED, TicketAction.UNREACHABLE):
             return _parse(answer, ContactOutcome)
+        return _parse(answer, Ticket)
+
+    async def create_ticket(self, body: NewTicket) -> Ticket:
+        """Operators: record a customer's request (a new ticket group); to assign, or to
+        contact when ``service_centre_code`` is given. A wrong field is a
+        ``ValidationFailed`` naming it."""
+        answer = await self._call("POST", "/tickets", json=_body(body))
+        return _parse(answer, Ticket)
+
+    async def reschedule(
+        self, ticket_id: int, body: RescheduleRequest, *, version: int | None = None
+    ) -> Ticket:
+        """Operators: a new appointment for the ticket (its history keeps the old one)."""
+        headers = {"If-Match": str(version)} if version is not None else {}
+        answer = await self._call(
+            "POST", f"/tickets/{ticket_id}/reschedule", json=_body(body), headers=headers
+        )
         return _parse(answer, Ticket)
 
     async def update_appliance(

@@ -213,6 +213,55 @@ class ApplianceUpdate(RequestBody):
     invoice_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
 
 
+_Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+_Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+
+
+class NewTicket(RequestBody):
+    """``POST /tickets`` (operators): a customer's request for one appliance. It is
+    recorded *to assign*; with a centre's code it is assigned at once (*to contact*, the
+    48 h clock starts). A model must be in the catalogue; without a service index, the
+    model's only one is taken."""
+
+    last_name: _Name
+    first_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    company: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
+    street: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    postal_code: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)
+    ]
+    city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    region: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    country: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=2, max_length=60)
+    ] = "FR"
+    home_phone: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=4, max_length=40)
+    ]
+    email: _Line = ""
+    privacy_agreed: bool = False
+    model_code: Code
+    service_index: Annotated[str, StringConstraints(strip_whitespace=True, max_length=10)] = ""
+    serial_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    purchase_date: dt.date | None = None
+    invoice_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    problem: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    ticket_type: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    warranty: WarrantyStatus = WarrantyStatus.IN_WARRANTY
+    service_centre_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = (
+        ""
+    )
+    """Optional: assign it at once to this centre."""
+    note: LongText = ""
+
+
+class RescheduleRequest(RequestBody):
+    """``POST /tickets/{id}/reschedule`` (operators): a new appointment, and why."""
+
+    appointment_at: dt.datetime
+    note: LongText = ""
+
+
 class AddLogRequest(RequestBody):
     """A log in the ticket's history; with ``email_to`` it is also e-mailed to that address."""
 

@@ -24,6 +24,7 @@ from client.models import (
     MotivationRequest,
     NoteRequest,
     Page,
+    RescheduleRequest,
     Ticket,
     TicketAction,
     TicketSummary,
@@ -31,7 +32,7 @@ from client.models import (
 )
 from server.db import models as db
 from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session
-from server.services import closing, ticket_actions, ticket_history, tickets
+from server.services import closing, ticket_actions, ticket_create, ticket_history, tickets
 from server.services.ticket_actions import ActionBody
 from server.settings import Settings
 
@@ -206,6 +207,24 @@ async def cancel(
 ) -> Ticket:
     """Operator: cancel with a motivation (not once the intervention is closed)."""
     return await _act(ticket_id, TicketAction.CANCEL, body, user, session, settings, now, if_match)
+
+
+@router.post("/tickets/{ticket_id}/reschedule", response_model=Ticket)
+async def reschedule(
+    ticket_id: int,
+    body: RescheduleRequest,
+    user: CurrentUser,
+    session: Session,
+    settings: AppSettings,
+    now: Now,
+    if_match: IfMatch = None,
+) -> Ticket:
+    """Operator: move the appointment of a confirmed ticket (waiting for parts, exchange
+    requested too); the history says the old and the new; the status stays."""
+    await ticket_create.reschedule(
+        session, ticket_id, user, body, if_match=ticket_actions.parse_if_match(if_match), now=now
+    )
+    return await tickets.get_ticket(session, ticket_id, user, settings.overdue_contact_hours, now)
 
 
 @router.post("/tickets/{ticket_id}/reject", response_model=Ticket)

@@ -12,6 +12,7 @@ from client.models import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
     CsvFormat,
+    NewTicket,
     Page,
     Ticket,
     TicketGroup,
@@ -22,7 +23,7 @@ from client.models import (
 )
 from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session
 from server.i18n import language
-from server.services import ticket_query, tickets
+from server.services import ticket_create, ticket_query, tickets
 
 router = APIRouter(tags=["tickets"])
 
@@ -118,6 +119,21 @@ async def export_tickets(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="tickets-{stamp}.csv"'},
     )
+
+
+@router.post(
+    "/tickets",
+    response_model=Ticket,
+    status_code=201,
+    responses={403: {"description": "operators only"}, 422: {"description": "a field named"}},
+)
+async def create_ticket(
+    body: NewTicket, user: CurrentUser, session: Session, settings: AppSettings, now: Now
+) -> Ticket:
+    """Operators: record a customer's request for one appliance (a new group); it is to
+    assign, or to contact when a centre's code is given."""
+    ticket_id = await ticket_create.create(session, user, body, now)
+    return await tickets.get_ticket(session, ticket_id, user, settings.overdue_contact_hours, now)
 
 
 @router.get("/tickets/{ticket_id}", response_model=Ticket)

@@ -475,6 +475,25 @@ async def apply_appliance(
     )
 
 
+def forget_tickets(session: AsyncSession) -> None:
+    _forget_tickets(session)
+
+
+async def stale(session: AsyncSession, ticket_id: int) -> PreconditionFailed:
+    """The 412 naming who changed the ticket, and when."""
+    return await _stale(session, ticket_id)
+
+
+async def refuse_after_race(
+    session: AsyncSession,
+    ticket_id: int,
+    action: TicketAction,
+    role: Role,
+    if_match: int | None,
+) -> NoReturn:
+    await _refuse_after_race(session, ticket_id, action, role, if_match)
+
+
 def _forget_tickets(session: AsyncSession) -> None:
     """After our UPDATE statements, the loaded tickets, groups and appliances are stale: the
     next read loads them afresh (the signed-in user stays loaded)."""
