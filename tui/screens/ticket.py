@@ -454,13 +454,13 @@ class TicketScreen(Copies, Screen[None]):
                      else _("out of warranty")),
                     (_("External ref."), t.external_ref),
                     (_("Created"), _when(t.created_at)),
-                    (_("Contact attempts"), str(t.contact_attempts) if t.contact_attempts
-                     else ""),
                     (_("Flags"), ", ".join(flags)),
                     (_("Last change"), f"{_when(t.updated_at)} {t.updated_by or ''}".strip()),
                 ],
             ),
         ]  # fmt: skip
+        if t.contact_attempts:  # failed attempts (customer not reachable), when there were
+            sections[2][1].insert(5, (_("Contact attempts"), str(t.contact_attempts)))
         lines = []
         # the labels' column as wide as this language's longest label ("Indice di servizio")
         width = max(16, *(len(label) for _title, rows in sections for label, _value in rows))
