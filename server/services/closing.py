@@ -22,7 +22,7 @@ verification or rejection, and the parts received.
   the draft kept (its amounts unfrozen) and the note shown in the form.
 * Parts received: an explicit action (waiting for parts -> confirmed), and
   :func:`settle_shipped`, which does the same for every ticket whose order lines are all
-  shipped.
+  shipped (called by server.services.shipments when a shipment is recorded).
 
 Refusals follow ticket_actions: another centre's ticket 404, the wrong role 403, bad input
 422 (every field named, in the request's language), a stale ``If-Match`` 412, a status the
@@ -974,7 +974,8 @@ async def settle_shipped(
     shipped goes back to confirmed (one history entry each, written by the system); the
     tickets moved.
 
-    Called by whatever records shipments (the manufacturer's feed); it commits."""
+    Called where order lines become shipped (server.services.shipments.record, in the
+    shipment's transaction); it commits."""
     short = func.sum(
         case((db.OrderLine.quantity_shipped < db.OrderLine.quantity_requested, 1), else_=0)
     )
