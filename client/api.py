@@ -353,11 +353,16 @@ class SavClient:
             return _parse(answer, ContactOutcome)
         return _parse(answer, Ticket)
 
-    async def create_ticket(self, body: NewTicket) -> Ticket:
+    async def create_ticket(self, body: NewTicket, *, idempotency_key: str | None = None) -> Ticket:
         """Operators: record a customer's request (a new ticket group); to assign, or to
         contact when ``service_centre_code`` is given. A wrong field is a
-        ``ValidationFailed`` naming it."""
-        answer = await self._call("POST", "/tickets", json=_body(body))
+        ``ValidationFailed`` naming it. ``idempotency_key`` is chosen once per user action
+        and passed again when the user retries it (one is drawn when none is given): a
+        lost answer never records the request twice."""
+        key = idempotency_key or uuid.uuid4().hex
+        answer = await self._call(
+            "POST", "/tickets", json=_body(body), headers={"Idempotency-Key": key}
+        )
         return _parse(answer, Ticket)
 
     async def reschedule(

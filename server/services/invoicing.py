@@ -385,27 +385,14 @@ async def invoice_once(
     The key's row is claimed first and its answer recorded in the invoicing's transaction
     (server.services.idempotency); a refusal stores nothing, so a retry is judged afresh."""
     status_machine.check_role(TicketAction.INVOICE, Role(user.role))  # 403 before the key
-    key = idempotency.check_key(key_header, N_("invoicing"))
-    digest = idempotency.request_hash("POST", VOUCHERS_PATH, body)
-    user_id = user.id  # the session may be rolled back below: keep what is needed after
-    hit = await idempotency.stored(session, user_id, key, digest)
-    if hit is not None:
-        return hit.status_code, hit.body, True
-    if not await idempotency.claim(session, user_id, key, digest, now):
-        hit = await idempotency.stored(session, user_id, key, digest)
-        if hit is None:  # pragma: no cover - the row that refused our insert is committed
-            raise Conflict(_("this invoicing is under way: try again"), code="idempotency_key_busy")
-        return hit.status_code, hit.body, True
-    try:
+
+    async def write() -> str:
         voucher_id = await invoice(session, user, body, now, commit=False)
-        answer = await get_voucher(session, voucher_id, user)
-        text = answer.model_dump_json()
-        await idempotency.record(session, user_id, key, 201, text)
-        await session.commit()
-    except BaseException:
-        await session.rollback()
-        raise
-    return 201, text, False
+        return (await get_voucher(session, voucher_id, user)).model_dump_json()
+
+    return await idempotency.once(
+        session, user.id, key_header, N_("invoicing"), VOUCHERS_PATH, body, now, write
+    )
 
 
 # --------------------------------------------------------------------------- vouchers

@@ -17,6 +17,7 @@ Refusals change nothing; 422 names the field.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -25,9 +26,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from client import models as wire
 from client.models import Role, TicketAction, TicketStatus
 from server.db import models as db
-from server.errors import Invalid
-from server.i18n import _
-from server.services import events, serials, status_machine, ticket_actions, ticket_search
+from server.errors import Conflict, Invalid
+from server.i18n import N_, _
+from server.services import (
+    events,
+    idempotency,
+    serials,
+    status_machine,
+    ticket_actions,
+    ticket_search,
+)
 from server.services.tenancy import get_scoped
 
 ATTEMPTS = 3
@@ -75,10 +83,39 @@ async def _centre(session: AsyncSession, code: str) -> db.ServiceCentre | None:
     return centre
 
 
+async def create_once(
+    session: AsyncSession,
+    user: db.User,
+    body: wire.NewTicket,
+    key_header: str | None,
+    now: dt.datetime,
+    answer: Callable[[int], Awaitable[wire.Ticket]],
+) -> tuple[int, str, bool]:
+    """:func:`create` under the client's ``Idempotency-Key`` (required): a retry answers
+    the ticket the first try recorded, never a second one. ``answer`` reads the new ticket
+    as the wire shows it."""
+    status_machine.check_role(TicketAction.ASSIGN, Role(user.role))  # 403 before the key
+    user_id = user.id
+
+    async def write() -> str:
+        ticket_id = await create(session, user, body, now, commit=False)
+        return (await answer(ticket_id)).model_dump_json()
+
+    return await idempotency.once(
+        session, user_id, key_header, N_("recording a ticket"), "/tickets", body, now, write
+    )
+
+
 async def create(
-    session: AsyncSession, user: db.User, body: wire.NewTicket, now: dt.datetime
+    session: AsyncSession,
+    user: db.User,
+    body: wire.NewTicket,
+    now: dt.datetime,
+    *,
+    commit: bool = True,
 ) -> int:
-    """Record the request; the new ticket's number."""
+    """Record the request; the new ticket's number. With ``commit=False`` the caller
+    commits (the idempotency key's answer joins the transaction)."""
     status_machine.check_role(TicketAction.ASSIGN, Role(user.role))  # operators only
     errors: dict[str, str] = {}
     if body.purchase_date is not None and body.purchase_date > now.date():
@@ -104,10 +141,18 @@ async def create(
                     now=now,
                     commit=False,
                 )
-            await session.commit()
+            if commit:
+                await session.commit()
+            else:
+                await session.flush()
             return ticket_id
         except IntegrityError:  # another operator took the number meanwhile
             await session.rollback()
+            if not commit:  # the caller's transaction (its key) is gone: the client retries
+                raise Conflict(
+                    _("another ticket took this number meanwhile: try again"),
+                    code="ticket_number_taken",
+                ) from None
             if attempt == ATTEMPTS - 1:
                 raise
             await session.refresh(user)  # the rollback expired it

@@ -130,3 +130,14 @@ async def test_an_operator_reschedules_a_confirmed_ticket(signed_in, database_ur
     await engine.dispose()
     with pytest.raises(ConflictError):
         await operator.reschedule(SEED, RescheduleRequest(appointment_at=later))
+
+
+async def test_a_retry_with_the_same_key_records_the_request_once(signed_in, database_url) -> None:
+    operator = await signed_in("operator")
+    before = await _tickets(database_url)
+    first = await operator.create_ticket(_request(), idempotency_key="new-ticket-1")
+    again = await operator.create_ticket(_request(), idempotency_key="new-ticket-1")
+    assert again.id == first.id and await _tickets(database_url) == before + 1
+    with pytest.raises(ConflictError):  # the same key for another request
+        await operator.create_ticket(_request(city="Obernai"), idempotency_key="new-ticket-1")
+    assert await _tickets(database_url) == before + 1

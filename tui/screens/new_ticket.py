@@ -9,6 +9,7 @@ every refusal shows beside its field and keeps what was typed (``tui.widgets.for
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -86,6 +87,8 @@ class NewTicketForm(ActionForm):
     )
 
     def __init__(self, clock: Callable[[], dt.datetime]) -> None:
+        self.key = uuid.uuid4().hex
+
         def build(v: dict[str, str]) -> NewTicket:
             purchase = (
                 parse_date("purchase_date", v["purchase_date"])
@@ -106,7 +109,16 @@ class NewTicketForm(ActionForm):
                 raise FieldError(name, why) from None
 
         async def send(client: SavClient, body: NewTicket) -> Ticket:
-            return await client.create_ticket(body)
+            from client.api import ConflictError, ForbiddenError, ValidationFailed
+
+            # one key per request recorded: ctrl+s again after a lost answer sends the same
+            # key (the server answers the ticket it recorded); after a definite refusal the
+            # corrected form is a new request
+            try:
+                return await client.create_ticket(body, idempotency_key=self.key)
+            except (ValidationFailed, ForbiddenError, ConflictError):
+                self.key = uuid.uuid4().hex
+                raise
 
         super().__init__(
             _("New ticket"),
