@@ -26,16 +26,20 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("tickets", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("contact_clock_at", server.db.models.UTCDateTime(), nullable=True)
-        )
-        batch_op.add_column(
-            sa.Column("contact_paused_at", server.db.models.UTCDateTime(), nullable=True)
-        )
+    op.add_column(
+        "tickets", sa.Column("contact_clock_at", server.db.models.UTCDateTime(), nullable=True)
+    )
+    op.add_column(
+        "tickets", sa.Column("contact_paused_at", server.db.models.UTCDateTime(), nullable=True)
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("tickets", schema=None) as batch_op:
-        batch_op.drop_column("contact_paused_at")
-        batch_op.drop_column("contact_clock_at")
+    # SQLite drops a column in place (3.35+): a batch would rebuild tickets, which every
+    # other table refers to
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE tickets DROP COLUMN contact_paused_at")
+        op.execute("ALTER TABLE tickets DROP COLUMN contact_clock_at")
+    else:
+        op.drop_column("tickets", "contact_paused_at")
+        op.drop_column("tickets", "contact_clock_at")
