@@ -1,9 +1,11 @@
-"""Migration 0008: the centre's invoice on a voucher (and its version) comes and goes
-without touching the vouchers themselves."""
+"""Migration 0008 (the contact clock's columns) down and up again on a copy of the demo
+database: the tickets keep their rows, and every existing ticket's clock is its status
+change (both columns empty)."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from alembic import command
 from sqlalchemy import inspect, text
@@ -12,36 +14,41 @@ from server.db.migrate import alembic_config
 from server.db.session import create_engine
 from tests.server.test_migrations import check_no_drift
 
-NEW = {
-    "centre_invoice_number",
-    "centre_invoice_cents",
-    "centre_invoice_at",
-    "centre_invoice_by_id",
-    "version",
-}
+
+def _migrate(url: str, target: str, *, down: bool) -> dict[str, Any]:
+    async def run() -> dict[str, Any]:
+        engine = create_engine(url)
+
+        def step(connection: Any) -> dict[str, Any]:
+            config = alembic_config(url)
+            config.attributes["connection"] = connection
+            (command.downgrade if down else command.upgrade)(config, target)
+            columns = {c["name"] for c in inspect(connection).get_columns("tickets")}
+            count = connection.execute(text("SELECT count(*) FROM tickets")).scalar_one()
+            clocks = (
+                None
+                if down
+                else connection.execute(
+                    text(
+                        "SELECT count(*) FROM tickets WHERE contact_clock_at IS NOT NULL "
+                        "OR contact_paused_at IS NOT NULL"
+                    )
+                ).scalar_one()
+            )
+            return {"columns": columns, "count": count, "clocks": clocks}
+
+        async with engine.begin() as conn:
+            found = await conn.run_sync(step)
+        await engine.dispose()
+        return found
+
+    return asyncio.run(run())
 
 
-async def _state(url: str) -> tuple[set[str], list[tuple[object, ...]]]:
-    engine = create_engine(url)
-    async with engine.connect() as conn:
-        columns = await conn.run_sync(
-            lambda sync: {c["name"] for c in inspect(sync).get_columns("vouchers")}
-        )
-        rows = (
-            await conn.execute(text("SELECT id, number, total_cents FROM vouchers ORDER BY id"))
-        ).all()
-    await engine.dispose()
-    return columns, [tuple(r) for r in rows]
-
-
-def test_downgrade_then_upgrade_keeps_the_vouchers(database_url: str) -> None:
-    columns, vouchers = asyncio.run(_state(database_url))
-    assert NEW <= columns and vouchers
-    config = alembic_config(database_url)
-    command.downgrade(config, "0007")
-    columns_down, vouchers_down = asyncio.run(_state(database_url))
-    assert not NEW & columns_down and vouchers_down == vouchers
-    command.upgrade(config, "0008")
-    columns_up, vouchers_up = asyncio.run(_state(database_url))
-    assert NEW <= columns_up and vouchers_up == vouchers
+def test_0008_down_and_up(database_url: str) -> None:
+    down = _migrate(database_url, "0007", down=True)
+    assert not {"contact_clock_at", "contact_paused_at"} & down["columns"]
+    up = _migrate(database_url, "head", down=False)
+    assert {"contact_clock_at", "contact_paused_at"} <= up["columns"]
+    assert up["count"] == down["count"] > 0 and up["clocks"] == 0
     check_no_drift(database_url)

@@ -198,6 +198,7 @@ ACTION_KEYS = {
     "verify": TicketAction.VERIFY,
     "close": TicketAction.CLOSE,
     "parts_received": TicketAction.PARTS_RECEIVED,
+    "reschedule": TicketAction.RESCHEDULE,
 }
 
 
@@ -209,7 +210,12 @@ class TicketScreen(Copies, Screen[None]):
         "and the customer's previous tickets (Enter opens one).\n\n"
         "The keys in the footer are the actions the server allows you now: c customer "
         "contacted (appointment), u not reachable (attempt and means), l add a log "
-        "(optionally e-mailed), a appliance data; operators also s assign a centre, "
+        "(optionally e-mailed), a appliance data. Contact is per group: c and u are "
+        "recorded on every ticket of the group still to contact, and the message says "
+        "how many. While the customer is unreachable the 48 h clock stands still (the "
+        "header shows the time it has left); the details count the failed attempts. "
+        "Operators also s assign a centre (the same centre resumes the clock), "
+        "t reschedule the appointment, "
         "x request an exchange, ctrl+x cancel, r reject a closed ticket, v verify it "
         "(the details show the whole closing: codes, work, parts with their prices "
         "against the catalogue, amounts). The centre closes with x (the closing form) "
@@ -235,6 +241,8 @@ class TicketScreen(Copies, Screen[None]):
         Binding("ctrl+x", "act('cancel')", N_("Cancel ticket"), id="ticket.cancel"),
         Binding("r", "act('reject')", N_("Reject"), id="ticket.reject"),
         Binding("v", "act('verify')", N_("Verify"), id="ticket.verify"),
+        Binding("t", "act('reschedule')", N_("Reschedule"), id="ticket.reschedule",
+                tooltip=N_("Operators: move the appointment")),
         Binding("d", "section('details')", N_("Details"), show=False, id="ticket.details"),
         Binding("h", "section('history')", N_("History"), show=False, id="ticket.history"),
         Binding("p", "section('previous')", N_("Previous"), show=False, id="ticket.previous"),
@@ -368,6 +376,13 @@ class TicketScreen(Copies, Screen[None]):
             else:
                 due = [_("contact within {d}"), _("due in {d}")]
             due = [text.format(d=_duration(left)) for text in due]
+        elif t.contact_paused_minutes_left is not None:
+            left = dt.timedelta(minutes=t.contact_paused_minutes_left)
+            pause = glyphs.current().paused
+            due = [
+                _("48 h clock paused, {d} left").format(d=_duration(left)),
+                pause + " " + _("{d} left").format(d=_duration(left)),
+            ]
         names = [
             _("Group {group} · ticket {id}").format(group=t.group_id, id=t.id),
             _("Ticket {id}").format(id=t.id),
@@ -447,6 +462,8 @@ class TicketScreen(Copies, Screen[None]):
                 ],
             ),
         ]  # fmt: skip
+        if t.contact_attempts:  # failed attempts (customer not reachable), when there were
+            sections[2][1].insert(5, (_("Contact attempts"), str(t.contact_attempts)))
         lines = []
         # the labels' column as wide as this language's longest label ("Indice di servizio")
         labels = max(16, *(len(label) for _title, rows in sections for label, _value in rows))
@@ -661,6 +678,7 @@ class TicketScreen(Copies, Screen[None]):
             TicketAction.ADD_LOG: forms.add_log,
             TicketAction.UPDATE_APPLIANCE: forms.appliance,
             TicketAction.ASSIGN: forms.assign,
+            TicketAction.RESCHEDULE: forms.reschedule,
         }
         if action is TicketAction.CLOSE:
             from tui.screens.close_intervention import CloseInterventionScreen
@@ -681,8 +699,20 @@ class TicketScreen(Copies, Screen[None]):
         self.load(self.ticket_id)  # a draft saved, or the ticket closed
 
     def _after_action(self, result: object) -> None:
+        from client.models import ContactOutcome
+
         if result is None:
             return
-        self.notify(_("Saved."))
+        if isinstance(result, ContactOutcome) and result.group_updated:
+            n = len(result.group_updated)
+            self.notify(
+                ngettext(
+                    "Saved on this ticket and {n} other ticket of the group ({ids}).",
+                    "Saved on this ticket and {n} other tickets of the group ({ids}).",
+                    n,
+                ).format(n=n, ids=", ".join(str(i) for i in result.group_updated))
+            )
+        else:
+            self.notify(_("Saved."))
         self.load(self.ticket_id)
         self.action_section("history")  # what was just saved is its newest entry
