@@ -31,4 +31,7 @@ class SupplierAccount(Base):
 
 # the orders sent to suppliers (migration 0008) live beside their service; imported here so
 # that the metadata always holds them
-import server.suppliers.orders_models  # noqa: E402, F401
+import server.suppliers.orders_models  # noqa: E402
+
+# the supplier sync's runs and pending diff (migration 0009)
+import server.suppliers.sync_models  # noqa: E402, F401
