@@ -81,6 +81,12 @@ from client.models import (
     VoucherSummary,
     WhereUsed,
 )
+from client.models.supplier_sync import (
+    ChangeDecision,
+    DecisionResult,
+    SupplierChanges,
+    SyncSummary,
+)
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -88,6 +94,8 @@ T = TypeVar("T")
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRY_STATUS = frozenset({502, 503, 504})
+SYNC_TIMEOUT = httpx.Timeout(120.0, connect=3.0)
+"""A Synchronise waits for every supplier (each bounded by its own timeouts)."""
 
 
 # --------------------------------------------------------------------------- errors
@@ -572,6 +580,36 @@ class SavClient:
     async def voucher(self, voucher_id: int) -> VoucherDetail:
         return await self._get(f"/vouchers/{voucher_id}", VoucherDetail)
 
+    # ------------------------------------------------------------------ supplier sync
+
+    async def synchronise_suppliers(self) -> SyncSummary:
+        """Check every order of the centre pending at a supplier now; the changes found join
+        the pending diff. The summary names the suppliers that did not answer."""
+        return _parse(await self._call("POST", "/supplier-sync", wait=SYNC_TIMEOUT), SyncSummary)
+
+    async def supplier_changes(self) -> SupplierChanges:
+        """The centre's pending supplier changes, and when the sync last succeeded."""
+        return await self._get("/supplier-changes", SupplierChanges)
+
+    async def apply_supplier_changes(
+        self, ids: Sequence[int] = (), *, every: bool = False
+    ) -> DecisionResult:
+        """Apply these changes (``every``: all pending); a ConflictError when one of the
+        named changes is on an order cancelled meanwhile: then nothing was applied."""
+        body = ChangeDecision(ids=list(ids), all=every)
+        return _parse(
+            await self._call("POST", "/supplier-changes/apply", json=_body(body)), DecisionResult
+        )
+
+    async def dismiss_supplier_changes(
+        self, ids: Sequence[int] = (), *, every: bool = False
+    ) -> DecisionResult:
+        body = ChangeDecision(ids=list(ids), all=every)
+        return _parse(
+            await self._call("POST", "/supplier-changes/dismiss", json=_body(body)),
+            DecisionResult,
+        )
+
     async def _get(self, path: str, model: type[M]) -> M:
         return _parse(await self._call("GET", path), model)
 
@@ -598,6 +636,7 @@ class SavClient:
         headers: Mapping[str, str] | None = None,
         auth: bool = True,
         idempotent: bool | None = None,
+        wait: httpx.Timeout | None = None,
     ) -> httpx.Response:
         all_headers = self._headers(headers, auth=auth)
         if idempotent is None:
@@ -607,7 +646,12 @@ class SavClient:
             error: UnavailableError
             try:
                 response = await self._http.request(
-                    method, path, json=json, params=params, headers=all_headers
+                    method,
+                    path,
+                    json=json,
+                    params=params,
+                    headers=all_headers,
+                    timeout=wait if wait is not None else httpx.USE_CLIENT_DEFAULT,
                 )
             except httpx.ConnectError as exc:
                 # The request never left: a retry cannot do anything twice.

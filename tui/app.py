@@ -496,6 +496,12 @@ class SavApp(TypeAheadApp, WireApp):
         if self.user is not None:
             self.push_screen(InvoicingScreen(text))
 
+    def open_supplier_changes(self, synchronise: bool = False) -> None:
+        from tui.screens.supplier_changes import SupplierChangesScreen
+
+        if self.user is not None:
+            self.push_screen(SupplierChangesScreen(synchronise))
+
     def open_vouchers(self, text: str = "") -> None:
         from tui.screens.vouchers import VouchersScreen
 

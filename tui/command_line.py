@@ -4,6 +4,7 @@
 :cart        the cart              :o             the orders  :home       the home screen
 :lang fr     switch the language   :help          help        :q          quit
 :redraw      repaint every cell of the screen
+:changes     the supplier changes (the sync's pending diff)
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ SPECS = (
     Spec("tickets", ("ts",), None, N_("open the ticket search")),
     Spec("catalogue", ("c",), None, N_("open the catalogue")),
     Spec("invoicing", ("i",), None, N_("open invoicing")),
+    Spec("changes", ("sync",), None, N_("open the supplier changes (s synchronises)")),
     Spec("home", ("h",), None, N_("go to the home screen")),
     Spec("lang", (), N_("language: en, fr, it"), N_("switch the language")),
     Spec("help", ("?",), None, N_("show help")),
@@ -114,5 +116,7 @@ def run(app: SavApp, command: Command) -> None:
         app.open_cart()
     elif name == "orders":
         app.open_orders()
+    elif name == "changes":
+        app.open_supplier_changes()
     else:
         app.open_invoicing()

@@ -59,6 +59,7 @@ OWNERS: tuple[tuple[str, str, str], ...] = (
     ("tui.screens.order", "OrderScreen", N_("Order")),
     ("tui.screens.invoicing", "InvoicingScreen", N_("Invoicing")),
     ("tui.screens.vouchers", "VouchersScreen", N_("Payment vouchers")),
+    ("tui.screens.supplier_changes", "SupplierChangesScreen", N_("Supplier changes")),
     ("tui.screens.voucher", "VoucherScreen", N_("Payment voucher")),
     ("tui.widgets.key_table", "KeyTable", N_("Lists")),
     ("tui.screens.confirm", "ConfirmScreen", N_("Questions")),

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from client.models.base import Wire
+from client.models.base import RequestBody, Wire
 from client.models.enums import TicketStatus
 
 ChangeField = Literal[
@@ -91,7 +91,7 @@ class SupplierChanges(Wire):
     last_run: SyncSummary | None = None
 
 
-class ChangeDecision(Wire):
+class ChangeDecision(RequestBody):
     """Apply (or dismiss) these changes; ``all``: every pending change of the centre."""
 
     ids: Annotated[list[int], Field(max_length=MAX_CHANGE_IDS)] = []
