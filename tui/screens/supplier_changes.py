@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -26,7 +27,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from tui import formats, glyphs
-from tui.i18n import N_, _, localized, ngettext
+from tui.i18n import N_, _, language, localized, ngettext
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
@@ -40,6 +41,12 @@ if TYPE_CHECKING:
         SyncSummary,
     )
     from tui.app import SavApp
+
+
+FIRST_ROWS = 60
+"""Rows added before the screen is first painted (more than 80x24 shows)."""
+MORE_ROWS = 500
+"""Rows added per refresh after that."""
 
 
 @dataclass
@@ -77,13 +84,19 @@ def field_name(field: str) -> str:
 
 def value_text(field: str, value: str) -> str:
     """A change's value as the interface's language writes it."""
+    return _value_text(field, value, language())
+
+
+@lru_cache(maxsize=4096)
+def _value_text(field: str, value: str, lang: str) -> str:
+    """(Babel's formatting costs; a diff repeats the same few prices and dates.)"""
     if not value:
         return "—"
     try:
         if field in ("purchase_price", "sale_price"):
-            return formats.money(Decimal(value))
+            return formats.money(Decimal(value), lang)
         if field == "expected_delivery":
-            return formats.day(dt.date.fromisoformat(value))
+            return formats.day(dt.date.fromisoformat(value), lang)
     except (InvalidOperation, ValueError):
         pass
     return value
@@ -126,6 +139,7 @@ class SupplierChangesScreen(Screen[None]):
         self.total = 0
         self.marked: set[int] = set()
         self.syncing = False
+        self.generation = 0
         self._sync_first = synchronise
 
     @property
@@ -186,16 +200,29 @@ class SupplierChangesScreen(Screen[None]):
         table = self.query_one("#changes", DataTable)
         cursor = table.cursor_row
         table.clear()
+        self.generation += 1
         self.rows = list(changes.items)
         self.total = changes.total
-        ids = {c.id for c in self.rows}
-        self.marked &= ids
-        table.add_rows([self._cells(c) for c in self.rows])  # row i is self.rows[i]
+        self.marked &= {c.id for c in self.rows}
+        # a screenful now, the rest after it is painted: the screen opens at once however
+        # long the diff (row i of the table is self.rows[i])
+        table.add_rows([self._cells(c) for c in self.rows[:FIRST_ROWS]])
+        if len(self.rows) > FIRST_ROWS:
+            self.call_after_refresh(self._add_more, self.generation, FIRST_ROWS)
         if self.rows:
-            table.move_cursor(row=min(max(cursor, 0), len(self.rows) - 1))
+            table.move_cursor(row=min(max(cursor, 0), table.row_count - 1))
         self._show_sync(changes)
         self._status()
         self._show_info()
+
+    def _add_more(self, generation: int, start: int) -> None:
+        if generation != self.generation:
+            return  # loaded again meanwhile
+        table = self.query_one("#changes", DataTable)
+        more = self.rows[start : start + MORE_ROWS]
+        table.add_rows([self._cells(c) for c in more])
+        if start + MORE_ROWS < len(self.rows):
+            self.call_after_refresh(self._add_more, generation, start + MORE_ROWS)
 
     def _show_sync(self, changes: SupplierChanges) -> None:
         if changes.last_success_at is None:
@@ -213,19 +240,21 @@ class SupplierChangesScreen(Screen[None]):
         )
         self.query_one("#changes-problems", Static).update(escape("\n".join(problems)))
 
-    def _cells(self, change: SupplierChange) -> list[str | Text]:
+    def _cells(self, change: SupplierChange) -> list[Text]:
+        """Plain ``Text`` cells: a supplier's values are not markup (and 2,000 rows are not
+        parsed for it)."""
         ticket = ""
         if change.tickets:
             ticket = str(change.tickets[0].id)
             if late(change):
                 ticket = glyphs.current().overdue + ticket
         return [
-            glyphs.current().marked if change.id in self.marked else "",
-            change.supplier_order_number or change.client_reference,
-            str(change.line_no),
-            field_name(change.field),
-            change_text(change),
-            ticket,
+            Text(glyphs.current().marked if change.id in self.marked else ""),
+            Text(change.supplier_order_number or change.client_reference),
+            Text(str(change.line_no)),
+            Text(field_name(change.field)),
+            Text(change_text(change)),
+            Text(ticket),
         ]
 
     def _status(self) -> None:
@@ -301,9 +330,11 @@ class SupplierChangesScreen(Screen[None]):
 
     def _show_mark(self, row: int) -> None:
         table = self.query_one("#changes", DataTable)
+        if row >= table.row_count:
+            return  # not added yet: added with its mark
         change = self.rows[row]
         mark = glyphs.current().marked if change.id in self.marked else ""
-        table.update_cell_at((row, 0), mark)
+        table.update_cell_at((row, 0), Text(mark))
 
     def action_mark(self) -> None:
         table = self.query_one("#changes", DataTable)
