@@ -28,6 +28,7 @@ from server.routes import (
     tickets,
 )
 from server.settings import Settings
+from server.suppliers import orders_routes as supplier_order_routes
 from server.suppliers import routes as supplier_routes
 
 
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         addresses,
         orders,
         supplier_routes,
+        supplier_order_routes,
         invoicing,
     ):
         app.include_router(module.router)
