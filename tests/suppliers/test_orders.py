@@ -125,6 +125,11 @@ async def test_a_ticket_orders_from_the_supplier_once_and_waits_for_parts(
     assert (await http.get("/supplier-orders", headers=tech2)).json() == []
     dropped = await http.post(f"/supplier-orders/{order['id']}/cancel", headers=tech)
     assert dropped.status_code == 409 and dropped.json()["code"] == "not_a_draft"
+    # the account its orders name is kept
+    manager = await _headers(http, "manager")
+    (account,) = (await http.get("/supplier-accounts", headers=manager)).json()
+    kept = await http.delete(f"/supplier-accounts/{account['id']}", headers=manager)
+    assert kept.status_code == 409 and kept.json()["code"] == "account_in_use"
 
 
 async def test_a_lost_answer_sent_again_makes_one_order_at_the_supplier(
