@@ -31,8 +31,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from client import models as wire
-from client.models import Role, TicketAction, TicketStatus
+from client.models import Role
 from client.models.supplier_orders import (
     CreateSupplierOrder,
     SendSupplierOrder,
@@ -43,11 +42,12 @@ from client.models.supplier_orders import SupplierOrderLine as SupplierOrderLine
 from server.db import models as db
 from server.errors import ApiError, Conflict, Invalid, NotAllowed
 from server.i18n import _
-from server.services import cart, events, mail, ticket_actions
-from server.services.checkout import CAN_WAIT_FOR_PARTS, _check_ticket, _ticket_statuses
+from server.services import cart
+from server.services.checkout import _check_ticket, _ticket_statuses
 from server.services.tenancy import get_scoped, require_role, scope
 from server.settings import Settings
 from server.suppliers import accounts
+from server.suppliers import orders_effects as effects
 from server.suppliers.adapter import (
     SupplierAuthError,
     SupplierError,
@@ -455,97 +455,13 @@ async def send_order(
         line.purchase_price = _cents(answered.purchase_price_cents)
         line.sale_price = _cents(answered.sale_price_cents)
         line.expected_delivery = answer.expected_delivery
-        line.supplier_line_ref = f"{answer.number}/{answered.line}"
-    await _tickets_wait_for_parts(session, user, sorted(tied), answer.number, name, now)
+        line.supplier_line_ref = str(answered.line)  # the line's number in the supplier's order
+    await effects.tickets_wait_for_parts(session, user, sorted(tied), answer.number, name, now)
     await session.commit()
     log.info("supplier order %s sent to %s as %s", order_id, supplier, answer.number)
     fresh = await session.get(SupplierOrder, order_id, populate_existing=True)
     assert fresh is not None
     confirmation = None
     if body.confirm_to:
-        confirmation = await _confirm(session, user, fresh, body.confirm_to, settings, now)
+        confirmation = await effects.confirm(session, user, fresh, body.confirm_to, settings, now)
     return await _out(session, fresh, confirmation)
-
-
-async def _tickets_wait_for_parts(
-    session: AsyncSession,
-    user: db.User,
-    ticket_ids: list[int],
-    number: str,
-    supplier: str,
-    now: dt.datetime,
-) -> None:
-    """A confirmed ticket waits for parts; any other (already waiting, or moved meanwhile:
-    the supplier has the order all the same) gets a history entry naming the order."""
-    statuses = await _ticket_statuses(session, user, ticket_ids)
-    ordered = events.parts_ordered(number, supplier=supplier)
-    for ticket_id in ticket_ids:
-        status = statuses.get(ticket_id)
-        if status == TicketStatus.CONFIRMED.value:
-            await ticket_actions.transition(
-                session,
-                ticket_id,
-                user,
-                TicketAction.ORDER_PARTS,
-                None,
-                if_match=None,
-                now=now,
-                commit=False,
-                event=ordered,
-            )
-        elif status is not None:
-            if status not in CAN_WAIT_FOR_PARTS:
-                log.warning(
-                    "ticket %s is %s: supplier order %s noted only", ticket_id, status, number
-                )
-            session.add(
-                db.HistoryEntry(
-                    ticket_id=ticket_id,
-                    at=now,
-                    author_id=user.id,
-                    author_name=user.full_name,
-                    status=status,
-                    appointment_at=None,
-                    type=wire.HistoryType.NOTE.value,
-                    event=ordered.code.value,
-                    params=ordered.params,
-                    note="",
-                    email_to=None,
-                )
-            )
-
-
-async def _confirm(
-    session: AsyncSession,
-    user: db.User,
-    order: SupplierOrder,
-    to: str,
-    settings: Settings,
-    now: dt.datetime,
-) -> str:
-    """E-mail the order to the supplier; "sent", "outbox", or "failed" (the order stands)."""
-    centre = await session.get(db.ServiceCentre, order.service_centre_id)
-    lines = await _lines(session, order.id)
-    text = [
-        _("Order {number} (our reference {reference})").format(
-            number=order.supplier_order_number, reference=order.client_reference
-        ),
-        _("From: {centre}").format(centre=centre.name if centre else ""),
-        "",
-    ]
-    text += [
-        f"{line.line_no}. {line.ordered_code} {line.part_name} × {line.quantity}" for line in lines
-    ]
-    message = mail.compose(
-        settings=settings,
-        to=to,
-        subject=_("Order {number}").format(number=order.supplier_order_number),
-        body="\n".join(text) + "\n",
-        reply_to=user.email or None,
-        now=now,
-    )
-    try:
-        delivery = await mail.deliver(settings, message, what=f"supplier order {order.id}")
-    except mail.MailUndeliverable:
-        return "failed"
-    return delivery.value

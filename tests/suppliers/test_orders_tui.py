@@ -49,7 +49,9 @@ async def test_cart_line_ordered_from_the_supplier_by_keyboard(
         await wait(app, pilot)
         screen = app.screen
         assert isinstance(screen, SupplierOrderScreen)
-        (line,) = rows(screen.query_one(DataTable))
+        table = screen.query_one(DataTable)
+        assert table.virtual_size.width <= table.size.width  # whole at 80 columns
+        (line,) = rows(table)
         assert line[0] and "870650447" in line[1] and line[-1] == str(TICKET)
         await pilot.press("c")  # Create order: the supplier is chosen in the form
         await wait(app, pilot)
@@ -76,6 +78,7 @@ async def test_cart_line_ordered_from_the_supplier_by_keyboard(
         await pilot.press("colon", *"so", "enter")
         await wait(app, pilot)
         assert isinstance(app.screen, SupplierOrdersScreen)
-        assert len(rows(app.screen.query_one(DataTable))) == 1
+        listed = app.screen.query_one(DataTable)
+        assert len(rows(listed)) == 1 and listed.virtual_size.width <= listed.size.width
     assert (await tech.cart()).lines == []
     assert (await tech.ticket(TICKET)).status.value == "waiting_parts"

@@ -141,9 +141,9 @@ class SupplierOrderScreen(Screen[None]):
         table = self.query_one("#supplier-order-lines", DataTable)
         for title, width, key in (
             ("", 1, "check"),
-            (_("Code"), 19, "code"),
-            (_("Description"), 18, "name"),
-            (_("Qty"), 4, "qty"),
+            (_("Code"), 21, "code"),
+            (_("Description"), 15, "name"),
+            (_("Qty"), 3, "qty"),
             (_("Price"), 8, "price"),
             (_("Delivery"), 10, "delivery"),
             (_("Ticket"), 6, "ticket"),

@@ -65,11 +65,11 @@ class SupplierOrdersScreen(Screen[None]):
         table = self.query_one("#supplier-orders-list", DataTable)
         for title, width, key in (
             (_("Created"), 10, "created"),
-            (_("Supplier"), 12, "supplier"),
-            (_("Number"), 11, "number"),
-            (_("Status"), 9, "status"),
-            (_("Lines"), 5, "lines"),
-            (_("Tickets"), 8, "tickets"),
+            (_("Supplier"), 10, "supplier"),
+            (_("Number"), 10, "number"),
+            (_("Status"), 10, "status"),
+            (_("Lines"), 4, "lines"),
+            (_("Tickets"), 10, "tickets"),
             (_("Delivery"), 10, "delivery"),
         ):
             table.add_column(title, width=width, key=key)
@@ -102,7 +102,7 @@ class SupplierOrdersScreen(Screen[None]):
         for o in self.orders:
             table.add_row(
                 formats.list_day(o.created_at.astimezone().date()),
-                o.supplier_name,
+                o.supplier,
                 o.supplier_order_number or "-",
                 supplier_order_status(o.status),
                 right(str(o.line_count)),
@@ -135,6 +135,8 @@ class SupplierOrdersScreen(Screen[None]):
                 _("Reference {reference} · made by {name}").format(
                     reference=o.client_reference, name=o.created_by
                 )
+                + "\n"
+                + o.supplier_name
             )
         )
 

@@ -49,7 +49,7 @@ async def ticket_orders(client: SavClient, ticket_id: int, supplier: bool) -> li
             TicketOrder(
                 f"s{o.id}",
                 o.created_at,
-                o.supplier_name,
+                o.supplier,
                 o.supplier_order_number or o.client_reference,
                 supplier_order_status(o.status),
                 o.expected_delivery,
