@@ -107,7 +107,7 @@ async def _out(
         supplier_name=_supplier_name(supplier),
         client_reference=row.client_reference,
         supplier_order_number=row.supplier_order_number,
-        status=row.status,  # type: ignore[arg-type]
+        status=row.status,
         created_at=row.created_at,
         created_by=author.full_name if author else "",
         sent_at=row.sent_at,

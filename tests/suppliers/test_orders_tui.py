@@ -1,7 +1,8 @@
 """Ordering from a supplier with the keyboard at 80x24 (seed 002), against the real backend
 and the supplier platform as its own process: the cart's line moves to a supplier (b), Create
 order (c, the supplier chosen), review, Order (o, confirmed): the supplier's number is shown,
-the cart is empty, the ticket waits for parts and lists the order; :so lists it too."""
+the cart is empty, the ticket waits for parts and lists the order; from the ticket, b makes
+another (a part added by code, for it), dropped with x; :so lists both."""
 
 from __future__ import annotations
 
@@ -75,10 +76,32 @@ async def test_cart_line_ordered_from_the_supplier_by_keyboard(
         await wait(app, pilot)
         listed = rows(app.screen.query_one("#orders-table", DataTable))
         assert [r[2] for r in listed] == [screen.order.supplier_order_number]
+        # from the ticket: b, a part added by code for it, created, then dropped
+        await pilot.press("b")
+        await wait(app, pilot)
+        from_ticket = app.screen
+        assert isinstance(from_ticket, SupplierOrderScreen) and from_ticket.ticket_id == TICKET
+        await pilot.press("a")
+        await wait(app, pilot)
+        await pilot.press(*"870650447", "ctrl+s")
+        await wait(app, pilot)
+        assert [r[-1] for r in rows(from_ticket.query_one(DataTable))] == [str(TICKET)]
+        await pilot.press("c")
+        await wait(app, pilot)
+        await pilot.press("ctrl+s")
+        await wait(app, pilot, 5)
+        assert from_ticket.order is not None and from_ticket.order.status == "draft"
+        await pilot.press("x")
+        await wait(app, pilot)
+        await pilot.press("y")
+        await wait(app, pilot, 5)
+        assert from_ticket.order.status == "cancelled"
+        await pilot.press("escape")
+        await wait(app, pilot)
         await pilot.press("colon", *"so", "enter")
         await wait(app, pilot)
         assert isinstance(app.screen, SupplierOrdersScreen)
         listed = app.screen.query_one(DataTable)
-        assert len(rows(listed)) == 1 and listed.virtual_size.width <= listed.size.width
+        assert len(rows(listed)) == 2 and listed.virtual_size.width <= listed.size.width
     assert (await tech.cart()).lines == []
     assert (await tech.ticket(TICKET)).status.value == "waiting_parts"
