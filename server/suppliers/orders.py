@@ -50,6 +50,7 @@ from server.suppliers import accounts
 from server.suppliers import orders_effects as effects
 from server.suppliers.adapter import (
     SupplierAuthError,
+    SupplierCredentials,
     SupplierError,
     SupplierRefused,
     SupplierUnavailable,
@@ -57,6 +58,8 @@ from server.suppliers.adapter import (
 from server.suppliers.db_models import SupplierAccount
 from server.suppliers.models import OrderLineRequest
 from server.suppliers.orders_models import SupplierOrder, SupplierOrderLine
+from server.suppliers.registry import SupplierClients
+from server.suppliers.secrets import secret_box
 
 log = logging.getLogger("sav.suppliers")
 
@@ -377,8 +380,12 @@ async def send_order(
     settings: Settings,
     now: dt.datetime,
     make_client: accounts.ClientFactory = accounts.http_client,
+    clients: SupplierClients | None = None,
 ) -> SupplierOrderOut:
-    """Send the draft to its supplier, or answer the order as sent when it already was."""
+    """Send the draft to its supplier, or answer the order as sent when it already was.
+    ``clients``: the server's kept clients, so a supplier found down is not asked again for
+    its cooldown (a person pressing o again gets the answer at once, the supplier is left
+    alone); without, a client for this call, closed after it."""
     row = await _scoped(session, user, order_id)
     if row.status in ("sent", "delivered"):
         return await _out(session, row)  # sent already: asking again changes nothing
@@ -401,7 +408,23 @@ async def send_order(
     assert account is not None
     supplier, reference = account.supplier, row.client_reference
     requests = [OrderLineRequest(code=line.ordered_code, quantity=line.quantity) for line in lines]
-    client = await accounts.client_for(session, user, supplier, settings, make_client)
+    if clients is None:
+        client = await accounts.client_for(session, user, supplier, settings, make_client)
+    else:
+        url = settings.suppliers.get(supplier)
+        if url is None:
+            raise Invalid(
+                _("unknown supplier {supplier}").format(supplier=supplier), code="unknown_supplier"
+            )
+        secret = (
+            secret_box(settings).decrypt(account.secret_encrypted)
+            if account.secret_encrypted
+            else None
+        )
+        credentials = SupplierCredentials(account.user_name, account.customer_id, secret)
+        client = await clients.get(
+            account.id, account.version, supplier, lambda: make_client(supplier, url, credentials)
+        )
     await session.commit()  # no transaction is held while the supplier answers
     name = _supplier_name(supplier)
     try:
@@ -433,7 +456,8 @@ async def send_order(
             )
         ) from exc
     finally:
-        await client.aclose()
+        if clients is None:
+            await client.aclose()
 
     sent = await session.execute(
         update(SupplierOrder)

@@ -14,6 +14,7 @@ from client.models.supplier_orders import (
 )
 from server.deps import CurrentUser, Now, Session
 from server.suppliers import orders
+from server.suppliers.registry import SupplierClients
 from server.suppliers.routes import _factory
 
 router = APIRouter(tags=["suppliers"])
@@ -68,8 +69,18 @@ async def send_supplier_order(
 ) -> SupplierOrder:
     """Order: send the draft to the supplier under its client reference (safe to repeat:
     the supplier keeps one order per reference; a sent order is answered as it is)."""
+    state = request.app.state
+    if getattr(state, "supplier_clients", None) is None:
+        state.supplier_clients = SupplierClients()  # closed with the app (server/app.py)
     return await orders.send_order(
-        session, user, order_id, body, request.app.state.settings, now, _factory(request)
+        session,
+        user,
+        order_id,
+        body,
+        state.settings,
+        now,
+        _factory(request),
+        state.supplier_clients,
     )
 
 
