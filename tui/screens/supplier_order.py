@@ -202,7 +202,7 @@ class SupplierOrderScreen(Screen[None]):
         self._error(message.error)
         self._paint()
         if message.sent:
-            note = _("Ordered: {supplier} order {number}.").format(
+            note = _("Order {number} sent to {supplier}.").format(
                 supplier=message.order.supplier_name, number=message.order.supplier_order_number
             )
             if message.order.confirmation == "failed":
@@ -245,8 +245,28 @@ class SupplierOrderScreen(Screen[None]):
         if count:
             table.move_cursor(row=min(max(row, 0), count - 1))
         self.query_one("#supplier-order-head", Label).update(escape(self._head()))
-        self.query_one("#supplier-order-info", Static).update(escape(self._info()))
+        self._show_info()
         self.refresh_bindings()
+
+    def _show_info(self) -> None:
+        """The stage's hint, and the highlighted line whole (its name is cut in the list)."""
+        text = self._info()
+        row = self._row()
+        if self.order is None and 0 <= row < len(self.candidates):
+            c = self.candidates[row]
+            line = f"{_code(c.requested_code, c.ordered_code)} {c.name}"
+        elif self.order is not None and 0 <= row < len(self.order.lines):
+            o = self.order.lines[row]
+            line = f"{_code(o.requested_code, o.ordered_code)} {o.part_name}"
+        else:
+            line = ""
+        self.query_one("#supplier-order-info", Static).update(
+            escape("\n".join(part for part in (line.strip(), text) if part))
+        )
+
+    @on(DataTable.RowHighlighted, "#supplier-order-lines")
+    def _highlighted(self) -> None:
+        self._show_info()
 
     def _head(self) -> str:
         o = self.order
@@ -257,12 +277,11 @@ class SupplierOrderScreen(Screen[None]):
                 else _("from the cart")
             )
             return _("New order to a supplier") + " · " + where
-        head = _("Order to {supplier} · {status}").format(
-            supplier=o.supplier_name, status=supplier_order_status(o.status)
-        )
+        state = [supplier_order_status(o.status)]
         if o.supplier_order_number:
-            head += " · " + _("supplier no. {number}").format(number=o.supplier_order_number)
-        return head + "\n" + _("Our reference {reference}").format(reference=o.client_reference)
+            state.append(_("supplier no. {number}").format(number=o.supplier_order_number))
+        state.append(_("Our reference {reference}").format(reference=o.client_reference))
+        return _("Order to {supplier}").format(supplier=o.supplier_name) + "\n" + " · ".join(state)
 
     def _info(self) -> str:
         o = self.order
@@ -270,7 +289,7 @@ class SupplierOrderScreen(Screen[None]):
             checked = sum(1 for c in self.candidates if c.checked)
             if not self.candidates:
                 return _("a adds a part by code; then c creates the order.")
-            return _("{n} of {total} lines checked · c creates the order").format(
+            return _("Lines checked: {n} of {total} · c creates the order").format(
                 n=checked, total=len(self.candidates)
             )
         if o.status == "draft":
