@@ -65,10 +65,10 @@ class SupplierOrdersScreen(Screen[None]):
         table = self.query_one("#supplier-orders-list", DataTable)
         for title, width, key in (
             (_("Created"), 10, "created"),
-            (_("Supplier"), 10, "supplier"),
+            (_("Supplier"), 9, "supplier"),
             (_("Number"), 10, "number"),
             (_("Status"), 10, "status"),
-            (_("Lines"), 4, "lines"),
+            (_("Lines"), 5, "lines"),
             (_("Tickets"), 10, "tickets"),
             (_("Delivery"), 10, "delivery"),
         ):

@@ -292,7 +292,7 @@ class TicketScreen(Copies, Screen[None]):
         for label in (_("Ticket"), _("Created"), _("Model"), _("Status"), _("Centre")):
             previous.add_column(label)
         orders = self.query_one("#orders-table", DataTable)
-        for label in (_("Date"), _("From"), _("Number"), _("Status"), _("Delivery")):
+        for label in (_("Date"), _("Supplier"), _("Number"), _("Status"), _("Delivery")):
             orders.add_column(label)
         self.load(self.ticket_id)
 
