@@ -299,8 +299,13 @@ async def create_order(
     }
     ticket_ids = {row.ticket_id for row, _r, _o in moved if row.ticket_id is not None}
     ticket_ids |= {line.ticket_id for line in body.lines if line.ticket_id is not None}
+    codes = {row.ticket_id: ordered.code for row, _r, ordered in moved if row.ticket_id}
+    codes |= {line.ticket_id: line.code for line in body.lines if line.ticket_id}
     try:
-        await _check_tickets_visible(session, user, ticket_ids)
+        # as at checkout: a tied ticket must be able to wait for parts (checked again on send)
+        statuses = await _check_tickets_visible(session, user, ticket_ids)
+        for ticket_id in sorted(ticket_ids):
+            _check_ticket(ticket_id, statuses.get(ticket_id), codes[ticket_id])
     except ApiError:
         await session.rollback()
         raise

@@ -251,9 +251,15 @@ async def test_bad_input_is_refused_beside_the_field_and_nothing_is_kept(
     empty = await http.post("/supplier-orders", json={"supplier": "reference"}, headers=tech)
     assert empty.status_code == 422
     assert (await http.get("/supplier-orders", headers=tech)).json() == []
-    # a ticket that cannot wait for parts: refused before anything is sent
+    # a ticket that cannot wait for parts: no draft for it, as at checkout
     await set_ticket_status(database_url, TICKET, "to_contact")
+    early = await http.post("/supplier-orders", json=_draft(), headers=tech)
+    assert early.status_code == 409 and early.json()["code"] == "ticket_not_ready"
+    assert (await http.get("/supplier-orders", headers=tech)).json() == []
+    # one that moved on since the draft was made: refused before anything is sent
+    await set_ticket_status(database_url, TICKET, "confirmed")
     order = (await http.post("/supplier-orders", json=_draft(), headers=tech)).json()
+    await set_ticket_status(database_url, TICKET, "to_contact")
     refused = await http.post(f"/supplier-orders/{order['id']}/send", json={}, headers=tech)
     assert refused.status_code == 409 and refused.json()["code"] == "ticket_not_ready"
     assert (await http.get(f"/supplier-orders/{order['id']}", headers=tech)).json() == order
@@ -261,7 +267,9 @@ async def test_bad_input_is_refused_beside_the_field_and_nothing_is_kept(
     assert dropped.json()["status"] == "cancelled"
 
 
-async def test_cart_lines_move_to_a_supplier_draft(http: httpx.AsyncClient) -> None:
+async def test_cart_lines_move_to_a_supplier_draft(
+    http: httpx.AsyncClient, database_url: str
+) -> None:
     await _account(http)
     tech = await _headers(http, "tech")
     added = await http.post(
@@ -272,11 +280,13 @@ async def test_cart_lines_move_to_a_supplier_draft(http: httpx.AsyncClient) -> N
     assert added.status_code in (200, 201), added.text
     cart = (await http.get("/cart", headers=tech)).json()
     (line,) = cart["lines"]
-    draft = await http.post(
-        "/supplier-orders",
-        json={"supplier": "reference", "cart_line_ids": [line["id"]]},
-        headers=tech,
-    )
+    body = {"supplier": "reference", "cart_line_ids": [line["id"]]}
+    await set_ticket_status(database_url, TICKET, "to_contact")
+    refused = await http.post("/supplier-orders", json=body, headers=tech)
+    assert refused.status_code == 409 and refused.json()["code"] == "ticket_not_ready"
+    assert (await http.get("/cart", headers=tech)).json()["lines"] == [line]  # still there
+    await set_ticket_status(database_url, TICKET, "confirmed")
+    draft = await http.post("/supplier-orders", json=body, headers=tech)
     assert draft.status_code == 201, draft.text
     (moved,) = draft.json()["lines"]
     assert (moved["requested_code"], moved["quantity"], moved["ticket_id"]) == (BURNER, 3, TICKET)
