@@ -42,7 +42,7 @@ invoicing: i on the home screen; Space marks verified interventions, f makes the
            voucher (the centre's manager), s searches the vouchers
 suppliers: sav supplier serve runs the reference supplier platform (its own process and SQLite
            file); sav supplier change ORDER --delivery DATE changes one of its orders now;
-           b in the cart or on a ticket orders from a supplier (c create, o order), :so lists
+           b in the cart or on a ticket orders from a supplier (c creates, o sends); :so lists them
 environment: SAV_HOME (put data, config and sockets under one folder), SAV_TOKEN (a token to use),
              SAV_DATABASE_URL (default database of serve/db/demo)
 """
