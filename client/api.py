@@ -87,6 +87,14 @@ from client.models.supplier_sync import (
     SupplierChanges,
     SyncSummary,
 )
+from client.models.supplier_orders import (
+    CreateSupplierOrder,
+    SendSupplierOrder,
+    SupplierOrder,
+    SupplierOrderSummary,
+    supplier_order_params,
+)
+from client.models.suppliers import SupplierAccount
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -609,6 +617,45 @@ class SavClient:
             await self._call("POST", "/supplier-changes/dismiss", json=_body(body)),
             DecisionResult,
         )
+
+    # ------------------------------------------------------------------ supplier orders
+
+    async def supplier_accounts(self) -> list[SupplierAccount]:
+        """The centre's supplier accounts (never their secrets)."""
+        answer = await self._call("GET", "/supplier-accounts")
+        return _parse_list(answer, SupplierAccount)
+
+    async def supplier_orders(
+        self, *, status: str | None = None, ticket_id: int | None = None
+    ) -> list[SupplierOrderSummary]:
+        """The centre's orders with outside suppliers, newest first."""
+        params = supplier_order_params(status, ticket_id)
+        answer = await self._call("GET", "/supplier-orders", params=params)
+        return _parse_list(answer, SupplierOrderSummary)
+
+    async def supplier_order(self, order_id: int) -> SupplierOrder:
+        return await self._get(f"/supplier-orders/{order_id}", SupplierOrder)
+
+    async def create_supplier_order(self, body: CreateSupplierOrder) -> SupplierOrder:
+        """Create order: a draft with the supplier (cart lines named leave the cart)."""
+        answer = await self._call("POST", "/supplier-orders", json=_body(body))
+        return _parse(answer, SupplierOrder)
+
+    async def send_supplier_order(
+        self, order_id: int, *, confirm_to: str | None = None
+    ) -> SupplierOrder:
+        """Order: send the draft to the supplier. Safe to repeat (the supplier keeps one
+        order per client reference; a sent order is answered as it is), hence retried."""
+        body = SendSupplierOrder(confirm_to=confirm_to or None)
+        answer = await self._call(
+            "POST", f"/supplier-orders/{order_id}/send", json=_body(body), idempotent=True
+        )
+        return _parse(answer, SupplierOrder)
+
+    async def cancel_supplier_order(self, order_id: int) -> SupplierOrder:
+        """Drop a draft."""
+        answer = await self._call("POST", f"/supplier-orders/{order_id}/cancel", idempotent=True)
+        return _parse(answer, SupplierOrder)
 
     async def _get(self, path: str, model: type[M]) -> M:
         return _parse(await self._call("GET", path), model)

@@ -28,6 +28,7 @@ from server.routes import (
     tickets,
 )
 from server.settings import Settings
+from server.suppliers import orders_routes as supplier_order_routes
 from server.suppliers import routes as supplier_routes
 from server.suppliers import sync_routes as supplier_sync_routes
 from server.suppliers.registry import SupplierClients
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         orders,
         supplier_routes,
         supplier_sync_routes,
+        supplier_order_routes,
         invoicing,
     ):
         app.include_router(module.router)

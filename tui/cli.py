@@ -41,7 +41,8 @@ closing: x on a ticket (centre staff) opens the closing form, F2 keeps a draft, 
 invoicing: i on the home screen; Space marks verified interventions, f makes the payment
            voucher (the centre's manager), s searches the vouchers
 suppliers: sav supplier serve runs the reference supplier platform (its own process and SQLite
-           file); sav supplier change ORDER --delivery DATE changes one of its orders now
+           file); sav supplier change ORDER --delivery DATE changes one of its orders now;
+           b in the cart or on a ticket orders from a supplier (c creates, o sends); :so lists them
 environment: SAV_HOME (put data, config and sockets under one folder), SAV_TOKEN (a token to use),
              SAV_DATABASE_URL (default database of serve/db/demo)
 """

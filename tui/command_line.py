@@ -2,6 +2,7 @@
 
 :t 116496    open a ticket         :p 870650444   a part      :m AP64-3   a model
 :cart        the cart              :o             the orders  :home       the home screen
+:so          the orders to suppliers
 :lang fr     switch the language   :help          help        :q          quit
 :redraw      repaint every cell of the screen
 :changes     the supplier changes (the sync's pending diff)
@@ -39,6 +40,7 @@ SPECS = (
     Spec("model", ("m",), N_("model code"), N_("open a model")),
     Spec("cart", (), None, N_("open the cart")),
     Spec("orders", ("o",), None, N_("open the orders")),
+    Spec("supplier-orders", ("so",), None, N_("open the orders to suppliers")),
     Spec("tickets", ("ts",), None, N_("open the ticket search")),
     Spec("catalogue", ("c",), None, N_("open the catalogue")),
     Spec("invoicing", ("i",), None, N_("open invoicing")),
@@ -118,5 +120,7 @@ def run(app: SavApp, command: Command) -> None:
         app.open_orders()
     elif name == "changes":
         app.open_supplier_changes()
+    elif name == "supplier-orders":
+        app.open_supplier_orders()
     else:
         app.open_invoicing()

@@ -57,6 +57,8 @@ OWNERS: tuple[tuple[str, str, str], ...] = (
     ("tui.screens.checkout", "CheckoutScreen", N_("Checkout")),
     ("tui.screens.orders", "OrdersScreen", N_("Orders")),
     ("tui.screens.order", "OrderScreen", N_("Order")),
+    ("tui.screens.supplier_orders", "SupplierOrdersScreen", N_("Orders to suppliers")),
+    ("tui.screens.supplier_order", "SupplierOrderScreen", N_("Order to a supplier")),
     ("tui.screens.invoicing", "InvoicingScreen", N_("Invoicing")),
     ("tui.screens.vouchers", "VouchersScreen", N_("Payment vouchers")),
     ("tui.screens.supplier_changes", "SupplierChangesScreen", N_("Supplier changes")),

@@ -73,10 +73,15 @@ def unreachable(attempted_at: dt.datetime, means: ContactMeans) -> Event:
     )
 
 
-def parts_ordered(order: str | None = None, parts: Sequence[str] = ()) -> Event:
+def parts_ordered(
+    order: str | None = None, parts: Sequence[str] = (), supplier: str | None = None
+) -> Event:
+    """Parts ordered: from the manufacturer, or (``supplier``) from an outside supplier."""
     params: Params = {}
     if order:
         params["order"] = order
+    if supplier:
+        params["supplier"] = supplier
     if parts:
         params["parts"] = list(parts)
     return Event(HistoryEvent.PARTS_ORDERED, params)
@@ -204,6 +209,10 @@ def _unreachable(p: Mapping[str, Any], zone: dt.tzinfo) -> str:
 
 
 def _parts_ordered(p: Mapping[str, Any], zone: dt.tzinfo) -> str:
+    if p.get("order") and p.get("supplier"):
+        return _("Parts ordered from {supplier}: order {order}").format(
+            supplier=p["supplier"], order=p["order"]
+        )
     if p.get("order"):
         return _("Parts ordered: order {order}").format(order=p["order"])
     if p.get("parts"):

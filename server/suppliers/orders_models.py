@@ -5,6 +5,8 @@ supplier's platform under its ``client_reference`` (unique per centre: the platf
 creation idempotent by it, so a retry never makes a second order); the supplier's own number
 is kept. Each line keeps the code requested and the code the supplier ordered, and its ticket.
 Prices are what the supplier quoted, in its currency units (``Numeric``), not the centre's cents.
+Until sent, ``ordered_code`` is the code sav asks for and the prices and delivery are empty;
+once sent they are the supplier's answer (its code, name, prices, expected delivery).
 """
 
 from __future__ import annotations
@@ -56,3 +58,4 @@ class SupplierOrderLine(Base):
     sale_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     expected_delivery: Mapped[dt.date | None] = mapped_column(Date)
     supplier_line_ref: Mapped[str | None] = mapped_column(String(64))
+    """Once sent: the line's number in the supplier's order (its ``line``), as text."""

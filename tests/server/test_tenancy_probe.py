@@ -183,6 +183,52 @@ async def _p_supplier_account(c: AsyncConnection) -> dict[str, Any]:
     return {"account_id": account_id}
 
 
+async def _p_supplier_order(c: AsyncConnection) -> dict[str, Any]:
+    """A draft supplier order of tech's centre, for one of its tickets: added and committed."""
+    from server.suppliers.db_models import SupplierAccount
+    from server.suppliers.orders_models import SupplierOrder, SupplierOrderLine
+
+    centre = await _centre_id(c)
+    account = (
+        await c.execute(
+            select(SupplierAccount.id).where(SupplierAccount.service_centre_id == centre)
+        )
+    ).scalar_one_or_none() or (await _p_supplier_account(c))["account_id"]
+    user = (await c.execute(select(db.User.id).where(db.User.username == "tech"))).scalar_one()
+    row = await c.execute(
+        SupplierOrder.__table__.insert()
+        .values(
+            service_centre_id=centre,
+            supplier_account_id=account,
+            client_reference=f"PROBE-{dt.datetime.now(dt.UTC).timestamp()}",
+            status="draft",
+            created_at=dt.datetime.now(dt.UTC),
+            created_by=user,
+            note="",
+            version=1,
+        )
+        .returning(SupplierOrder.__table__.c.id)
+    )
+    order_id = row.scalar_one()
+    await c.execute(
+        SupplierOrderLine.__table__.insert().values(
+            supplier_order_id=order_id,
+            line_no=1,
+            ticket_id=await _ticket_of_centre(c),
+            requested_code="870650447",
+            ordered_code="870650447",
+            part_name="",
+            quantity=1,
+        )
+    )
+    await c.commit()
+    return {"supplier_order_id": order_id}
+
+
+async def _p_supplier_order_id(c: AsyncConnection) -> dict[str, Any]:
+    return {"order_id": (await _p_supplier_order(c))["supplier_order_id"]}
+
+
 PROBES: dict[str, Probe] = {
     "/service-centres/{centre_id}": Probe(_p_centre),
     "/tickets/{ticket_id}": Probe(_p_ticket),
@@ -220,6 +266,9 @@ PROBES: dict[str, Probe] = {
         _p_order, bodies={"PUT": {"note": "probe", "lines": []}, "DELETE": None}
     ),
     "/supplier-accounts/{account_id}": Probe(_p_supplier_account, bodies={"DELETE": None}),
+    "/supplier-orders/{order_id}": Probe(_p_supplier_order_id),
+    "/supplier-orders/{order_id}/send": Probe(_p_supplier_order_id, bodies={"POST": {}}),
+    "/supplier-orders/{order_id}/cancel": Probe(_p_supplier_order_id, bodies={"POST": None}),
     "/vouchers/{voucher_id}": Probe(_p_voucher),
 }
 
@@ -331,6 +380,7 @@ async def test_a_technician_gets_403_for_operator_actions_and_changes_nothing(
 
 
 _SUPPLIER_ACCOUNT = {"supplier": "reference", "user_name": "demo", "customer_id": "100200"}
+_SUPPLIER_ORDER = {"supplier": "reference", "lines": [{"code": "870650447", "quantity": 1}]}
 ROLE_PROBES: list[tuple[str, str, str, Any]] = [
     # (user, method, path, body): each must answer 403 and change nothing
     ("tech", "POST", "/orders/validate", {"ids": [1]}),
@@ -379,6 +429,12 @@ ROLE_PROBES: list[tuple[str, str, str, Any]] = [
     ("operator", "POST", "/supplier-accounts", _SUPPLIER_ACCOUNT),
     ("operator", "GET", "/supplier-accounts", None),
     ("operator", "GET", "/supplier-availability?code=870650447", None),
+    # supplier orders: who orders the manufacturer's parts (the centre's staff) orders these
+    ("operator", "GET", "/supplier-orders", None),
+    ("operator", "POST", "/supplier-orders", _SUPPLIER_ORDER),
+    ("operator", "GET", "/supplier-orders/{supplier_order_id}", None),
+    ("operator", "POST", "/supplier-orders/{supplier_order_id}/send", {}),
+    ("operator", "POST", "/supplier-orders/{supplier_order_id}/cancel", None),
     # only the centre's manager invoices; technicians and operators see
     ("tech", "POST", "/vouchers", {"ticket_ids": ["{verified}"]}),
     ("operator", "POST", "/vouchers", {"ticket_ids": ["{verified}"]}),
@@ -397,6 +453,8 @@ async def test_the_wrong_role_gets_403_and_changes_nothing(
     engine = create_engine(database_url)
     async with engine.connect() as conn:
         params = await _p_order(conn) | await _p_ticket(conn)
+        if "{supplier_order_id}" in path:
+            params |= await _p_supplier_order(conn)
         verified = await _verified_of_centre(conn)
     await engine.dispose()
     if body and body.get("ticket_ids") == ["{verified}"]:
