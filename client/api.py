@@ -81,18 +81,18 @@ from client.models import (
     VoucherSummary,
     WhereUsed,
 )
-from client.models.supplier_sync import (
-    ChangeDecision,
-    DecisionResult,
-    SupplierChanges,
-    SyncSummary,
-)
 from client.models.supplier_orders import (
     CreateSupplierOrder,
     SendSupplierOrder,
     SupplierOrder,
     SupplierOrderSummary,
     supplier_order_params,
+)
+from client.models.supplier_sync import (
+    ChangeDecision,
+    DecisionResult,
+    SupplierChanges,
+    SyncSummary,
 )
 from client.models.suppliers import SupplierAccount
 
