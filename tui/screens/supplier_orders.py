@@ -44,7 +44,17 @@ class SupplierOrdersScreen(Screen[None]):
     )
     BINDINGS = [
         Binding("f5", "refresh", N_("Refresh"), id="supplier-orders.refresh"),
+        Binding("s", "synchronise", N_("Synchronise"), id="supplier-orders.sync"),
     ]
+
+    def help_more(self) -> str:
+        return _(
+            "s synchronises: every sent order is checked with its supplier now (the server "
+            "also does every 3 hours), and the supplier changes screen shows what changed."
+        )
+
+    def action_synchronise(self) -> None:
+        self.sav.open_supplier_changes(synchronise=True)
 
     def __init__(self) -> None:
         super().__init__()
