@@ -595,9 +595,12 @@ class SavClient:
         the pending diff. The summary names the suppliers that did not answer."""
         return _parse(await self._call("POST", "/supplier-sync", wait=SYNC_TIMEOUT), SyncSummary)
 
-    async def supplier_changes(self) -> SupplierChanges:
-        """The centre's pending supplier changes, and when the sync last succeeded."""
-        return await self._get("/supplier-changes", SupplierChanges)
+    async def supplier_changes(self, *, limit: int = 5000, offset: int = 0) -> SupplierChanges:
+        """The centre's pending supplier changes (``limit`` from ``offset``; ``total`` counts
+        them all), and when the sync last succeeded."""
+        params = {"limit": limit, "offset": offset}
+        answer = await self._call("GET", "/supplier-changes", params=params)
+        return _parse(answer, SupplierChanges)
 
     async def apply_supplier_changes(
         self, ids: Sequence[int] = (), *, every: bool = False

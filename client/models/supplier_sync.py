@@ -87,6 +87,7 @@ class SupplierChanges(Wire):
 
     items: list[SupplierChange]
     total: int
+    offset: int = 0
     last_success_at: dt.datetime | None = None
     last_run: SyncSummary | None = None
 

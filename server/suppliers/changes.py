@@ -144,7 +144,9 @@ async def last_run(session: AsyncSession, centre_id: int) -> SupplierSyncRun | N
 # --------------------------------------------------------------------------- listing
 
 
-async def list_changes(session: AsyncSession, user: db.User) -> SupplierChanges:
+async def list_changes(
+    session: AsyncSession, user: db.User, *, limit: int = MAX_LISTED, offset: int = 0
+) -> SupplierChanges:
     """The centre's pending changes, per order and line, each with the open tickets and the
     carts it touches; when the sync last succeeded, and how the last run went."""
     centre_id = centre_of(user)
@@ -175,7 +177,8 @@ async def list_changes(session: AsyncSession, user: db.User) -> SupplierChanges:
             .join(SupplierAccount, SupplierAccount.id == Ord.supplier_account_id)
             .where(C.service_centre_id == centre_id, C.status == "pending")
             .order_by(Ord.id, L.line_no, C.id)
-            .limit(MAX_LISTED)
+            .limit(min(limit, MAX_LISTED))
+            .offset(offset)
         )
     ).all()
     total = (
@@ -241,6 +244,7 @@ async def list_changes(session: AsyncSession, user: db.User) -> SupplierChanges:
     return SupplierChanges(
         items=items,
         total=total,
+        offset=offset,
         last_success_at=await last_success_at(session, centre_id),
         last_run=await summary(session, last) if last else None,
     )

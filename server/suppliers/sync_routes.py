@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
 
 from client.models.supplier_sync import (
     ChangeDecision,
@@ -49,10 +51,16 @@ async def synchronise(user: CurrentUser, session: Session, request: Request) -> 
 
 
 @router.get("/supplier-changes", response_model=SupplierChanges)
-async def list_supplier_changes(user: CurrentUser, session: Session) -> Response:
+async def list_supplier_changes(
+    user: CurrentUser,
+    session: Session,
+    limit: Annotated[int, Query(ge=1, le=changes.MAX_LISTED)] = changes.MAX_LISTED,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
     """The centre's pending supplier changes (per order and line, with the open tickets and
-    carts each touches), and when the last sync succeeded."""
-    found = await changes.list_changes(session, user)
+    carts each touches; ``limit`` from ``offset``, ``total`` counts them all), and when the
+    last sync succeeded."""
+    found = await changes.list_changes(session, user, limit=limit, offset=offset)
     # built and checked as SupplierChanges already: not validated a second time (2,000 rows)
     return Response(found.model_dump_json(), media_type="application/json")
 

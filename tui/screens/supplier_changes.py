@@ -11,6 +11,7 @@ marks all; ``a`` applies the marked changes (all when none is marked), ``d`` dis
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -43,15 +44,14 @@ if TYPE_CHECKING:
     from tui.app import SavApp
 
 
-FIRST_ROWS = 60
-"""Rows added before the screen is first painted (more than 80x24 shows)."""
-MORE_ROWS = 500
-"""Rows added per refresh after that."""
+PAGE = 40
+"""Changes asked for at a time: the first page is shown at once, the others added after."""
 
 
 @dataclass
 class ChangesLoaded(Message):
     changes: SupplierChanges
+    generation: int = 0
 
 
 @dataclass
@@ -140,6 +140,8 @@ class SupplierChangesScreen(Screen[None]):
         self.marked: set[int] = set()
         self.syncing = False
         self.generation = 0
+        self.first_cursor = 0
+        self.painted_at: float | None = None
         self._sync_first = synchronise
 
     @property
@@ -185,44 +187,54 @@ class SupplierChangesScreen(Screen[None]):
 
     @work(exclusive=True, group="supplier-changes", exit_on_error=False)
     async def load(self) -> None:
+        """The first page at once, then the others, each added as it comes: the screen is
+        usable from the first page however long the diff."""
         from client.api import SavError
 
         client = self.sav.client
         assert client is not None
+        self.generation += 1
+        generation = self.generation
+        offset = 0
         try:
-            self.post_message(ChangesLoaded(await client.supplier_changes()))
+            while True:
+                page = await client.supplier_changes(limit=PAGE, offset=offset)
+                self.post_message(ChangesLoaded(page, generation))
+                offset += len(page.items)
+                if not page.items or offset >= page.total:
+                    return
         except SavError as exc:
             self.post_message(ChangesFailed(exc.message))
 
     @on(ChangesLoaded)
     def _loaded(self, message: ChangesLoaded) -> None:
+        if message.generation != self.generation:
+            return  # an older load
         changes = message.changes
         table = self.query_one("#changes", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        self.generation += 1
-        self.rows = list(changes.items)
+        if changes.offset == 0:
+            self.first_cursor = table.cursor_row
+            table.clear()
+            self.rows = []
+            self.total = changes.total
+            self._show_sync(changes)
+            self.call_after_refresh(self._painted)
+        elif changes.offset != len(self.rows):
+            return  # not the page that follows (a page lost): the next refresh reloads
+        self.rows += changes.items
         self.total = changes.total
-        self.marked &= {c.id for c in self.rows}
-        # a screenful now, the rest after it is painted: the screen opens at once however
-        # long the diff (row i of the table is self.rows[i])
-        table.add_rows([self._cells(c) for c in self.rows[:FIRST_ROWS]])
-        if len(self.rows) > FIRST_ROWS:
-            self.call_after_refresh(self._add_more, self.generation, FIRST_ROWS)
-        if self.rows:
-            table.move_cursor(row=min(max(cursor, 0), table.row_count - 1))
-        self._show_sync(changes)
+        table.add_rows([self._cells(c) for c in changes.items])  # row i is self.rows[i]
+        if changes.offset + len(changes.items) >= changes.total or not changes.items:
+            self.marked &= {c.id for c in self.rows}
+        if self.rows and changes.offset == 0:
+            table.move_cursor(row=min(max(self.first_cursor, 0), table.row_count - 1))
         self._status()
-        self._show_info()
+        if changes.offset == 0:
+            self._show_info()
 
-    def _add_more(self, generation: int, start: int) -> None:
-        if generation != self.generation:
-            return  # loaded again meanwhile
-        table = self.query_one("#changes", DataTable)
-        more = self.rows[start : start + MORE_ROWS]
-        table.add_rows([self._cells(c) for c in more])
-        if start + MORE_ROWS < len(self.rows):
-            self.call_after_refresh(self._add_more, generation, start + MORE_ROWS)
+    def _painted(self) -> None:
+        """After the refresh that painted the first page (the bench reads it)."""
+        self.painted_at = time.perf_counter()
 
     def _show_sync(self, changes: SupplierChanges) -> None:
         if changes.last_success_at is None:
