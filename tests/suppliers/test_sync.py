@@ -334,3 +334,31 @@ async def test_a_killed_run_is_taken_over_and_resumes_without_duplicates(
     assert await _count(database_url, prices) == 6
     for ctx in (first, second, third):
         await ctx.sessions.kw["bind"].dispose()
+
+
+async def test_the_client_synchronises_pages_the_diff_and_names_a_cancelled_order(
+    signed_in: Any, database_url: str, supplier_platform: RunningPlatform, reference: str
+) -> None:
+    from client.api import ConflictError
+
+    order_id = await sent_order(database_url, supplier_platform.url, reference)
+    _change(supplier_platform, reference, "--price", "44.40", "--sale-price", "55.50")
+    client = await signed_in("tech")
+    summary = await client.synchronise_suppliers()
+    assert summary.status == "done" and summary.changes_found == 2
+    first = await client.supplier_changes(limit=1)
+    second = await client.supplier_changes(limit=1, offset=1)
+    assert first.total == second.total == 2 and second.offset == 1
+    assert {first.items[0].field, second.items[0].field} == {"purchase_price", "sale_price"}
+    engine = create_engine(database_url)
+    async with session_factory(engine)() as session:
+        order = await session.get(SupplierOrder, order_id)
+        assert order is not None
+        order.status = "cancelled"
+        await session.commit()
+    await engine.dispose()
+    with pytest.raises(ConflictError, match=r"cancelled"):
+        await client.apply_supplier_changes([first.items[0].id])
+    dismissed = await client.dismiss_supplier_changes(every=True)
+    assert sorted(dismissed.done) == sorted([first.items[0].id, second.items[0].id])
+    assert (await client.supplier_changes()).total == 0
