@@ -362,3 +362,31 @@ async def test_the_client_synchronises_pages_the_diff_and_names_a_cancelled_orde
     dismissed = await client.dismiss_supplier_changes(every=True)
     assert sorted(dismissed.done) == sorted([first.items[0].id, second.items[0].id])
     assert (await client.supplier_changes()).total == 0
+
+
+async def test_the_scheduled_sync_runs_each_period_once_and_the_ticker_starts_and_stops(
+    database_url: str, settings: Settings, supplier_platform: RunningPlatform, reference: str
+) -> None:
+    from server.app import create_app
+
+    await sent_order(database_url, supplier_platform.url, reference)
+    _quick_change(supplier_platform, reference, name="RENAMED BY THE SCHEDULE")
+    at = dt.datetime(2026, 12, 1, 19, 59, tzinfo=dt.UTC)
+    ctx = _context(settings, clock=lambda: at)
+    assert len(await sync.sync_due(ctx)) == 1
+    assert await sync.sync_due(ctx) == []  # the same period: done already
+    assert sync.period_start(at, 3).isoformat() == "2026-12-01T18:00:00+00:00"
+    later = _context(settings, clock=lambda: at + dt.timedelta(hours=2))  # 21:59: the next
+    assert len(await sync.sync_due(later)) == 1
+    names = (
+        select(func.count())
+        .select_from(SupplierOrderChange)
+        .where(SupplierOrderChange.new == "RENAMED BY THE SCHEDULE")
+    )
+    assert await _count(database_url, names) == 1
+    for each in (ctx, later):
+        await each.sessions.kw["bind"].dispose()
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):  # the ticker starts (and waits a tick)
+        pass
+    await app.state.engine.dispose()
