@@ -390,3 +390,83 @@ async def test_the_scheduled_sync_runs_each_period_once_and_the_ticker_starts_an
     async with app.router.lifespan_context(app):  # the ticker starts (and waits a tick)
         pass
     await app.state.engine.dispose()
+
+
+async def test_a_server_process_killed_midway_leaves_a_run_another_resumes(
+    database_url: str, settings: Settings, supplier_platform: RunningPlatform, reference: str
+) -> None:
+    """A real kill: a process runs the sync (slowly), SIGKILL midway; after its lease ran out
+    another takes the run over, asks only for the orders left, and stores no change twice."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.suppliers.conftest import ROOT
+
+    for n in range(6):
+        await sent_order(database_url, supplier_platform.url, f"{reference}-{n}")
+        _quick_change(supplier_platform, f"{reference}-{n}", sale_price_cents=3000 + n)
+    centre = await centre_id(database_url)
+    worker = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "tests.suppliers.sync_worker", database_url),
+            *(supplier_platform.url, str(centre), "P-KILL"),
+        ],
+        cwd=ROOT,
+    )
+    checked = select(SupplierSyncRun.orders_checked).where(SupplierSyncRun.period == "P-KILL")
+    deadline = time.monotonic() + 30
+    try:
+        while True:
+            engine = create_engine(database_url)
+            async with engine.connect() as conn:
+                done = (await conn.execute(checked)).scalar_one_or_none()
+            await engine.dispose()
+            if done is not None and done >= 2:
+                break
+            assert worker.poll() is None, "the worker ended before it was killed"
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.05)
+    finally:
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait()
+    state = select(SupplierSyncRun.status, SupplierSyncRun.orders_checked).where(
+        SupplierSyncRun.period == "P-KILL"
+    )
+    engine = create_engine(database_url)
+    async with engine.connect() as conn:
+        status, before = (await conn.execute(state)).one()
+    await engine.dispose()
+    assert status == "running" and 2 <= before < 6
+    asked: list[str] = []
+
+    def counting(supplier: str, url: str, credentials: Any) -> Any:
+        client = sync.sync_client(supplier, url, credentials)
+        get_order = client.get_order
+
+        async def counted(number: str) -> Any:
+            asked.append(number)
+            return await get_order(number)
+
+        client.get_order = counted  # type: ignore[method-assign]
+        return client
+
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=settings.supplier_sync_lease_seconds + 1)
+    taker = _context(settings, clock=lambda: later)
+    taker.make_client = counting
+    assert await sync.sync_due(taker)  # the abandoned run is taken over (and this period run)
+    engine = create_engine(database_url)
+    async with engine.connect() as conn:
+        assert (await conn.execute(state)).one() == ("done", 6)
+    await engine.dispose()
+    prices = (
+        select(func.count())
+        .select_from(SupplierOrderChange)
+        .where(SupplierOrderChange.field == "sale_price")
+    )
+    assert await _count(database_url, prices) == 6  # each change once, none twice
+    # the taker asked for the orders left of the killed run, then for all 6 in its own period
+    assert len(asked) == (6 - before) + 6
+    await taker.sessions.kw["bind"].dispose()
