@@ -45,7 +45,10 @@ contact: c / u on a ticket is recorded on every ticket of its group still to con
 invoicing: i on the home screen; Space marks verified interventions, f makes the payment
            voucher (the centre's manager), s searches the vouchers
 suppliers: sav supplier serve runs the reference supplier platform (its own process and SQLite
-           file); sav supplier change ORDER --delivery DATE changes one of its orders now
+           file); sav supplier change ORDER --delivery DATE changes one of its orders now;
+           b in the cart or on a ticket orders from a supplier (c creates, o sends); :so lists them
+           s on :so synchronises (every 3 h by itself): :changes shows the suppliers' changes
+           old -> new with the tickets they touch; Space marks, a applies, d dismisses
 environment: SAV_HOME (put data, config and sockets under one folder), SAV_TOKEN (a token to use),
              SAV_DATABASE_URL (default database of serve/db/demo)
 """
