@@ -92,6 +92,20 @@ from client.models import (
     VoucherSummary,
     WhereUsed,
 )
+from client.models.supplier_orders import (
+    CreateSupplierOrder,
+    SendSupplierOrder,
+    SupplierOrder,
+    SupplierOrderSummary,
+    supplier_order_params,
+)
+from client.models.supplier_sync import (
+    ChangeDecision,
+    DecisionResult,
+    SupplierChanges,
+    SyncSummary,
+)
+from client.models.suppliers import SupplierAccount
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -99,6 +113,8 @@ T = TypeVar("T")
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRY_STATUS = frozenset({502, 503, 504})
+SYNC_TIMEOUT = httpx.Timeout(120.0, connect=3.0)
+"""A Synchronise waits for every supplier (each bounded by its own timeouts)."""
 
 
 # --------------------------------------------------------------------------- errors
@@ -670,6 +686,78 @@ class SavClient:
         )
         return _parse(answer, VoucherDetail)
 
+    # ------------------------------------------------------------------ supplier sync
+
+    async def synchronise_suppliers(self) -> SyncSummary:
+        """Check every order of the centre pending at a supplier now; the changes found join
+        the pending diff. The summary names the suppliers that did not answer."""
+        return _parse(await self._call("POST", "/supplier-sync", wait=SYNC_TIMEOUT), SyncSummary)
+
+    async def supplier_changes(self, *, limit: int = 5000, offset: int = 0) -> SupplierChanges:
+        """The centre's pending supplier changes (``limit`` from ``offset``; ``total`` counts
+        them all), and when the sync last succeeded."""
+        params = {"limit": limit, "offset": offset}
+        answer = await self._call("GET", "/supplier-changes", params=params)
+        return _parse(answer, SupplierChanges)
+
+    async def apply_supplier_changes(
+        self, ids: Sequence[int] = (), *, every: bool = False
+    ) -> DecisionResult:
+        """Apply these changes (``every``: all pending); a ConflictError when one of the
+        named changes is on an order cancelled meanwhile: then nothing was applied."""
+        body = ChangeDecision(ids=list(ids), all=every)
+        return _parse(
+            await self._call("POST", "/supplier-changes/apply", json=_body(body)), DecisionResult
+        )
+
+    async def dismiss_supplier_changes(
+        self, ids: Sequence[int] = (), *, every: bool = False
+    ) -> DecisionResult:
+        body = ChangeDecision(ids=list(ids), all=every)
+        return _parse(
+            await self._call("POST", "/supplier-changes/dismiss", json=_body(body)),
+            DecisionResult,
+        )
+
+    # ------------------------------------------------------------------ supplier orders
+
+    async def supplier_accounts(self) -> list[SupplierAccount]:
+        """The centre's supplier accounts (never their secrets)."""
+        answer = await self._call("GET", "/supplier-accounts")
+        return _parse_list(answer, SupplierAccount)
+
+    async def supplier_orders(
+        self, *, status: str | None = None, ticket_id: int | None = None
+    ) -> list[SupplierOrderSummary]:
+        """The centre's orders with outside suppliers, newest first."""
+        params = supplier_order_params(status, ticket_id)
+        answer = await self._call("GET", "/supplier-orders", params=params)
+        return _parse_list(answer, SupplierOrderSummary)
+
+    async def supplier_order(self, order_id: int) -> SupplierOrder:
+        return await self._get(f"/supplier-orders/{order_id}", SupplierOrder)
+
+    async def create_supplier_order(self, body: CreateSupplierOrder) -> SupplierOrder:
+        """Create order: a draft with the supplier (cart lines named leave the cart)."""
+        answer = await self._call("POST", "/supplier-orders", json=_body(body))
+        return _parse(answer, SupplierOrder)
+
+    async def send_supplier_order(
+        self, order_id: int, *, confirm_to: str | None = None
+    ) -> SupplierOrder:
+        """Order: send the draft to the supplier. Safe to repeat (the supplier keeps one
+        order per client reference; a sent order is answered as it is), hence retried."""
+        body = SendSupplierOrder(confirm_to=confirm_to or None)
+        answer = await self._call(
+            "POST", f"/supplier-orders/{order_id}/send", json=_body(body), idempotent=True
+        )
+        return _parse(answer, SupplierOrder)
+
+    async def cancel_supplier_order(self, order_id: int) -> SupplierOrder:
+        """Drop a draft."""
+        answer = await self._call("POST", f"/supplier-orders/{order_id}/cancel", idempotent=True)
+        return _parse(answer, SupplierOrder)
+
     async def _get(self, path: str, model: type[M]) -> M:
         return _parse(await self._call("GET", path), model)
 
@@ -696,6 +784,7 @@ class SavClient:
         headers: Mapping[str, str] | None = None,
         auth: bool = True,
         idempotent: bool | None = None,
+        wait: httpx.Timeout | None = None,
     ) -> httpx.Response:
         all_headers = self._headers(headers, auth=auth)
         if idempotent is None:
@@ -705,7 +794,12 @@ class SavClient:
             error: UnavailableError
             try:
                 response = await self._http.request(
-                    method, path, json=json, params=params, headers=all_headers
+                    method,
+                    path,
+                    json=json,
+                    params=params,
+                    headers=all_headers,
+                    timeout=wait if wait is not None else httpx.USE_CLIENT_DEFAULT,
                 )
             except httpx.ConnectError as exc:
                 # The request never left: a retry cannot do anything twice.

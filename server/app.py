@@ -29,7 +29,12 @@ from server.routes import (
     tickets,
 )
 from server.settings import Settings
+from server.suppliers import orders_routes as supplier_order_routes
 from server.suppliers import routes as supplier_routes
+from server.suppliers import sync_routes as supplier_sync_routes
+from server.suppliers.registry import SupplierClients
+from server.suppliers.sync import RunContext
+from server.suppliers.sync_schedule import SyncTicker
 
 
 class BodyLimit:
@@ -85,9 +90,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # the supplier sync every supplier_sync_hours: once per period across processes
+        ticker = SyncTicker(
+            RunContext(
+                sessions=_app.state.sessions,
+                settings=settings,
+                clients=_app.state.supplier_sync_clients,
+            )
+        )
+        ticker.start()
         yield
-        if (suppliers := getattr(_app.state, "supplier_clients", None)) is not None:
-            await suppliers.aclose()
+        await ticker.stop()
+        for kept in ("supplier_clients", "supplier_sync_clients"):
+            if (suppliers := getattr(_app.state, kept, None)) is not None:
+                await suppliers.aclose()
         await engine.dispose()
 
     app = FastAPI(
@@ -99,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.state.supplier_sync_clients = SupplierClients()
     install_error_handlers(app)
     for module in (
         health,
@@ -113,6 +130,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         addresses,
         orders,
         supplier_routes,
+        supplier_sync_routes,
+        supplier_order_routes,
         invoicing,
         reports,
     ):

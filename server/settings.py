@@ -50,6 +50,21 @@ class Settings(BaseSettings):
     supplier_timeout_seconds: float = Field(
         default=5.0, description="how long an availability check waits for each supplier"
     )
+    supplier_sync_hours: float = Field(
+        default=3.0,
+        description="how often the orders pending at suppliers are checked for changes "
+        "(hours; 0: only on Synchronise)",
+    )
+    supplier_sync_concurrency: int = Field(
+        default=10, ge=1, le=100, description="supplier calls a sync makes at once"
+    )
+    supplier_sync_lease_seconds: float = Field(
+        default=120.0,
+        description="a sync run not heard of for this long is taken over by another process",
+    )
+    supplier_sync_tick_seconds: float = Field(
+        default=60.0, description="how often each server process looks for a sync to run"
+    )
     now: dt.datetime | None = Field(
         default=None,
         description="a fixed 'now' for every rule that reads the clock (tests only)",

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from client.api import SavClient
     from client.credentials import CredentialStore
-    from client.models import CartAdded, Health, Order, User, VoucherDetail
+    from client.models import CartAdded, CartLine, Health, Order, User, VoucherDetail
     from tui.command_line import Command
     from tui.keymap import UserKeymap
     from tui.screens.add_to_cart import ApplianceInfo
@@ -496,6 +496,12 @@ class SavApp(TypeAheadApp, WireApp):
         if self.user is not None:
             self.push_screen(InvoicingScreen(text))
 
+    def open_supplier_changes(self, synchronise: bool = False) -> None:
+        from tui.screens.supplier_changes import SupplierChangesScreen
+
+        if self.user is not None:
+            self.push_screen(SupplierChangesScreen(synchronise))
+
     def open_vouchers(self, text: str = "") -> None:
         from tui.screens.vouchers import VouchersScreen
 
@@ -525,6 +531,37 @@ class SavApp(TypeAheadApp, WireApp):
 
         if self.user is not None:
             self.push_screen(OrderScreen(order_id, placed=placed))
+
+    # ------------------------------------------------------------------ supplier orders (issue 13)
+
+    def open_supplier_orders(self) -> None:
+        """The centre's orders to outside suppliers (the centres' staff; not operators)."""
+        from tui.screens.supplier_orders import SupplierOrdersScreen
+
+        if self.user is None:
+            return
+        if self.user.is_operator:
+            self.notify(_("Service centres order from suppliers; operators have no supplier."))
+            return
+        if not isinstance(self.screen, SupplierOrdersScreen):
+            self.push_screen(SupplierOrdersScreen())
+
+    def action_open_supplier_orders(self) -> None:
+        self.open_supplier_orders()
+
+    def open_supplier_order(
+        self,
+        order_id: int | None = None,
+        *,
+        cart_lines: list[CartLine] | None = None,
+        ticket_id: int | None = None,
+    ) -> None:
+        """An order to a supplier: a new one (from cart lines or for a ticket), or one made."""
+        from tui.screens.supplier_order import SupplierOrderScreen
+
+        if self.user is None or self.user.is_operator:
+            return
+        self.push_screen(SupplierOrderScreen(order_id, cart_lines=cart_lines, ticket_id=ticket_id))
 
     def order_placed(self, order: Order) -> None:
         """After checkout: the cart and checkout give way to the new order."""

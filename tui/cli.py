@@ -48,7 +48,10 @@ reports: p in invoicing (or :parts 2026-10) the monthly spare-parts report by mo
          months, F6 CSV); m in the vouchers (or :periods 2026) the period view: to invoice,
          invoiced, your invoice against each voucher (c on a voucher records it, manager)
 suppliers: sav supplier serve runs the reference supplier platform (its own process and SQLite
-           file); sav supplier change ORDER --delivery DATE changes one of its orders now
+           file); sav supplier change ORDER --delivery DATE changes one of its orders now;
+           b in the cart or on a ticket orders from a supplier (c creates, o sends); :so lists them
+           s on :so synchronises (every 3 h by itself): :changes shows the suppliers' changes
+           old -> new with the tickets they touch; Space marks, a applies, d dismisses
 environment: SAV_HOME (put data, config and sockets under one folder), SAV_TOKEN (a token to use),
              SAV_DATABASE_URL (default database of serve/db/demo)
 """

@@ -3,9 +3,11 @@
 :t 116496    open a ticket         :p 870650444   a part      :m AP64-3   a model
 :cart        the cart              :o             the orders  :home       the home screen
 :parts 2026-10  the monthly parts report          :periods 2026  the voucher period view
+:so          the orders to suppliers
 :lang fr     switch the language   :help          help        :q          quit
 :redraw      repaint every cell of the screen
 In French and Italian each command also has its name in that language (:panier, :carrello).
+:changes     the supplier changes (the sync's pending diff)
 """
 
 from __future__ import annotations
@@ -43,11 +45,13 @@ SPECS = (
     Spec("model", ("m",), N_("model code"), N_("open a model")),
     Spec("cart", (), None, N_("open the cart")),
     Spec("orders", ("o",), None, N_("open the orders")),
+    Spec("supplier-orders", ("so",), None, N_("open the orders to suppliers")),
     Spec("tickets", ("ts",), None, N_("open the ticket search")),
     Spec("catalogue", ("c",), None, N_("open the catalogue")),
     Spec("invoicing", ("i",), None, N_("open invoicing")),
     Spec("parts", ("pr",), N_("month: YYYY-MM"), N_("open the monthly parts report"), True),
     Spec("periods", ("pv",), N_("year"), N_("open the voucher period view"), True),
+    Spec("changes", ("sync",), None, N_("open the supplier changes (s synchronises)")),
     Spec("home", ("h",), None, N_("go to the home screen")),
     Spec("lang", (), N_("language: en, fr, it"), N_("switch the language")),
     Spec("help", ("?",), None, N_("show help")),
@@ -197,5 +201,9 @@ def run(app: SavApp, command: Command) -> None:
         app.open_parts_report(command.argument or None)
     elif name == "periods":
         app.open_periods(int(command.argument) if command.argument else None)
+    elif name == "changes":
+        app.open_supplier_changes()
+    elif name == "supplier-orders":
+        app.open_supplier_orders()
     else:
         app.open_invoicing()

@@ -28,6 +28,11 @@ class SavCommands(Provider):
                 (_("Catalogue"), _("Find spare parts"), Command("catalogue")),
                 (_("Cart"), _("Parts to order"), Command("cart")),
                 (_("Orders"), _("Follow your orders"), Command("orders")),
+                (
+                    _("Orders to suppliers"),
+                    _("Orders sent to outside suppliers"),
+                    Command("supplier-orders"),
+                ),
                 (_("Invoicing"), _("Verified interventions to invoice"), Command("invoicing")),
                 (
                     _("Monthly parts report"),

@@ -75,6 +75,10 @@ class HistoryEvent(StrEnum):
     APPLIANCE_CORRECTED = "appliance_corrected"  # changes: [{field, old, new}], "" for none
     STATUS_CHANGED = "status_changed"  # status: a change no other event tells
     RESCHEDULED = "rescheduled"  # appointment_at, [previous] (the appointment before)
+    # order (the supplier's number, else sav's reference), changes: [{field, part, old, new}]
+    # (a supplier order's field: ordered_code, part_name, purchase_price, sale_price,
+    # expected_delivery; values as the diff stores them: amounts "12.50", dates ISO)
+    SUPPLIER_CHANGES_APPLIED = "supplier_changes_applied"
 
 
 class TicketAction(StrEnum):

@@ -59,3 +59,5 @@ class Dashboard(Wire):
     orders_awaiting_validation: int
     open_tickets: int
     generated_at: dt.datetime
+    supplier_sync_at: dt.datetime | None = None
+    """When the centre's last supplier sync that checked every pending order finished."""

@@ -481,7 +481,7 @@ class Voucher(Base):
     net_cents: Mapped[int] = mapped_column(BigInteger)
     vat_cents: Mapped[int] = mapped_column(BigInteger)
     total_cents: Mapped[int] = mapped_column(BigInteger)
-    # 0009: the centre's own invoice to the manufacturer, recorded against the voucher (it
+    # 0011: the centre's own invoice to the manufacturer, recorded against the voucher (it
     # must equal the voucher's total; a difference is kept and flagged)
     centre_invoice_number: Mapped[str | None] = mapped_column(String(40))
     centre_invoice_cents: Mapped[int | None] = mapped_column(BigInteger)

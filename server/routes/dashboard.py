@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from client.models import Dashboard
 from server.deps import AppSettings, CurrentUser, Now, Session
 from server.services.dashboard import dashboard
+from server.suppliers.changes import last_success_at
 
 router = APIRouter(tags=["home"])
 
@@ -15,4 +16,8 @@ router = APIRouter(tags=["home"])
 async def get_dashboard(
     user: CurrentUser, session: Session, settings: AppSettings, now: Now
 ) -> Dashboard:
-    return await dashboard(session, user, settings.overdue_contact_hours, now)
+    figures = await dashboard(session, user, settings.overdue_contact_hours, now)
+    if user.service_centre_id is None:
+        return figures
+    synced = await last_success_at(session, user.service_centre_id)
+    return figures.model_copy(update={"supplier_sync_at": synced})

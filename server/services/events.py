@@ -80,10 +80,15 @@ def rescheduled(appointment_at: dt.datetime, previous: dt.datetime | None) -> Ev
     return Event(HistoryEvent.RESCHEDULED, params)
 
 
-def parts_ordered(order: str | None = None, parts: Sequence[str] = ()) -> Event:
+def parts_ordered(
+    order: str | None = None, parts: Sequence[str] = (), supplier: str | None = None
+) -> Event:
+    """Parts ordered: from the manufacturer, or (``supplier``) from an outside supplier."""
     params: Params = {}
     if order:
         params["order"] = order
+    if supplier:
+        params["supplier"] = supplier
     if parts:
         params["parts"] = list(parts)
     return Event(HistoryEvent.PARTS_ORDERED, params)
@@ -130,6 +135,14 @@ def appliance_corrected(changes: Mapping[str, tuple[object, object]]) -> Event:
 
 def status_changed(status: TicketStatus) -> Event:
     return Event(HistoryEvent.STATUS_CHANGED, {"status": status.value})
+
+
+def supplier_changes_applied(order: str, changes: Sequence[Mapping[str, str]]) -> Event:
+    """Changes a supplier made to ``order`` applied to it: [{field, part, old, new}]."""
+    return Event(
+        HistoryEvent.SUPPLIER_CHANGES_APPLIED,
+        {"order": order, "changes": [dict(c) for c in changes]},
+    )
 
 
 def simple(code: HistoryEvent) -> Event:
@@ -213,6 +226,10 @@ def _rescheduled(p: Mapping[str, Any], zone: dt.tzinfo) -> str:
 
 
 def _parts_ordered(p: Mapping[str, Any], zone: dt.tzinfo) -> str:
+    if p.get("order") and p.get("supplier"):
+        return _("Parts ordered from {supplier}: order {order}").format(
+            supplier=p["supplier"], order=p["order"]
+        )
     if p.get("order"):
         return _("Parts ordered: order {order}").format(order=p["order"])
     if p.get("parts"):
@@ -274,6 +291,46 @@ def _appliance(p: Mapping[str, Any], zone: dt.tzinfo) -> str:
     return _("Appliance corrected: {changes}").format(changes=separator.join(changes))
 
 
+def supplier_field_name(name: str) -> str:
+    """A supplier order line's field, as a change names it, in the current language."""
+    return {
+        "ordered_code": pgettext("supplier change", "part number"),
+        "part_name": pgettext("supplier change", "part name"),
+        "purchase_price": pgettext("supplier change", "purchase price"),
+        "sale_price": pgettext("supplier change", "sale price"),
+        "expected_delivery": pgettext("supplier change", "delivery date"),
+    }[name]
+
+
+def supplier_value(name: str, value: str) -> str:
+    """A supplier change's stored value in the current language."""
+    if not value:
+        return _("(none)")
+    if name in ("purchase_price", "sale_price"):
+        return money(value)
+    if name == "expected_delivery":
+        return day(dt.date.fromisoformat(value))
+    return value
+
+
+def _supplier_changes(p: Mapping[str, Any], zone: dt.tzinfo) -> str:
+    changes = [
+        # TRANSLATORS: one change a supplier made to an ordered part: "870650444: delivery
+        # date Dec 4, 2026 → Dec 9, 2026"
+        _("{part}: {field} {old} → {new}").format(
+            part=c.get("part") or "-",
+            field=supplier_field_name(c["field"]),
+            old=supplier_value(c["field"], c["old"]),
+            new=supplier_value(c["field"], c["new"]),
+        )
+        for c in p.get("changes") or ()
+    ]
+    separator = pgettext("appliance fields", "; ")
+    return _("Supplier order {order} changed by the supplier: {changes}").format(
+        order=p["order"], changes=separator.join(changes) or "-"
+    )
+
+
 def _status(p: Mapping[str, Any], zone: dt.tzinfo) -> str:
     return _("Status: {status}").format(status=_(STATUS_NAMES[TicketStatus(p["status"])]))
 
@@ -304,4 +361,5 @@ _RENDER: dict[HistoryEvent, Callable[[Mapping[str, Any], dt.tzinfo], str]] = {
     HistoryEvent.APPLIANCE_CORRECTED: _appliance,
     HistoryEvent.STATUS_CHANGED: _status,
     HistoryEvent.RESCHEDULED: _rescheduled,
+    HistoryEvent.SUPPLIER_CHANGES_APPLIED: _supplier_changes,
 }

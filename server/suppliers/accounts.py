@@ -20,7 +20,7 @@ from client.models import Role
 from client.models.suppliers import SaveSupplierAccountRequest
 from client.models.suppliers import SupplierAccount as SupplierAccountOut
 from server.db import models as db
-from server.errors import ApiError, Invalid
+from server.errors import ApiError, Invalid, NotAllowed
 from server.i18n import N_, _
 from server.services.tenancy import get_scoped, require_role, scope
 from server.settings import Settings
@@ -110,6 +110,16 @@ async def get_account(session: AsyncSession, user: db.User, account_id: int) -> 
 async def delete_account(session: AsyncSession, user: db.User, account_id: int) -> None:
     row = await get_scoped(session, SupplierAccount, account_id, user, what="supplier account")
     require_role(user, Role.MANAGER)
+    from server.suppliers.orders_models import SupplierOrder
+
+    used = await session.scalar(
+        select(SupplierOrder.id).where(SupplierOrder.supplier_account_id == row.id).limit(1)
+    )
+    if used is not None:  # the orders made with it keep naming it
+        raise NotAllowed(
+            _("orders were made with this account: it is kept; enter it again to change it"),
+            code="account_in_use",
+        )
     await session.delete(row)
     await session.commit()
     log.info("supplier account %s of centre %s removed", row.supplier, row.service_centre_id)

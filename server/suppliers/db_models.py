@@ -27,3 +27,11 @@ class SupplierAccount(Base):
     saved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+# the orders sent to suppliers (migration 0008) live beside their service; imported here so
+# that the metadata always holds them
+import server.suppliers.orders_models  # noqa: E402
+
+# the supplier sync's runs and pending diff (migration 0009)
+import server.suppliers.sync_models  # noqa: E402, F401

@@ -184,6 +184,52 @@ async def _p_supplier_account(c: AsyncConnection) -> dict[str, Any]:
     return {"account_id": account_id}
 
 
+async def _p_supplier_order(c: AsyncConnection) -> dict[str, Any]:
+    """A draft supplier order of tech's centre, for one of its tickets: added and committed."""
+    from server.suppliers.db_models import SupplierAccount
+    from server.suppliers.orders_models import SupplierOrder, SupplierOrderLine
+
+    centre = await _centre_id(c)
+    account = (
+        await c.execute(
+            select(SupplierAccount.id).where(SupplierAccount.service_centre_id == centre)
+        )
+    ).scalar_one_or_none() or (await _p_supplier_account(c))["account_id"]
+    user = (await c.execute(select(db.User.id).where(db.User.username == "tech"))).scalar_one()
+    row = await c.execute(
+        SupplierOrder.__table__.insert()
+        .values(
+            service_centre_id=centre,
+            supplier_account_id=account,
+            client_reference=f"PROBE-{dt.datetime.now(dt.UTC).timestamp()}",
+            status="draft",
+            created_at=dt.datetime.now(dt.UTC),
+            created_by=user,
+            note="",
+            version=1,
+        )
+        .returning(SupplierOrder.__table__.c.id)
+    )
+    order_id = row.scalar_one()
+    await c.execute(
+        SupplierOrderLine.__table__.insert().values(
+            supplier_order_id=order_id,
+            line_no=1,
+            ticket_id=await _ticket_of_centre(c),
+            requested_code="870650447",
+            ordered_code="870650447",
+            part_name="",
+            quantity=1,
+        )
+    )
+    await c.commit()
+    return {"supplier_order_id": order_id}
+
+
+async def _p_supplier_order_id(c: AsyncConnection) -> dict[str, Any]:
+    return {"order_id": (await _p_supplier_order(c))["supplier_order_id"]}
+
+
 PROBES: dict[str, Probe] = {
     "/service-centres/{centre_id}": Probe(_p_centre),
     "/tickets/{ticket_id}": Probe(_p_ticket),
@@ -223,6 +269,9 @@ PROBES: dict[str, Probe] = {
     ),
     "/orders/{order_id}/shipments": Probe(_p_order, bodies={"POST": {"lines": []}}),
     "/supplier-accounts/{account_id}": Probe(_p_supplier_account, bodies={"DELETE": None}),
+    "/supplier-orders/{order_id}": Probe(_p_supplier_order_id),
+    "/supplier-orders/{order_id}/send": Probe(_p_supplier_order_id, bodies={"POST": {}}),
+    "/supplier-orders/{order_id}/cancel": Probe(_p_supplier_order_id, bodies={"POST": None}),
     "/vouchers/{voucher_id}": Probe(_p_voucher),
     "/vouchers/{voucher_id}/centre-invoice": Probe(
         _p_voucher, {"PUT": {"number": "FA-PROBE", "amount": "10.00"}}
@@ -346,6 +395,7 @@ _NEW_TICKET = {
     "problem": "probe",
 }
 _SUPPLIER_ACCOUNT = {"supplier": "reference", "user_name": "demo", "customer_id": "100200"}
+_SUPPLIER_ORDER = {"supplier": "reference", "lines": [{"code": "870650447", "quantity": 1}]}
 ROLE_PROBES: list[tuple[str, str, str, Any]] = [
     # (user, method, path, body): each must answer 403 and change nothing
     ("tech", "POST", "/orders/validate", {"ids": [1]}),
@@ -400,12 +450,23 @@ ROLE_PROBES: list[tuple[str, str, str, Any]] = [
     ("operator", "POST", "/supplier-accounts", _SUPPLIER_ACCOUNT),
     ("operator", "GET", "/supplier-accounts", None),
     ("operator", "GET", "/supplier-availability?code=870650447", None),
+    # supplier orders: who orders the manufacturer's parts (the centre's staff) orders these
+    ("operator", "GET", "/supplier-orders", None),
+    ("operator", "POST", "/supplier-orders", _SUPPLIER_ORDER),
+    ("operator", "GET", "/supplier-orders/{supplier_order_id}", None),
+    ("operator", "POST", "/supplier-orders/{supplier_order_id}/send", {}),
+    ("operator", "POST", "/supplier-orders/{supplier_order_id}/cancel", None),
     # only the centre's manager invoices; technicians and operators see
     ("tech", "POST", "/vouchers", {"ticket_ids": ["{verified}"]}),
     ("operator", "POST", "/vouchers", {"ticket_ids": ["{verified}"]}),
     # the centre's manager records the centre's invoice against a voucher; others see
     ("tech", "PUT", "/vouchers/{voucher_id}/centre-invoice", {"number": "F1", "amount": "1"}),
     ("operator", "PUT", "/vouchers/{voucher_id}/centre-invoice", {"number": "F1", "amount": "1"}),
+    # the supplier sync and its diff are the centre's: operators have none
+    ("operator", "POST", "/supplier-sync", None),
+    ("operator", "GET", "/supplier-changes", None),
+    ("operator", "POST", "/supplier-changes/apply", {"all": True}),
+    ("operator", "POST", "/supplier-changes/dismiss", {"all": True}),
 ]
 
 
@@ -416,6 +477,8 @@ async def test_the_wrong_role_gets_403_and_changes_nothing(
     engine = create_engine(database_url)
     async with engine.connect() as conn:
         params = await _p_order(conn) | await _p_ticket(conn) | await _p_voucher(conn)
+        if "{supplier_order_id}" in path:
+            params |= await _p_supplier_order(conn)
         verified = await _verified_of_centre(conn)
     await engine.dispose()
     if body and body.get("ticket_ids") == ["{verified}"]:
@@ -492,3 +555,91 @@ async def test_the_csv_export_in_every_format_shows_only_the_own_centre(
     rows = list(csv.reader(io.StringIO(text), delimiter="," if machine else ";"))
     centre = rows[0].index("service_centre" if machine else "Centre technique")
     assert len(rows) > 1 and {r[centre] for r in rows[1:]} == {"249117"}
+
+
+async def _p_supplier_change(c: AsyncConnection) -> int:
+    """A pending supplier change on a sent order of tech's centre (the demo data has none)."""
+    from server.suppliers.orders_models import SupplierOrder, SupplierOrderLine
+    from server.suppliers.sync_models import SupplierOrderChange
+
+    account = (await _p_supplier_account(c))["account_id"]
+    centre = await _centre_id(c)
+    user = (await c.execute(select(db.User.id).where(db.User.username == "tech"))).scalar_one()
+    now = dt.datetime.now(dt.UTC)
+    order = await c.execute(
+        SupplierOrder.__table__.insert()
+        .values(
+            service_centre_id=centre,
+            supplier_account_id=account,
+            client_reference="PROBE-1",
+            supplier_order_number="SO-PROBE",
+            status="sent",
+            created_at=now,
+            created_by=user,
+            sent_at=now,
+            note="",
+            version=1,
+        )
+        .returning(SupplierOrder.__table__.c.id)
+    )
+    order_id = order.scalar_one()
+    line = await c.execute(
+        SupplierOrderLine.__table__.insert()
+        .values(
+            supplier_order_id=order_id,
+            line_no=1,
+            ticket_id=await _ticket_of_centre(c),
+            requested_code="870650444",
+            ordered_code="870650444",
+            part_name="BRULEUR AUXILIAIRE",
+            quantity=1,
+        )
+        .returning(SupplierOrderLine.__table__.c.id)
+    )
+    change = await c.execute(
+        SupplierOrderChange.__table__.insert()
+        .values(
+            service_centre_id=centre,
+            supplier_order_id=order_id,
+            supplier_order_line_id=line.scalar_one(),
+            field="part_name",
+            old="BRULEUR AUXILIAIRE",
+            new="BRULEUR AUX. V2",
+            detected_at=now,
+            updated_at=now,
+            status="pending",
+        )
+        .returning(SupplierOrderChange.__table__.c.id)
+    )
+    change_id = change.scalar_one()
+    await c.commit()
+    return int(change_id)
+
+
+@pytest.mark.parametrize("decision", ["apply", "dismiss"])
+async def test_another_centre_cannot_see_or_decide_supplier_changes(
+    http: httpx.AsyncClient, database_url: str, decision: str
+) -> None:
+    engine = create_engine(database_url)
+    async with engine.connect() as conn:
+        change_id = await _p_supplier_change(conn)
+    await engine.dispose()
+    tech, tech2 = await token_for(http, "tech"), await token_for(http, "tech2")
+    mine = (await http.get("/supplier-changes", headers=tech)).json()
+    assert [c["id"] for c in mine["items"]] == [change_id]  # the positive control
+    theirs = (await http.get("/supplier-changes", headers=tech2)).json()
+    assert theirs["items"] == [] and theirs["total"] == 0
+    before = await fingerprint(database_url)
+    path = f"/supplier-changes/{decision}"
+    named = await http.post(path, json={"ids": [change_id]}, headers=tech2)
+    assert named.status_code == 404 and named.json()["code"] == "not_found", named.text
+    missing = await http.post(path, json={"ids": [999_999_999]}, headers=tech2)
+    assert missing.status_code == 404
+    every = await http.post(path, json={"all": True}, headers=tech2)
+    assert every.status_code == 200 and every.json()["done"] == []
+    synced = await http.post("/supplier-sync", headers=tech2)  # tech2's centre has no order
+    assert synced.status_code == 200 and synced.json()["orders_checked"] == 0
+    after = await fingerprint(database_url)
+    assert {k: v for k, v in after.items() if k != "supplier_sync_runs"} == {
+        k: v for k, v in before.items() if k != "supplier_sync_runs"
+    }

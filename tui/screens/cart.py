@@ -71,7 +71,8 @@ class CartScreen(Copies, Screen[None]):
         "for parts); d or Delete "
         "removes it; n writes the note for the whole order; ctrl+d empties the cart. "
         "F10 (or ctrl+o) goes to checkout (shipping address, then the order as it will be "
-        "recorded). "
+        "recorded). b moves lines to an order to an outside supplier instead (check the "
+        "lines, choose the supplier, create the order, review it, send it). "
         "An R after a code: the part you asked for is replaced, and the line orders its "
         "replacement (both codes are kept)."
     )
@@ -82,6 +83,8 @@ class CartScreen(Copies, Screen[None]):
                 tooltip=N_("Tie the line to a ticket the parts are for")),
         Binding("d,delete", "remove", N_("Remove"), id="cart.remove"),
         Binding("n", "note", N_("Order note"), id="cart.note"),
+        Binding("b", "to_supplier", N_("Supplier"), id="cart.to-supplier",
+                tooltip=N_("Order the cart's lines from an outside supplier instead")),
         Binding("plus,equals_sign", "step(1)", N_("+1"), show=False, id="cart.more"),
         Binding("minus", "step(-1)", N_("-1"), show=False, id="cart.less"),
         Binding("ctrl+d", "empty", N_("Empty cart"), show=False, id="cart.empty"),
@@ -252,11 +255,20 @@ class CartScreen(Copies, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"edit", "tie", "remove", "step"}:
             return self._line() is not None
-        if action in {"checkout", "empty"}:
+        if action in {"checkout", "empty", "to_supplier"}:
             return bool(self.cart and self.cart.lines)
         return True
 
     # ------------------------------------------------------------------ changes
+
+    def action_to_supplier(self) -> None:
+        """b: these lines, to an order to an outside supplier (created lines leave the cart)."""
+        if self.cart and self.cart.lines:
+            self.sav.open_supplier_order(cart_lines=list(self.cart.lines))
+
+    def on_screen_resume(self) -> None:
+        if self.cart is not None:
+            self.load()  # lines moved to a supplier order meanwhile
 
     @on(DataTable.RowSelected, "#cart-lines")
     def _selected(self) -> None:

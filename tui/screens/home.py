@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
-from tui import glyphs
+from tui import formats, glyphs
 from tui.i18n import N_, _, localized, ngettext
 from tui.messages import DashboardLoaded, LoadFailed
 from tui.widgets.key_footer import KeyFooter
@@ -32,8 +32,9 @@ class HomeScreen(Screen[None]):
         "The figures come from the server and count your service centre's tickets "
         "(every centre's for an operator). *Overdue* contacts are tickets waiting more than "
         "48 h in *To contact* (the clock stands still while the customer is unreachable). "
-        "The letters open each area; r or F5 refreshes. Operators record a customer's "
-        "request with n (new ticket)."
+        "The letters open each area (s: the supplier changes, with the last supplier sync "
+        "under Today); r or F5 refreshes. Operators record a customer's request with n "
+        "(new ticket)."
     )
     BINDINGS = [
         Binding("t", "area('tickets')", N_("Tickets"), id="home.tickets"),
@@ -43,6 +44,8 @@ class HomeScreen(Screen[None]):
         Binding("i", "area('invoicing')", N_("Invoicing"), id="home.invoicing", show=False),
         Binding("n", "new_ticket", N_("New ticket"), id="home.new-ticket",
                 tooltip=N_("Operators: record a customer's request")),
+        Binding("s", "area('suppliers')", N_("Supplier changes"), id="home.suppliers",
+                show=False),
         Binding("r", "refresh", N_("Refresh"), show=False, id="home.refresh"),
         Binding("f5", "refresh", N_("Refresh"), show=False, id="home.refresh-f5"),
         Binding("ctrl+l", "sign_out", N_("Sign out"), id="home.sign-out",
@@ -106,6 +109,9 @@ class HomeScreen(Screen[None]):
             return
         if area == "invoicing":
             self.sav.open_invoicing()
+            return
+        if area == "suppliers":
+            self.sav.open_supplier_changes()
             return
         labels = {
             "tickets": _("Tickets"),
@@ -197,6 +203,16 @@ class HomeScreen(Screen[None]):
             (d.open_tickets, _("open tickets in all")),
         ]
         lines += [f"  {n:>4}  {label}" for n, label in figures]
+        if self.sav.user is not None and not self.sav.user.is_operator:
+            synced = d.supplier_sync_at
+            lines.append(
+                "  "
+                + (
+                    _("Supplier sync: {moment}").format(moment=formats.moment(synced))
+                    if synced
+                    else _("Supplier sync: never")
+                )
+            )
         return "\n".join(lines)
 
     @on(LoadFailed)

@@ -100,8 +100,10 @@ class OrdersScreen(Copies, SearchListScreen[OrderSummary, OrderQuery]):
         Binding("slash", "search", N_("Search"), show=False, id="orders.search"),
         Binding("down", "to_list", N_("To the list"), show=False, id="orders.to-list"),
         Binding("f5", "refresh", N_("Refresh"), id="orders.refresh"),
+        Binding("f8", "app.open_supplier_orders", N_("Suppliers"), id="orders.supplier-orders",
+                tooltip=N_("The orders to outside suppliers")),
         *COPY_BINDINGS,
-    ]
+    ]  # fmt: skip
 
     LIST = "orders"
 

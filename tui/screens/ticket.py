@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         TicketSummary,
     )
     from tui.app import SavApp
+    from tui.widgets.ticket_orders import TicketOrder
 
 
 @dataclass
@@ -50,6 +51,12 @@ class TicketLoaded(Message):
     history: Page[HistoryEntry] | None
     previous: list[TicketSummary] | None
     closing: Closing | None = None
+
+
+@dataclass
+class OrdersLoaded(Message):
+    ticket_id: int
+    rows: list[TicketOrder]
 
 
 @dataclass
@@ -224,7 +231,9 @@ class TicketScreen(Copies, Screen[None]):
         "the form says who and when, ctrl+r reloads, and what you typed stays.\n\n"
         "m opens the appliance's model in the parts catalogue, knowing its serial number "
         "and production date: the lines that do not apply to it are marked, and the parts "
-        "added to the cart from there are for this ticket."
+        "added to the cart from there are for this ticket.\n\n"
+        "o shows every order made for the ticket, the manufacturer's and the outside "
+        "suppliers' (Enter opens one); b orders parts for it from an outside supplier."
     )
     BINDINGS = [
         Binding("m", "parts", N_("Parts"), id="ticket.parts",
@@ -237,6 +246,8 @@ class TicketScreen(Copies, Screen[None]):
         Binding("x", "act('request_exchange')", N_("Exchange"), id="ticket.exchange"),
         # the same key: closing is the centre's, requesting an exchange the operator's
         Binding("x", "act('close')", N_("Close ticket"), id="ticket.close"),
+        Binding("b", "supplier_order", N_("Supplier order"), id="ticket.supplier-order",
+                tooltip=N_("Order parts for this ticket from an outside supplier")),
         Binding("g", "act('parts_received')", N_("Parts received"), id="ticket.parts-received"),
         Binding("ctrl+x", "act('cancel')", N_("Cancel ticket"), id="ticket.cancel"),
         Binding("r", "act('reject')", N_("Reject"), id="ticket.reject"),
@@ -246,6 +257,7 @@ class TicketScreen(Copies, Screen[None]):
         Binding("d", "section('details')", N_("Details"), show=False, id="ticket.details"),
         Binding("h", "section('history')", N_("History"), show=False, id="ticket.history"),
         Binding("p", "section('previous')", N_("Previous"), show=False, id="ticket.previous"),
+        Binding("o", "section('orders')", N_("Orders"), show=False, id="ticket.orders"),
         Binding("left,left_square_bracket", "other(-1)", N_("Previous ticket of the group"),
                 show=False, id="ticket.prev-tab"),
         Binding("right,right_square_bracket", "other(1)", N_("Next ticket of the group"),
@@ -278,6 +290,8 @@ class TicketScreen(Copies, Screen[None]):
                 yield Static("", id="history-note")
             with TabPane(_("Previous tickets"), id="previous"):
                 yield KeyTable(id="previous-table", cursor_type="row", zebra_stripes=True)
+            with TabPane(_("Orders"), id="orders"):
+                yield KeyTable(id="orders-table", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -287,6 +301,9 @@ class TicketScreen(Copies, Screen[None]):
         previous = self.query_one("#previous-table", DataTable)
         for label in (_("Ticket"), _("Created"), _("Model"), _("Status"), _("Centre")):
             previous.add_column(label)
+        orders = self.query_one("#orders-table", DataTable)
+        for label in (_("Date"), _("Supplier"), _("Number"), _("Status"), _("Delivery")):
+            orders.add_column(label)
         self.load(self.ticket_id)
 
     # ------------------------------------------------------------------ loading
@@ -313,6 +330,53 @@ class TicketScreen(Copies, Screen[None]):
             self.post_message(TicketFailed(exc.message))
             return
         self.post_message(TicketLoaded(ticket, group, history, previous, closing))
+        self.load_orders(ticket_id)
+
+    @work(exclusive=True, group="ticket-orders", exit_on_error=False)
+    async def load_orders(self, ticket_id: int) -> None:
+        """The Orders tab: the manufacturer's and (centres' staff) the suppliers' orders."""
+        from client.api import SavError
+        from tui.widgets.ticket_orders import ticket_orders
+
+        client, user = self.sav.client, self.sav.user
+        if client is None or user is None:
+            return
+        try:
+            rows = await ticket_orders(client, ticket_id, supplier=not user.is_operator)
+        except SavError:
+            return  # the tab stays as it was; the ticket itself is shown
+        self.post_message(OrdersLoaded(ticket_id, rows))
+
+    @on(OrdersLoaded)
+    def _orders_loaded(self, message: OrdersLoaded) -> None:
+        if message.ticket_id != self.ticket_id:
+            return
+        table = self.query_one("#orders-table", DataTable)
+        table.clear()
+        for row in message.rows:
+            table.add_row(*row.cells(), key=row.key)
+        pane = self.query_one(TabbedContent).get_tab("orders")
+        pane.label = _("Orders ({n})").format(n=len(message.rows))  # type: ignore[assignment]
+
+    @on(DataTable.RowSelected, "#orders-table")
+    def _open_order(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value or ""
+        if key.startswith("m"):
+            self.sav.open_order(int(key[1:]))
+        elif key.startswith("s"):
+            self._reload_on_resume = True
+            self.sav.open_supplier_order(int(key[1:]))
+
+    def action_supplier_order(self) -> None:
+        """b: a new order to an outside supplier, for this ticket."""
+        if self.ticket is not None:
+            self._reload_on_resume = True  # sent: the ticket waits for parts
+            self.sav.open_supplier_order(ticket_id=self.ticket.id)
+
+    def on_screen_resume(self) -> None:
+        if getattr(self, "_reload_on_resume", False):
+            self._reload_on_resume = False
+            self.load(self.ticket_id)
 
     async def reload_now(self) -> None:
         """Read the ticket again, now (a form waits for it before saving again)."""
@@ -599,6 +663,14 @@ class TicketScreen(Copies, Screen[None]):
         if action == "act":
             wanted = ACTION_KEYS.get(str(parameters[0]))
             return self.ticket is not None and wanted in self.ticket.actions
+        if action == "supplier_order":  # the centres' staff, for a ticket that can wait
+            user = self.sav.user
+            return (
+                self.ticket is not None
+                and user is not None
+                and not user.is_operator
+                and self.ticket.status in (TicketStatus.CONFIRMED, TicketStatus.WAITING_PARTS)
+            )
         if action == "parts":  # shown whenever the appliance has a model
             return self.ticket is not None and bool(self.ticket.appliance.model_code.strip())
         return True

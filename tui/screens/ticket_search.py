@@ -298,6 +298,8 @@ class TicketSearchScreen(Copies, Screen[None]):
         ticket_list = self.query_one(TicketList)
         if message.first:
             ticket_list.show(message.generation, message.page)
+            # the list's scroll bar may have come or gone with it: the header's columns follow
+            self.call_after_refresh(self._show_header)
             line = self.query_one("#search", Input).value.strip()
             if line.isdigit():  # a ticket number: its own row first, not its group's newest
                 ticket_list.point_at(int(line))

@@ -64,3 +64,15 @@ def ticket_status_width() -> int:
 def order_status_width() -> int:
     """Cells the longest order status takes in the interface's language."""
     return max(cell_len(_(label)) for label in ORDER_STATUS.values())
+
+
+SUPPLIER_ORDER_STATUS = {
+    "draft": N_("Draft"),
+    "sent": N_("Sent"),
+    "delivered": N_("Delivered"),
+    "cancelled": N_("Dropped"),
+}
+
+
+def supplier_order_status(value: str) -> str:
+    return _(SUPPLIER_ORDER_STATUS.get(value, value))

@@ -1,7 +1,7 @@
 """the centre's own invoice recorded against a payment voucher
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-01 19:00:00.000000
 
 The voucher period view (issue 12): on ``vouchers``, the centre's invoice to the
@@ -19,8 +19,8 @@ from alembic import op
 
 import server.db.models
 
-revision = "0009"
-down_revision = "0008"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,4 @@
-"""Migration 0009: the centre's invoice on a voucher (and its version) comes and goes
+"""Migration 0011: the centre's invoice on a voucher (and its version) comes and goes
 without touching the vouchers themselves."""
 
 from __future__ import annotations
@@ -38,10 +38,10 @@ def test_downgrade_then_upgrade_keeps_the_vouchers(database_url: str) -> None:
     columns, vouchers = asyncio.run(_state(database_url))
     assert NEW <= columns and vouchers
     config = alembic_config(database_url)
-    command.downgrade(config, "0008")
+    command.downgrade(config, "0010")
     columns_down, vouchers_down = asyncio.run(_state(database_url))
     assert not NEW & columns_down and vouchers_down == vouchers
-    command.upgrade(config, "0009")
+    command.upgrade(config, "0011")
     columns_up, vouchers_up = asyncio.run(_state(database_url))
     assert NEW <= columns_up and vouchers_up == vouchers
     check_no_drift(database_url)
