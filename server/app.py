@@ -87,6 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         if (suppliers := getattr(_app.state, "supplier_clients", None)) is not None:
             await suppliers.aclose()
+        from server.suppliers.launcher import stop_platforms
+
+        stop_platforms()  # the embedded supplier platform, if one was started
         await engine.dispose()
 
     app = FastAPI(

@@ -34,6 +34,7 @@ from server.suppliers.adapter import (
     SupplierUnavailable,
 )
 from server.suppliers.db_models import SupplierAccount
+from server.suppliers.launcher import known_suppliers, supplier_url
 from server.suppliers.secrets import secret_box
 
 log = logging.getLogger("sav.suppliers")
@@ -128,9 +129,16 @@ async def save_account(
     kept unless the supplier accepted them."""
     require_role(user, Role.MANAGER)
     assert user.service_centre_id is not None  # a manager belongs to a centre
-    url = settings.suppliers.get(body.supplier)
+    try:
+        url = await supplier_url(settings, body.supplier)
+    except SupplierUnavailable as exc:
+        raise SupplierDown(
+            _("{supplier} did not answer; the account is not saved: try again later").format(
+                supplier=body.supplier
+            )
+        ) from exc
     if url is None:
-        known = ", ".join(sorted(settings.suppliers)) or "—"
+        known = ", ".join(known_suppliers(settings)) or "—"
         raise Invalid(
             _("unknown supplier {supplier}").format(supplier=body.supplier),
             fields={"supplier": _("unknown supplier; known: {known}").format(known=known)},
@@ -204,7 +212,7 @@ async def client_for(
             )
         )
     ).scalar_one_or_none()
-    url = settings.suppliers.get(supplier)
+    url = await supplier_url(settings, supplier) if row is not None else None
     if row is None or url is None:
         raise Invalid(
             _("the centre has no account with the supplier {supplier}").format(supplier=supplier),

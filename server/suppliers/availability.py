@@ -30,6 +30,7 @@ from server.suppliers.adapter import (
     SupplierUnavailable,
 )
 from server.suppliers.db_models import SupplierAccount
+from server.suppliers.launcher import supplier_url
 from server.suppliers.models import PartAvailability
 from server.suppliers.registry import SupplierClients
 from server.suppliers.secrets import secret_box
@@ -84,7 +85,10 @@ async def availability(
     async def ask(row: SupplierAccount) -> SupplierAnswer:
         name = SUPPLIER_NAMES.get(row.supplier)
         answer = {"supplier": row.supplier, "supplier_name": _(name) if name else row.supplier}
-        url = settings.suppliers.get(row.supplier)
+        try:
+            url = await supplier_url(settings, row.supplier)  # the embedded one starts here
+        except SupplierUnavailable:
+            return SupplierAnswer(**answer, status="no_answer", message=_("no answer"))
         if url is None:
             return SupplierAnswer(
                 **answer, status="bad_answer", message=_("this supplier is no longer configured")
