@@ -4,6 +4,7 @@
 :cart        the cart              :o             the orders  :home       the home screen
 :lang fr     switch the language   :help          help        :q          quit
 :redraw      repaint every cell of the screen
+:supplier    the centre's supplier account    :av 870650222  a part at every supplier
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ SPECS = (
     Spec("ticket", ("t",), N_("ticket number"), N_("open a ticket")),
     Spec("part", ("p",), N_("part code"), N_("open a part")),
     Spec("model", ("m",), N_("model code"), N_("open a model")),
+    Spec(
+        "availability", ("av",), N_("part code"), N_("a part at the manufacturer and the suppliers")
+    ),
+    Spec("supplier", ("sup",), None, N_("enter the centre's supplier account")),
     Spec("cart", (), None, N_("open the cart")),
     Spec("orders", ("o",), None, N_("open the orders")),
     Spec("tickets", ("ts",), None, N_("open the ticket search")),
@@ -110,6 +115,10 @@ def run(app: SavApp, command: Command) -> None:
         app.open_model_code(command.argument)
     elif name == "catalogue":
         app.open_catalogue()
+    elif name == "availability":
+        app.open_availability(command.argument)
+    elif name == "supplier":
+        app.open_supplier_account()
     elif name == "cart":
         app.open_cart()
     elif name == "orders":

@@ -51,6 +51,7 @@ OWNERS: tuple[tuple[str, str, str], ...] = (
     ("tui.widgets.parts_list", "PartsList", N_("Model lines")),
     ("tui.widgets.supersession_tree", "SupersessionTreeView", N_("Supersession tree")),
     ("tui.screens.part", "PartScreen", N_("Part")),
+    ("tui.screens.availability", "AvailabilityScreen", N_("Availability at the suppliers")),
     ("tui.screens.add_to_cart", "AddToCartScreen", N_("Add to cart")),
     ("tui.screens.cart", "CartScreen", N_("Cart")),
     ("tui.screens.ticket_picker", "TicketPickerScreen", N_("Ticket lookup")),

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from client.models import Role
-from client.models.suppliers import SaveSupplierAccountRequest
+from client.models.suppliers import SaveSupplierAccountRequest, Supplier
 from client.models.suppliers import SupplierAccount as SupplierAccountOut
 from server.db import models as db
 from server.errors import ApiError, Invalid
@@ -87,6 +87,16 @@ def _out(row: SupplierAccount, saved_by: str) -> SupplierAccountOut:
 
 def _centre_staff(user: db.User) -> None:
     require_role(user, Role.TECHNICIAN, Role.MANAGER)
+
+
+def list_suppliers(user: db.User, settings: Settings) -> list[Supplier]:
+    """The suppliers a centre may enter an account with (those the server is set up for)."""
+    _centre_staff(user)
+    out = []
+    for supplier in known_suppliers(settings):
+        name = SUPPLIER_NAMES.get(supplier)
+        out.append(Supplier(supplier=supplier, supplier_name=_(name) if name else supplier))
+    return out
 
 
 async def list_accounts(session: AsyncSession, user: db.User) -> list[SupplierAccountOut]:

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from client.models import Role
@@ -62,8 +62,11 @@ async def availability(
     settings: Settings,
     make_client: ClientFactory = http_client,
     clients: SupplierClients | None = None,
+    *,
+    only: str | None = None,
 ) -> SupplierAvailability:
-    """``clients``: the server's kept clients (a supplier found down stays "no answer" for
+    """``only``: ask that supplier alone (the centre's account with it). ``clients``: the
+    server's kept clients (a supplier found down stays "no answer" for
     its cooldown); without, a client per call, closed after it."""
     require_role(user, Role.TECHNICIAN, Role.MANAGER)
     asked = list(dict.fromkeys(codes))
@@ -71,7 +74,9 @@ async def availability(
         (
             await session.execute(
                 scope(
-                    select(SupplierAccount).order_by(SupplierAccount.supplier),
+                    select(SupplierAccount)
+                    .where(true() if only is None else SupplierAccount.supplier == only)
+                    .order_by(SupplierAccount.supplier),
                     SupplierAccount.service_centre_id,
                     user,
                 )

@@ -378,6 +378,7 @@ ROLE_PROBES: list[tuple[str, str, str, Any]] = [
     ("tech", "POST", "/supplier-accounts", _SUPPLIER_ACCOUNT),
     ("operator", "POST", "/supplier-accounts", _SUPPLIER_ACCOUNT),
     ("operator", "GET", "/supplier-accounts", None),
+    ("operator", "GET", "/suppliers", None),
     ("operator", "GET", "/supplier-availability?code=870650447", None),
     # only the centre's manager invoices; technicians and operators see
     ("tech", "POST", "/vouchers", {"ticket_ids": ["{verified}"]}),

@@ -69,7 +69,9 @@ class CartScreen(Copies, Screen[None]):
         "e or Enter edits the highlighted line (quantity, ticket, note); + and - change "
         "its quantity; F4 ties it to one of your centre's tickets (confirmed or waiting "
         "for parts); d or Delete "
-        "removes it; n writes the note for the whole order; ctrl+d empties the cart. "
+        "removes it; n writes the note for the whole order; ctrl+d empties the cart; "
+        "v shows the line's part, its successors and alternates at the manufacturer and "
+        "at the centre's suppliers, side by side. "
         "F10 (or ctrl+o) goes to checkout (shipping address, then the order as it will be "
         "recorded). "
         "An R after a code: the part you asked for is replaced, and the line orders its "
@@ -82,6 +84,8 @@ class CartScreen(Copies, Screen[None]):
                 tooltip=N_("Tie the line to a ticket the parts are for")),
         Binding("d,delete", "remove", N_("Remove"), id="cart.remove"),
         Binding("n", "note", N_("Order note"), id="cart.note"),
+        Binding("v", "availability", N_("Availability"), id="cart.availability",
+                tooltip=N_("The line's part at the manufacturer and the suppliers")),
         Binding("plus,equals_sign", "step(1)", N_("+1"), show=False, id="cart.more"),
         Binding("minus", "step(-1)", N_("-1"), show=False, id="cart.less"),
         Binding("ctrl+d", "empty", N_("Empty cart"), show=False, id="cart.empty"),
@@ -261,6 +265,12 @@ class CartScreen(Copies, Screen[None]):
     @on(DataTable.RowSelected, "#cart-lines")
     def _selected(self) -> None:
         self.action_edit()
+
+    def action_availability(self) -> None:
+        """v: the line's part, its successors and alternates, at every supplier."""
+        line = self._line()
+        if line is not None:
+            self.sav.open_availability(line.requested_code)
 
     def action_edit(self) -> None:
         line = self._line()
