@@ -55,9 +55,9 @@ class PartScreen(Copies, Screen[None]):
     )
     BINDINGS = [
         Binding("a", "add", N_("Add to cart"), id="part.add"),
+        Binding("s", "supplier_account", N_("Supplier account"), id="part.supplier-account"),
         Binding("tab", "switch_pane", N_("Tree/models"), id="part.pane"),
         Binding("r", "refresh", N_("Refresh"), id="part.refresh"),
-        Binding("s", "supplier_account", N_("Supplier account"), id="part.supplier-account"),
         Binding("f5", "refresh", N_("Refresh"), show=False, id="part.refresh-f5"),
         *COPY_BINDINGS,
     ]

@@ -116,7 +116,7 @@ class SupersessionTreeView(Tree[TreeEntry]):
     BINDINGS = [
         Binding("j", "cursor_down", N_("Down"), show=False, id="list.down"),
         Binding("k", "cursor_up", N_("Up"), show=False, id="list.up"),
-        Binding("v", "availability", N_("Availability"), id="tree.availability",
+        Binding("v", "availability", N_("Availability"), id="tree.availability", show=False,
                 tooltip=N_("The part at the manufacturer and the suppliers, side by side")),
     ]  # fmt: skip
 

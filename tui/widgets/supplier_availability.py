@@ -228,10 +228,10 @@ class SupplierAvailabilityView(Vertical):
         waiting = len(self.accounts) - len(self.answers)
         if waiting:
             problems.append(_("Asking the suppliers…"))
-        legend = _(
-            "stock·days purchase price; {succ} successor, {alt} alternate, sold under its "
-            "successor at the supplier"
-        ).format(succ=glyphs.current().replaces, alt=glyphs.current().two_way)
+        g = glyphs.current()
+        legend = _("stock·days purchase price · {succ} successor · {alt} alternate").format(
+            succ=g.replaces, alt=g.two_way
+        )
         self._status(" · ".join(problems) if problems else legend)
 
     def _status(self, text: str) -> None:
