@@ -21,8 +21,9 @@ import sys
 
 EPILOG = """\
 keys in the app: F1 or ? help · : command line (:t 116496 a ticket, :p 870650222 a part,
-                 :m AP64-3 a model, :cart the cart, :o the orders, :redraw repaint the
-                 screen when a line garbled it) · ctrl+p palette
+                 :m AP64-3 a model, :cart the cart, :o the orders, :av CODE a part at every
+                 supplier, :supplier the supplier account, :redraw repaint the screen
+                 when a line garbled it) · ctrl+p palette
                  Esc back · ctrl+q quit · y copy a number, Y the line, to your own clipboard
                  (OSC 52; in tmux: set -g set-clipboard on) · ctrl+e a note in $EDITOR
                  no alt+ key; F1 taken by the terminal: ? or :help; F10: ctrl+o
@@ -41,7 +42,10 @@ closing: x on a ticket (centre staff) opens the closing form, F2 keeps a draft, 
 invoicing: i on the home screen; Space marks verified interventions, f makes the payment
            voucher (the centre's manager), s searches the vouchers
 suppliers: sav supplier serve runs the reference supplier platform (its own process and SQLite
-           file); sav supplier change ORDER --delivery DATE changes one of its orders now
+           file); sav supplier change ORDER --delivery DATE changes one of its orders now;
+           embedded, sav starts it on first use (team server: SAV_SUPPLIERS). In the app:
+           availability side by side under a part, v in the cart and on a tree, :av CODE;
+           s or :supplier enters the centre's supplier account (its manager); r asks again
 environment: SAV_HOME (put data, config and sockets under one folder), SAV_TOKEN (a token to use),
              SAV_DATABASE_URL (default database of serve/db/demo)
 """

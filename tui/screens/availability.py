@@ -108,7 +108,7 @@ class AvailabilityScreen(Screen[None]):
 
     def action_supplier_account(self) -> None:
         view = self.query_one(SupplierAvailabilityView)
-        self.sav.open_supplier_account(then=lambda saved: saved and view.refresh_suppliers())
+        self.sav.open_supplier_account(then=lambda saved: saved and view.refresh_suppliers(True))
 
     @on(DataTable.RowSelected, "#availability-table")
     def _open(self, event: DataTable.RowSelected) -> None:

@@ -174,7 +174,7 @@ class PartScreen(Copies, Screen[None]):
 
     def action_supplier_account(self) -> None:
         view = self.query_one(SupplierAvailabilityView)
-        self.sav.open_supplier_account(then=lambda saved: saved and view.refresh_suppliers())
+        self.sav.open_supplier_account(then=lambda saved: saved and view.refresh_suppliers(True))
 
     @on(DataTable.RowSelected, "#availability-table")
     def _open_available(self, event: DataTable.RowSelected) -> None:

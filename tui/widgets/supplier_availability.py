@@ -144,19 +144,24 @@ class SupplierAvailabilityView(Vertical):
         self.rows = rows
         self.refresh_suppliers()
 
-    def refresh_suppliers(self) -> None:
-        """Ask every supplier account again (the centre's accounts read anew)."""
+    def refresh_suppliers(self, accounts_too: bool = False) -> None:
+        """Ask every supplier account again: those already known at once (the centre's
+        accounts are read first the first time, and with ``accounts_too``)."""
         self.generation += 1
         self.answers = {}
         self._draw()
-        if self.rows:
-            self._status(_("Asking the suppliers…"))
-            self.run_worker(
-                self._load_accounts(self.generation),
-                group="supplier-accounts",
-                exclusive=True,
-                exit_on_error=False,
-            )
+        if not self.rows:
+            return
+        self._status(_("Asking the suppliers…"))
+        if self.accounts and not accounts_too:
+            self._ask_all()
+            return
+        self.run_worker(
+            self._load_accounts(self.generation),
+            group="supplier-accounts",
+            exclusive=True,
+            exit_on_error=False,
+        )
 
     async def _load_accounts(self, generation: int) -> None:
         from client.api import ForbiddenError, SavError
@@ -188,6 +193,10 @@ class SupplierAvailabilityView(Vertical):
         if not self.accounts:
             self._status(_("No supplier account yet: s enters the centre's account (its manager)."))
             return
+        self._ask_all()
+
+    def _ask_all(self) -> None:
+        """One worker per supplier account: each column fills in as its answer comes."""
         codes = [row.code for row in self.rows]
         for account in self.accounts:
             self.run_worker(
