@@ -40,6 +40,8 @@ async def test_started_on_first_use_with_its_demo_accounts_and_stopped_with_the_
         manager = await _headers(http, "manager")
         listed = await http.get("/supplier-accounts", headers=manager)
         assert listed.json() == [] and not launcher.running  # not started with the server
+        known = await http.get("/suppliers", headers=manager)
+        assert [s["supplier"] for s in known.json()] == ["reference"] and not launcher.running
         body = {"supplier": "reference", "user_name": "demo", "customer_id": "100200"}
         saved = await http.post("/supplier-accounts", json=body, headers=manager)
         assert saved.status_code == 201, saved.text

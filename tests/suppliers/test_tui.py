@@ -98,3 +98,30 @@ async def test_a_supplier_that_does_not_answer_does_not_hold_up_the_other(
         await pilot.press("r")
         await wait(tui, pilot)
         assert cells(table)[0][2:] == [closed, reference]
+
+
+def test_the_account_form_with_wrong_credentials_80x24(snap_compare, settings) -> None:
+    """What the manager sees after a refused account: the reasons beside the fields, what was
+    typed kept, the secret hidden."""
+    from server.app import create_app
+    from tests.tui.test_login import settle
+
+    async def run(pilot) -> None:
+        await settle(pilot.app, pilot)
+        await pilot.press(*"manager", "tab", *"demo", "enter")
+        await settle(pilot.app, pilot)
+        await pilot.press("colon", *"supplier", "enter")
+        for _ in range(3):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause(0.2)
+        pilot.app.screen.query_one("#field-supplier", Select).value = "reference"
+        await pilot.press("tab", *"atelier", "tab", *"100300", "tab", *"wrong", "ctrl+s")
+        for _ in range(4):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause(0.2)
+        pilot.app.clear_notifications()
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(tui_for(create_app(settings)), terminal_size=(80, 24), run_before=run)
