@@ -66,7 +66,7 @@ def maker_cell(part: PartBrief | None) -> str:
     if part is None:
         return "—"
     if part.availability is Availability.IN_STOCK:
-        return _("{n} · {d}d").format(n=part.stock, d=part.lead_time_days)
+        return _("{n}·{d}d").format(n=part.stock, d=part.lead_time_days)
     if part.availability is Availability.ON_ORDER:
         return _("order {d}d").format(d=part.lead_time_days)
     return _("none")
@@ -89,7 +89,8 @@ def supplier_cell(answer: SupplierAnswer | None, code: str) -> Text:
         return Text(_("none"))
     under = glyphs.current().replaces if offer.replaced_by else ""
     price = money(offer.purchase_price) if offer.purchase_price is not None else "—"
-    return Text(f"{under}{offer.stock or 0}·{offer.lead_time_days or 0}d {price}")
+    stock = _("{n}·{d}d").format(n=offer.stock or 0, d=offer.lead_time_days or 0)
+    return Text(f"{under}{stock} {price}")
 
 
 @dataclass
@@ -253,7 +254,7 @@ class SupplierAvailabilityView(Vertical):
         table.add_column(_("Part"), key="code", width=11)
         table.add_column(_("Maker"), key="maker", width=CELL - 2)
         for account in self.accounts:
-            table.add_column(account.supplier[:CELL], key=account.supplier, width=CELL + 1)
+            table.add_column(account.supplier[:CELL], key=account.supplier, width=CELL + 2)
         g = glyphs.current()
         marks = {"part": "", "successor": g.replaces, "alternate": g.two_way}
         for index, row in enumerate(self.rows):
