@@ -125,3 +125,25 @@ def test_the_account_form_with_wrong_credentials_80x24(snap_compare, settings) -
         await pilot.pause()
 
     assert snap_compare(tui_for(create_app(settings)), terminal_size=(80, 24), run_before=run)
+
+
+async def test_the_first_check_without_an_account_asks_the_manager_for_it(app, settings) -> None:
+    from tui.screens.availability import AvailabilityScreen
+
+    tui = tui_for(app)
+    async with tui.run_test(size=(80, 24)) as pilot:
+        await signed_in_home(tui, pilot, "manager")
+        await pilot.press("colon", *"p 870650222", "enter")
+        await wait(tui, pilot)
+        await pilot.press("v")  # on the tree: the highlighted part at every supplier
+        await wait(tui, pilot)
+        form = tui.screen
+        assert isinstance(form, SupplierAccountForm)  # no account yet: asked for it
+        form.query_one("#field-supplier", Select).value = "reference"
+        await pilot.press("tab", *"demo", "tab", *"100200", "ctrl+s")
+        await wait(tui, pilot)
+        await wait(tui, pilot)
+        screen = tui.screen
+        assert isinstance(screen, AvailabilityScreen)
+        table = screen.query_one(DataTable)
+        assert [c.split()[0] for c in cells(table)[1][1:]] == ["15·2d", "12·2d"]

@@ -1,5 +1,7 @@
 """Availability of one part, its successors and alternates, at the manufacturer and at every
 supplier account of the centre, side by side: ``v`` in the cart and on a supersession tree.
+Asked for without a supplier account, it asks the centre's manager for one (the form), checks
+it with the supplier, and shows the answers once it is kept.
 
 The same table as under the part screen (``tui.widgets.supplier_availability``): each
 supplier asked in its own worker, "asking…" until it answers, "no answer" past its timeout.
@@ -58,6 +60,7 @@ class AvailabilityScreen(Screen[None]):
         super().__init__()
         self.code = code.strip()
         self.appliance = appliance or ApplianceInfo()
+        self.asked_account = False
 
     @property
     def sav(self) -> SavApp:
@@ -105,6 +108,16 @@ class AvailabilityScreen(Screen[None]):
             + escape(_("at the manufacturer and at the centre's suppliers"))
         )
         self.query_one(SupplierAvailabilityView).show_rows(rows_of(message.tree))
+
+    @on(SupplierAvailabilityView.NoAccount)
+    def _no_account(self) -> None:
+        """Availability asked without an account: the manager is asked for it, once."""
+        from client.models import Role
+
+        user = self.sav.user
+        if not self.asked_account and user is not None and user.role is Role.MANAGER:
+            self.asked_account = True
+            self.action_supplier_account()
 
     def action_supplier_account(self) -> None:
         view = self.query_one(SupplierAvailabilityView)

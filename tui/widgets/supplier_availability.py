@@ -110,6 +110,10 @@ class _Answered(Message):
 class SupplierAvailabilityView(Vertical):
     """The table and, under it, a line per supplier that did not answer as it should."""
 
+    class NoAccount(Message):
+        """The centre has no supplier account: a screen where availability was asked for
+        explicitly asks for one."""
+
     DEFAULT_CSS = """
     SupplierAvailabilityView { height: auto; max-height: 9; }
     SupplierAvailabilityView > DataTable { height: auto; max-height: 7; }
@@ -193,6 +197,7 @@ class SupplierAvailabilityView(Vertical):
             return
         if not self.accounts:
             self._status(_("No supplier account yet: s enters the centre's account (its manager)."))
+            self.post_message(self.NoAccount())
             return
         self._ask_all()
 
