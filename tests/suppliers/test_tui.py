@@ -98,6 +98,17 @@ async def test_a_supplier_that_does_not_answer_does_not_hold_up_the_other(
         await pilot.press("r")
         await wait(tui, pilot)
         assert cells(table)[0][2:] == [closed, reference]
+        from client.models import AddToCart
+
+        await tui.client.add_to_cart(AddToCart(requested_code="870650447"))
+        await pilot.press("colon", *"cart", "enter")  # the cart's line: v
+        await wait(tui, pilot)
+        line = tui.screen.cart.lines[0]
+        await pilot.press("v")
+        await wait(tui, pilot)
+        assert tui.screen.code == line.requested_code
+        assert tui.screen.code == "870650447"
+        assert cells(tui.screen.query_one(DataTable))[0][2:] == [closed, reference]
 
 
 def test_the_account_form_with_wrong_credentials_80x24(snap_compare, settings) -> None:

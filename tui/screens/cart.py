@@ -84,13 +84,14 @@ class CartScreen(Copies, Screen[None]):
                 tooltip=N_("Tie the line to a ticket the parts are for")),
         Binding("d,delete", "remove", N_("Remove"), id="cart.remove"),
         Binding("n", "note", N_("Order note"), id="cart.note"),
-        Binding("v", "availability", N_("Availability"), id="cart.availability",
-                tooltip=N_("The line's part at the manufacturer and the suppliers")),
         Binding("plus,equals_sign", "step(1)", N_("+1"), show=False, id="cart.more"),
         Binding("minus", "step(-1)", N_("-1"), show=False, id="cart.less"),
         Binding("ctrl+d", "empty", N_("Empty cart"), show=False, id="cart.empty"),
         Binding("f5", "reload", N_("Reload"), show=False, id="cart.reload"),
         *COPY_BINDINGS,
+        # last: the footer keeps the cart's own keys when 80 columns cannot hold them all
+        Binding("v", "availability", N_("Availability"), id="cart.availability",
+                tooltip=N_("The line's part at the manufacturer and the suppliers")),
     ]  # fmt: skip
 
     def __init__(self) -> None:
