@@ -59,3 +59,62 @@ async def test_started_on_first_use_with_its_demo_accounts_and_stopped_with_the_
         stop_platforms()
     assert process is not None and process.poll() is not None
     assert not launcher.running
+
+
+def test_the_embedded_server_starts_it_in_its_data_folder_and_stops_it_with_itself(
+    tmp_path: Path,
+) -> None:
+    """``python -m server.embedded`` as ``sav`` starts it: no platform until a supplier is
+    needed, then one child process; stopping the server stops it."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    from tests.suppliers.conftest import ROOT, _free_port
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAV_SUPPLIER")}
+    env["SAV_HOME"] = str(tmp_path / "home")
+    database = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'sav.db'}"
+    (tmp_path / "data").mkdir()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "server.embedded", "--database", database, "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline and server.poll() is None
+            time.sleep(0.2)
+        assert psutil.Process(server.pid).children() == []  # nothing at start-up
+        token = httpx.post(
+            f"{url}/auth/login", json={"username": "manager", "password": "demo"}
+        ).json()["access_token"]
+        body = {"supplier": "reference", "user_name": "demo", "customer_id": "100200"}
+        saved = httpx.post(
+            f"{url}/supplier-accounts",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        assert saved.status_code == 201, saved.text
+        (platform,) = psutil.Process(server.pid).children()
+        assert "server.suppliers.launcher" in " ".join(platform.cmdline())
+        assert (tmp_path / "data" / "supplier-platform.db").exists()
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    platform.wait(timeout=5)  # gone with the server
+    assert not platform.is_running()
