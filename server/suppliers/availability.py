@@ -105,7 +105,7 @@ async def availability(
         else:
             client = await clients.get(
                 row.id,
-                row.version,
+                (row.version, url),  # a new URL (the embedded platform restarted): a new client
                 row.supplier,
                 lambda: make_client(row.supplier, url, credentials),
             )
