@@ -23,7 +23,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy client
 
 test: $(STAMP) lint typecheck
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=20
 
 # The server and client suites against PostgreSQL (SAV_TEST_DATABASE_URL must be set).
 test-pg: $(STAMP)

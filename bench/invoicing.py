@@ -19,6 +19,7 @@ import datetime as dt
 import statistics
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -126,7 +127,9 @@ async def run(url: str, verified: int, voucher: int, runs: int) -> None:
                 offset += 200
             started = time.perf_counter()
             answer = await http.post(
-                "/vouchers", json={"ticket_ids": ids[:voucher]}, headers=headers
+                "/vouchers",
+                json={"ticket_ids": ids[:voucher]},
+                headers=headers | {"Idempotency-Key": uuid.uuid4().hex},
             )
             voucher_times.append((time.perf_counter() - started) * 1000)
             assert answer.status_code == 201, answer.text

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import random
+import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,6 +39,7 @@ from client.models import (
     Category,
     Closing,
     ContactedRequest,
+    ContactOutcome,
     CsvFormat,
     Dashboard,
     ErrorBody,
@@ -51,6 +53,7 @@ from client.models import (
     LoginRequest,
     ModelView,
     MotivationRequest,
+    NewTicket,
     NoteRequest,
     Order,
     OrderQuery,
@@ -60,7 +63,9 @@ from client.models import (
     Part,
     PartDetail,
     PlaceOrder,
+    RecordShipment,
     RequestBody,
+    RescheduleRequest,
     Resolution,
     SaveAddressRequest,
     SavedAddress,
@@ -342,11 +347,37 @@ class SavClient:
         """Carry out a status action (``POST /tickets/{id}/{action}``); the updated ticket.
 
         With ``version``, the server refuses (412, ``ConflictError.stale``) if the ticket
-        changed since that version was read.
+        changed since that version was read. Contact (contacted, unreachable) is recorded on
+        the whole group: the answer is then a ``ContactOutcome`` whose ``group_updated``
+        names the group's other tickets it changed.
         """
         headers = {"If-Match": str(version)} if version is not None else {}
         answer = await self._call(
             "POST", f"/tickets/{ticket_id}/{action.value}", json=_body(body), headers=headers
+        )
+        if action in (TicketAction.CONTACTED, TicketAction.UNREACHABLE):
+            return _parse(answer, ContactOutcome)
+        return _parse(answer, Ticket)
+
+    async def create_ticket(self, body: NewTicket, *, idempotency_key: str | None = None) -> Ticket:
+        """Operators: record a customer's request (a new ticket group); to assign, or to
+        contact when ``service_centre_code`` is given. A wrong field is a
+        ``ValidationFailed`` naming it. ``idempotency_key`` is chosen once per user action
+        and passed again when the user retries it (one is drawn when none is given): a
+        lost answer never records the request twice."""
+        key = idempotency_key or uuid.uuid4().hex
+        answer = await self._call(
+            "POST", "/tickets", json=_body(body), headers={"Idempotency-Key": key}
+        )
+        return _parse(answer, Ticket)
+
+    async def reschedule(
+        self, ticket_id: int, body: RescheduleRequest, *, version: int | None = None
+    ) -> Ticket:
+        """Operators: a new appointment for the ticket (its history keeps the old one)."""
+        headers = {"If-Match": str(version)} if version is not None else {}
+        answer = await self._call(
+            "POST", f"/tickets/{ticket_id}/reschedule", json=_body(body), headers=headers
         )
         return _parse(answer, Ticket)
 
@@ -539,6 +570,14 @@ class SavClient:
         )
         return _parse(answer, Order)
 
+    async def record_shipment(self, order_id: int, body: RecordShipment | None = None) -> Order:
+        """Operators: what of the order was shipped (all of the rest without lines); tickets
+        whose parts are now all shipped go back to confirmed."""
+        answer = await self._call(
+            "POST", f"/orders/{order_id}/shipments", json=_body(body or RecordShipment())
+        )
+        return _parse(answer, Order)
+
     async def validate_orders(self, order_ids: Sequence[int]) -> ValidationResult:
         body = ValidateOrders(ids=list(order_ids))
         answer = await self._call("POST", "/orders/validate", json=_body(body))
@@ -559,11 +598,21 @@ class SavClient:
         }
         return _parse(await self._call("GET", "/invoicing", params=params), InvoicingList)
 
-    async def invoice(self, ticket_ids: Sequence[int]) -> VoucherDetail:
+    async def invoice(
+        self, ticket_ids: Sequence[int], *, idempotency_key: str | None = None
+    ) -> VoucherDetail:
         """Invoice these tickets on one new payment voucher (the centre's manager); a
-        ConflictError names the tickets no longer verified, and nothing was invoiced."""
+        ConflictError names the tickets no longer verified, and nothing was invoiced.
+
+        ``idempotency_key`` is chosen once per user action and passed again when the user
+        retries it (a new one is drawn when none is given); every retry of this call sends
+        the same key, so a lost answer never makes a second voucher."""
         body = InvoiceRequest(ticket_ids=list(ticket_ids))
-        return _parse(await self._call("POST", "/vouchers", json=_body(body)), VoucherDetail)
+        key = idempotency_key or uuid.uuid4().hex
+        answer = await self._call(
+            "POST", "/vouchers", json=_body(body), headers={"Idempotency-Key": key}
+        )
+        return _parse(answer, VoucherDetail)
 
     async def search_vouchers(
         self, query: VoucherQuery | None = None, *, limit: int = 50, offset: int = 0

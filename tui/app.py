@@ -447,7 +447,7 @@ class SavApp(TypeAheadApp, WireApp):
             ).format(n=line.quantity, code=line.ordered_code, requested=line.requested_code)
             for line in added.lines
         )
-        self.notify(_("In the cart: {lines}").format(lines=text), title=_("Cart"))
+        self.notify(_("In the cart: {lines}").format(lines=text))
 
     @work(exclusive=True, group="open-model", exit_on_error=False)
     async def open_model_code(self, code: str) -> None:

@@ -39,6 +39,10 @@ codes: sav codes import FILE loads the closing form's coded lists per product fa
        (faulty component, fault and its type, intervention code, work done; in en/fr/it)
 closing: x on a ticket (centre staff) opens the closing form, F2 keeps a draft, ctrl+s closes;
          the operator checks the closing in the ticket's details, v verifies, r rejects
+tickets (operators): n on the home screen records a new ticket (to assign, or to contact with a
+           centre's code); t on a ticket reschedules its appointment
+contact: c / u on a ticket is recorded on every ticket of its group still to contact; the 48 h
+         clock stands still while the customer is unreachable
 invoicing: i on the home screen; Space marks verified interventions, f makes the payment
            voucher (the centre's manager), s searches the vouchers
 suppliers: sav supplier serve runs the reference supplier platform (its own process and SQLite

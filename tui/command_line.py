@@ -5,6 +5,7 @@
 :lang fr     switch the language   :help          help        :q          quit
 :redraw      repaint every cell of the screen
 :supplier    the centre's supplier account    :av 870650222  a part at every supplier
+In French and Italian each command also has its name in that language (:panier, :carrello).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from tui import i18n
 from tui.i18n import N_, _
+from tui.search_words import plain
 
 if TYPE_CHECKING:
     from tui.app import SavApp
@@ -55,6 +57,63 @@ SPECS = (
 )
 _BY_NAME = {alias: spec for spec in SPECS for alias in (spec.name, *spec.aliases)}
 
+# The commands' names in the interface's language, beside the English ones that work in
+# every language (``:panier``, ``:carrello``); compared without accents or case.
+LOCAL_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    "fr": {
+        "ticket": ("fiche",),
+        "part": ("piece",),
+        "model": ("modele",),
+        "availability": ("dispo", "disponibilite"),
+        "supplier": ("fournisseur",),
+        "cart": ("panier",),
+        "orders": ("commandes",),
+        "tickets": ("recherche",),
+        "catalogue": ("cat",),
+        "invoicing": ("facturation", "factures"),
+        "home": ("accueil",),
+        "lang": ("langue",),
+        "help": ("aide",),
+        "redraw": ("redessiner",),
+        "logout": ("deconnexion",),
+        "quit": ("quitter",),
+    },
+    "it": {
+        "ticket": ("intervento",),
+        "part": ("ricambio",),
+        "model": ("modello",),
+        "availability": ("disp", "disponibilita"),
+        "supplier": ("fornitore",),
+        "cart": ("carrello",),
+        "orders": ("ordini",),
+        "tickets": ("ricerca", "interventi"),
+        "catalogue": ("catalogo",),
+        "invoicing": ("fatturazione",),
+        "home": ("inizio",),
+        "lang": ("lingua",),
+        "help": ("aiuto",),
+        "redraw": ("ridisegna",),
+        "logout": ("esci",),
+        "quit": ("chiudi",),
+    },
+}
+
+
+def local_names(name: str) -> tuple[str, ...]:
+    """A command's names in the interface's language (none in English)."""
+    return LOCAL_NAMES.get(i18n.language(), {}).get(name, ())
+
+
+def _spec(word: str) -> Spec | None:
+    spec = _BY_NAME.get(word)
+    if spec is not None:
+        return spec
+    bare = plain(word)
+    for name, words in LOCAL_NAMES.get(i18n.language(), {}).items():
+        if bare in words:
+            return _BY_NAME.get(name)
+    return None
+
 
 class CommandError(ValueError):
     """The text is not a command; the message says why, for a person."""
@@ -65,7 +124,7 @@ def parse(text: str) -> Command:
     if not words:
         raise CommandError(_("Type a command, e.g. t 116496; help lists them."))
     name, args = words[0].lower(), words[1:]
-    spec = _BY_NAME.get(name)
+    spec = _spec(name)
     if spec is None:
         raise CommandError(_("Unknown command: {name}").format(name=name))
     if spec.argument is None:

@@ -45,6 +45,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "not_applies": ("✗", "x"),  # it does not
     "error": ("✗", "!"),  # before an error message
     "overdue": ("!", "!"),  # an overdue ticket
+    "paused": ("‖", "||"),  # the 48 h contact clock stands still (customer unreachable)
     "replaced": ("R", "R"),  # a replaced part
     "obsolete": ("†", "O"),  # an obsolete part
     "conditional": ("≈", "~"),  # a replacement that depends on the serial or the date
@@ -75,6 +76,7 @@ class Glyphs:
     not_applies: str
     error: str
     overdue: str
+    paused: str
     replaced: str
     obsolete: str
     conditional: str

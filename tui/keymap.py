@@ -43,6 +43,7 @@ OWNERS: tuple[tuple[str, str, str], ...] = (
     ("tui.screens.ticket", "TicketScreen", N_("Ticket")),
     ("tui.widgets.form", "ActionForm", N_("Forms")),
     ("tui.screens.supplier_account", "SupplierAccountForm", N_("Supplier account")),
+    ("tui.screens.new_ticket", "NewTicketForm", N_("New ticket")),
     ("tui.screens.close_intervention", "CloseInterventionScreen", N_("Closing form")),
     ("tui.screens.code_lookup", "CodeLookup", N_("Lists to choose from")),
     ("tui.widgets.note", "NoteArea", N_("Note fields")),

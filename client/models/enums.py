@@ -74,6 +74,7 @@ class HistoryEvent(StrEnum):
     ORDER_WITHDRAWN = "order_withdrawn"  # order (its number)
     APPLIANCE_CORRECTED = "appliance_corrected"  # changes: [{field, old, new}], "" for none
     STATUS_CHANGED = "status_changed"  # status: a change no other event tells
+    RESCHEDULED = "rescheduled"  # appointment_at, [previous] (the appointment before)
 
 
 class TicketAction(StrEnum):
@@ -96,6 +97,7 @@ class TicketAction(StrEnum):
     INVOICE = "invoice"
     UPDATE_APPLIANCE = "update_appliance"
     ADD_LOG = "add_log"
+    RESCHEDULE = "reschedule"
 
 
 class TicketSort(StrEnum):

@@ -218,6 +218,20 @@ class ValidateOrders(RequestBody):
     ids: list[int] = Field(min_length=1, max_length=200)
 
 
+class ShipmentLine(RequestBody):
+    id: int
+    """The order line's id."""
+    quantity: int = Field(ge=1, le=9999)
+    """How many more of it left the warehouse now."""
+
+
+class RecordShipment(RequestBody):
+    """``POST /orders/{id}/shipments`` (operators, the manufacturer's warehouse): what was
+    shipped now; no line at all ships everything still to ship."""
+
+    lines: list[ShipmentLine] = Field(default_factory=list, max_length=500)
+
+
 class OrderRefusal(Wire):
     id: int
     number: str = ""

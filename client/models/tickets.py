@@ -90,10 +90,22 @@ class Ticket(Wire):
     service_centre_name: str | None = None
     contact_due_at: dt.datetime | None = None
     """While ``to_contact``: when the customer must have been contacted (the 48 h SLA)."""
+    contact_attempts: int = 0
+    """How many contact attempts failed (customer not reachable) on this ticket."""
+    contact_paused_minutes_left: int | None = None
+    """While ``unreachable``: the 48 h clock stands still, with this many minutes left (it
+    resumes when the ticket is to contact again); negative when it stopped late."""
     updated_at: dt.datetime | None = None
     updated_by: str | None = None
     actions: list[TicketAction] = Field(default_factory=list)
     """What the signed-in user may do to this ticket now (the server refuses the rest)."""
+
+
+class ContactOutcome(Ticket):
+    """The answer of *customer contacted* / *not reachable*: the ticket acted on, and the
+    other tickets of its group the same contact was recorded on (contact is per group)."""
+
+    group_updated: list[int] = Field(default_factory=list)
 
 
 class TicketGroup(Wire):
@@ -199,6 +211,55 @@ class ApplianceUpdate(RequestBody):
     serial_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
     purchase_date: dt.date | None = None
     invoice_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+
+
+_Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+_Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+
+
+class NewTicket(RequestBody):
+    """``POST /tickets`` (operators): a customer's request for one appliance. It is
+    recorded *to assign*; with a centre's code it is assigned at once (*to contact*, the
+    48 h clock starts). A model must be in the catalogue; without a service index, the
+    model's only one is taken."""
+
+    last_name: _Name
+    first_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    company: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
+    street: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    postal_code: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)
+    ]
+    city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    region: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    country: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=2, max_length=60)
+    ] = "FR"
+    home_phone: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=4, max_length=40)
+    ]
+    email: _Line = ""
+    privacy_agreed: bool = False
+    model_code: Code
+    service_index: Annotated[str, StringConstraints(strip_whitespace=True, max_length=10)] = ""
+    serial_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    purchase_date: dt.date | None = None
+    invoice_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    problem: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    ticket_type: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    warranty: WarrantyStatus = WarrantyStatus.IN_WARRANTY
+    service_centre_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = (
+        ""
+    )
+    """Optional: assign it at once to this centre."""
+    note: LongText = ""
+
+
+class RescheduleRequest(RequestBody):
+    """``POST /tickets/{id}/reschedule`` (operators): a new appointment, and why."""
+
+    appointment_at: dt.datetime
+    note: LongText = ""
 
 
 class AddLogRequest(RequestBody):

@@ -243,6 +243,11 @@ class Ticket(Base):
     exchange: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     status_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    contact_clock_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    """The 48 h contact clock's start, shifted by its pauses (NULL: ``status_changed_at``);
+    server.services.contact_clock."""
+    contact_paused_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    """Since when the contact clock stands still (the customer unreachable); NULL: it runs."""
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)

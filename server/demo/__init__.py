@@ -8,6 +8,15 @@ chunks of 5,000, or the equivalent faster driver paths of :func:`_bulk_insert` o
 asyncpg (same stored values, checked by the tests). On PostgreSQL the id sequences are then
 moved past the ids used.
 
+Layout
+------
+:mod:`server.demo.load` writes the rows that :mod:`server.demo.builder` builds. The builder is
+one mixin per area over the shared state of ``build_common``: ``build_centres`` (centres,
+users, customers, appliances), ``build_catalogue``, ``build_tickets`` (groups, paths, ids),
+``build_history`` (ticket and history rows), ``build_orders`` and ``build_closing``
+(interventions, vouchers). The fixed content is in ``data`` (shared constants) and
+``data_centres``, ``data_catalogue``, ``data_parts``, ``data_customers``, ``data_tickets``.
+
 What is in it
 -------------
 * 3 service centres: ``249050`` (the seed's: customer number ``FR10015195``, rate 72.00,

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from client.models import (
     DEFAULT_PAGE_SIZE,
@@ -21,6 +21,7 @@ from client.models import (
     VoucherSummary,
 )
 from server.deps import CurrentUser, Now, ReaderZone, Session
+from server.routes.orders import IdempotencyKey
 from server.services import invoicing
 
 router = APIRouter(tags=["invoicing"])
@@ -75,15 +76,26 @@ async def invoicing_list(
         403: {"description": "only a centre's manager invoices"},
         404: {"description": "tickets the centre does not have (named)"},
         409: {"description": "tickets no longer verified and waiting (named); nothing written"},
+        428: {"description": "no Idempotency-Key"},
     },
 )
 async def invoice(
-    body: InvoiceRequest, user: CurrentUser, session: Session, now: Now
-) -> VoucherDetail:
+    body: InvoiceRequest,
+    user: CurrentUser,
+    session: Session,
+    now: Now,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
     """Invoice: one payment voucher for these tickets' verified interventions, the tickets
-    invoiced, in one transaction; the voucher's number is the centre's next this year."""
-    voucher_id = await invoicing.invoice(session, user, body, now)
-    return await invoicing.get_voucher(session, voucher_id, user)
+    invoiced, in one transaction; the voucher's number is the centre's next this year.
+
+    ``Idempotency-Key`` is required (428 without): a retry with the same key answers the
+    same voucher (``Idempotency-Replayed: true``), never a second one."""
+    status, text, replayed = await invoicing.invoice_once(session, user, body, idempotency_key, now)
+    headers = {"Idempotency-Replayed": "true"} if replayed else {}
+    return Response(
+        content=text, status_code=status, media_type="application/json", headers=headers
+    )
 
 
 @router.get("/vouchers", response_model=Page[VoucherSummary])

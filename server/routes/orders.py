@@ -22,11 +22,12 @@ from client.models import (
     OrderUpdate,
     Page,
     PlaceOrder,
+    RecordShipment,
     ValidateOrders,
     ValidationResult,
 )
 from server.deps import CurrentUser, Now, Session
-from server.services import checkout, orders
+from server.services import checkout, orders, shipments
 from server.services.ticket_actions import parse_if_match
 
 router = APIRouter(tags=["orders"])
@@ -113,6 +114,20 @@ async def validate_orders(
 ) -> ValidationResult:
     """Operators: validate orders awaiting validation; each refusal says why."""
     return await orders.validate(session, user, body.ids, now)
+
+
+@router.post(
+    "/orders/{order_id}/shipments",
+    response_model=Order,
+    responses={409: {"description": "the order is not validated (awaiting, cancelled, done)"}},
+)
+async def record_shipment(
+    order_id: int, body: RecordShipment, user: CurrentUser, session: Session, now: Now
+) -> Order:
+    """Operators (the manufacturer's warehouse): these lines were shipped (no line: all of
+    the rest). The order is shipped once every line is; a ticket waiting for parts whose
+    order lines are all shipped goes back to confirmed."""
+    return await shipments.record(session, order_id, user, body, now)
 
 
 @router.get("/orders/{order_id}", response_model=Order)

@@ -19,10 +19,12 @@ from client.models import (
     ApplianceUpdate,
     AssignRequest,
     ContactedRequest,
+    ContactOutcome,
     HistoryEntry,
     MotivationRequest,
     NoteRequest,
     Page,
+    RescheduleRequest,
     Ticket,
     TicketAction,
     TicketSummary,
@@ -30,7 +32,7 @@ from client.models import (
 )
 from server.db import models as db
 from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session
-from server.services import closing, ticket_actions, ticket_history, tickets
+from server.services import closing, ticket_actions, ticket_create, ticket_history, tickets
 from server.services.ticket_actions import ActionBody
 from server.settings import Settings
 
@@ -112,7 +114,7 @@ async def _act(
     now: Now,
     if_match: str | None,
 ) -> Ticket:
-    await ticket_actions.transition(
+    updated = await ticket_actions.transition(
         session,
         ticket_id,
         user,
@@ -121,7 +123,10 @@ async def _act(
         if_match=ticket_actions.parse_if_match(if_match),
         now=now,
     )
-    return await tickets.get_ticket(session, ticket_id, user, settings.overdue_contact_hours, now)
+    ticket = await tickets.get_ticket(session, ticket_id, user, settings.overdue_contact_hours, now)
+    if action in ticket_actions.PER_GROUP:
+        return ContactOutcome(**ticket.model_dump(), group_updated=updated)
+    return ticket
 
 
 @router.post("/tickets/{ticket_id}/assign", response_model=Ticket)
@@ -138,7 +143,7 @@ async def assign(
     return await _act(ticket_id, TicketAction.ASSIGN, body, user, session, settings, now, if_match)
 
 
-@router.post("/tickets/{ticket_id}/contacted", response_model=Ticket)
+@router.post("/tickets/{ticket_id}/contacted", response_model=ContactOutcome)
 async def contacted(
     ticket_id: int,
     body: ContactedRequest,
@@ -148,13 +153,15 @@ async def contacted(
     now: Now,
     if_match: IfMatch = None,
 ) -> Ticket:
-    """Centre: the customer was reached; the appointment is set; the ticket is confirmed."""
+    """Centre: the customer was reached; the appointment is set; the ticket is confirmed,
+    and so is every other ticket of the group still to contact or unreachable (one history
+    entry each; ``group_updated`` lists them)."""
     return await _act(
         ticket_id, TicketAction.CONTACTED, body, user, session, settings, now, if_match
     )
 
 
-@router.post("/tickets/{ticket_id}/unreachable", response_model=Ticket)
+@router.post("/tickets/{ticket_id}/unreachable", response_model=ContactOutcome)
 async def unreachable(
     ticket_id: int,
     body: UnreachableRequest,
@@ -164,7 +171,9 @@ async def unreachable(
     now: Now,
     if_match: IfMatch = None,
 ) -> Ticket:
-    """Centre: a contact attempt failed (its date and means go into the history)."""
+    """Centre: a contact attempt failed (its date and means go into the history), on every
+    ticket of the group still to contact or unreachable (``group_updated`` lists the
+    others). The 48 h clock stands still until the ticket is to contact again."""
     return await _act(
         ticket_id, TicketAction.UNREACHABLE, body, user, session, settings, now, if_match
     )
@@ -198,6 +207,24 @@ async def cancel(
 ) -> Ticket:
     """Operator: cancel with a motivation (not once the intervention is closed)."""
     return await _act(ticket_id, TicketAction.CANCEL, body, user, session, settings, now, if_match)
+
+
+@router.post("/tickets/{ticket_id}/reschedule", response_model=Ticket)
+async def reschedule(
+    ticket_id: int,
+    body: RescheduleRequest,
+    user: CurrentUser,
+    session: Session,
+    settings: AppSettings,
+    now: Now,
+    if_match: IfMatch = None,
+) -> Ticket:
+    """Operator: move the appointment of a confirmed ticket (waiting for parts, exchange
+    requested too); the history says the old and the new; the status stays."""
+    await ticket_create.reschedule(
+        session, ticket_id, user, body, if_match=ticket_actions.parse_if_match(if_match), now=now
+    )
+    return await tickets.get_ticket(session, ticket_id, user, settings.overdue_contact_hours, now)
 
 
 @router.post("/tickets/{ticket_id}/reject", response_model=Ticket)

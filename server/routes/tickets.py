@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from client.models import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
     CsvFormat,
+    NewTicket,
     Page,
     Ticket,
     TicketGroup,
@@ -22,7 +23,8 @@ from client.models import (
 )
 from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session
 from server.i18n import language
-from server.services import ticket_query, tickets
+from server.routes.orders import IdempotencyKey
+from server.services import ticket_create, ticket_query, tickets
 
 router = APIRouter(tags=["tickets"])
 
@@ -117,6 +119,42 @@ async def export_tickets(
         rows,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="tickets-{stamp}.csv"'},
+    )
+
+
+@router.post(
+    "/tickets",
+    response_model=Ticket,
+    status_code=201,
+    responses={
+        403: {"description": "operators only"},
+        422: {"description": "a field named"},
+        428: {"description": "no Idempotency-Key"},
+    },
+)
+async def create_ticket(
+    body: NewTicket,
+    user: CurrentUser,
+    session: Session,
+    settings: AppSettings,
+    now: Now,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Operators: record a customer's request for one appliance (a new group); it is to
+    assign, or to contact when a centre's code is given. ``Idempotency-Key`` is required
+    (428 without): a retry answers the same ticket (``Idempotency-Replayed: true``)."""
+
+    async def answer(ticket_id: int) -> Ticket:
+        return await tickets.get_ticket(
+            session, ticket_id, user, settings.overdue_contact_hours, now
+        )
+
+    status, text, replayed = await ticket_create.create_once(
+        session, user, body, idempotency_key, now, answer
+    )
+    headers = {"Idempotency-Replayed": "true"} if replayed else {}
+    return Response(
+        content=text, status_code=status, media_type="application/json", headers=headers
     )
 
 

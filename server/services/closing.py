@@ -22,7 +22,7 @@ verification or rejection, and the parts received.
   the draft kept (its amounts unfrozen) and the note shown in the form.
 * Parts received: an explicit action (waiting for parts -> confirmed), and
   :func:`settle_shipped`, which does the same for every ticket whose order lines are all
-  shipped.
+  shipped (called by server.services.shipments when a shipment is recorded).
 
 Refusals follow ticket_actions: another centre's ticket 404, the wrong role 403, bad input
 422 (every field named, in the request's language), a stale ``If-Match`` 412, a status the
@@ -45,6 +45,7 @@ from client.models import (
     CodeList,
     FaultType,
     HistoryEvent,
+    OrderStatus,
     Role,
     TicketAction,
     TicketStatus,
@@ -175,7 +176,7 @@ async def _ordered_parts(session: AsyncSession, ticket_id: int) -> list[wire.Ord
         .join(db.Order, db.Order.id == db.OrderLine.order_id)
         .join(requested, requested.c.id == db.OrderLine.requested_part_id)
         .join(ordered, ordered.c.id == db.OrderLine.part_id)
-        .where(db.OrderLine.ticket_id == ticket_id, db.Order.status != "withdrawn")
+        .where(db.OrderLine.ticket_id == ticket_id, db.Order.status != OrderStatus.CANCELLED.value)
         .order_by(db.Order.created_at, db.OrderLine.id)
     )
     return [
@@ -973,7 +974,8 @@ async def settle_shipped(
     shipped goes back to confirmed (one history entry each, written by the system); the
     tickets moved.
 
-    Called by whatever records shipments (the manufacturer's feed); it commits."""
+    Called where order lines become shipped (server.services.shipments.record, in the
+    shipment's transaction); it commits."""
     short = func.sum(
         case((db.OrderLine.quantity_shipped < db.OrderLine.quantity_requested, 1), else_=0)
     )
@@ -981,7 +983,10 @@ async def settle_shipped(
         select(db.Ticket.id)
         .join(db.OrderLine, db.OrderLine.ticket_id == db.Ticket.id)
         .join(db.Order, db.Order.id == db.OrderLine.order_id)
-        .where(db.Ticket.status == TicketStatus.WAITING_PARTS.value, db.Order.status != "withdrawn")
+        .where(
+            db.Ticket.status == TicketStatus.WAITING_PARTS.value,
+            db.Order.status != OrderStatus.CANCELLED.value,
+        )
         .group_by(db.Ticket.id)
         .having(short == 0)
         .order_by(db.Ticket.id)

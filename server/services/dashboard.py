@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from client import models as wire
 from server.db import models as db
+from server.services import contact_clock
 from server.services.tenancy import scope
 
 OPEN_STATUSES = frozenset(
@@ -33,10 +34,7 @@ async def dashboard(
     )
     counts: dict[str, int] = {status: n for status, n in await session.execute(by_status)}
     overdue_stmt = scope(
-        select(func.count()).where(
-            db.Ticket.status == wire.TicketStatus.TO_CONTACT.value,
-            db.Ticket.status_changed_at < now - dt.timedelta(hours=overdue_hours),
-        ),
+        select(func.count()).where(contact_clock.overdue_condition(now, overdue_hours)),
         db.Ticket.service_centre_id,
         user,
     )

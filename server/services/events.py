@@ -73,6 +73,13 @@ def unreachable(attempted_at: dt.datetime, means: ContactMeans) -> Event:
     )
 
 
+def rescheduled(appointment_at: dt.datetime, previous: dt.datetime | None) -> Event:
+    params: Params = {"appointment_at": iso(appointment_at)}
+    if previous is not None:
+        params["previous"] = iso(previous)
+    return Event(HistoryEvent.RESCHEDULED, params)
+
+
 def parts_ordered(order: str | None = None, parts: Sequence[str] = ()) -> Event:
     params: Params = {}
     if order:
@@ -195,6 +202,16 @@ def _unreachable(p: Mapping[str, Any], zone: dt.tzinfo) -> str:
     )
 
 
+def _rescheduled(p: Mapping[str, Any], zone: dt.tzinfo) -> str:
+    new = _moment(p["appointment_at"], zone)
+    if not p.get("previous"):
+        return _("Rescheduled: appointment on {date} at {time}").format(**new)
+    old = _moment(p["previous"], zone)
+    return _("Rescheduled: appointment on {date} at {time} (was {old_date} at {old_time})").format(
+        old_date=old["date"], old_time=old["time"], **new
+    )
+
+
 def _parts_ordered(p: Mapping[str, Any], zone: dt.tzinfo) -> str:
     if p.get("order"):
         return _("Parts ordered: order {order}").format(order=p["order"])
@@ -286,4 +303,5 @@ _RENDER: dict[HistoryEvent, Callable[[Mapping[str, Any], dt.tzinfo], str]] = {
     ),
     HistoryEvent.APPLIANCE_CORRECTED: _appliance,
     HistoryEvent.STATUS_CHANGED: _status,
+    HistoryEvent.RESCHEDULED: _rescheduled,
 }

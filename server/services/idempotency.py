@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from pydantic import BaseModel
@@ -135,3 +136,40 @@ async def record(
         .values(status_code=status_code, response_body=body)
         .execution_options(synchronize_session=False)
     )
+
+
+async def once(
+    session: AsyncSession,
+    user_id: int,
+    key_header: str | None,
+    doing: str,
+    path: str,
+    body: BaseModel,
+    now: dt.datetime,
+    write: Callable[[], Awaitable[str]],
+    *,
+    status_code: int = 201,
+) -> tuple[int, str, bool]:
+    """Carry out ``write`` (it writes without committing and answers the JSON body) once
+    under the client's key: (status code, body, whether it is the stored answer of an
+    earlier try). 428 without a key; the key's row is claimed first and the answer recorded
+    in the write's transaction; a refusal stores nothing. ``doing`` names the action (a
+    message id, marked with ``N_``)."""
+    key = check_key(key_header, doing)
+    digest = request_hash("POST", path, body)
+    hit = await stored(session, user_id, key, digest)
+    if hit is not None:
+        return hit.status_code, hit.body, True
+    if not await claim(session, user_id, key, digest, now):
+        hit = await stored(session, user_id, key, digest)
+        if hit is None:  # pragma: no cover - the row that refused our insert is committed
+            raise Conflict(_("this action is under way: try again"), code="idempotency_key_busy")
+        return hit.status_code, hit.body, True
+    try:
+        text = await write()
+        await record(session, user_id, key, status_code, text)
+        await session.commit()
+    except BaseException:
+        await session.rollback()
+        raise
+    return status_code, text, False

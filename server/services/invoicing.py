@@ -31,8 +31,8 @@ from client import models as wire
 from client.models import HistoryType, Role, TicketAction, TicketStatus
 from server.db import models as db
 from server.errors import Conflict, Invalid, NotFound
-from server.i18n import _, ngettext
-from server.services import events, status_machine
+from server.i18n import N_, _, ngettext
+from server.services import events, idempotency, status_machine
 from server.services.money import from_cents, to_cents, with_vat
 from server.services.tenancy import get_scoped, scope
 
@@ -238,13 +238,19 @@ def _tickets_text(ids: Sequence[int]) -> str:
 
 
 async def invoice(
-    session: AsyncSession, user: db.User, body: wire.InvoiceRequest, now: dt.datetime
+    session: AsyncSession,
+    user: db.User,
+    body: wire.InvoiceRequest,
+    now: dt.datetime,
+    *,
+    commit: bool = True,
 ) -> int:
     """Write the payment voucher for ``body.ticket_ids`` and invoice them; its id.
 
     Refusals change nothing: 403 for anyone but a centre's manager, 404 naming the tickets
     the user's centre does not have, 409 naming the tickets that are not (or no longer)
-    verified and waiting to be invoiced."""
+    verified and waiting to be invoiced. With ``commit=False`` the caller commits (the
+    idempotency key's answer joins the transaction: :func:`invoice_once`)."""
     rule = status_machine.check_role(TicketAction.INVOICE, Role(user.role))
     sources = {status.value for status in rule.sources}  # verified
     assert rule.target is TicketStatus.INVOICED
@@ -352,11 +358,41 @@ async def invoice(
             for t in ids
         ],
     )
-    await session.commit()
+    if commit:
+        await session.commit()
+    else:
+        await session.flush()
     for obj in list(session.identity_map.values()):
         if isinstance(obj, db.Ticket):
             session.expire(obj)
     return voucher.id
+
+
+VOUCHERS_PATH = "/vouchers"
+
+
+async def invoice_once(
+    session: AsyncSession,
+    user: db.User,
+    body: wire.InvoiceRequest,
+    key_header: str | None,
+    now: dt.datetime,
+) -> tuple[int, str, bool]:
+    """Invoice under the client's ``Idempotency-Key`` (required, 428 without): (status
+    code, JSON body of the voucher, whether it is the stored answer of an earlier try).
+
+    A replay answers the voucher the first try wrote: no second voucher, no second number.
+    The key's row is claimed first and its answer recorded in the invoicing's transaction
+    (server.services.idempotency); a refusal stores nothing, so a retry is judged afresh."""
+    status_machine.check_role(TicketAction.INVOICE, Role(user.role))  # 403 before the key
+
+    async def write() -> str:
+        voucher_id = await invoice(session, user, body, now, commit=False)
+        return (await get_voucher(session, voucher_id, user)).model_dump_json()
+
+    return await idempotency.once(
+        session, user.id, key_header, N_("invoicing"), VOUCHERS_PATH, body, now, write
+    )
 
 
 # --------------------------------------------------------------------------- vouchers

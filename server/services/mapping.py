@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from client import models as wire
 from server.db import models as db
 from server.services.money import from_cents
@@ -50,9 +48,3 @@ def customer(row: db.Customer) -> wire.Customer:
 
 def appliance(row: db.Appliance) -> wire.Appliance:
     return wire.Appliance.model_validate(row, from_attributes=True)
-
-
-def is_overdue(status: str, status_changed_at: dt.datetime, now: dt.datetime, hours: int) -> bool:
-    return status == wire.TicketStatus.TO_CONTACT.value and now - status_changed_at > dt.timedelta(
-        hours=hours
-    )

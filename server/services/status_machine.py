@@ -8,6 +8,8 @@ Decisions the domain leaves open (DOMAIN.md, issue 3):
   to contact, unreachable, confirmed, waiting for parts, exchange requested. Not from
   *closed*: the centre has done the work, so the operator verifies it or rejects it back to
   *confirmed* (and may cancel from there); not from verified, invoiced or cancelled.
+* **reschedule** (operators) moves the appointment of a ticket that has one (confirmed,
+  waiting for parts, exchange requested); it changes no status.
 * **update_appliance** and **add_log** change no status; everyone who sees the ticket may do
   them while it is neither cancelled nor invoiced.
 * ``order_parts``, ``parts_received``, ``close`` and ``invoice`` are in the table (the orders,
@@ -120,6 +122,13 @@ RULES: dict[TicketAction, Rule] = {
         _rule(A.INVOICE, (S.VERIFIED,), S.INVOICED, frozenset({Role.MANAGER}), N_("invoicing")),
         _rule(A.UPDATE_APPLIANCE, OPEN, None, EVERYONE, N_("correcting the appliance data")),
         _rule(A.ADD_LOG, OPEN, None, EVERYONE, N_("adding a log")),
+        _rule(
+            A.RESCHEDULE,
+            (S.CONFIRMED, S.WAITING_PARTS, S.EXCHANGE_REQUESTED),
+            None,
+            OPERATORS,
+            N_("rescheduling the appointment"),
+        ),
     )
 }
 assert set(RULES) == set(TicketAction), "every action has its rule"
@@ -137,6 +146,7 @@ OFFERED: frozenset[TicketAction] = frozenset(
         A.CLOSE,
         A.UPDATE_APPLIANCE,
         A.ADD_LOG,
+        A.RESCHEDULE,
     }
 )
 """The actions that have an endpoint now; the flow-driven ones join when their flows do."""

@@ -28,8 +28,8 @@ from client.models import HistoryEvent, Role, TicketAction, TicketStatus
 from server.db import models as db
 from server.errors import Conflict, Invalid, PreconditionFailed, PreconditionRequired
 from server.i18n import When, _
-from server.services import events, serials, status_machine, ticket_search
-from server.services.tenancy import get_scoped
+from server.services import contact_clock, events, serials, status_machine, ticket_search
+from server.services.tenancy import get_scoped, scope
 
 ActionBody = (
     wire.AssignRequest
@@ -75,6 +75,7 @@ class _Change:
     event: events.Event
     note: str
     appointment_at: dt.datetime | None = None
+    attempted_at: dt.datetime | None = None
 
 
 async def _change_for(
@@ -121,7 +122,7 @@ async def _change_for(
                 _("the contact attempt is in the future"),
                 fields={"attempted_at": _("the attempt is in the future")},
             )
-        return _Change({}, events.unreachable(attempted, body.means), note)
+        return _Change({}, events.unreachable(attempted, body.means), note, attempted_at=attempted)
     if action is TicketAction.REQUEST_EXCHANGE:
         return _Change({"exchange": True}, events.simple(HistoryEvent.EXCHANGE_REQUESTED), note)
     if event is not None:  # the flows that carry out an action say what it was
@@ -172,8 +173,13 @@ async def transition(
     now: dt.datetime,
     commit: bool = True,
     event: events.Event | None = None,
-) -> None:
+) -> list[int]:
     """Carry out a status ``action`` on the ticket as ``user``, or refuse it changing nothing.
+
+    Contact is per group (one customer): *customer contacted* and *not reachable* are also
+    recorded on every other ticket of the group that the user sees and whose status allows
+    it, one history entry each; the answer is those other tickets' ids (empty for the other
+    actions). The 48 h contact clock follows (server.services.contact_clock).
 
     With ``commit=False`` the change and its history entry join the caller's transaction
     (checkout moves the tied tickets to waiting for parts with the order it writes); a
@@ -190,8 +196,17 @@ async def transition(
         raise await _stale(session, ticket.id)
     rule = status_machine.check(action, ticket.id, seen_status, role)
     assert rule.target is not None, f"{action} is not a status action"
+    new_centre = (
+        action is TicketAction.ASSIGN
+        and change.values["service_centre_id"] != ticket.service_centre_id
+    )
+    clock = contact_clock.on_transition(
+        ticket, rule.target, now, attempted_at=change.attempted_at, new_centre=new_centre
+    )
+    siblings = await _group_siblings(session, ticket, user, rule) if action in PER_GROUP else []
     values = {
         **change.values,
+        **clock,
         "status": rule.target.value,
         "waiting_parts": rule.target is TicketStatus.WAITING_PARTS,
         "status_changed_at": now,
@@ -214,26 +229,95 @@ async def transition(
         await _refuse_after_race(session, ticket_id, action, role, if_match)
     if action is TicketAction.ASSIGN:
         await _group_follows(session, ticket, change.values["service_centre_id"])
-    session.add(
-        db.HistoryEntry(
-            ticket_id=ticket.id,
-            at=now,
-            author_id=user.id,
-            author_name=user.full_name,
-            status=rule.target.value,
-            appointment_at=change.appointment_at,
-            type=wire.HistoryType.STATUS_CHANGE.value,
-            event=change.event.code.value,
-            params=change.event.params,
-            note=change.note,
-            email_to=None,
-        )
-    )
+    session.add(_entry(ticket.id, user, rule, change, now))
+    updated = []
+    for sibling in siblings:
+        if await _apply_to_sibling(session, sibling, user, rule, change, now):
+            updated.append(sibling.id)
     if commit:
         await session.commit()
     else:
         await session.flush()
     _forget_tickets(session)
+    return updated
+
+
+PER_GROUP = frozenset({TicketAction.CONTACTED, TicketAction.UNREACHABLE})
+"""The actions recorded on the whole group: contact is made with the group's one customer."""
+
+
+def _entry(
+    ticket_id: int, user: db.User, rule: status_machine.Rule, change: _Change, now: dt.datetime
+) -> db.HistoryEntry:
+    assert rule.target is not None
+    return db.HistoryEntry(
+        ticket_id=ticket_id,
+        at=now,
+        author_id=user.id,
+        author_name=user.full_name,
+        status=rule.target.value,
+        appointment_at=change.appointment_at,
+        type=wire.HistoryType.STATUS_CHANGE.value,
+        event=change.event.code.value,
+        params=change.event.params,
+        note=change.note,
+        email_to=None,
+    )
+
+
+async def _group_siblings(
+    session: AsyncSession, ticket: db.Ticket, user: db.User, rule: status_machine.Rule
+) -> list[db.Ticket]:
+    """The other tickets of the group that the user sees, in a status the action fits."""
+    stmt = scope(
+        select(db.Ticket)
+        .where(
+            db.Ticket.group_id == ticket.group_id,
+            db.Ticket.id != ticket.id,
+            db.Ticket.status.in_([s.value for s in rule.sources]),
+        )
+        .order_by(db.Ticket.id),
+        db.Ticket.service_centre_id,
+        user,
+    )
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def _apply_to_sibling(
+    session: AsyncSession,
+    sibling: db.Ticket,
+    user: db.User,
+    rule: status_machine.Rule,
+    change: _Change,
+    now: dt.datetime,
+) -> bool:
+    """The same contact on another ticket of the group (compare-and-set on the status and
+    version read: one changed meanwhile is left as it is)."""
+    assert rule.target is not None
+    clock = contact_clock.on_transition(sibling, rule.target, now, attempted_at=change.attempted_at)
+    result = await session.execute(
+        update(db.Ticket)
+        .where(
+            db.Ticket.id == sibling.id,
+            db.Ticket.status == sibling.status,
+            db.Ticket.version == sibling.version,
+        )
+        .values(
+            **change.values,
+            **clock,
+            status=rule.target.value,
+            waiting_parts=False,
+            status_changed_at=now,
+            updated_at=now,
+            updated_by_id=user.id,
+            version=db.Ticket.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    session.add(_entry(sibling.id, user, rule, change, now))
+    return True
 
 
 async def _refuse_after_race(
@@ -389,6 +473,25 @@ async def apply_appliance(
             email_to=None,
         )
     )
+
+
+def forget_tickets(session: AsyncSession) -> None:
+    _forget_tickets(session)
+
+
+async def stale(session: AsyncSession, ticket_id: int) -> PreconditionFailed:
+    """The 412 naming who changed the ticket, and when."""
+    return await _stale(session, ticket_id)
+
+
+async def refuse_after_race(
+    session: AsyncSession,
+    ticket_id: int,
+    action: TicketAction,
+    role: Role,
+    if_match: int | None,
+) -> NoReturn:
+    await _refuse_after_race(session, ticket_id, action, role, if_match)
 
 
 def _forget_tickets(session: AsyncSession) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import aliased
 from client import models as wire
 from server.db import models as db
 from server.i18n import _, moment, pgettext, using
-from server.services import mapping
+from server.services import contact_clock
 from server.services.status_machine import STATUS_NAMES
 from server.services.tenancy import scope
 from server.services.ticket_search import matching_ids, query_words
@@ -100,10 +100,7 @@ class _Conditions:
             waiting = or_(t.waiting_parts, t.status == wire.TicketStatus.WAITING_PARTS.value)
             self.where.append(waiting if query.waiting_parts else not_(waiting))
         if query.overdue is not None:
-            overdue = and_(
-                t.status == wire.TicketStatus.TO_CONTACT.value,
-                t.status_changed_at < now - dt.timedelta(hours=overdue_hours),
-            )
+            overdue = contact_clock.overdue_condition(now, overdue_hours)
             self.where.append(overdue if query.overdue else not_(overdue))
 
     def apply(self, stmt: Select[Any], *, joined: bool) -> Select[Any]:
@@ -158,6 +155,7 @@ def summary_stmt() -> Select[Any]:
             db.ServiceCentre.code,
             Engineer.full_name,
             Operator.full_name,
+            contact_clock.start_column(),
         )
         .join(db.Customer, db.Customer.id == db.Ticket.customer_id)
         .join(db.Appliance, db.Appliance.id == db.Ticket.appliance_id)
@@ -205,6 +203,7 @@ def summary(row: Sequence[Any], now: dt.datetime, overdue_hours: int) -> wire.Ti
         centre_code,
         engineer,
         operator,
+        clock_start,
     ) = row
     return wire.TicketSummary(
         id=ticket_id,
@@ -220,7 +219,7 @@ def summary(row: Sequence[Any], now: dt.datetime, overdue_hours: int) -> wire.Ti
         engineer=engineer,
         operator=operator,
         appointment_at=appointment_at,
-        overdue=mapping.is_overdue(status, status_changed_at, now, overdue_hours),
+        overdue=contact_clock.is_overdue(status, clock_start, now, overdue_hours),
         waiting_parts=waiting_parts or status == wire.TicketStatus.WAITING_PARTS.value,
     )
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from client import models as wire
 from server.db import models as db
-from server.services import mapping, status_machine, ticket_query
+from server.services import contact_clock, mapping, status_machine, ticket_query
 from server.services.tenancy import get_scoped, scope
 
 
@@ -34,6 +35,8 @@ async def get_ticket(
         for user_id in (ticket.engineer_id, ticket.operator_id, ticket.updated_by_id)
     ]
     status = wire.TicketStatus(ticket.status)
+    clock_start = contact_clock.start(ticket.contact_clock_at, ticket.status_changed_at)
+    left = contact_clock.left_when_paused(ticket, overdue_hours)
     return wire.Ticket(
         id=ticket.id,
         group_id=ticket.group_id,
@@ -54,17 +57,27 @@ async def get_ticket(
         follow=ticket.follow,
         waiting_parts=ticket.waiting_parts,
         exchange=ticket.exchange,
-        overdue=mapping.is_overdue(ticket.status, ticket.status_changed_at, now, overdue_hours),
+        overdue=contact_clock.is_overdue(ticket.status, clock_start, now, overdue_hours),
         service_centre_name=centre.name if centre else None,
-        contact_due_at=(
-            ticket.status_changed_at + dt.timedelta(hours=overdue_hours)
-            if status is wire.TicketStatus.TO_CONTACT
-            else None
-        ),
+        contact_due_at=contact_clock.due_at(ticket.status, clock_start, overdue_hours),
+        contact_attempts=await contact_attempts(session, ticket.id),
+        contact_paused_minutes_left=(None if left is None else int(left.total_seconds() // 60)),
         updated_at=ticket.updated_at,
         updated_by=updater,
         actions=status_machine.allowed_actions(status, wire.Role(user.role)),
     )
+
+
+async def contact_attempts(session: AsyncSession, ticket_id: int) -> int:
+    """The failed contact attempts recorded on the ticket (its *not reachable* entries)."""
+    return (
+        await session.execute(
+            select(func.count()).where(
+                db.HistoryEntry.ticket_id == ticket_id,
+                db.HistoryEntry.event == wire.HistoryEvent.UNREACHABLE.value,
+            )
+        )
+    ).scalar_one()
 
 
 async def get_group(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,11 @@ from server.services.money import from_cents, to_cents, vat_on
 from tests.server.test_tenancy_probe import fingerprint, token_for
 
 CENTRE = "249050"
+
+
+def _key() -> dict[str, str]:
+    """A new Idempotency-Key: one invoicing action."""
+    return {"Idempotency-Key": uuid.uuid4().hex}
 
 
 async def _headers(http: httpx.AsyncClient, user: str, lang: str = "en") -> dict[str, str]:
@@ -128,7 +134,7 @@ async def test_invoice_writes_one_voucher_and_invoices_every_ticket(
     lines = (await _verified(http))[:3]
     ids = [line["ticket_id"] for line in lines]
     headers = await _headers(http, "manager", "fr")
-    answer = await http.post("/vouchers", json={"ticket_ids": ids}, headers=headers)
+    answer = await http.post("/vouchers", json={"ticket_ids": ids}, headers=headers | _key())
     assert answer.status_code == 201, answer.text
     voucher = answer.json()
     year = dt.datetime.now(dt.UTC).year % 100
@@ -175,8 +181,12 @@ async def test_voucher_numbers_follow_the_centres_last_of_the_year(
     assert sorted(numbers) == [f"BP{CENTRE}{year:02d}{n:04d}" for n in range(1, expected)]
     ids = [line["ticket_id"] for line in await _verified(http)]
     headers = await _headers(http, "manager")
-    first = (await http.post("/vouchers", json={"ticket_ids": ids[:1]}, headers=headers)).json()
-    second = (await http.post("/vouchers", json={"ticket_ids": ids[1:2]}, headers=headers)).json()
+    first = (
+        await http.post("/vouchers", json={"ticket_ids": ids[:1]}, headers=headers | _key())
+    ).json()
+    second = (
+        await http.post("/vouchers", json={"ticket_ids": ids[1:2]}, headers=headers | _key())
+    ).json()
     assert first["number"] == f"BP{CENTRE}{year:02d}{expected:04d}"
     assert second["number"] == f"BP{CENTRE}{year:02d}{expected + 1:04d}"
 
@@ -193,7 +203,9 @@ async def test_a_ticket_no_longer_verified_refuses_the_whole_invoice(
     await engine.dispose()
     before = await fingerprint(database_url)
     answer = await http.post(
-        "/vouchers", json={"ticket_ids": ids}, headers=await _headers(http, "manager", "fr")
+        "/vouchers",
+        json={"ticket_ids": ids},
+        headers=await _headers(http, "manager", "fr") | _key(),
     )
     assert answer.status_code == 409, answer.text
     assert answer.json()["code"] == "not_invoicable"
@@ -219,7 +231,9 @@ async def test_another_centres_ticket_is_not_found_and_nothing_changes(
     assert mine and theirs
     before = await fingerprint(database_url)
     answer = await http.post(
-        "/vouchers", json={"ticket_ids": mine + theirs}, headers=await _headers(http, "manager")
+        "/vouchers",
+        json={"ticket_ids": mine + theirs},
+        headers=await _headers(http, "manager") | _key(),
     )
     assert answer.status_code == 404 and str(theirs[0]) in answer.json()["message"]
     assert await fingerprint(database_url) == before
@@ -232,7 +246,7 @@ async def test_only_the_centres_manager_invoices(
     ids = [line["ticket_id"] for line in await _verified(http)][:1]
     before = await fingerprint(database_url)
     answer = await http.post(
-        "/vouchers", json={"ticket_ids": ids}, headers=await _headers(http, username)
+        "/vouchers", json={"ticket_ids": ids}, headers=await _headers(http, username) | _key()
     )
     assert answer.status_code == 403 and "manager" in answer.json()["message"]
     assert await fingerprint(database_url) == before
@@ -241,7 +255,7 @@ async def test_only_the_centres_manager_invoices(
 async def test_bad_input_is_refused(http: httpx.AsyncClient) -> None:
     headers = await _headers(http, "manager")
     assert (
-        await http.post("/vouchers", json={"ticket_ids": []}, headers=headers)
+        await http.post("/vouchers", json={"ticket_ids": []}, headers=headers | _key())
     ).status_code == 422
     negative = await http.get("/vouchers", params={"amount_min": "-1"}, headers=headers)
     assert negative.status_code == 422 and "amount_min" in negative.json()["fields"]
@@ -263,8 +277,8 @@ async def test_parallel_invoicings_of_overlapping_selections(
         for k in range(0, len(ids) - 1, 2):
             overlap = ids[k : k + 2]
             a, b = await asyncio.gather(
-                http.post("/vouchers", json={"ticket_ids": overlap}, headers=one),
-                http.post("/vouchers", json={"ticket_ids": overlap[1:]}, headers=two),
+                http.post("/vouchers", json={"ticket_ids": overlap}, headers=one | _key()),
+                http.post("/vouchers", json={"ticket_ids": overlap[1:]}, headers=two | _key()),
             )
             answers.append((overlap, a, b))
         expected: set[int] = set()
@@ -374,3 +388,38 @@ async def test_every_demo_voucher_is_the_sum_of_its_interventions(database_url: 
     assert vouchers
     for v in vouchers:
         assert (v["net_cents"], v["vat_cents"], v["total_cents"]) == tuple(sums[v["id"]]), v
+
+
+async def test_invoicing_needs_a_key_and_a_replay_answers_the_same_voucher(
+    http: httpx.AsyncClient, database_url: str
+) -> None:
+    ids = [line["ticket_id"] for line in await _verified(http)][:2]
+    headers = await _headers(http, "manager")
+    before = await fingerprint(database_url)
+    without = await http.post("/vouchers", json={"ticket_ids": ids}, headers=headers)
+    assert without.status_code == 428 and "Idempotency-Key" in without.json()["message"]
+    assert await fingerprint(database_url) == before
+    key = _key()
+    first = await http.post("/vouchers", json={"ticket_ids": ids}, headers=headers | key)
+    assert first.status_code == 201, first.text
+    again = await http.post("/vouchers", json={"ticket_ids": ids}, headers=headers | key)
+    assert again.status_code == 201 and again.headers["Idempotency-Replayed"] == "true"
+    assert again.json() == first.json()
+    engine = create_engine(database_url)
+    async with engine.connect() as conn:
+        count = (
+            await conn.execute(
+                select(func.count()).where(db.Voucher.number == first.json()["number"])
+            )
+        ).scalar_one()
+        vouchers = (await conn.execute(select(func.count()).select_from(db.Voucher))).scalar_one()
+    await engine.dispose()
+    assert count == 1
+    # another request under the same key is refused, and writes nothing
+    other = await http.post("/vouchers", json={"ticket_ids": ids[:1]}, headers=headers | key)
+    assert other.status_code == 409 and other.json()["code"] == "idempotency_key_reused"
+    engine = create_engine(database_url)
+    async with engine.connect() as conn:
+        after = (await conn.execute(select(func.count()).select_from(db.Voucher))).scalar_one()
+    await engine.dispose()
+    assert after == vouchers

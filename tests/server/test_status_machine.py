@@ -57,6 +57,15 @@ def test_the_table_is_the_domain_s() -> None:
         assert rule.roles == set(Role)
 
 
+RESCHEDULABLE = {"confirmed", "waiting_parts", "exchange_requested"}
+
+
+def test_rescheduling_is_the_operators_while_there_is_an_appointment() -> None:
+    rule = status_machine.RULES[TicketAction.RESCHEDULE]
+    assert rule.target is None and {s.value for s in rule.sources} == RESCHEDULABLE
+    assert {r.value for r in rule.roles} == {"operator"}
+
+
 @pytest.mark.parametrize("status", STATUSES)
 @pytest.mark.parametrize("role", list(USERS))
 def test_allowed_actions_offers_what_has_an_endpoint_and_is_allowed(status: str, role: str) -> None:
@@ -68,6 +77,8 @@ def test_allowed_actions_offers_what_has_an_endpoint_and_is_allowed(status: str,
     ]
     if status in OPEN:
         expected += ["update_appliance", "add_log"]
+    if role == "operator" and status in RESCHEDULABLE:  # moves the appointment, not the status
+        expected.append("reschedule")
     assert sorted(a.value for a in offered) == sorted(expected)
 
 

@@ -203,6 +203,7 @@ PROBES: dict[str, Probe] = {
     "/tickets/{ticket_id}/request_exchange": Probe(_p_ticket, {"POST": {"note": "probe"}}),
     "/tickets/{ticket_id}/cancel": Probe(_p_ticket, {"POST": {"note": "probe"}}),
     "/tickets/{ticket_id}/reject": Probe(_p_ticket, {"POST": {"note": "probe"}}),
+    "/tickets/{ticket_id}/reschedule": Probe(_p_ticket, {"POST": {"appointment_at": _SOON}}),
     "/tickets/{ticket_id}/verify": Probe(_p_ticket, {"POST": {"note": "probe"}}),
     "/tickets/{ticket_id}/intervention": Probe(_p_ticket, {"PUT": _FORM}),
     "/tickets/{ticket_id}/intervention/totals": Probe(_p_ticket, {"POST": _FORM}),
@@ -219,11 +220,12 @@ PROBES: dict[str, Probe] = {
     "/orders/{order_id}": Probe(
         _p_order, bodies={"PUT": {"note": "probe", "lines": []}, "DELETE": None}
     ),
+    "/orders/{order_id}/shipments": Probe(_p_order, bodies={"POST": {"lines": []}}),
     "/supplier-accounts/{account_id}": Probe(_p_supplier_account, bodies={"DELETE": None}),
     "/vouchers/{voucher_id}": Probe(_p_voucher),
 }
 
-OPERATOR_ONLY = ("assign", "request_exchange", "cancel", "reject", "verify")
+OPERATOR_ONLY = ("assign", "request_exchange", "cancel", "reject", "verify", "reschedule")
 
 _SPEC = create_app(Settings(database_url="sqlite+aiosqlite://")).openapi()
 ROUTES_WITH_ID = sorted(
@@ -330,6 +332,15 @@ async def test_a_technician_gets_403_for_operator_actions_and_changes_nothing(
     assert await fingerprint(database_url) == before
 
 
+_NEW_TICKET = {
+    "last_name": "Probe",
+    "street": "1 rue",
+    "postal_code": "67120",
+    "city": "Molsheim",
+    "home_phone": "0388000000",
+    "model_code": "P64",
+    "problem": "probe",
+}
 _SUPPLIER_ACCOUNT = {"supplier": "reference", "user_name": "demo", "customer_id": "100200"}
 ROLE_PROBES: list[tuple[str, str, str, Any]] = [
     # (user, method, path, body): each must answer 403 and change nothing
@@ -374,6 +385,12 @@ ROLE_PROBES: list[tuple[str, str, str, Any]] = [
     ("operator", "PUT", "/tickets/{ticket_id}/intervention", _FORM),
     ("operator", "POST", "/tickets/{ticket_id}/close", _FORM),
     ("operator", "POST", "/tickets/{ticket_id}/parts_received", {"note": "probe"}),
+    # operators record the customers' requests
+    ("tech", "POST", "/tickets", _NEW_TICKET),
+    ("manager", "POST", "/tickets", _NEW_TICKET),
+    # the manufacturer's warehouse records shipments, not the centres
+    ("tech", "POST", "/orders/{order_id}/shipments", {"lines": []}),
+    ("manager", "POST", "/orders/{order_id}/shipments", {"lines": []}),
     # supplier accounts: the centre's manager enters them; operators have none
     ("tech", "POST", "/supplier-accounts", _SUPPLIER_ACCOUNT),
     ("operator", "POST", "/supplier-accounts", _SUPPLIER_ACCOUNT),

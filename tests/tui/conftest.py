@@ -18,6 +18,7 @@ from server.db.migrate import upgrade
 from server.db.session import create_engine
 from server.settings import Settings
 from tests.conftest import DEMO_TICKETS, unique_key
+from tui import i18n
 from tui.app import SavApp
 from tui.backend import ClientBackend
 
@@ -33,6 +34,15 @@ def tui_for(backend_app: object, **kwargs: object) -> SavApp:
     kwargs.setdefault("colours", "full")
     kwargs.setdefault("glyph_mode", "unicode")
     return SavApp(backend, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def english_between_tests() -> Iterator[None]:
+    """The interface's language is process-wide: each test starts in English and leaves it so
+    (a French test run first no longer changes what the next one reads)."""
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Markdown
 
 from tui import glyphs
-from tui.command_line import SPECS
+from tui.command_line import SPECS, local_names
 from tui.i18n import N_, _, localized, ngettext
 from tui.keymap import defaults, key_display, keymap_path, split_keys
 from tui.widgets.key_footer import KeyFooter
@@ -86,7 +86,9 @@ class HelpScreen(ModalScreen[None]):
             "- `:{name}{arg}`{aliases} {help}".format(
                 name=spec.name,
                 arg=f" <{_(spec.argument)}>" if spec.argument else "",
-                aliases=f" ({', '.join(spec.aliases)})" if spec.aliases else "",
+                aliases=f" ({', '.join(names)})"
+                if (names := (*local_names(spec.name), *spec.aliases))
+                else "",
                 help=_(spec.help),
             )
             for spec in SPECS

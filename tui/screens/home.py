@@ -31,7 +31,9 @@ class HomeScreen(Screen[None]):
     HELP = N_(
         "The figures come from the server and count your service centre's tickets "
         "(every centre's for an operator). *Overdue* contacts are tickets waiting more than "
-        "48 h in *To contact*. The letters open each area; r or F5 refreshes."
+        "48 h in *To contact* (the clock stands still while the customer is unreachable). "
+        "The letters open each area; r or F5 refreshes. Operators record a customer's "
+        "request with n (new ticket)."
     )
     BINDINGS = [
         Binding("t", "area('tickets')", N_("Tickets"), id="home.tickets"),
@@ -39,6 +41,8 @@ class HomeScreen(Screen[None]):
         Binding("b", "area('cart')", N_("Cart"), id="home.cart"),
         Binding("o", "area('orders')", N_("Orders"), id="home.orders"),
         Binding("i", "area('invoicing')", N_("Invoicing"), id="home.invoicing", show=False),
+        Binding("n", "new_ticket", N_("New ticket"), id="home.new-ticket",
+                tooltip=N_("Operators: record a customer's request")),
         Binding("r", "refresh", N_("Refresh"), show=False, id="home.refresh"),
         Binding("f5", "refresh", N_("Refresh"), show=False, id="home.refresh-f5"),
         Binding("ctrl+l", "sign_out", N_("Sign out"), id="home.sign-out",
@@ -111,6 +115,27 @@ class HomeScreen(Screen[None]):
             "invoicing": _("Invoicing"),
         }
         self.sav.not_built(labels[area])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "new_ticket":  # operators record requests; the others never see n
+            return self.sav.user is not None and self.sav.user.is_operator
+        return True
+
+    def action_new_ticket(self) -> None:
+        from tui.screens.new_ticket import NewTicketForm
+
+        if self.sav.user is None or not self.sav.user.is_operator:
+            return
+        self.app.push_screen(NewTicketForm(self.sav.clock), self._recorded)
+
+    def _recorded(self, ticket: object) -> None:
+        from client.models import Ticket
+
+        if not isinstance(ticket, Ticket):
+            return
+        self.notify(_("Ticket {id} recorded.").format(id=ticket.id))
+        self.load()
+        self.sav.open_ticket(ticket.id)
 
     def action_sign_out(self) -> None:
         self.sav.action_sign_out()

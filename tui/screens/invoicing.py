@@ -13,49 +13,32 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.markup import escape
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Static
 
-from client.models import InvoiceTotals, InvoicingQuery, Role
+from client.models import InvoiceLine, InvoiceTotals, InvoicingQuery, Role
 from tui import formats, glyphs
 from tui.i18n import N_, _, localized, ngettext
-from tui.invoicing_filter import FilterError, parse_interventions
+from tui.invoicing_filter import parse_interventions
+from tui.screens._search_list import SearchListScreen, room_left
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.lines import right
 from tui.widgets.money import money, money_eur, percent
-from tui.widgets.search_line import SearchLine
-from tui.widgets.session_bar import SessionBar
 
 if TYPE_CHECKING:
-    from client.models import InvoiceLine, InvoicingList, VoucherDetail
-    from tui.app import SavApp
+    from client.api import SavClient
+    from client.models import InvoicingList, VoucherDetail
 
 PAGE = 200
-SEARCH_DELAY = 0.15
-
-
-@dataclass
-class LinesLoaded(Message):
-    generation: int
-    page: InvoicingList
-    mark_all: bool = False
-
-
-@dataclass
-class LinesFailed(Message):
-    generation: int
-    message: str
 
 
 @dataclass
@@ -98,7 +81,7 @@ def totals_text(totals: InvoiceTotals) -> str:
 
 
 @localized
-class InvoicingScreen(Screen[None]):
+class InvoicingScreen(SearchListScreen[InvoiceLine, InvoicingQuery]):
     HELP = N_(
         "The verified interventions waiting to be invoiced (operators: every centre's), by "
         "intervention date. Type dates to filter: from:01/10/2026 to:31/10/2026 (and "
@@ -120,47 +103,28 @@ class InvoicingScreen(Screen[None]):
         Binding("f5", "refresh", N_("Refresh"), id="invoicing.refresh"),
     ]
 
+    LIST = "invoicing"
+
     def __init__(self, text: str = "") -> None:
-        super().__init__()
-        self.initial = text
-        self.rows: list[InvoiceLine] = []
-        self.total = 0
+        super().__init__(text)
         self.sums = InvoiceTotals()
         self.marked: set[int] = set()
-        self.generation = 0
         self.query_ = InvoicingQuery()
-        self._fetching = False
-
-    @property
-    def sav(self) -> SavApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def manager(self) -> bool:
         return self.sav.user is not None and self.sav.user.role is Role.MANAGER
 
     def compose(self) -> ComposeResult:
-        yield SessionBar()
-        with Horizontal(id="search-row"):
-            yield Label(_("Invoicing"), id="search-label")
-            yield SearchLine(
-                self.initial,
-                id="invoicing-query",
-                compact=True,
-                max_length=200,
-                placeholder=_("from:DD/MM/YYYY to:DD/MM/YYYY"),
-            )
-        yield Static("", id="invoicing-error", classes="-error")
+        yield from self._compose_search(_("Invoicing"), _("from:DD/MM/YYYY to:DD/MM/YYYY"))
         yield KeyTable(id="invoicing", cursor_type="row", zebra_stripes=True, key_column="ticket")
         yield Static("", id="invoicing-info")
         yield Static("", id="invoicing-totals")
         yield Static("", id="invoicing-status")
         yield KeyFooter()
 
-    def on_mount(self) -> None:
-        table = self.query_one("#invoicing", DataTable)
-        scrollbar = table.styles.scrollbar_size_vertical
-        width = (table.size.width or self.app.size.width - scrollbar) - scrollbar
+    def _set_columns(self) -> None:
+        table = self._table()
         columns = [
             ("", 1, "mark"),
             (_("Ticket"), 6, "ticket"),
@@ -170,92 +134,51 @@ class InvoicingScreen(Screen[None]):
             (_("Net"), 9, "net"),
             (_("Total"), 9, "total"),
         ]
-        room = width - sum(w + 2 for _t, w, _k in columns) - 2
+        room = room_left(self._list_width(), columns)
         for title, size, key in columns:
             table.add_column(title, width=size or max(room, 8), key=key)
-        self.set_focus(self.query_one("#invoicing-query", Input))
-        self._search(self.initial, pause=0.0)
 
     # ------------------------------------------------------------------ searching
 
-    @on(Input.Changed, "#invoicing-query")
-    def _typed(self, event: Input.Changed) -> None:
-        self._search(event.value)
-
-    @on(Input.Submitted, "#invoicing-query")
-    def _submitted(self) -> None:
-        self.action_to_list()
-
     def action_search(self) -> None:
-        self.set_focus(self.query_one("#invoicing-query", Input))
+        self.set_focus(self._search_line())
 
     def action_to_list(self) -> None:
-        self.set_focus(self.query_one("#invoicing", DataTable))
+        self.set_focus(self._table())
 
     def action_refresh(self) -> None:
-        self._search(self.query_one("#invoicing-query", Input).value, pause=0.0)
+        self._search(self._search_line().value, pause=0.0)
 
-    def _search(self, text: str, pause: float = SEARCH_DELAY) -> None:
-        error = self.query_one("#invoicing-error", Static)
-        try:
-            query = parse_interventions(text)
-        except FilterError as exc:
-            error.update(glyphs.error_mark() + escape(str(exc)))
-            return
-        error.update("")
-        self.query_ = query
-        self.generation += 1
+    def _parse(self, text: str) -> InvoicingQuery:
+        return parse_interventions(text)
+
+    def _new_search(self) -> None:
         self.marked.clear()
-        self._fetching = True
-        self._fetch(self.generation, query, 0, pause)
 
-    @work(exclusive=True, group="invoicing", exit_on_error=False)
-    async def _fetch(
+    async def _load(
         self,
-        generation: int,
+        client: SavClient,
         query: InvoicingQuery,
         offset: int,
-        pause: float,
         mark_all: bool = False,
-    ) -> None:
-        import asyncio
+        **options: Any,
+    ) -> InvoicingList:
+        page = await client.invoicing(query, limit=PAGE, offset=offset)
+        if mark_all:  # every line that matches: the rest of the pages too
+            items = list(page.items)
+            while page.next_cursor is not None:
+                page = await client.invoicing(query, limit=PAGE, offset=offset + len(items))
+                items += page.items
+            page = page.model_copy(update={"items": items, "offset": offset})
+        return page
 
-        from client.api import SavError
+    def _key(self, row: InvoiceLine) -> str:
+        return str(row.ticket_id)
 
-        if pause:
-            await asyncio.sleep(pause)
-        client = self.sav.client
-        assert client is not None
-        try:
-            page = await client.invoicing(query, limit=PAGE, offset=offset)
-            if mark_all:  # every line that matches: the rest of the pages too
-                items = list(page.items)
-                while page.next_cursor is not None:
-                    page = await client.invoicing(query, limit=PAGE, offset=offset + len(items))
-                    items += page.items
-                page = page.model_copy(update={"items": items, "offset": offset})
-        except SavError as exc:
-            self.post_message(LinesFailed(generation, exc.message))
-            return
-        self.post_message(LinesLoaded(generation, page, mark_all))
-
-    @on(LinesLoaded)
-    def _loaded(self, message: LinesLoaded) -> None:
-        page = message.page
-        if message.generation != self.generation or page.offset not in (0, len(self.rows)):
-            return
-        self._fetching = False
-        table = self.query_one("#invoicing", DataTable)
-        if page.offset == 0:
-            table.clear()
-            self.rows = []
-        for line in page.items:
-            self.rows.append(line)
-            table.add_row(*self._cells(line), key=str(line.ticket_id))
-        self.total, self.sums = page.total, page.sums
-        if message.mark_all:
+    def _page_loaded(self, page: InvoicingList, mark_all: bool = False, **options: Any) -> None:
+        self.sums = page.sums
+        if mark_all:
             self._mark_all()
-        self._status()
 
     def _cells(self, line: InvoiceLine) -> list[str | Text]:
         return [
@@ -289,14 +212,6 @@ class InvoicingScreen(Screen[None]):
         self.query_one("#invoicing-totals", Static).update(escape(line))
         self.query_one("#invoicing-status", Static).update(escape(text))
 
-    @on(LinesFailed)
-    def _failed(self, message: LinesFailed) -> None:
-        if message.generation == self.generation:
-            self._fetching = False
-            self.query_one("#invoicing-error", Static).update(
-                glyphs.error_mark() + escape(message.message)
-            )
-
     @on(DataTable.RowHighlighted, "#invoicing")
     def _show_info(self, event: DataTable.RowHighlighted) -> None:
         row = event.cursor_row
@@ -320,14 +235,9 @@ class InvoicingScreen(Screen[None]):
             line.rate, line.spares, line.bonuses, line.net, line.vat, line.total, line.vat_rate
         )
         info.update(escape(f"{head}\n{figures}"))
-        if not self._fetching and len(self.rows) < self.total and row >= len(self.rows) - 10:
-            self._fetching = True
-            self._fetch(self.generation, self.query_, len(self.rows), 0.0)
 
-    @on(DataTable.RowSelected, "#invoicing")
-    def _open(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value:
-            self.sav.open_ticket(int(event.row_key.value))
+    def _open_row(self, key: int) -> None:
+        self.sav.open_ticket(key)
 
     # ------------------------------------------------------------------ marking, invoicing
 
@@ -335,10 +245,6 @@ class InvoicingScreen(Screen[None]):
         if action == "invoice":
             return self.manager
         return True
-
-    def _highlighted(self) -> InvoiceLine | None:
-        row = self.query_one("#invoicing", DataTable).cursor_row
-        return self.rows[row] if 0 <= row < len(self.rows) else None
 
     def _show_mark(self, line: InvoiceLine) -> None:
         self.query_one("#invoicing", DataTable).update_cell(
@@ -393,7 +299,11 @@ class InvoicingScreen(Screen[None]):
                 _("Net {net}, VAT {vat}.").format(
                     net=money_eur(totals.net), vat=money_eur(totals.vat)
                 ),
-                _("A payment voucher is made; they become invoiced."),
+                ngettext(
+                    "A payment voucher is made; it becomes invoiced.",
+                    "A payment voucher is made; they become invoiced.",
+                    totals.count,
+                ),
             )
         )
 

@@ -9,52 +9,37 @@ awaits validation and says why it refused the others.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.markup import escape
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Static
 
-from client.models import OrderQuery, OrderStatus
+from client.models import OrderQuery, OrderStatus, OrderSummary
 from tui import formats, glyphs, i18n, search_words
 from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.i18n import N_, _, localized, ngettext
-from tui.order_filter import FilterError, parse
+from tui.order_filter import parse
+from tui.screens._search_list import SearchListScreen, room_left
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.lines import right
 from tui.widgets.money import money
-from tui.widgets.search_line import SearchLine
-from tui.widgets.session_bar import SessionBar
 from tui.widgets.status import order_status, order_status_width
 
 if TYPE_CHECKING:
-    from client.models import OrderSummary, Page, ValidationResult
+    from client.api import SavClient
+    from client.models import ValidationResult
     from tui.app import SavApp
 
 PAGE = 100
-SEARCH_DELAY = 0.15
 MIN_NOTE = 8
 """Cells below which the note column is left out (the line under the list shows it)."""
-
-
-@dataclass
-class OrdersLoaded(Message):
-    generation: int
-    page: Page[OrderSummary]
-
-
-@dataclass
-class OrdersFailed(Message):
-    generation: int
-    message: str
 
 
 @dataclass
@@ -92,7 +77,7 @@ def validation_text(result: ValidationResult) -> str:
 
 
 @localized
-class OrdersScreen(Copies, Screen[None]):
+class OrdersScreen(Copies, SearchListScreen[OrderSummary, OrderQuery]):
     HELP = N_(
         "Your orders, newest first (operators: every centre's). Type to search: an order "
         "number or its start (FR1001519526), words of the notes, and the filters listed "
@@ -118,45 +103,25 @@ class OrdersScreen(Copies, Screen[None]):
         *COPY_BINDINGS,
     ]
 
-    def __init__(self, text: str = "") -> None:
-        super().__init__()
-        self.initial = text
-        self.rows: list[OrderSummary] = []
-        self.total = 0
-        self.marked: set[int] = set()
-        self.generation = 0
-        self.order_query = OrderQuery()
-        self._fetching = False
+    LIST = "orders"
 
-    @property
-    def sav(self) -> SavApp:
-        return self.app  # type: ignore[return-value]
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.marked: set[int] = set()
+        self.query_ = OrderQuery()
 
     @property
     def operator(self) -> bool:
         return self.sav.user is not None and self.sav.user.is_operator
 
     def compose(self) -> ComposeResult:
-        yield SessionBar()
-        with Horizontal(id="search-row"):
-            yield Label(_("Orders"), id="search-label")
-            yield SearchLine(
-                self.initial,
-                id="orders-query",
-                compact=True,
-                max_length=200,
-                placeholder=_("number, words, st:await t:ticket p:part from: to:"),
-            )
-        yield Static("", id="orders-error", classes="-error")
+        yield from self._compose_search(
+            _("Orders"), _("number, words, st:await t:ticket p:part from: to:")
+        )
         yield KeyTable(id="orders", cursor_type="row", zebra_stripes=True, key_column="number")
         yield Static("", id="orders-info")
         yield Static("", id="orders-status")
         yield KeyFooter()
-
-    def on_mount(self) -> None:
-        self._set_columns()
-        self.set_focus(self.query_one("#orders-query", Input))
-        self._search(self.initial, pause=0.0)
 
     def _columns(self, width: int) -> list[tuple[str, int, str]]:
         """The columns at ``width`` cells: the status as wide as its longest name in the
@@ -170,19 +135,14 @@ class OrdersScreen(Copies, Screen[None]):
         ]
         if self.operator:  # operators mark orders to validate, across centres
             columns = [("", 1, "mark"), *columns, (_("Centre"), 6, "centre")]
-        # each column has a cell of padding either side
-        room = width - sum(w + 2 for _t, w, _k in columns) - 2
+        room = room_left(width, columns)
         if room >= MIN_NOTE:
             columns.append((_("Note"), room, "note"))
         return columns
 
     def _set_columns(self) -> None:
-        table = self.query_one("#orders", DataTable)
-        # the room inside the list, less its vertical scroll bar (before the first layout:
-        # the screen's width, less a scroll bar for the screen's and one for the list's)
-        scrollbar = table.styles.scrollbar_size_vertical
-        width = (table.size.width or self.app.size.width - scrollbar) - scrollbar
-        columns = self._columns(width)
+        table = self._table()
+        columns = self._columns(self._list_width())
         if [c[:2] for c in columns] == [(c.label.plain, c.width) for c in table.columns.values()]:
             return
         table.clear(columns=True)
@@ -196,71 +156,30 @@ class OrdersScreen(Copies, Screen[None]):
 
     # ------------------------------------------------------------------ searching
 
-    @on(Input.Changed, "#orders-query")
-    def _typed(self, event: Input.Changed) -> None:
-        self._search(event.value)
-
-    @on(Input.Submitted, "#orders-query")
-    def _submitted(self) -> None:
-        self.action_to_list()
-
     def action_search(self) -> None:
-        self.set_focus(self.query_one("#orders-query", Input))
+        self.set_focus(self._search_line())
 
     def action_to_list(self) -> None:
-        self.set_focus(self.query_one("#orders", DataTable))
+        self.set_focus(self._table())
 
     def action_refresh(self) -> None:
-        self._search(self.query_one("#orders-query", Input).value, pause=0.0)
+        self._search(self._search_line().value, pause=0.0)
 
-    def _search(self, text: str, pause: float = SEARCH_DELAY) -> None:
-        error = self.query_one("#orders-error", Static)
-        try:
-            query = parse(text)
-        except FilterError as exc:
-            error.update(glyphs.error_mark() + escape(str(exc)))
-            return  # the results stay as they were
-        error.update("")
-        self.order_query = query
-        self.generation += 1
-        self._fetching = True  # no next page of the old list while the new one is on its way
-        self._fetch(self.generation, query, 0, pause)
+    def _parse(self, text: str) -> OrderQuery:
+        return parse(text)
 
-    @work(exclusive=True, group="orders", exit_on_error=False)
-    async def _fetch(self, generation: int, query: OrderQuery, offset: int, pause: float) -> None:
-        import asyncio
+    async def _load(self, client: SavClient, query: OrderQuery, offset: int, **options: Any) -> Any:
+        return await client.search_orders(query, limit=PAGE, offset=offset)
 
-        from client.api import SavError
+    def _cleared(self) -> None:
+        self.query_one("#orders-info", Static).update("")  # until a row is highlighted
 
-        if pause:
-            await asyncio.sleep(pause)
-        client = self.sav.client
-        assert client is not None
-        try:
-            page = await client.search_orders(query, limit=PAGE, offset=offset)
-        except SavError as exc:
-            self.post_message(OrdersFailed(generation, exc.message))
-            return
-        self.post_message(OrdersLoaded(generation, page))
+    def _keep(self, row: OrderSummary) -> bool:
+        # not when shifted by a new order between two pages
+        return not any(o.id == row.id for o in self.rows[-PAGE:])
 
-    @on(OrdersLoaded)
-    def _loaded(self, message: OrdersLoaded) -> None:
-        page = message.page
-        if message.generation != self.generation or page.offset not in (0, len(self.rows)):
-            return  # an answer to an older search line
-        self._fetching = False
-        table = self.query_one("#orders", DataTable)
-        if page.offset == 0:
-            table.clear()
-            self.rows = []
-            self.query_one("#orders-info", Static).update("")  # until a row is highlighted
-        for order in page.items:
-            if any(o.id == order.id for o in self.rows[-PAGE:]):
-                continue  # shifted by a new order between two pages
-            self.rows.append(order)
-            table.add_row(*self._cells(order), key=str(order.id))
-        self.total = page.total
-        self._status()
+    def _key(self, row: OrderSummary) -> str:
+        return str(row.id)
 
     def _cells(self, order: OrderSummary) -> list[str | Text]:
         cells: list[str | Text] = [
@@ -286,14 +205,6 @@ class OrdersScreen(Copies, Screen[None]):
             )
         self.query_one("#orders-status", Static).update(escape(text))
 
-    @on(OrdersFailed)
-    def _failed(self, message: OrdersFailed) -> None:
-        if message.generation == self.generation:
-            self._fetching = False
-            self.query_one("#orders-error", Static).update(
-                glyphs.error_mark() + escape(message.message)
-            )
-
     @on(DataTable.RowHighlighted, "#orders")
     def _show_info(self, event: DataTable.RowHighlighted) -> None:
         """The highlighted order in full: who placed it, its lines, its whole note (the
@@ -313,21 +224,8 @@ class OrdersScreen(Copies, Screen[None]):
         parts.append(_("note: {note}").format(note=order.note.replace("\n", " ") or "-"))
         info.update(escape(" · ".join(parts)))
 
-    @on(DataTable.RowHighlighted, "#orders")
-    def _near_end(self, event: DataTable.RowHighlighted) -> None:
-        """Fetch the next page when the cursor comes within 10 rows of the end."""
-        if (
-            not self._fetching
-            and len(self.rows) < self.total
-            and event.cursor_row >= len(self.rows) - 10
-        ):
-            self._fetching = True
-            self._fetch(self.generation, self.order_query, len(self.rows), 0.0)
-
-    @on(DataTable.RowSelected, "#orders")
-    def _open(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value:
-            self.sav.open_order(int(event.row_key.value))
+    def _open_row(self, key: int) -> None:
+        self.sav.open_order(key)
 
     # ------------------------------------------------------------------ validation
 
@@ -335,11 +233,6 @@ class OrdersScreen(Copies, Screen[None]):
         if action in {"mark", "validate"}:
             return self.operator
         return True
-
-    def _highlighted(self) -> OrderSummary | None:
-        table = self.query_one("#orders", DataTable)
-        row = table.cursor_row
-        return self.rows[row] if 0 <= row < len(self.rows) else None
 
     def copy_text(self, whole: bool) -> tuple[str, str] | None:
         order = self._highlighted()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -110,6 +111,16 @@ def _duration(delta: dt.timedelta) -> str:
     return _("{n} h").format(n=hours)
 
 
+def hanging(prefix: str, value: str, width: int) -> str:
+    """``prefix`` then ``value`` wrapped at ``width`` cells, each further line starting under
+    the value's first character (a long work done or part line stays in its column); markup
+    escaped."""
+    room = max(width - len(prefix), 12)
+    chunks = [c for line in value.splitlines() or [""] for c in textwrap.wrap(line, room) or [""]]
+    pad = " " * len(prefix)
+    return "\n".join(escape((prefix if i == 0 else pad) + chunk) for i, chunk in enumerate(chunks))
+
+
 CLOSED_STATUSES = (TicketStatus.CLOSED, TicketStatus.VERIFIED, TicketStatus.INVOICED)
 
 
@@ -120,7 +131,7 @@ async def _closing_of(client: SavClient, ticket: Ticket) -> Closing | None:
     return await client.intervention(ticket.id)
 
 
-def closing_text(c: Closing) -> str:
+def closing_text(c: Closing, width: int = 78) -> str:
     """The whole closing, as the operator verifies it: codes, work, parts with their frozen
     price against today's catalogue price, amounts."""
     from tui.widgets.money import money, percent
@@ -148,7 +159,7 @@ def closing_text(c: Closing) -> str:
         rows.append((_("Verified"), verified))
     title = _("Intervention")
     lines = [f"[b]{escape(title)}[/b]"]
-    lines += [f"  {escape(label):<21} {escape(value.strip() or '-')}" for label, value in rows]
+    lines += [hanging(f"  {label:<21} ", value.strip() or "-", width) for label, value in rows]
     if c.parts:
         parts_used = _("Parts used")
         lines.append(f"  {escape(parts_used)}")
@@ -159,27 +170,18 @@ def closing_text(c: Closing) -> str:
         codes = p.installed_code if p.installed_code == p.requested_code else (
             f"{p.requested_code} → {p.installed_code}")  # fmt: skip
         lines.append(
-            "    "
-            + escape(f"{codes} {p.description} × {p.quantity} {money(p.unit_price)} = "
-                     f"{money(p.amount)}{mark}")
+            hanging("    ", f"{codes} {p.description} × {p.quantity} {money(p.unit_price)} = "
+                    f"{money(p.amount)}{mark}", width)
         )  # fmt: skip
     lines.append(
-        "  "
-        + escape(
-            _("Rate {rate} · Spares {spares} · Bonuses {bonuses} · Net {net}").format(
-                rate=money(t.rate), spares=money(t.spares), bonuses=money(t.bonuses),
-                net=money(t.net),
-            )
-        )
+        hanging("  ", _("Rate {rate} · Spares {spares} · Bonuses {bonuses} · Net {net}").format(
+            rate=money(t.rate), spares=money(t.spares), bonuses=money(t.bonuses),
+            net=money(t.net)), width)
     )  # fmt: skip
     lines.append(
-        "  "
-        + escape(
-            _("VAT {vat_rate} {vat} · Final price {total} €").format(
-                vat_rate=percent(t.vat_rate), vat=money(t.vat), total=money(t.total)
-            )
-        )
-    )
+        hanging("  ", _("VAT {vat_rate} {vat} · Final price {total} €").format(
+            vat_rate=percent(t.vat_rate), vat=money(t.vat), total=money(t.total)), width)
+    )  # fmt: skip
     return "\n".join(lines)
 
 
@@ -196,6 +198,7 @@ ACTION_KEYS = {
     "verify": TicketAction.VERIFY,
     "close": TicketAction.CLOSE,
     "parts_received": TicketAction.PARTS_RECEIVED,
+    "reschedule": TicketAction.RESCHEDULE,
 }
 
 
@@ -207,7 +210,12 @@ class TicketScreen(Copies, Screen[None]):
         "and the customer's previous tickets (Enter opens one).\n\n"
         "The keys in the footer are the actions the server allows you now: c customer "
         "contacted (appointment), u not reachable (attempt and means), l add a log "
-        "(optionally e-mailed), a appliance data; operators also s assign a centre, "
+        "(optionally e-mailed), a appliance data. Contact is per group: c and u are "
+        "recorded on every ticket of the group still to contact, and the message says "
+        "how many. While the customer is unreachable the 48 h clock stands still (the "
+        "header shows the time it has left); the details count the failed attempts. "
+        "Operators also s assign a centre (the same centre resumes the clock), "
+        "t reschedule the appointment, "
         "x request an exchange, ctrl+x cancel, r reject a closed ticket, v verify it "
         "(the details show the whole closing: codes, work, parts with their prices "
         "against the catalogue, amounts). The centre closes with x (the closing form) "
@@ -228,11 +236,13 @@ class TicketScreen(Copies, Screen[None]):
         Binding("s", "act('assign')", N_("Assign"), id="ticket.assign"),
         Binding("x", "act('request_exchange')", N_("Exchange"), id="ticket.exchange"),
         # the same key: closing is the centre's, requesting an exchange the operator's
-        Binding("x", "act('close')", N_("Close"), id="ticket.close"),
+        Binding("x", "act('close')", N_("Close ticket"), id="ticket.close"),
         Binding("g", "act('parts_received')", N_("Parts received"), id="ticket.parts-received"),
         Binding("ctrl+x", "act('cancel')", N_("Cancel ticket"), id="ticket.cancel"),
         Binding("r", "act('reject')", N_("Reject"), id="ticket.reject"),
         Binding("v", "act('verify')", N_("Verify"), id="ticket.verify"),
+        Binding("t", "act('reschedule')", N_("Reschedule"), id="ticket.reschedule",
+                tooltip=N_("Operators: move the appointment")),
         Binding("d", "section('details')", N_("Details"), show=False, id="ticket.details"),
         Binding("h", "section('history')", N_("History"), show=False, id="ticket.history"),
         Binding("p", "section('previous')", N_("Previous"), show=False, id="ticket.previous"),
@@ -325,9 +335,10 @@ class TicketScreen(Copies, Screen[None]):
             self.group = message.group
             self._show_tabs(message.group)
         self.query_one("#ticket-header", Static).update(self._header(ticket))
-        details = self._details(ticket)
+        width = max(self.size.width - 4, 40)  # the details' padding and scroll bar
+        details = self._details(ticket, width)
         if message.closing is not None:  # first: what the operator checks before v
-            details = closing_text(message.closing) + "\n" + details
+            details = closing_text(message.closing, width) + "\n" + details
         self.query_one("#details-text", Static).update(details)
         if message.history is not None:
             self._show_history(message.history)
@@ -365,6 +376,13 @@ class TicketScreen(Copies, Screen[None]):
             else:
                 due = [_("contact within {d}"), _("due in {d}")]
             due = [text.format(d=_duration(left)) for text in due]
+        elif t.contact_paused_minutes_left is not None:
+            left = dt.timedelta(minutes=t.contact_paused_minutes_left)
+            pause = glyphs.current().paused
+            due = [
+                _("48 h clock paused, {d} left").format(d=_duration(left)),
+                pause + " " + _("{d} left").format(d=_duration(left)),
+            ]
         names = [
             _("Group {group} · ticket {id}").format(group=t.group_id, id=t.id),
             _("Ticket {id}").format(id=t.id),
@@ -393,7 +411,7 @@ class TicketScreen(Copies, Screen[None]):
         if self.ticket is not None:
             self.query_one("#ticket-header", Static).update(self._header(self.ticket))
 
-    def _details(self, t: Ticket) -> str:
+    def _details(self, t: Ticket, width: int = 78) -> str:
         c, a = t.customer, t.appliance
         yes, no = _("yes"), _("no")
         flags = [
@@ -444,13 +462,15 @@ class TicketScreen(Copies, Screen[None]):
                 ],
             ),
         ]  # fmt: skip
+        if t.contact_attempts:  # failed attempts (customer not reachable), when there were
+            sections[2][1].insert(5, (_("Contact attempts"), str(t.contact_attempts)))
         lines = []
         # the labels' column as wide as this language's longest label ("Indice di servizio")
-        width = max(16, *(len(label) for _title, rows in sections for label, _value in rows))
+        labels = max(16, *(len(label) for _title, rows in sections for label, _value in rows))
         for title, rows in sections:
             lines.append(f"[b]{escape(title)}[/b]")
             for label, value in rows:
-                lines.append(f"  {escape(label):<{width}} {escape(value.strip() or '-')}")
+                lines.append(hanging(f"  {label:<{labels}} ", value.strip() or "-", width))
         return "\n".join(lines)
 
     def _show_tabs(self, group: TicketGroup) -> None:
@@ -658,6 +678,7 @@ class TicketScreen(Copies, Screen[None]):
             TicketAction.ADD_LOG: forms.add_log,
             TicketAction.UPDATE_APPLIANCE: forms.appliance,
             TicketAction.ASSIGN: forms.assign,
+            TicketAction.RESCHEDULE: forms.reschedule,
         }
         if action is TicketAction.CLOSE:
             from tui.screens.close_intervention import CloseInterventionScreen
@@ -678,8 +699,20 @@ class TicketScreen(Copies, Screen[None]):
         self.load(self.ticket_id)  # a draft saved, or the ticket closed
 
     def _after_action(self, result: object) -> None:
+        from client.models import ContactOutcome
+
         if result is None:
             return
-        self.notify(_("Saved."))
+        if isinstance(result, ContactOutcome) and result.group_updated:
+            n = len(result.group_updated)
+            self.notify(
+                ngettext(
+                    "Saved on this ticket and {n} other ticket of the group ({ids}).",
+                    "Saved on this ticket and {n} other tickets of the group ({ids}).",
+                    n,
+                ).format(n=n, ids=", ".join(str(i) for i in result.group_updated))
+            )
+        else:
+            self.notify(_("Saved."))
         self.load(self.ticket_id)
         self.action_section("history")  # what was just saved is its newest entry

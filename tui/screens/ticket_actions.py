@@ -21,6 +21,7 @@ from client.models import (
     HistoryType,
     MotivationRequest,
     NoteRequest,
+    RescheduleRequest,
     TicketAction,
     UnreachableRequest,
 )
@@ -57,6 +58,7 @@ ACTION_LABEL = {
     TicketAction.REJECT: N_("Reject (back to confirmed)"),
     TicketAction.VERIFY: N_("Verify"),
     TicketAction.PARTS_RECEIVED: N_("Parts received"),
+    TicketAction.RESCHEDULE: N_("Reschedule"),
 }
 
 
@@ -101,7 +103,10 @@ def contacted(current: Current, reload: Reload, clock: Clock) -> ActionForm:
         ],
         build,
         _status_action(current, TicketAction.CONTACTED),
-        intro=_("The ticket becomes Confirmed, with this appointment."),
+        intro=_(
+            "The ticket becomes Confirmed, with this appointment, and so do the group's "
+            "other tickets still to contact (one customer)."
+        ),
         reload=reload,
     )  # fmt: skip
 
@@ -128,7 +133,10 @@ def unreachable(current: Current, reload: Reload, clock: Clock) -> ActionForm:
         ],
         build,
         _status_action(current, TicketAction.UNREACHABLE),
-        intro=_("The attempt is recorded; the ticket stays to be contacted again."),
+        intro=_(
+            "The attempt is recorded on every ticket of the group still to contact; the "
+            "48 h clock stands still until the ticket is to contact again."
+        ),
         reload=reload,
     )  # fmt: skip
 
@@ -218,6 +226,37 @@ def assign(current: Current, reload: Reload, clock: Clock) -> ActionForm:
         build,
         _status_action(current, TicketAction.ASSIGN),
         intro=_("The centre has 48 h to contact the customer."),
+        reload=reload,
+    )  # fmt: skip
+
+
+def reschedule(current: Current, reload: Reload, clock: Clock) -> ActionForm:
+    """Operators: a new appointment (the history keeps the old one)."""
+    ticket = current()
+    at = ticket.appointment_at.astimezone() if ticket.appointment_at else None
+    day = formats.day(at.date()) if at else ""
+
+    def build(v: dict[str, str]) -> RescheduleRequest:
+        moment = local_moment("date", v["date"], "time", v["time"])
+        if moment < _local(clock) - dt.timedelta(minutes=5):
+            raise FieldError("date", _("The appointment is in the past."))
+        return RescheduleRequest(appointment_at=moment, note=v["note"].strip())
+
+    async def send(client: SavClient, body: RescheduleRequest) -> Ticket:
+        return await client.reschedule(current().id, body)
+
+    return ActionForm(
+        _("Ticket {id}: reschedule").format(id=ticket.id),
+        [
+            Field("date", _("Appointment"), value=day, required=True,
+                  placeholder=formats.date_forms(), server_names=("appointment_at",)),
+            Field("time", _("Time"), value=formats.clock(at) if at else "09:00",
+                  required=True, placeholder=_("HH:MM")),
+            Field("note", _("Note"), kind="multiline"),
+        ],
+        build,
+        send,
+        intro=_("The appointment moves; the history keeps the old one. The status stays."),
         reload=reload,
     )  # fmt: skip
 

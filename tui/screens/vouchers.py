@@ -4,46 +4,33 @@ centre (``sc:``); newest first. Enter opens a voucher."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.markup import escape
-from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import Static
 
-from client.models import VoucherQuery
-from tui import formats, glyphs
+from client.models import VoucherQuery, VoucherSummary
+from tui import formats
 from tui.i18n import N_, _, localized, ngettext
-from tui.invoicing_filter import FilterError, parse_vouchers
+from tui.invoicing_filter import parse_vouchers
+from tui.screens._search_list import SearchListScreen
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.lines import right
 from tui.widgets.money import money
-from tui.widgets.search_line import SearchLine
-from tui.widgets.session_bar import SessionBar
 
 if TYPE_CHECKING:
-    from client.models import Page, VoucherSummary
-    from tui.app import SavApp
+    from rich.text import Text
+
+    from client.api import SavClient
 
 PAGE = 100
-SEARCH_DELAY = 0.15
-
-
-@dataclass
-class VouchersLoaded(Message):
-    generation: int
-    page: Page[VoucherSummary] | None
-    error: str = ""
 
 
 @localized
-class VouchersScreen(Screen[None]):
+class VouchersScreen(SearchListScreen[VoucherSummary, VoucherQuery]):
     HELP = N_(
         "Payment vouchers, newest first (operators: every centre's). Type a voucher number "
         "or its start (BP249050), and filters: from:01/10/2026 to:31/10/2026 (the day it "
@@ -56,37 +43,20 @@ class VouchersScreen(Screen[None]):
         Binding("f5", "refresh", N_("Refresh"), id="vouchers.refresh"),
     ]
 
-    def __init__(self, text: str = "") -> None:
-        super().__init__()
-        self.initial = text
-        self.rows: list[VoucherSummary] = []
-        self.total = 0
-        self.generation = 0
-        self.query_ = VoucherQuery()
-        self._fetching = False
+    LIST = "vouchers"
 
-    @property
-    def sav(self) -> SavApp:
-        return self.app  # type: ignore[return-value]
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.query_ = VoucherQuery()
 
     def compose(self) -> ComposeResult:
-        yield SessionBar()
-        with Horizontal(id="search-row"):
-            yield Label(_("Vouchers"), id="search-label")
-            yield SearchLine(
-                self.initial,
-                id="vouchers-query",
-                compact=True,
-                max_length=200,
-                placeholder=_("number, from: to: min: max:"),
-            )
-        yield Static("", id="vouchers-error", classes="-error")
+        yield from self._compose_search(_("Vouchers"), _("number, from: to: min: max:"))
         yield KeyTable(id="vouchers", cursor_type="row", zebra_stripes=True)
         yield Static("", id="vouchers-status")
         yield KeyFooter()
 
-    def on_mount(self) -> None:
-        table = self.query_one("#vouchers", DataTable)
+    def _set_columns(self) -> None:
+        table = self._table()
         for title, width, key in (
             (_("Number"), 14, "number"),
             (_("Date"), 10, "date"),
@@ -96,100 +66,42 @@ class VouchersScreen(Screen[None]):
             (_("By"), 16, "by"),
         ):
             table.add_column(title, width=width, key=key)
-        self.set_focus(self.query_one("#vouchers-query", Input))
-        self._search(self.initial, pause=0.0)
-
-    @on(Input.Changed, "#vouchers-query")
-    def _typed(self, event: Input.Changed) -> None:
-        self._search(event.value)
-
-    @on(Input.Submitted, "#vouchers-query")
-    def _submitted(self) -> None:
-        self.action_to_list()
 
     def action_search(self) -> None:
-        self.set_focus(self.query_one("#vouchers-query", Input))
+        self.set_focus(self._search_line())
 
     def action_to_list(self) -> None:
-        self.set_focus(self.query_one("#vouchers", DataTable))
+        self.set_focus(self._table())
 
     def action_refresh(self) -> None:
-        self._search(self.query_one("#vouchers-query", Input).value, pause=0.0)
+        self._search(self._search_line().value, pause=0.0)
 
-    def _search(self, text: str, pause: float = SEARCH_DELAY) -> None:
-        error = self.query_one("#vouchers-error", Static)
-        try:
-            query = parse_vouchers(text)
-        except FilterError as exc:
-            error.update(glyphs.error_mark() + escape(str(exc)))
-            return
-        error.update("")
-        self.query_ = query
-        self.generation += 1
-        self._fetching = True
-        self._fetch(self.generation, query, 0, pause)
+    def _parse(self, text: str) -> VoucherQuery:
+        return parse_vouchers(text)
 
-    @work(exclusive=True, group="vouchers", exit_on_error=False)
-    async def _fetch(self, generation: int, query: VoucherQuery, offset: int, pause: float) -> None:
-        import asyncio
+    async def _load(
+        self, client: SavClient, query: VoucherQuery, offset: int, **options: Any
+    ) -> Any:
+        return await client.search_vouchers(query, limit=PAGE, offset=offset)
 
-        from client.api import SavError
+    def _cells(self, row: VoucherSummary) -> list[str | Text]:
+        return [
+            row.number,
+            formats.list_day(row.created_at.astimezone()),
+            row.service_centre_code,
+            right(str(row.count)),
+            right(money(row.total)),
+            row.created_by,
+        ]
 
-        if pause:
-            await asyncio.sleep(pause)
-        assert self.sav.client is not None
-        try:
-            page = await self.sav.client.search_vouchers(query, limit=PAGE, offset=offset)
-        except SavError as exc:
-            self.post_message(VouchersLoaded(generation, None, exc.message))
-            return
-        self.post_message(VouchersLoaded(generation, page))
+    def _key(self, row: VoucherSummary) -> str:
+        return str(row.id)
 
-    @on(VouchersLoaded)
-    def _loaded(self, message: VouchersLoaded) -> None:
-        if message.generation != self.generation:
-            return
-        self._fetching = False
-        page = message.page
-        if page is None:
-            self.query_one("#vouchers-error", Static).update(
-                glyphs.error_mark() + escape(message.error)
-            )
-            return
-        if page.offset not in (0, len(self.rows)):
-            return
-        table = self.query_one("#vouchers", DataTable)
-        if page.offset == 0:
-            table.clear()
-            self.rows = []
-        for voucher in page.items:
-            self.rows.append(voucher)
-            table.add_row(
-                voucher.number,
-                formats.list_day(voucher.created_at.astimezone()),
-                voucher.service_centre_code,
-                right(str(voucher.count)),
-                right(money(voucher.total)),
-                voucher.created_by,
-                key=str(voucher.id),
-            )
-        self.total = page.total
+    def _status(self) -> None:
         text = ngettext("{n} voucher", "{n} vouchers", self.total).format(n=self.total)
         if len(self.rows) < self.total:
             text += " · " + _("{n} loaded").format(n=len(self.rows))
         self.query_one("#vouchers-status", Static).update(escape(text))
 
-    @on(DataTable.RowHighlighted, "#vouchers")
-    def _near_end(self, event: DataTable.RowHighlighted) -> None:
-        if (
-            not self._fetching
-            and len(self.rows) < self.total
-            and event.cursor_row >= len(self.rows) - 10
-        ):
-            self._fetching = True
-            self._fetch(self.generation, self.query_, len(self.rows), 0.0)
-
-    @on(DataTable.RowSelected, "#vouchers")
-    def _open(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value:
-            self.sav.open_voucher(int(event.row_key.value))
+    def _open_row(self, key: int) -> None:
+        self.sav.open_voucher(key)
