@@ -105,7 +105,12 @@ from client.models.supplier_sync import (
     SupplierChanges,
     SyncSummary,
 )
-from client.models.suppliers import SupplierAccount
+from client.models.suppliers import (
+    SaveSupplierAccountRequest,
+    Supplier,
+    SupplierAccount,
+    SupplierAvailability,
+)
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -721,11 +726,6 @@ class SavClient:
 
     # ------------------------------------------------------------------ supplier orders
 
-    async def supplier_accounts(self) -> list[SupplierAccount]:
-        """The centre's supplier accounts (never their secrets)."""
-        answer = await self._call("GET", "/supplier-accounts")
-        return _parse_list(answer, SupplierAccount)
-
     async def supplier_orders(
         self, *, status: str | None = None, ticket_id: int | None = None
     ) -> list[SupplierOrderSummary]:
@@ -757,6 +757,38 @@ class SavClient:
         """Drop a draft."""
         answer = await self._call("POST", f"/supplier-orders/{order_id}/cancel", idempotent=True)
         return _parse(answer, SupplierOrder)
+
+    # ------------------------------------------------------------------ suppliers (availability)
+
+    async def suppliers(self) -> list[Supplier]:
+        """The suppliers the server is set up for (a centre may enter an account with each)."""
+        return _parse_list(await self._call("GET", "/suppliers"), Supplier)
+
+    async def supplier_accounts(self) -> list[SupplierAccount]:
+        """The centre's supplier accounts, without their secrets."""
+        return _parse_list(await self._call("GET", "/supplier-accounts"), SupplierAccount)
+
+    async def save_supplier_account(self, body: SaveSupplierAccountRequest) -> SupplierAccount:
+        """Enter (or replace) the centre's account with a supplier (its manager): the server
+        checks it with the supplier first; wrong credentials are a ``ValidationFailed`` naming
+        the fields, a supplier down an ``UnavailableError``; nothing is kept then."""
+        payload = body.model_dump(mode="json")
+        if body.secret is not None:
+            payload["secret"] = body.secret.get_secret_value()
+        answer = await self._call("POST", "/supplier-accounts", json=payload, idempotent=True)
+        return _parse(answer, SupplierAccount)
+
+    async def supplier_availability(
+        self, codes: Sequence[str], *, supplier: str | None = None
+    ) -> SupplierAvailability:
+        """Stock, lead time and prices of ``codes`` at every supplier account of the centre
+        (or only at ``supplier``), asked in parallel by the server; each supplier's
+        ``status`` says whether it answered."""
+        params = [("code", code) for code in codes]
+        if supplier is not None:
+            params.append(("supplier", supplier))
+        answer = await self._call("GET", "/supplier-availability", params=params)  # type: ignore[arg-type]
+        return _parse(answer, SupplierAvailability)
 
     async def _get(self, path: str, model: type[M]) -> M:
         return _parse(await self._call("GET", path), model)

@@ -104,6 +104,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for kept in ("supplier_clients", "supplier_sync_clients"):
             if (suppliers := getattr(_app.state, kept, None)) is not None:
                 await suppliers.aclose()
+        from server.suppliers.launcher import stop_platforms
+
+        stop_platforms()  # the embedded supplier platform, if one was started
         await engine.dispose()
 
     app = FastAPI(

@@ -19,6 +19,7 @@ import os
 import signal
 import socket
 import sys
+from pathlib import Path
 
 import uvicorn
 
@@ -45,6 +46,19 @@ async def prepare(database_url: str, *, demo_tickets: int = 400) -> None:
         await engine.dispose()
 
 
+def platform_database(database_url: str) -> Path:
+    """The embedded supplier platform's SQLite file: beside sav's own, in the data folder
+    (where ``sav supplier change`` looks by default)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.drivername.startswith("sqlite") and url.database and url.database != ":memory:":
+        return Path(url.database).expanduser().resolve().parent / "supplier-platform.db"
+    from client.profiles import data_dir
+
+    return data_dir() / "supplier-platform.db"
+
+
 async def _watch_parent(parent_pid: int, server: uvicorn.Server) -> None:
     while True:
         await asyncio.sleep(1.0)
@@ -57,6 +71,9 @@ async def _watch_parent(parent_pid: int, server: uvicorn.Server) -> None:
 async def serve(args: argparse.Namespace) -> None:
     await prepare(args.database)
     settings = Settings(database_url=args.database, demo=True)
+    if settings.supplier_platform_database is None and "SAV_SUPPLIERS" not in os.environ:
+        # the supplier path works on the first run: the reference platform, started on first use
+        settings.supplier_platform_database = platform_database(args.database)
     # No SMTP here unless SAV_SMTP_HOST is set: e-mailed logs go to an outbox beside the database.
     log.info("e-mailed logs without SMTP go to %s", outbox_dir(settings))
     app = create_app(settings)

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         default_factory=lambda: {"reference": "http://127.0.0.1:8765"},
         description="the suppliers sav may talk to: id -> its platform's URL",
     )
+    supplier_platform_database: Path | None = Field(
+        default=None,
+        description="embedded mode: the supplier 'reference' is the reference platform, started "
+        "on first use as its own process with this SQLite file (server/suppliers/launcher.py)",
+    )
     supplier_timeout_seconds: float = Field(
         default=5.0, description="how long an availability check waits for each supplier"
     )

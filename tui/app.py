@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from client.api import SavClient
     from client.credentials import CredentialStore
     from client.models import CartAdded, CartLine, Health, Order, User, VoucherDetail
+    from client.models.suppliers import SupplierAccount
     from tui.command_line import Command
     from tui.keymap import UserKeymap
     from tui.screens.add_to_cart import ApplianceInfo
@@ -571,6 +572,61 @@ class SavApp(TypeAheadApp, WireApp):
         while isinstance(self.screen, CheckoutScreen | CartScreen) and len(self.screen_stack) > 2:
             self.pop_screen()
         self.open_order(order.id, placed=True)
+
+    # ------------------------------------------------------------------ suppliers (issue 13)
+
+    def open_availability(self, code: str, appliance: ApplianceInfo | None = None) -> None:
+        """A part, its successors and alternates at the manufacturer and every supplier."""
+        from tui.screens.availability import AvailabilityScreen
+
+        if self.user is not None:
+            self.push_screen(AvailabilityScreen(code, appliance))
+
+    @work(exclusive=True, group="supplier-account", exit_on_error=False)
+    async def open_supplier_account(
+        self,
+        supplier: str | None = None,
+        then: Callable[[SupplierAccount | None], None] | None = None,
+    ) -> None:
+        """The centre's supplier account form (its manager); ``then`` gets the saved account."""
+        from client.api import SavError
+        from client.models import Role
+        from tui.screens.supplier_account import account_form
+
+        if self.client is None or self.user is None:
+            return
+        if self.user.role is not Role.MANAGER:
+            self.notify(
+                _("Only your centre's manager enters supplier accounts."), severity="warning"
+            )
+            return
+        try:
+            suppliers = await self.client.suppliers()
+            accounts = await self.client.supplier_accounts()
+        except SavError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        if not suppliers:
+            self.notify(_("This server is set up for no supplier."), severity="warning")
+            return
+        demo = bool(self.health and self.health.demo_accounts)
+        form = account_form(suppliers, accounts, supplier=supplier, demo=demo)
+        self.call_later(self.push_screen, form, lambda saved: self._account_saved(saved, then))
+
+    def _account_saved(
+        self,
+        saved: SupplierAccount | None,
+        then: Callable[[SupplierAccount | None], None] | None,
+    ) -> None:
+        if saved is not None:
+            self.notify(
+                _("Supplier account kept: {user} at {supplier}, checked with it.").format(
+                    user=saved.user_name, supplier=saved.supplier_name
+                ),
+                title=_("Suppliers"),
+            )
+        if then is not None:
+            then(saved)
 
     @work(exclusive=True, group="background-cart-count", exit_on_error=False)
     async def load_cart_count(self) -> None:

@@ -21,8 +21,9 @@ import sys
 
 EPILOG = """\
 keys in the app: F1 or ? help · : command line (:t 116496 a ticket, :p 870650222 a part,
-                 :m AP64-3 a model, :cart the cart, :o the orders, :redraw repaint the
-                 screen when a line garbled it) · ctrl+p palette
+                 :m AP64-3 a model, :cart the cart, :o the orders, :av CODE a part at every
+                 supplier, :supplier the supplier account, :redraw repaint the screen
+                 when a line garbled it) · ctrl+p palette
                  Esc back · ctrl+q quit · y copy a number, Y the line, to your own clipboard
                  (OSC 52; in tmux: set -g set-clipboard on) · ctrl+e a note in $EDITOR
                  no alt+ key; F1 taken by the terminal: ? or :help; F10: ctrl+o
@@ -49,6 +50,10 @@ reports: p in invoicing (or :parts 2026-10) the monthly spare-parts report by mo
          invoiced, your invoice against each voucher (c on a voucher records it, manager)
 suppliers: sav supplier serve runs the reference supplier platform (its own process and SQLite
            file); sav supplier change ORDER --delivery DATE changes one of its orders now;
+           embedded, sav starts it on first use (team server: sav serve --supplier ID=URL
+           or SAV_SUPPLIERS). In the app: availability side by side under a part, v in the
+           cart and on a tree, :av CODE; s or :supplier enters the centre's supplier account
+           (its manager); r asks again
            b in the cart or on a ticket orders from a supplier (c creates, o sends); :so lists them
            s on :so synchronises (every 3 h by itself): :changes shows the suppliers' changes
            old -> new with the tickets they touch; Space marks, a applies, d dismisses
@@ -105,6 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    serve.add_argument(
+        "--supplier",
+        action="append",
+        metavar="ID=URL",
+        help="a supplier platform sav may talk to (repeat for several; default $SAV_SUPPLIERS)",
+    )
 
     db = commands.add_parser("db", help="database commands")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -357,6 +368,15 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from server.cli import serve
 
+        if args.supplier:
+            import json
+            import os
+
+            suppliers = dict(item.partition("=")[::2] for item in args.supplier)
+            if not all(suppliers) or not all(suppliers.values()):
+                print("error: --supplier takes ID=URL", file=sys.stderr)
+                return 2
+            os.environ["SAV_SUPPLIERS"] = json.dumps(suppliers)  # every worker reads it
         return serve(_database(args), args.host, args.port, args.workers)
     if args.command == "db":
         from server.cli import db_upgrade

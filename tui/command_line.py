@@ -6,6 +6,7 @@
 :so          the orders to suppliers
 :lang fr     switch the language   :help          help        :q          quit
 :redraw      repaint every cell of the screen
+:supplier    the centre's supplier account    :av 870650222  a part at every supplier
 In French and Italian each command also has its name in that language (:panier, :carrello).
 :changes     the supplier changes (the sync's pending diff)
 """
@@ -43,6 +44,10 @@ SPECS = (
     Spec("ticket", ("t",), N_("ticket number"), N_("open a ticket")),
     Spec("part", ("p",), N_("part code"), N_("open a part")),
     Spec("model", ("m",), N_("model code"), N_("open a model")),
+    Spec(
+        "availability", ("av",), N_("part code"), N_("a part at the manufacturer and the suppliers")
+    ),
+    Spec("supplier", ("sup",), None, N_("enter the centre's supplier account")),
     Spec("cart", (), None, N_("open the cart")),
     Spec("orders", ("o",), None, N_("open the orders")),
     Spec("supplier-orders", ("so",), None, N_("open the orders to suppliers")),
@@ -68,6 +73,8 @@ LOCAL_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "ticket": ("fiche",),
         "part": ("piece",),
         "model": ("modele",),
+        "availability": ("dispo", "disponibilite"),
+        "supplier": ("fournisseur",),
         "cart": ("panier",),
         "orders": ("commandes",),
         "tickets": ("recherche",),
@@ -86,6 +93,8 @@ LOCAL_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "ticket": ("intervento",),
         "part": ("ricambio",),
         "model": ("modello",),
+        "availability": ("disp", "disponibilita"),
+        "supplier": ("fornitore",),
         "cart": ("carrello",),
         "orders": ("ordini",),
         "tickets": ("ricerca", "interventi"),
@@ -193,6 +202,10 @@ def run(app: SavApp, command: Command) -> None:
         app.open_model_code(command.argument)
     elif name == "catalogue":
         app.open_catalogue()
+    elif name == "availability":
+        app.open_availability(command.argument)
+    elif name == "supplier":
+        app.open_supplier_account()
     elif name == "cart":
         app.open_cart()
     elif name == "orders":

@@ -12,6 +12,13 @@ from client.models.base import Money, Wire
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
+class Supplier(Wire):
+    """A supplier this server may talk to (its accounts are the centres' own)."""
+
+    supplier: str
+    supplier_name: str
+
+
 class SupplierAccount(Wire):
     """A centre's account with one supplier, as the API shows it: never its secret."""
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from client.models import Role
-from client.models.suppliers import SaveSupplierAccountRequest
+from client.models.suppliers import SaveSupplierAccountRequest, Supplier
 from client.models.suppliers import SupplierAccount as SupplierAccountOut
 from server.db import models as db
 from server.errors import ApiError, Invalid, NotAllowed
@@ -34,6 +34,7 @@ from server.suppliers.adapter import (
     SupplierUnavailable,
 )
 from server.suppliers.db_models import SupplierAccount
+from server.suppliers.launcher import known_suppliers, supplier_url
 from server.suppliers.secrets import secret_box
 
 log = logging.getLogger("sav.suppliers")
@@ -88,6 +89,16 @@ def _centre_staff(user: db.User) -> None:
     require_role(user, Role.TECHNICIAN, Role.MANAGER)
 
 
+def list_suppliers(user: db.User, settings: Settings) -> list[Supplier]:
+    """The suppliers a centre may enter an account with (those the server is set up for)."""
+    _centre_staff(user)
+    out = []
+    for supplier in known_suppliers(settings):
+        name = SUPPLIER_NAMES.get(supplier)
+        out.append(Supplier(supplier=supplier, supplier_name=_(name) if name else supplier))
+    return out
+
+
 async def list_accounts(session: AsyncSession, user: db.User) -> list[SupplierAccountOut]:
     _centre_staff(user)
     stmt = scope(
@@ -138,9 +149,16 @@ async def save_account(
     kept unless the supplier accepted them."""
     require_role(user, Role.MANAGER)
     assert user.service_centre_id is not None  # a manager belongs to a centre
-    url = settings.suppliers.get(body.supplier)
+    try:
+        url = await supplier_url(settings, body.supplier)
+    except SupplierUnavailable as exc:
+        raise SupplierDown(
+            _("{supplier} did not answer; the account is not saved: try again later").format(
+                supplier=body.supplier
+            )
+        ) from exc
     if url is None:
-        known = ", ".join(sorted(settings.suppliers)) or "—"
+        known = ", ".join(known_suppliers(settings)) or "—"
         raise Invalid(
             _("unknown supplier {supplier}").format(supplier=body.supplier),
             fields={"supplier": _("unknown supplier; known: {known}").format(known=known)},
@@ -214,7 +232,7 @@ async def client_for(
             )
         )
     ).scalar_one_or_none()
-    url = settings.suppliers.get(supplier)
+    url = await supplier_url(settings, supplier) if row is not None else None
     if row is None or url is None:
         raise Invalid(
             _("the centre has no account with the supplier {supplier}").format(supplier=supplier),

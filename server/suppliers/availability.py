@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from client.models import Role
@@ -30,6 +30,7 @@ from server.suppliers.adapter import (
     SupplierUnavailable,
 )
 from server.suppliers.db_models import SupplierAccount
+from server.suppliers.launcher import supplier_url
 from server.suppliers.models import PartAvailability
 from server.suppliers.registry import SupplierClients
 from server.suppliers.secrets import secret_box
@@ -61,8 +62,11 @@ async def availability(
     settings: Settings,
     make_client: ClientFactory = http_client,
     clients: SupplierClients | None = None,
+    *,
+    only: str | None = None,
 ) -> SupplierAvailability:
-    """``clients``: the server's kept clients (a supplier found down stays "no answer" for
+    """``only``: ask that supplier alone (the centre's account with it). ``clients``: the
+    server's kept clients (a supplier found down stays "no answer" for
     its cooldown); without, a client per call, closed after it."""
     require_role(user, Role.TECHNICIAN, Role.MANAGER)
     asked = list(dict.fromkeys(codes))
@@ -70,7 +74,9 @@ async def availability(
         (
             await session.execute(
                 scope(
-                    select(SupplierAccount).order_by(SupplierAccount.supplier),
+                    select(SupplierAccount)
+                    .where(true() if only is None else SupplierAccount.supplier == only)
+                    .order_by(SupplierAccount.supplier),
                     SupplierAccount.service_centre_id,
                     user,
                 )
@@ -84,7 +90,10 @@ async def availability(
     async def ask(row: SupplierAccount) -> SupplierAnswer:
         name = SUPPLIER_NAMES.get(row.supplier)
         answer = {"supplier": row.supplier, "supplier_name": _(name) if name else row.supplier}
-        url = settings.suppliers.get(row.supplier)
+        try:
+            url = await supplier_url(settings, row.supplier)  # the embedded one starts here
+        except SupplierUnavailable:
+            return SupplierAnswer(**answer, status="no_answer", message=_("no answer"))
         if url is None:
             return SupplierAnswer(
                 **answer, status="bad_answer", message=_("this supplier is no longer configured")
@@ -96,7 +105,7 @@ async def availability(
         else:
             client = await clients.get(
                 row.id,
-                row.version,
+                (row.version, url),  # a new URL (the embedded platform restarted): a new client
                 row.supplier,
                 lambda: make_client(row.supplier, url, credentials),
             )

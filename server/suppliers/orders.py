@@ -56,6 +56,7 @@ from server.suppliers.adapter import (
     SupplierUnavailable,
 )
 from server.suppliers.db_models import SupplierAccount
+from server.suppliers.launcher import known_suppliers, supplier_url
 from server.suppliers.models import OrderLineRequest
 from server.suppliers.orders_models import SupplierOrder, SupplierOrderLine
 from server.suppliers.registry import SupplierClients
@@ -218,8 +219,8 @@ async def _account(
     session: AsyncSession, user: db.User, supplier: str, settings: Settings
 ) -> SupplierAccount:
     """The user's centre's account with ``supplier``; refused beside the field otherwise."""
-    if supplier not in settings.suppliers:
-        known = ", ".join(sorted(settings.suppliers)) or "—"
+    if supplier not in known_suppliers(settings):
+        known = ", ".join(known_suppliers(settings)) or "—"
         message = _("unknown supplier {supplier}").format(supplier=supplier)
         raise Invalid(
             message,
@@ -416,7 +417,7 @@ async def send_order(
     if clients is None:
         client = await accounts.client_for(session, user, supplier, settings, make_client)
     else:
-        url = settings.suppliers.get(supplier)
+        url = await supplier_url(settings, supplier)
         if url is None:
             raise Invalid(
                 _("unknown supplier {supplier}").format(supplier=supplier), code="unknown_supplier"

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from client.models.suppliers import (
     SaveSupplierAccountRequest,
+    Supplier,
     SupplierAccount,
     SupplierAvailability,
 )
@@ -19,6 +20,12 @@ from server.suppliers.models import Code
 from server.suppliers.registry import SupplierClients
 
 router = APIRouter(tags=["suppliers"])
+
+
+@router.get("/suppliers", response_model=list[Supplier])
+async def list_suppliers(user: CurrentUser, request: Request) -> list[Supplier]:
+    """The suppliers this server is set up for: those a centre may enter an account with."""
+    return accounts.list_suppliers(user, request.app.state.settings)
 
 
 @router.get("/supplier-accounts", response_model=list[SupplierAccount])
@@ -62,14 +69,22 @@ async def get_supplier_availability(
     user: CurrentUser,
     session: Session,
     request: Request,
+    supplier: Annotated[str | None, Query(max_length=60)] = None,
 ) -> SupplierAvailability:
     """Stock, lead time and prices of these codes at every supplier the centre has an account
-    with, asked in parallel; a supplier that does not answer in time is "no_answer"."""
+    with (or only ``supplier``'s), asked in parallel; a supplier that does not answer in time
+    is "no_answer". A screen asks each supplier on its own, to show each answer as it comes."""
     state = request.app.state
     if getattr(state, "supplier_clients", None) is None:
         state.supplier_clients = SupplierClients()  # closed with the app (server/app.py)
     return await supplier_availability.availability(
-        session, user, code, state.settings, _factory(request), state.supplier_clients
+        session,
+        user,
+        code,
+        state.settings,
+        _factory(request),
+        state.supplier_clients,
+        only=supplier,
     )
 
 

@@ -50,6 +50,7 @@ from server.suppliers.adapter import (
     SupplierUnavailable,
 )
 from server.suppliers.db_models import SupplierAccount
+from server.suppliers.launcher import supplier_url
 from server.suppliers.models import SupplierOrder as RemoteOrder
 from server.suppliers.orders_models import SupplierOrder, SupplierOrderLine
 from server.suppliers.registry import SupplierClients
@@ -287,7 +288,10 @@ async def _client(
 ) -> SupplierClient | None:
     if account is None:
         return None
-    url = ctx.settings.suppliers.get(account.supplier)
+    try:  # the embedded platform is started on first use, here too
+        url = await supplier_url(ctx.settings, account.supplier)
+    except SupplierUnavailable:
+        return None
     if url is None:
         return None
     secret = (

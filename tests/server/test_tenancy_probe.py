@@ -449,6 +449,7 @@ ROLE_PROBES: list[tuple[str, str, str, Any]] = [
     ("tech", "POST", "/supplier-accounts", _SUPPLIER_ACCOUNT),
     ("operator", "POST", "/supplier-accounts", _SUPPLIER_ACCOUNT),
     ("operator", "GET", "/supplier-accounts", None),
+    ("operator", "GET", "/suppliers", None),
     ("operator", "GET", "/supplier-availability?code=870650447", None),
     # supplier orders: who orders the manufacturer's parts (the centre's staff) orders these
     ("operator", "GET", "/supplier-orders", None),

@@ -69,7 +69,9 @@ class CartScreen(Copies, Screen[None]):
         "e or Enter edits the highlighted line (quantity, ticket, note); + and - change "
         "its quantity; F4 ties it to one of your centre's tickets (confirmed or waiting "
         "for parts); d or Delete "
-        "removes it; n writes the note for the whole order; ctrl+d empties the cart. "
+        "removes it; n writes the note for the whole order; ctrl+d empties the cart; "
+        "v shows the line's part, its successors and alternates at the manufacturer and "
+        "at the centre's suppliers, side by side. "
         "F10 (or ctrl+o) goes to checkout (shipping address, then the order as it will be "
         "recorded). b moves lines to an order to an outside supplier instead (check the "
         "lines, choose the supplier, create the order, review it, send it). "
@@ -90,6 +92,9 @@ class CartScreen(Copies, Screen[None]):
         Binding("ctrl+d", "empty", N_("Empty cart"), show=False, id="cart.empty"),
         Binding("f5", "reload", N_("Reload"), show=False, id="cart.reload"),
         *COPY_BINDINGS,
+        # last: the footer keeps the cart's own keys when 80 columns cannot hold them all
+        Binding("v", "availability", N_("Availability"), id="cart.availability",
+                tooltip=N_("The line's part at the manufacturer and the suppliers")),
     ]  # fmt: skip
 
     def __init__(self) -> None:
@@ -273,6 +278,12 @@ class CartScreen(Copies, Screen[None]):
     @on(DataTable.RowSelected, "#cart-lines")
     def _selected(self) -> None:
         self.action_edit()
+
+    def action_availability(self) -> None:
+        """v: the line's part, its successors and alternates, at every supplier."""
+        line = self._line()
+        if line is not None:
+            self.sav.open_availability(line.requested_code)
 
     def action_edit(self) -> None:
         line = self._line()

@@ -1,5 +1,6 @@
 """Part detail: description, catalogue price, the centre's discount and net price,
-availability, the supersession tree and where-used (`:p 870650222`)."""
+availability, the supersession tree and where-used (`:p 870650222`); under them the part, its
+successors and alternates at the manufacturer and every supplier account, side by side."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Static, Tree
 
 from client.models import Availability
@@ -24,6 +26,7 @@ from tui.widgets.key_table import KeyTable
 from tui.widgets.money import money
 from tui.widgets.session_bar import SessionBar
 from tui.widgets.supersession_tree import SupersessionTreeView, TreeEntry
+from tui.widgets.supplier_availability import SupplierAvailabilityView, rows_of
 
 if TYPE_CHECKING:
     from client.models import PartDetail, WhereUsed
@@ -44,12 +47,17 @@ class PartScreen(Copies, Screen[None]):
         "A part: its price for your centre (catalogue price less the centre's discount), "
         "availability, supersession tree (what it replaced, what replaces it, ◀ ORDER marks "
         "the part to order now) and the models that use it. a adds it to the cart; Tab moves "
-        "between the tree and the models; Enter opens the highlighted part or model."
+        "between the tree, the models and the availability; Enter opens the highlighted part "
+        "or model. Under them: the part, its successors and alternates at the manufacturer "
+        "and at each supplier account of the centre (stock·days purchase price), each "
+        "supplier asked on its own: asking…, then its answer or no answer. r asks again; "
+        "s enters the centre's supplier account (its manager)."
     )
     BINDINGS = [
         Binding("a", "add", N_("Add to cart"), id="part.add"),
+        Binding("s", "supplier_account", N_("Supplier account"), id="part.supplier-account"),
         Binding("tab", "switch_pane", N_("Tree/models"), id="part.pane"),
-        Binding("r", "refresh", N_("Refresh"), show=False, id="part.refresh"),
+        Binding("r", "refresh", N_("Refresh"), id="part.refresh"),
         Binding("f5", "refresh", N_("Refresh"), show=False, id="part.refresh-f5"),
         *COPY_BINDINGS,
     ]
@@ -75,6 +83,7 @@ class PartScreen(Copies, Screen[None]):
             used = KeyTable(id="part-used", cursor_type="row")
             used.border_title = _("Used in")
             yield used
+        yield SupplierAvailabilityView(id="part-availability")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -161,6 +170,18 @@ class PartScreen(Copies, Screen[None]):
     @on(TreeLoaded)
     def _tree(self, message: TreeLoaded) -> None:
         self.query_one("#part-tree", SupersessionTreeView).show_tree(message.tree)
+        self.query_one(SupplierAvailabilityView).show_rows(rows_of(message.tree))
+
+    def action_supplier_account(self) -> None:
+        view = self.query_one(SupplierAvailabilityView)
+        self.sav.open_supplier_account(then=lambda saved: saved and view.refresh_suppliers(True))
+
+    @on(DataTable.RowSelected, "#availability-table")
+    def _open_available(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        code = self.query_one(SupplierAvailabilityView).highlighted_code
+        if code is not None and code != self.code:
+            self.sav.open_part(code, self.appliance)
 
     @on(TreeFailed)
     def _tree_failed(self, message: TreeFailed) -> None:
@@ -200,9 +221,14 @@ class PartScreen(Copies, Screen[None]):
         self.sav.open_model(item.model.id, select_code=self.code)
 
     def action_switch_pane(self) -> None:
-        tree = self.query_one("#part-tree", SupersessionTreeView)
-        target = self.query_one("#part-used", DataTable) if self.focused is tree else tree
-        self.set_focus(target)
+        """Tab: the tree, the models, the availability, round."""
+        panes: list[Widget] = [
+            self.query_one("#part-tree", SupersessionTreeView),
+            self.query_one("#part-used", DataTable),
+            self.query_one("#availability-table", DataTable),
+        ]
+        at = panes.index(self.focused) if self.focused in panes else -1
+        self.set_focus(panes[(at + 1) % len(panes)])
 
     def copy_text(self, whole: bool) -> tuple[str, str] | None:
         tree = self.query_one("#part-tree", SupersessionTreeView)

@@ -110,12 +110,26 @@ class SupersessionTreeView(Tree[TreeEntry]):
         "Supersession tree: the part, what it replaced and what replaces it. "
         "⇒ permanent replacement, ≈ depends on the serial number or production date, "
         "⊂ kit member, ⇄ interchangeable, ✗ does not apply to this appliance; "
-        "◀ ORDER marks the part to order now. Enter opens a part, a adds it to the cart."
+        "◀ ORDER marks the part to order now. Enter opens a part, a adds it to the cart, "
+        "v shows it, its successors and alternates at the manufacturer and the suppliers."
     )
     BINDINGS = [
         Binding("j", "cursor_down", N_("Down"), show=False, id="list.down"),
         Binding("k", "cursor_up", N_("Up"), show=False, id="list.up"),
-    ]
+        Binding("v", "availability", N_("Availability"), id="tree.availability", show=False,
+                tooltip=N_("The part at the manufacturer and the suppliers, side by side")),
+    ]  # fmt: skip
+
+    def action_availability(self) -> None:
+        """v: the highlighted part (else the tree's own) at every supplier, side by side."""
+        node = self.cursor_node
+        entry = node.data if node is not None else None
+        part = entry.part if entry is not None and entry.part is not None else None
+        if part is None and self.tree_data is not None:
+            part = self.tree_data.part
+        if part is not None:
+            appliance = getattr(self.screen, "appliance", None)
+            self.app.open_availability(part.code, appliance)  # type: ignore[attr-defined]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", TreeEntry(None), id=id)
