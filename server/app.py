@@ -20,6 +20,7 @@ from server.routes import (
     catalogue,
     closing,
     dashboard,
+    documents,
     health,
     invoicing,
     orders,
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tickets,
         ticket_actions,
         closing,
+        documents,  # before orders and invoicing: /orders/{id}.pdf is not /orders/{id}
         catalogue,
         cart,
         addresses,

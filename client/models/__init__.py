@@ -58,6 +58,8 @@ from client.models.closing import (
     OrderedPart,
     PartUsed,
     PartUsedInput,
+    ReportEmailed,
+    ReportEmailRequest,
 )
 from client.models.enums import (
     LOG_TYPES,
@@ -228,6 +230,8 @@ __all__ = [
     "Query",
     "RelationDirection",
     "RelationKind",
+    "ReportEmailRequest",
+    "ReportEmailed",
     "RequestBody",
     "Required",
     "Resolution",
