@@ -74,8 +74,11 @@ async def test_a_french_user_searches_in_french(make_tui, signed_in) -> None:
     for ticket in waiting.items:
         prefix = ticket.city[:3].lower()
         everything = await client.search_tickets(TicketQuery(city=prefix), limit=200)
-        if prefix.isascii() and prefix.isalpha() and everything.total > sum(
-            1 for t in waiting.items if t.city.lower().startswith(prefix)
+        if (
+            prefix.isascii()
+            and prefix.isalpha()
+            and everything.total
+            > sum(1 for t in waiting.items if t.city.lower().startswith(prefix))
         ):
             town = prefix
             break
