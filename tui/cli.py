@@ -320,6 +320,7 @@ def run_tui(args: argparse.Namespace) -> int:
         glyph_setting=settings.glyphs,
         keymap=keymap.load(check_ids=False),  # the ids are checked after the first frame
         cursor_blink=settings.cursor_blink,
+        print_command=settings.print_command,
     )
     try:
         app.run(mouse=args.mouse or settings.mouse)

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Static
 
 from client.models import InvoiceTotals
 from tui import formats, glyphs
+from tui.documents import PDF_BINDING, Documents, Fetch
 from tui.i18n import N_, _, localized, ngettext
 from tui.screens.invoicing import day, totals_text
 from tui.widgets.key_footer import KeyFooter
@@ -36,13 +37,14 @@ class VoucherLoaded(Message):
 
 
 @localized
-class VoucherScreen(Screen[None]):
+class VoucherScreen(Documents, Screen[None]):
     HELP = N_(
         "A payment voucher: the interventions invoiced on it and its figures, the sums of "
         "theirs. The centre's invoice to the manufacturer must equal the voucher's total. "
-        "Enter opens the highlighted ticket; F5 reloads."
+        "Enter opens the highlighted ticket; F5 reloads. F7 saves the voucher as a PDF in "
+        "the exports folder (and prints it when a print command is set)."
     )
-    BINDINGS = [Binding("f5", "refresh", N_("Refresh"), id="voucher.refresh")]
+    BINDINGS = [Binding("f5", "refresh", N_("Refresh"), id="voucher.refresh"), PDF_BINDING]
 
     def __init__(self, voucher_id: int, voucher: VoucherDetail | None = None) -> None:
         super().__init__()
@@ -129,6 +131,14 @@ class VoucherScreen(Screen[None]):
             )
         sums = InvoiceTotals.of(voucher.lines)
         self.query_one("#voucher-totals", Static).update(escape(totals_text(sums)))
+
+    def pdf_source(self) -> tuple[Fetch, str] | None:
+        from client.documents import file_name
+
+        if self.voucher is None:
+            return None
+        voucher_id = self.voucher_id
+        return (lambda c: c.voucher_pdf(voucher_id)), file_name("voucher", self.voucher.number)
 
     @on(DataTable.RowSelected, "#voucher-lines")
     def _open(self, event: DataTable.RowSelected) -> None:
