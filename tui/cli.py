@@ -40,6 +40,9 @@ closing: x on a ticket (centre staff) opens the closing form, F2 keeps a draft, 
          the operator checks the closing in the ticket's details, v verifies, r rejects
 invoicing: i on the home screen; Space marks verified interventions, f makes the payment
            voucher (the centre's manager), s searches the vouchers
+documents: F7 saves the PDF of a voucher, an order or an intervention report in exports/
+           (and runs config.json's "print_command", e.g. "lp -d ATELIER", on it); F8 on the
+           closing form e-mails the report with its PDF
 suppliers: sav supplier serve runs the reference supplier platform (its own process and SQLite
            file); sav supplier change ORDER --delivery DATE changes one of its orders now
 environment: SAV_HOME (put data, config and sockets under one folder), SAV_TOKEN (a token to use),
