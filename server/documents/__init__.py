@@ -54,6 +54,14 @@ def when(value: dt.datetime | None, zone: dt.tzinfo) -> str:
     return f"{date} {time}"
 
 
+def by(at: dt.datetime | None, who: str | None, zone: dt.tzinfo) -> str:
+    """ "<when> by <name>" in the reader's language and zone ("" when it did not happen)."""
+    if at is None:
+        return ""
+    moment_text = when(at, zone)
+    return _("{when} by {name}").format(when=moment_text, name=who) if who else moment_text
+
+
 def date(value: dt.date | None) -> str:
     return day(value) if value is not None else ""
 

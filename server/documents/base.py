@@ -25,6 +25,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -47,6 +48,8 @@ BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN
 GRID = colors.Color(0.55, 0.55, 0.55)
 SHADE = colors.Color(0.92, 0.92, 0.92)
 
+TABLE_FONT_SIZE = 8
+CELL_PADDING = 2.5
 _SPACES = dict.fromkeys(map(ord, "\u202f\u2009\u2007\u200a"), " ")
 
 TEXT = ParagraphStyle("sav-text", fontName=FONT, fontSize=9, leading=11)
@@ -99,7 +102,9 @@ class Letterhead:
 @dataclass(frozen=True)
 class Column:
     """A table column: its heading, its share of the width, where its text sits; a ``wrap``
-    column breaks long text over lines (slower: for descriptions and names only)."""
+    column breaks long text over lines (slower: for descriptions and names only). Text
+    too wide for a left-aligned column is cut with "…"; a right-aligned one (amounts) is
+    never cut: a figure is shown whole or not at all, so give it the width it needs."""
 
     title: str
     width: float = 1.0
@@ -202,21 +207,26 @@ def data_table(
     ]
     body: list[list[Any]] = [head]
     wrapped = [i for i, c in enumerate(columns) if c.wrap]
-    for row in [*rows, *totals]:
+    cut = [(i, widths[i] - 2 * CELL_PADDING) for i, c in enumerate(columns) if _cuts(c)]
+    for number, row in enumerate([*rows, *totals]):
+        font = BOLD if number >= len(rows) else FONT
         cells: list[Any] = [pdf_text(v) for v in row]
+        for i, room in cut:
+            if i < len(cells):
+                cells[i] = fit(cells[i], room, font, TABLE_FONT_SIZE)
         for i in wrapped:
             if i < len(cells) and cells[i]:
                 cells[i] = Paragraph(markup(cells[i]), SMALL)
         body.append(cells)
     style: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), FONT, 8),
+        ("FONT", (0, 0), (-1, -1), FONT, TABLE_FONT_SIZE),
         ("LEADING", (0, 0), (-1, -1), 9.5),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, GRID),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, GRID),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
@@ -226,12 +236,32 @@ def data_table(
     if totals:
         first = len(body) - len(totals)
         style += [
-            ("FONT", (0, first), (-1, -1), BOLD, 8),
+            ("FONT", (0, first), (-1, -1), BOLD, TABLE_FONT_SIZE),
             ("LINEABOVE", (0, first), (-1, first), 0.8, colors.black),
         ]
     table = Table(body, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(style))
     return table
+
+
+def _cuts(column: Column) -> bool:
+    return column.align == "left" and not column.wrap
+
+
+def fit(text: str, width: float, font: str = FONT, size: float = TABLE_FONT_SIZE) -> str:
+    """``text`` cut with "…" so that it takes at most ``width`` points."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    ellipsis = "…"
+    room = width - stringWidth(ellipsis, font, size)
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits
+        middle = (low + high + 1) // 2
+        if stringWidth(text[:middle], font, size) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + ellipsis
 
 
 def table_document(

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from client import models as wire
 from client.models import WarrantyStatus
 from server.db import models as db
-from server.documents import date, page, rendered, when
+from server.documents import by, date, page, rendered, when
 from server.documents.base import Column, Document
 from server.i18n import N_, _, money, money_eur, rate
 from server.services import closing
@@ -84,9 +84,9 @@ def build(report: Report, zone: dt.tzinfo) -> bytes:
             (_("Ticket type"), form.ticket_type),
             (_("Warranty"), _(WARRANTY_NAMES[form.warranty]) if form.warranty else ""),
             (_("Distance"), _("{km} km").format(km=form.distance_km)),
-            (_("Closed"), _by(c.closed_at, c.closed_by, zone)),
-            (_("Verified"), _by(c.verified_at, c.verified_by, zone)),
-            (_("Last saved"), _by(c.updated_at, c.updated_by, zone)),
+            (_("Closed"), by(c.closed_at, c.closed_by, zone)),
+            (_("Verified"), by(c.verified_at, c.verified_by, zone)),
+            (_("Last saved"), by(c.updated_at, c.updated_by, zone)),
         ]
     )
     doc.heading(_("Customer"))
@@ -180,10 +180,3 @@ def build(report: Report, zone: dt.tzinfo) -> bytes:
             _("Not closed yet: the amounts are the form's as saved, and may still change.")
         )
     return doc.render()
-
-
-def _by(at: dt.datetime | None, who: str | None, zone: dt.tzinfo) -> str:
-    if at is None:
-        return ""
-    moment = when(at, zone)
-    return _("{when} by {name}").format(when=moment, name=who) if who else moment

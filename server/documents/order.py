@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from client import models as wire
 from server.db import models as db
-from server.documents import page, rendered, when
+from server.documents import by, page, rendered, when
 from server.documents.base import Column, Document
 from server.i18n import _, money, money_eur, rate
 from server.services import orders
@@ -62,9 +62,7 @@ def build(order: wire.Order, centre: db.ServiceCentre | None, zone: dt.tzinfo) -
         (_("Customer number"), order.customer_number),
     ]
     if order.validated_at is not None:
-        pairs.append(
-            (_("Validated"), f"{when(order.validated_at, zone)} {order.validated_by or ''}")
-        )
+        pairs.append((_("Validated"), by(order.validated_at, order.validated_by, zone)))
     if order.erp_number:
         pairs.append((_("ERP number"), order.erp_number))
     doc.fields(pairs)
@@ -76,10 +74,10 @@ def build(order: wire.Order, centre: db.ServiceCentre | None, zone: dt.tzinfo) -
         [
             Column(_("Requested"), 1.2),
             Column(_("Ordered"), 1.2),
-            Column(_("Description"), 2.6, wrap=True),
+            Column(_("Description"), 2.4, wrap=True),
             Column(_("Ticket"), 0.8),
             Column(_("Qty"), 0.5, "right"),
-            Column(_("Shipped"), 0.7, "right"),
+            Column(_("Shipped"), 0.9, "right"),
             Column(_("Price"), 0.9, "right"),
             Column(_("Discount"), 0.8, "right"),
             Column(_("Net"), 0.9, "right"),
@@ -99,7 +97,7 @@ def build(order: wire.Order, centre: db.ServiceCentre | None, zone: dt.tzinfo) -
             for line in order.lines
         ],
     )
-    doc.table(
+    doc.space().table(
         [Column(_("Item"), 3), Column(_("Amount"), 1, "right")],
         [
             [_("Net"), money_eur(order.net)],

@@ -59,23 +59,23 @@ def build(voucher: wire.VoucherDetail, centre: db.ServiceCentre | None, zone: dt
     sums = InvoiceTotals.of(voucher.lines)
     doc.table(
         [
-            Column(_("Ticket"), 0.75),
-            Column(_("Intervention"), 1.0),
+            Column(_("Ticket"), 0.85),
+            Column(_("Date"), 0.95),  # the intervention's
             Column(_("Model"), 1.1),
-            Column(_("Customer"), 1.9),
+            Column(_("Customer"), 1.5),
             Column(_("Rate"), 0.85, "right"),
-            Column(_("Spares"), 0.85, "right"),
+            Column(_("Spares"), 1.0, "right"),
             Column(_("Bonuses"), 0.8, "right"),
-            Column(_("Net"), 0.9, "right"),
-            Column(_("VAT"), 0.8, "right"),
-            Column(_("Total"), 0.95, "right"),
+            Column(_("Net"), 1.1, "right"),
+            Column(_("VAT"), 0.95, "right"),
+            Column(_("Total"), 1.1, "right"),
         ],
         [
             [
                 str(line.ticket_id),
                 date(line.intervention_date),
                 line.model_code,
-                line.customer_name[:34],
+                line.customer_name,
                 money(line.rate),
                 money(line.spares),
                 money(line.bonuses),
