@@ -15,10 +15,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
+from functools import cache
 
 from server.db import models as db
 from server.documents.base import Letterhead, Page
-from server.i18n import _, day, moment
+from server.i18n import _, day, language, moment, money
 
 MEDIA_TYPE = "application/pdf"
 
@@ -64,6 +66,20 @@ def by(at: dt.datetime | None, who: str | None, zone: dt.tzinfo) -> str:
 
 def date(value: dt.date | None) -> str:
     return day(value) if value is not None else ""
+
+
+def amounts() -> Callable[[Decimal], str]:
+    """``server.i18n.money`` for a table of many amounts (a voucher's hundreds of lines):
+    the current language's group and decimal signs read once from Babel, then Python's own
+    formatting, which is several times faster; the same text for every amount in cents."""
+    return _amounts(language())
+
+
+@cache
+def _amounts(lang: str) -> Callable[[Decimal], str]:
+    sample = money(Decimal("1234.50"))  # 1,234.50 / 1 234,50 / 1.234,50
+    signs = str.maketrans({",": sample[1], ".": sample[-3]})
+    return lambda value: f"{value:,.2f}".translate(signs)
 
 
 async def rendered(build: Callable[[], bytes]) -> bytes:

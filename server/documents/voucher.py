@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from client import models as wire
 from client.models import InvoiceTotals
 from server.db import models as db
-from server.documents import date, page, rendered, when
+from server.documents import amounts, date, page, rendered, when
 from server.documents.base import Column, Document
-from server.i18n import _, money, money_eur, ngettext
+from server.i18n import _, money_eur, ngettext
 from server.services import invoicing
 
 
@@ -57,6 +57,7 @@ def build(voucher: wire.VoucherDetail, centre: db.ServiceCentre | None, zone: dt
     )
     doc.space()
     sums = InvoiceTotals.of(voucher.lines)
+    amount = amounts()
     doc.table(
         [
             Column(_("Ticket"), 0.85),
@@ -76,12 +77,12 @@ def build(voucher: wire.VoucherDetail, centre: db.ServiceCentre | None, zone: dt
                 date(line.intervention_date),
                 line.model_code,
                 line.customer_name,
-                money(line.rate),
-                money(line.spares),
-                money(line.bonuses),
-                money(line.net),
-                money(line.vat),
-                money(line.total),
+                amount(line.rate),
+                amount(line.spares),
+                amount(line.bonuses),
+                amount(line.net),
+                amount(line.vat),
+                amount(line.total),
             ]
             for line in voucher.lines
         ],
@@ -91,12 +92,12 @@ def build(voucher: wire.VoucherDetail, centre: db.ServiceCentre | None, zone: dt
                 "",
                 "",
                 count,
-                money(sums.rate),
-                money(sums.spares),
-                money(sums.bonuses),
-                money(voucher.net),
-                money(voucher.vat),
-                money(voucher.total),
+                amount(sums.rate),
+                amount(sums.spares),
+                amount(sums.bonuses),
+                amount(voucher.net),
+                amount(voucher.vat),
+                amount(voucher.total),
             ]
         ],
     )

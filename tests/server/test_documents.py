@@ -19,8 +19,9 @@ from sqlalchemy import select
 from client.models import InvoiceLine, VoucherDetail
 from server.db import models as db
 from server.db.session import create_engine
+from server.documents import amounts
 from server.documents import voucher as voucher_document
-from server.i18n import using
+from server.i18n import money, using
 from tests.server.test_tenancy_probe import fingerprint, token_for
 
 SEED = 116470  # verified: 84.00 + 49.96 + 0.00 = 133.96 net -> 160.75
@@ -207,3 +208,12 @@ async def test_the_report_e_mailed_goes_once_with_its_pdf_in_the_recipients_lang
     assert other.status_code == 200, other.text
     assert other.json()["language"] == "it"
     assert len(list(outbox.glob("*.eml"))) == 2
+
+
+def test_the_fast_amounts_of_a_table_read_as_the_languages_money() -> None:
+    values = [Decimal(v) for v in ("0.00", "0.05", "7.5", "86.40", "1234.56", "-1234.56")]
+    values += [Decimal("123456789.99"), Decimal("1000000.00")]
+    for lang in ("en", "fr", "it"):
+        with using(lang):
+            amount = amounts()
+            assert [amount(v) for v in values] == [money(v) for v in values], lang
