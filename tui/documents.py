@@ -91,8 +91,10 @@ class Documents:
             screen.notify(_("No document here yet."), severity="warning", markup=False)
             return
         screen.notify(_("Making the PDF…"), markup=False)
+        # a background group: the keys typed meanwhile are not held for it (a slow printer
+        # must not hold Enter on the screen; tui.type_ahead)
         screen.run_worker(
-            produce(screen, *source), group="pdf", exclusive=True, exit_on_error=False
+            produce(screen, *source), group="background-pdf", exclusive=True, exit_on_error=False
         )
 
 

@@ -37,3 +37,46 @@ async def test_f7_on_a_voucher_saves_its_pdf_and_prints_it(
         assert said is not None and said.severity == "information"
         assert str(saved) in said.text and "sent to the printer" in said.text
         assert isinstance(app.screen, VoucherScreen)  # the screen stays where it was
+
+
+async def test_f7_and_f8_on_the_closing_form_save_the_draft_then_make_and_mail_the_report(
+    make_tui, signed_in, tmp_path: Path
+) -> None:
+    from tests.tui.test_close_intervention import _confirmed
+    from tests.tui.test_login import settle
+    from tests.tui.test_ticket import SEED, open_ticket
+    from tui.screens.close_intervention import CloseInterventionScreen
+    from tui.screens.prompt import PromptScreen
+
+    await _confirmed(signed_in)
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_ticket(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CloseInterventionScreen) and screen.closing is not None
+        assert screen.closing.version == 0  # nothing saved yet
+        await pilot.press("f7")
+        await wait(app, pilot, 5)
+        saved = profiles.data_dir() / "exports" / f"intervention-{SEED}.pdf"
+        assert saved.read_bytes().startswith(b"%PDF-")
+        assert screen.closing.version == 1  # the draft was saved first
+        said = app.message_line.current
+        assert said is not None and str(saved) in said.text
+        # F8: the address asked, the customer's offered; Enter sends
+        await pilot.press("f8")
+        for _ in range(50):  # the worker waits on the question: no wait_for_complete here
+            await pilot.pause(0.05)
+            if isinstance(app.screen, PromptScreen):
+                break
+        assert isinstance(app.screen, PromptScreen)
+        customer = (await (await signed_in("tech")).ticket(SEED)).customer.email
+        assert app.screen.value == customer
+        await pilot.press("enter")
+        await wait(app, pilot, 5)
+        assert app.screen is screen
+        said = app.message_line.current
+        assert said is not None and customer in said.text and "outbox" in said.text
+        history = await (await signed_in("tech")).ticket_history(SEED)
+        assert history.items[0].email_to == customer

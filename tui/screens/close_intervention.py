@@ -91,6 +91,14 @@ class Saved(Message):
 
 
 @dataclass
+class AddressAsked(Message):
+    """The address to offer for the e-mail (the customer's), the form to save first."""
+
+    form: InterventionForm
+    address: str
+
+
+@dataclass
 class Emailed(Message):
     sent: ReportEmailed | None
     error: str = ""
@@ -578,33 +586,49 @@ class CloseInterventionScreen(Screen[bool | None]):
 
     def action_save_then(self, then: str) -> None:
         """F7: save the draft, then its report as a PDF; F8: save it, then e-mail the
-        report (to the address confirmed first)."""
+        report (to the address confirmed first: asked before anything is sent, since keys
+        typed in the question are not held for a worker waiting on it)."""
         form = self._form_to_send()
-        if form is not None:
-            self._send_then(form, then)
+        if form is None:
+            return
+        if then == "pdf":
+            self._send_then(form, None)
+        else:
+            self._customer_address(form)
+
+    @work(exclusive=True, group="background-closing-address", exit_on_error=False)
+    async def _customer_address(self, form: InterventionForm) -> None:
+        from client.api import SavError
+
+        client = self.sav.client
+        assert client is not None
+        try:
+            address = (await client.ticket(self.ticket_id)).customer.email
+        except SavError:
+            address = ""
+        self.post_message(AddressAsked(form, address))
+
+    @on(AddressAsked)
+    def _ask_address(self, message: AddressAsked) -> None:
+        from tui.screens.prompt import PromptScreen
+
+        def answered(to: str | None) -> None:
+            if to is None:  # cancelled: nothing saved, nothing sent
+                self.post_message(Saved(None, False, quiet=True))
+            else:
+                self._send_then(message.form, to)
+
+        question = _("E-mail the intervention report to:")
+        self.app.push_screen(PromptScreen(question, message.address), answered)
 
     @work(exclusive=True, group="closing-save", exit_on_error=False)
-    async def _send_then(self, form: InterventionForm, then: str) -> None:
-        import uuid
-
-        from client.api import SavError
+    async def _send_then(self, form: InterventionForm, to: str | None) -> None:
+        """Save the draft; then, in the background, the PDF (``to`` None) or the e-mail."""
         from client.documents import file_name
         from tui.documents import produce
-        from tui.screens.prompt import PromptScreen
 
         client = self.sav.client
         assert client is not None and self.closing is not None
-        to: str | None = None
-        if then == "email":
-            try:
-                address = (await client.ticket(self.ticket_id)).customer.email
-            except SavError:
-                address = ""
-            question = _("E-mail the intervention report to:")
-            to = await self.app.push_screen_wait(PromptScreen(question, address))
-            if to is None:
-                self.post_message(Saved(None, False, quiet=True))
-                return
         try:
             result = await client.save_intervention(
                 self.ticket_id, form, version=self.closing.version
@@ -614,10 +638,26 @@ class CloseInterventionScreen(Screen[bool | None]):
             return
         self.post_message(Saved(result, False, quiet=True))
         ticket_id = self.ticket_id
-        if then == "pdf":
-            name = file_name("intervention", ticket_id)
-            await produce(self, lambda c: c.intervention_pdf(ticket_id), name)
-            return
+        if to is None:
+            fetch = produce(
+                self, lambda c: c.intervention_pdf(ticket_id), file_name("intervention", ticket_id)
+            )
+            self.run_worker(fetch, group="background-pdf", exclusive=True, exit_on_error=False)
+        else:
+            self.run_worker(
+                self._email(ticket_id, to),
+                group="background-email",
+                exclusive=True,
+                exit_on_error=False,
+            )
+
+    async def _email(self, ticket_id: int, to: str) -> None:
+        import uuid
+
+        from client.api import SavError
+
+        client = self.sav.client
+        assert client is not None
         self.notify(_("Sending the report to {to}…").format(to=to), markup=False)
         try:
             sent = await client.email_intervention(
