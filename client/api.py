@@ -70,6 +70,8 @@ from client.models import (
     PeriodsQuery,
     PlaceOrder,
     RecordShipment,
+    ReportEmailed,
+    ReportEmailRequest,
     RequestBody,
     RescheduleRequest,
     Resolution,
@@ -430,6 +432,36 @@ class SavClient:
             "POST", f"/tickets/{ticket_id}/close", json=_body(form), headers=headers
         )
         return _parse(answer, Closing)
+
+    # ------------------------------------------------------------------ documents (PDF)
+
+    async def intervention_pdf(self, ticket_id: int) -> bytes:
+        """The intervention report as a PDF, in the client's language."""
+        return await self._bytes(f"/tickets/{ticket_id}/intervention.pdf")
+
+    async def voucher_pdf(self, voucher_id: int) -> bytes:
+        """The payment voucher as a PDF, every intervention on it."""
+        return await self._bytes(f"/vouchers/{voucher_id}.pdf")
+
+    async def order_pdf(self, order_id: int) -> bytes:
+        """The order as a PDF."""
+        return await self._bytes(f"/orders/{order_id}.pdf")
+
+    async def email_intervention(
+        self, ticket_id: int, *, to: str | None = None, idempotency_key: str
+    ) -> ReportEmailed:
+        """E-mail the intervention report (its PDF attached) to ``to``, else the customer;
+        ``idempotency_key`` is chosen once per sending and reused on its retries."""
+        answer = await self._call(
+            "POST",
+            f"/tickets/{ticket_id}/intervention/email",
+            json=_body(ReportEmailRequest(to=to)),
+            headers={"Idempotency-Key": idempotency_key},
+        )
+        return _parse(answer, ReportEmailed)
+
+    async def _bytes(self, path: str) -> bytes:
+        return (await self._call("GET", path)).content
 
     # ------------------------------------------------------------------ catalogue, cart lines
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shlex
 import stat
 import tempfile
 from collections.abc import Callable
@@ -225,6 +226,9 @@ class Settings:
     moves over the window send nothing over the line."""
     cursor_blink: bool = False
     """Whether the cursor of a text field blinks (each blink repaints it: bytes while idle)."""
+    print_command: str | None = None
+    """The command a PDF produced by sav is sent to, the file's path appended (``lp -d
+    PRINTER``; split as a shell would, run without a shell); none: PDFs are only saved."""
     warnings: list[str] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -265,7 +269,23 @@ class Settings:
             flags[key] = data.get(key, False)
             if not isinstance(flags[key], bool):
                 raise ValueError(f"{key}: must be true or false")
-        return cls(language, store, default_profile, profiles, csv, glyphs, **flags)
+        print_command = _optional_str(data, "print_command")
+        if print_command is not None:
+            try:
+                words = shlex.split(print_command)
+            except ValueError as exc:
+                raise ValueError(f"print_command: {exc}") from None
+            print_command = print_command.strip() if words else None
+        return cls(
+            language,
+            store,
+            default_profile,
+            profiles,
+            csv,
+            glyphs,
+            print_command=print_command,
+            **flags,
+        )
 
     def model_dump(self) -> dict[str, Any]:
         """What is saved (everything but the warnings)."""

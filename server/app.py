@@ -20,6 +20,7 @@ from server.routes import (
     catalogue,
     closing,
     dashboard,
+    documents,
     health,
     invoicing,
     orders,
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tickets,
         ticket_actions,
         closing,
+        documents,  # before orders and invoicing: /orders/{id}.pdf is not /orders/{id}
         catalogue,
         cart,
         addresses,

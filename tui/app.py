@@ -83,12 +83,14 @@ class SavApp(TypeAheadApp, WireApp):
         glyph_setting: str | None = None,
         keymap: UserKeymap | None = None,
         cursor_blink: bool = False,
+        print_command: str | None = None,
     ) -> None:
         """``colours`` and ``glyph_mode`` force what is otherwise found from the terminal
         (``NO_COLOR``, ``TERM``, ``SAV_GLYPHS``) and ``glyph_setting`` (config.json).
         ``keymap``: the user's keys (``tui.keymap``; its ids are checked once the first
         frame is painted). ``cursor_blink``: whether text fields' cursors blink (config.json's
-        ``cursor_blink``; off, an idle screen sends nothing)."""
+        ``cursor_blink``; off, an idle screen sends nothing). ``print_command``: where F7's
+        PDFs are sent once saved (config.json's ``print_command``; none: only saved)."""
         super().__init__()
         set_cursor_blink(cursor_blink)
         found = appearance.detect(self.console.color_system, glyph_setting)
@@ -100,6 +102,8 @@ class SavApp(TypeAheadApp, WireApp):
         self.store_token_in_file = store_token_in_file
         self.csv_format = csv_format
         """How F6 exports tickets: ``spreadsheet`` or ``machine`` (config.json's ``csv``)."""
+        self.print_command = print_command
+        """The command F7's PDFs are sent to, their path appended (``lp -d PRINTER``)."""
         self.remember_default = remember_default
         self.client: SavClient | None = None
         self.health: Health | None = None

@@ -48,6 +48,9 @@ invoicing: i on the home screen; Space marks verified interventions, f makes the
 reports: p in invoicing (or :parts 2026-10) the monthly spare-parts report by model (F7/F8
          months, F6 CSV); m in the vouchers (or :periods 2026) the period view: to invoice,
          invoiced, your invoice against each voucher (c on a voucher records it, manager)
+documents: F7 saves the PDF of a voucher, an order or an intervention report in exports/
+           (and runs config.json's "print_command", e.g. "lp -d ATELIER", on it); F8 on the
+           closing form e-mails the report with its PDF
 suppliers: sav supplier serve runs the reference supplier platform (its own process and SQLite
            file); sav supplier change ORDER --delivery DATE changes one of its orders now;
            embedded, sav starts it on first use (team server: sav serve --supplier ID=URL
@@ -341,6 +344,7 @@ def run_tui(args: argparse.Namespace) -> int:
         glyph_setting=settings.glyphs,
         keymap=keymap.load(check_ids=False),  # the ids are checked after the first frame
         cursor_blink=settings.cursor_blink,
+        print_command=settings.print_command,
     )
     try:
         app.run(mouse=args.mouse or settings.mouse)

@@ -58,6 +58,8 @@ from client.models.closing import (
     OrderedPart,
     PartUsed,
     PartUsedInput,
+    ReportEmailed,
+    ReportEmailRequest,
 )
 from client.models.enums import (
     LOG_TYPES,
@@ -264,6 +266,8 @@ __all__ = [
     "RecordShipment",
     "RelationDirection",
     "RelationKind",
+    "ReportEmailRequest",
+    "ReportEmailed",
     "RequestBody",
     "Required",
     "RescheduleRequest",

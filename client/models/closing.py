@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from client.models.base import LongText, Money, Percent, RequestBody, Wire
-from client.models.enums import FaultType, TicketStatus, WarrantyStatus
+from client.models.enums import EmailDelivery, FaultType, TicketStatus, WarrantyStatus
 from client.models.tickets import ApplianceUpdate
 
 ListCode = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
@@ -149,3 +149,26 @@ class Closing(Wire):
     rejection_note: str = ""
     frozen: bool = False
     """True once closed: the amounts are those of the closing, whatever the catalogue says."""
+
+
+EmailAddress = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+]
+
+
+class ReportEmailRequest(RequestBody):
+    """E-mail the intervention report (the PDF attached) to ``to``; none: to the
+    customer's address."""
+
+    to: EmailAddress | None = None
+
+
+class ReportEmailed(Wire):
+    """Where the report went: the address, the language it was written in, and how
+    (handed to the SMTP server, or kept in the outbox)."""
+
+    ticket_id: int
+    to: str
+    language: str
+    delivery: EmailDelivery

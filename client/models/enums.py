@@ -70,6 +70,7 @@ class HistoryEvent(StrEnum):
     PARTS_RECEIVED = "parts_received"  # [appointment_at]
     CLOSED = "closed"  # [fault] (its code), [total] ("160.75")
     INTERVENTION_SAVED = "intervention_saved"  # the closing form saved as a draft
+    REPORT_EMAILED = "report_emailed"  # the intervention report e-mailed (to: email_to)
     INVOICED = "invoiced"  # [voucher] (its number)
     ORDER_WITHDRAWN = "order_withdrawn"  # order (its number)
     APPLIANCE_CORRECTED = "appliance_corrected"  # changes: [{field, old, new}], "" for none

@@ -116,6 +116,11 @@ def intervention_saved() -> Event:
     return Event(HistoryEvent.INTERVENTION_SAVED)
 
 
+def report_emailed() -> Event:
+    """The intervention report was e-mailed (the entry's ``email_to`` says to whom)."""
+    return Event(HistoryEvent.REPORT_EMAILED)
+
+
 def order_withdrawn(order: str) -> Event:
     return Event(HistoryEvent.ORDER_WITHDRAWN, {"order": order})
 
@@ -354,6 +359,7 @@ _RENDER: dict[HistoryEvent, Callable[[Mapping[str, Any], dt.tzinfo], str]] = {
     HistoryEvent.PARTS_RECEIVED: _parts_received,
     HistoryEvent.CLOSED: _closed,
     HistoryEvent.INTERVENTION_SAVED: _text(N_("Intervention saved as a draft")),
+    HistoryEvent.REPORT_EMAILED: _text(N_("Intervention report e-mailed")),
     HistoryEvent.INVOICED: _invoiced,
     HistoryEvent.ORDER_WITHDRAWN: lambda p, zone: _("Order {order} withdrawn").format(
         order=p["order"]

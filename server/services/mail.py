@@ -1,4 +1,5 @@
-"""E-mailing a ticket's log: through SMTP when one is configured, else into the outbox folder.
+"""E-mailing a ticket's log or its intervention report (a PDF attached): through SMTP when
+one is configured, else into the outbox folder.
 
 An e-mail is never silently dropped: it is handed to the SMTP server (``sent``), or, when
 none is configured or it fails, written as an ``.eml`` file into the outbox folder
@@ -18,6 +19,8 @@ import os
 import smtplib
 import ssl
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -33,6 +36,15 @@ log = logging.getLogger("sav.mail")
 
 class MailUndeliverable(Exception):
     """Neither the SMTP server nor the outbox folder took the message."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message (a PDF document)."""
+
+    filename: str
+    content: bytes
+    mime_type: str = "application/pdf"
 
 
 def outbox_dir(settings: Settings) -> Path:
@@ -54,8 +66,10 @@ def compose(
     reply_to: str | None,
     now: dt.datetime,
     language: str | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> EmailMessage:
-    """The message; ``language`` (of its subject and text) goes into ``Content-Language``."""
+    """The message; ``language`` (of its subject and text) goes into ``Content-Language``;
+    ``attachments`` make it multipart/mixed, the text first."""
     message = EmailMessage()
     message["From"] = settings.smtp_from
     message["To"] = to
@@ -65,7 +79,15 @@ def compose(
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(domain=settings.smtp_from.rpartition("@")[2] or None)
     message.set_content(body)
-    if language:  # after set_content, which clears the Content-* headers
+    for attachment in attachments:
+        maintype, _sep, subtype = attachment.mime_type.partition("/")
+        message.add_attachment(
+            attachment.content,
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=attachment.filename,
+        )
+    if language:  # last: set_content clears the Content-* headers, add_attachment moves them
         message["Content-Language"] = language
     return message
 

@@ -11,6 +11,9 @@ The parts catalogue is the manufacturer's data, the same for every centre: its r
 probed as ``shared`` (another centre reads exactly what the owner reads; a missing object is
 still a 404). Cart lines belong to a user: another user's line answers 404.
 
+The PDF documents are probed like their JSON routes (the owner reads them, another centre
+gets 404), and e-mailing the report is the centre's (403 to operators).
+
 Routes without an id are probed too: the order and voucher searches, the monthly parts report,
 the voucher period view and the addresses show only the user's own centre (the invoicing
 list: tests/server/test_invoicing.py; the reports in detail: tests/server/test_reports.py);
@@ -256,6 +259,8 @@ PROBES: dict[str, Probe] = {
     "/tickets/{ticket_id}/intervention/totals": Probe(_p_ticket, {"POST": _FORM}),
     "/tickets/{ticket_id}/close": Probe(_p_ticket, {"POST": _FORM}),
     "/tickets/{ticket_id}/parts_received": Probe(_p_ticket, {"POST": {"note": "probe"}}),
+    "/tickets/{ticket_id}/intervention.pdf": Probe(_p_ticket),
+    "/tickets/{ticket_id}/intervention/email": Probe(_p_ticket, {"POST": {"to": "x@example.com"}}),
     "/catalogue/models/{model_id}": Probe(_p_model, shared=True),
     "/catalogue/parts/{code}": Probe(_p_part, shared=True),
     "/catalogue/parts/{code}/where-used": Probe(_p_part, shared=True),
@@ -276,6 +281,8 @@ PROBES: dict[str, Probe] = {
     "/vouchers/{voucher_id}/centre-invoice": Probe(
         _p_voucher, {"PUT": {"number": "FA-PROBE", "amount": "10.00"}}
     ),
+    "/vouchers/{voucher_id}.pdf": Probe(_p_voucher),
+    "/orders/{order_id}.pdf": Probe(_p_order),
 }
 
 OPERATOR_ONLY = ("assign", "request_exchange", "cancel", "reject", "verify", "reschedule")
@@ -445,6 +452,8 @@ ROLE_PROBES: list[tuple[str, str, str, Any]] = [
     # the manufacturer's warehouse records shipments, not the centres
     ("tech", "POST", "/orders/{order_id}/shipments", {"lines": []}),
     ("manager", "POST", "/orders/{order_id}/shipments", {"lines": []}),
+    # the report is e-mailed by the centre's staff; operators read it as a PDF
+    ("operator", "POST", "/tickets/{ticket_id}/intervention/email", {"to": "x@example.com"}),
     # supplier accounts: the centre's manager enters them; operators have none
     ("tech", "POST", "/supplier-accounts", _SUPPLIER_ACCOUNT),
     ("operator", "POST", "/supplier-accounts", _SUPPLIER_ACCOUNT),

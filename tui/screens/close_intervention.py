@@ -45,7 +45,7 @@ from tui.widgets.session_bar import SessionBar
 from tui.widgets.text_field import TextField
 
 if TYPE_CHECKING:
-    from client.models import Closing, InterventionTotals, PartUsed
+    from client.models import Closing, InterventionTotals, PartUsed, ReportEmailed
     from tui.app import SavApp
 
 # (field, label, list in ClosingLists, starred)
@@ -86,6 +86,22 @@ class Saved(Message):
     closing: Closing | None
     closed: bool
     error: Exception | None = None
+    quiet: bool = False
+    """Saved on the way to a PDF or an e-mail: that says how it went."""
+
+
+@dataclass
+class AddressAsked(Message):
+    """The address to offer for the e-mail (the customer's), the form to save first."""
+
+    form: InterventionForm
+    address: str
+
+
+@dataclass
+class Emailed(Message):
+    sent: ReportEmailed | None
+    error: str = ""
 
 
 def _day(value: dt.date | None) -> str:
@@ -127,7 +143,10 @@ class CloseInterventionScreen(Screen[bool | None]):
         "Add part and Enter (the supersessions give the part to install), or F4 there to "
         "pick a part ordered for this ticket; Delete on a line removes it. The totals "
         "are the server's and follow what you type. ctrl+s saves and closes; F2 saves the "
-        "draft without closing (the ticket keeps its status). The model data can be "
+        "draft without closing (the ticket keeps its status). F7 saves the draft and its "
+        "report as a PDF in the exports folder (printed when a print command is set); F8 "
+        "saves it and e-mails the report, the PDF attached, to the address you confirm "
+        "(the customer's, as it opens). The model data can be "
         "corrected at the bottom. If the server refuses, each reason shows beside its "
         "field and what you typed stays. Esc goes back without saving."
     )
@@ -137,6 +156,11 @@ class CloseInterventionScreen(Screen[bool | None]):
         Binding("f4", "lookup", N_("List"), id="close.lookup"),
         Binding("delete", "remove_part", N_("Remove part"), show=False, id="close.remove-part"),
         Binding("escape", "back", N_("Back"), id="close.back"),
+        # after Back: at 80 columns the footer keeps what comes first (F1 lists them all)
+        Binding("f7", "save_then('pdf')", N_("PDF"), id="close.pdf",
+                tooltip=N_("Save the draft, then its report as a PDF (printed when set)")),
+        Binding("f8", "save_then('email')", N_("E-mail"), id="close.email",
+                tooltip=N_("Save the draft, then e-mail its report with the PDF")),
         Binding("tab", "next_field(1)", N_("Next field"), show=False, id="close.next-field"),
         Binding("shift+tab", "next_field(-1)", N_("Previous field"), show=False,
                 id="close.previous-field"),
@@ -540,19 +564,127 @@ class CloseInterventionScreen(Screen[bool | None]):
 
     # ------------------------------------------------------------------ saving
 
-    def action_save(self, close: bool) -> None:
+    def _form_to_send(self) -> InterventionForm | None:
+        """The form as typed, the screen marked busy; None (the reason shown) if not now."""
         if self.busy or self.closing is None:
-            return
+            return None
         try:
             form = self.build()
         except FieldError as exc:
             self.save_errors = {exc.name: exc.message}
             self._show_errors()
-            return
+            return None
         self.busy = True
         self.query_one("#closing-error", Static).update(_("Saving…"))
         self.query_one("#closing-error", Static).display = True
-        self._send(form, close)
+        return form
+
+    def action_save(self, close: bool) -> None:
+        form = self._form_to_send()
+        if form is not None:
+            self._send(form, close)
+
+    def action_save_then(self, then: str) -> None:
+        """F7: save the draft, then its report as a PDF; F8: save it, then e-mail the
+        report (to the address confirmed first: asked before anything is sent, since keys
+        typed in the question are not held for a worker waiting on it)."""
+        form = self._form_to_send()
+        if form is None:
+            return
+        if then == "pdf":
+            self._send_then(form, None)
+        else:
+            self._customer_address(form)
+
+    @work(exclusive=True, group="background-closing-address", exit_on_error=False)
+    async def _customer_address(self, form: InterventionForm) -> None:
+        from client.api import SavError
+
+        client = self.sav.client
+        assert client is not None
+        try:
+            address = (await client.ticket(self.ticket_id)).customer.email
+        except SavError:
+            address = ""
+        self.post_message(AddressAsked(form, address))
+
+    @on(AddressAsked)
+    def _ask_address(self, message: AddressAsked) -> None:
+        from tui.screens.prompt import PromptScreen
+
+        def answered(to: str | None) -> None:
+            if to is None:  # cancelled: nothing saved, nothing sent
+                self.post_message(Saved(None, False, quiet=True))
+            else:
+                self._send_then(message.form, to)
+
+        question = _("E-mail the intervention report to:")
+        self.app.push_screen(PromptScreen(question, message.address), answered)
+
+    @work(exclusive=True, group="closing-save", exit_on_error=False)
+    async def _send_then(self, form: InterventionForm, to: str | None) -> None:
+        """Save the draft; then, in the background, the PDF (``to`` None) or the e-mail."""
+        from client.documents import file_name
+        from tui.documents import produce
+
+        client = self.sav.client
+        assert client is not None and self.closing is not None
+        try:
+            result = await client.save_intervention(
+                self.ticket_id, form, version=self.closing.version
+            )
+        except Exception as exc:  # shown to the person; the form keeps its values
+            self.post_message(Saved(None, False, exc))
+            return
+        self.post_message(Saved(result, False, quiet=True))
+        ticket_id = self.ticket_id
+        if to is None:
+            fetch = produce(
+                self, lambda c: c.intervention_pdf(ticket_id), file_name("intervention", ticket_id)
+            )
+            self.run_worker(fetch, group="background-pdf", exclusive=True, exit_on_error=False)
+        else:
+            self.run_worker(
+                self._email(ticket_id, to),
+                group="background-email",
+                exclusive=True,
+                exit_on_error=False,
+            )
+
+    async def _email(self, ticket_id: int, to: str) -> None:
+        import uuid
+
+        from client.api import SavError
+
+        client = self.sav.client
+        assert client is not None
+        self.notify(_("Sending the report to {to}…").format(to=to), markup=False)
+        try:
+            sent = await client.email_intervention(
+                ticket_id, to=to, idempotency_key=uuid.uuid4().hex
+            )
+        except SavError as exc:
+            self.post_message(Emailed(None, exc.message))
+            return
+        self.post_message(Emailed(sent))
+
+    @on(Emailed)
+    def _emailed(self, message: Emailed) -> None:
+        if message.sent is None:
+            self.notify(
+                _("The report was not sent: {error}").format(error=message.error),
+                severity="error",
+                markup=False,
+            )
+        elif message.sent.delivery == "sent":
+            self.notify(_("Report e-mailed to {to}.").format(to=message.sent.to), markup=False)
+        else:
+            self.notify(
+                _("Report kept in the outbox for {to} (no mail server took it).").format(
+                    to=message.sent.to
+                ),
+                markup=False,
+            )
 
     @work(exclusive=True, group="closing-save", exit_on_error=False)
     async def _send(self, form: InterventionForm, close: bool) -> None:
@@ -576,6 +708,9 @@ class CloseInterventionScreen(Screen[bool | None]):
 
         self.busy = False
         error = message.error
+        if error is None and message.closing is None:  # the e-mail's address not given
+            self._show_errors()
+            return
         if error is None and message.closing is not None:
             self.save_errors = {}
             self._show_errors()
@@ -585,7 +720,8 @@ class CloseInterventionScreen(Screen[bool | None]):
             self.closing = message.closing
             self._show_parts(message.closing.parts)
             self._show_totals(message.closing.totals)
-            self.notify(_("Draft saved: the ticket keeps its status."))
+            if not message.quiet:
+                self.notify(_("Draft saved: the ticket keeps its status."))
             return
         if isinstance(error, ValidationFailed):
             self.save_errors = dict(error.fields) or {"": error.message}

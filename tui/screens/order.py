@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Static
 from client.models import OrderLineUpdate, OrderUpdate
 from tui import formats, glyphs
 from tui.copy import COPY_BINDINGS, Copies, tab_line
+from tui.documents import PDF_BINDING, Documents, Fetch
 from tui.i18n import N_, _, localized
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.orders import Validated, validate, validation_text
@@ -59,7 +60,7 @@ def _when(moment: object) -> str:
 
 
 @localized
-class OrderScreen(Copies, Screen[None]):
+class OrderScreen(Copies, Documents, Screen[None]):
     HELP = N_(
         "An order and its lines: the code ordered (R: it replaces the code asked for), the "
         "quantities requested, reserved, shipped and done, the transport and the ticket it "
@@ -67,13 +68,16 @@ class OrderScreen(Copies, Screen[None]):
         "While the order awaits the manufacturer's validation, your centre may change it "
         "(e: quantities and notes) or withdraw it (ctrl+x). If someone saved it meanwhile, "
         "you are told who and when; ctrl+r in the form reloads, and what you typed stays. "
-        "Operators validate it with v. After validation it can no longer be changed."
+        "Operators validate it with v. After validation it can no longer be changed. F7 "
+        "saves the order as a PDF in the exports folder (and prints it when a print "
+        "command is set)."
     )
     BINDINGS = [
         Binding("e", "edit", N_("Edit"), id="order.edit"),
         Binding("ctrl+x", "withdraw", N_("Withdraw"), id="order.withdraw"),
         Binding("v", "validate", N_("Validate"), id="order.validate"),
         Binding("f5", "reload", N_("Reload"), id="order.reload"),
+        PDF_BINDING,
         *COPY_BINDINGS,
     ]
 
@@ -245,6 +249,14 @@ class OrderScreen(Copies, Screen[None]):
         ), _("the line")  # fmt: skip
 
     # ------------------------------------------------------------------ what may be done
+
+    def pdf_source(self) -> tuple[Fetch, str] | None:
+        from client.documents import file_name
+
+        if self.order is None:
+            return None
+        order_id = self.order.id
+        return (lambda c: c.order_pdf(order_id)), file_name("order", self.order.number)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         order = self.order

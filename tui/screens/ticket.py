@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Static, Tab, TabbedContent, TabPane, Tabs
 from client.models import TicketAction, TicketStatus
 from tui import formats, glyphs
 from tui.copy import COPY_BINDINGS, Copies, tab_line
+from tui.documents import PDF_BINDING, Documents, Fetch
 from tui.i18n import N_, _, localized, ngettext
 from tui.screens import ticket_actions as forms
 from tui.widgets.key_footer import KeyFooter
@@ -210,7 +211,7 @@ ACTION_KEYS = {
 
 
 @localized
-class TicketScreen(Copies, Screen[None]):
+class TicketScreen(Copies, Documents, Screen[None]):
     HELP = N_(
         "One ticket of a customer's request; the request's other tickets are the tabs on "
         "top (← → or [ ] switch). d, h and p show the details, the history (newest first) "
@@ -226,7 +227,8 @@ class TicketScreen(Copies, Screen[None]):
         "x request an exchange, ctrl+x cancel, r reject a closed ticket, v verify it "
         "(the details show the whole closing: codes, work, parts with their prices "
         "against the catalogue, amounts). The centre closes with x (the closing form) "
-        "and says the parts arrived with g. "
+        "and says the parts arrived with g. F7 saves the intervention report of a closed "
+        "ticket as a PDF in the exports folder (and prints it when a print command is set). "
         "In a form, ctrl+s saves and Esc cancels; if someone saved the ticket meanwhile, "
         "the form says who and when, ctrl+r reloads, and what you typed stays.\n\n"
         "m opens the appliance's model in the parts catalogue, knowing its serial number "
@@ -263,6 +265,7 @@ class TicketScreen(Copies, Screen[None]):
         Binding("right,right_square_bracket", "other(1)", N_("Next ticket of the group"),
                 show=False, id="ticket.next-tab"),
         Binding("f5", "reload", N_("Reload"), show=False, id="ticket.reload"),
+        PDF_BINDING,
         *COPY_BINDINGS,
     ]  # fmt: skip
 
@@ -271,6 +274,8 @@ class TicketScreen(Copies, Screen[None]):
         self.ticket_id = ticket_id
         self.ticket: Ticket | None = None
         self.group: TicketGroup | None = None
+        self.closing: Closing | None = None
+        """The intervention of a closed ticket (F7 makes its report)."""
         self._history: list[HistoryEntry] = []
 
     @property
@@ -395,6 +400,7 @@ class TicketScreen(Copies, Screen[None]):
     def _show(self, message: TicketLoaded) -> None:
         ticket = message.ticket
         self.ticket, self.ticket_id = ticket, ticket.id
+        self.closing = message.closing
         if message.group is not None:
             self.group = message.group
             self._show_tabs(message.group)
@@ -671,9 +677,19 @@ class TicketScreen(Copies, Screen[None]):
                 and not user.is_operator
                 and self.ticket.status in (TicketStatus.CONFIRMED, TicketStatus.WAITING_PARTS)
             )
+        if action == "pdf":  # the intervention report, once there is a closing
+            return self.closing is not None and self.closing.ticket_id == self.ticket_id
         if action == "parts":  # shown whenever the appliance has a model
             return self.ticket is not None and bool(self.ticket.appliance.model_code.strip())
         return True
+
+    def pdf_source(self) -> tuple[Fetch, str] | None:
+        from client.documents import file_name
+
+        if self.closing is None:
+            return None
+        ticket_id = self.closing.ticket_id
+        return (lambda c: c.intervention_pdf(ticket_id)), file_name("intervention", ticket_id)
 
     # ------------------------------------------------------------------ parts
 

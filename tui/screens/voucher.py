@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Static
 
 from client.models import InvoiceTotals, Role
 from tui import formats, glyphs
+from tui.documents import PDF_BINDING, Documents, Fetch
 from tui.i18n import N_, _, localized, ngettext
 from tui.screens.centre_invoice import centre_invoice_form, invoice_text
 from tui.screens.invoicing import day, totals_text
@@ -37,17 +38,19 @@ class VoucherLoaded(Message):
 
 
 @localized
-class VoucherScreen(Screen[None]):
+class VoucherScreen(Documents, Screen[None]):
     HELP = N_(
         "A payment voucher: the interventions invoiced on it and its figures, the sums of "
         "theirs. The centre's invoice to the manufacturer must equal the voucher's total. "
         "Enter opens the highlighted ticket; F5 reloads. The centre's manager presses c to "
         "record the centre's invoice for the voucher (its number and amount), or correct it; "
-        "an amount other than the voucher's is flagged."
+        "an amount other than the voucher's is flagged. F7 saves the voucher as a PDF in the "
+        "exports folder (and prints it when a print command is set)."
     )
     BINDINGS = [
         Binding("f5", "refresh", N_("Refresh"), id="voucher.refresh"),
         Binding("c", "centre_invoice", N_("Your invoice"), id="voucher.centre-invoice"),
+        PDF_BINDING,
     ]
 
     def __init__(self, voucher_id: int, voucher: VoucherDetail | None = None) -> None:
@@ -162,6 +165,14 @@ class VoucherScreen(Screen[None]):
                 self.notify(invoice_text(voucher))
 
         self.app.push_screen(centre_invoice_form(current, reload), recorded)
+
+    def pdf_source(self) -> tuple[Fetch, str] | None:
+        from client.documents import file_name
+
+        if self.voucher is None:
+            return None
+        voucher_id = self.voucher_id
+        return (lambda c: c.voucher_pdf(voucher_id)), file_name("voucher", self.voucher.number)
 
     @on(DataTable.RowSelected, "#voucher-lines")
     def _open(self, event: DataTable.RowSelected) -> None:
