@@ -691,6 +691,10 @@ class SavClient:
         interventions, by model, with totals."""
         return _parse(await self._call("GET", "/reports/parts", params=query.params()), PartsReport)
 
+    async def parts_report_pdf(self, query: PartsReportQuery) -> bytes:
+        """The monthly spare-parts report as a PDF."""
+        return (await self._call("GET", "/reports/parts.pdf", params=query.params())).content
+
     async def export_parts_report(
         self,
         query: PartsReportQuery,

@@ -45,7 +45,7 @@ contact: c / u on a ticket is recorded on every ticket of its group still to con
          clock stands still while the customer is unreachable
 invoicing: i on the home screen; Space marks verified interventions, f makes the payment
            voucher (the centre's manager), s searches the vouchers
-reports: p in invoicing (or :parts 2026-10) the monthly spare-parts report by model (F7/F8
+reports: p in invoicing (or :parts 2026-10) the monthly spare-parts report by model (F2/F3
          months, F6 CSV); m in the vouchers (or :periods 2026) the period view: to invoice,
          invoiced, your invoice against each voucher (c on a voucher records it, manager)
 documents: F7 saves the PDF of a voucher, an order or an intervention report in exports/

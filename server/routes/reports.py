@@ -18,6 +18,8 @@ from client.models import (
     VoucherDetail,
 )
 from server.deps import CurrentUser, Now, ReaderZone, Session
+from server.documents import MEDIA_TYPE
+from server.documents import parts_report as parts_report_pdf
 from server.i18n import language
 from server.services import invoice_periods, invoicing, parts_report
 from server.services.ticket_actions import parse_if_match
@@ -75,6 +77,22 @@ async def parts_csv(
         body,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="parts-{report.month}.csv"'},
+    )
+
+
+@router.get(
+    "/reports/parts.pdf",
+    response_class=Response,
+    responses={200: {"content": {MEDIA_TYPE: {}}, "description": "the PDF document"}},
+)
+async def parts_pdf(query: PartsQuery, user: CurrentUser, session: Session) -> Response:
+    """The monthly spare-parts report as a PDF (A4, the centre's letterhead)."""
+    content = await parts_report_pdf.pdf(session, query, user)
+    name = parts_report_pdf.file_name(query.month)
+    return Response(
+        content,
+        media_type=MEDIA_TYPE,
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
     )
 
 

@@ -274,3 +274,44 @@ async def test_recording_the_centres_invoice_flags_a_difference(
     view = (await http.get("/invoicing/periods", params={"year": year}, headers=manager)).json()
     shown = next(v for m in view["months"] for v in m["vouchers"] if v["id"] == voucher["id"])
     assert shown["status"] == "matches"
+
+
+async def test_the_parts_report_pdf_shows_the_same_figures_and_only_the_own_centre(
+    http: httpx.AsyncClient, database_url: str
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    rows = await _installed(database_url)
+    month = _busiest_month(rows, CENTRE)
+    headers = await _headers(http, "tech", "fr")
+    report = (await http.get("/reports/parts", params={"month": month}, headers=headers)).json()
+    answer = await http.get("/reports/parts.pdf", params={"month": month}, headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(answer.content)).pages)
+    # the title in French with the month named, the centre's letterhead with its accents
+    assert "Pièces de rechange installées en" in text
+    assert "2AM ASSISTANCE AUDIOVISUEL ET ÉLECTROMÉNAGER" in text
+    for model in report["models"]:
+        assert f"Total {model['model_code']}" in text
+        for line in model["lines"]:
+            assert line["code"] in text
+    total = Decimal(report["value"])
+    assert f"{total:,.2f}".replace(",", "\u202f").replace(".", ",") in text or (
+        f"{total:.2f}".replace(".", ",") in text
+    ), text
+    # another centre's technician gets a report of their own centre only: no line of ours
+    other = await http.get(
+        "/reports/parts.pdf", params={"month": month}, headers=await _headers(http, "tech2", "fr")
+    )
+    assert other.status_code == 200
+    theirs = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(other.content)).pages)
+    ours_only = {line["code"] for m in report["models"] for line in m["lines"]} - {
+        r[2] for r in rows if r[0] != CENTRE and r[6].strftime("%Y-%m") == month
+    }
+    assert ours_only and not any(code in theirs for code in ours_only)
+    # a bad month: 422 naming it, as the JSON route
+    bad = await http.get("/reports/parts.pdf", params={"month": "2026-13"}, headers=headers)
+    assert bad.status_code == 422

@@ -1,5 +1,5 @@
 """The monthly parts report and the voucher period view with the keyboard at 80x24, against
-the real backend: p from invoicing, F7/F8 months, the model filter, F6 export; :periods,
+the real backend: p from invoicing, F2/F3 months, the model filter, F6 export; :periods,
 Enter on a voucher, c records the centre's invoice (bad input named beside the field, what
 was typed kept; a difference flagged)."""
 
@@ -49,9 +49,9 @@ async def test_the_parts_report_from_invoicing_by_month_model_and_csv(make_tui, 
         await wait(app, pilot)
         screen = app.screen
         assert isinstance(screen, PartsReportScreen)
-        # to the month with parts: F7 goes back one month at a time
+        # to the month with parts: F2 goes back one month at a time
         while screen.month != month:
-            await pilot.press("f7")
+            await pilot.press("f2")
             await wait(app, pilot)
         table = screen.query_one("#parts-report", DataTable)
         shown = rows(table)
@@ -74,8 +74,8 @@ async def test_the_parts_report_from_invoicing_by_month_model_and_csv(make_tui, 
         await wait(app, pilot, 5)
         exported = list((data_dir() / "exports").glob(f"parts-{month}-*.csv"))
         assert len(exported) == 1 and model in exported[0].read_text(encoding="utf-8-sig")
-        # F8: the next month
-        await pilot.press("f8")
+        # F3: the next month
+        await pilot.press("f3")
         await wait(app, pilot)
         assert screen.month == shift_month(month, 1)
 

@@ -5,7 +5,7 @@ their final amount), the interventions invoiced on the vouchers made that month,
 it each of those vouchers with the centre's own invoice recorded against it. The centre's
 invoice must equal the voucher (the seed): a difference is flagged ``!`` with its amount,
 a voucher without the centre's invoice shows ``?``, a matching one ``✓``. Enter opens a
-voucher (where ``c`` records the centre's invoice); F7 and F8 go to the previous and next
+voucher (where ``c`` records the centre's invoice); F2 and F3 go to the previous and next
 year; operators type a centre's code to see only its figures.
 """
 
@@ -73,12 +73,12 @@ class InvoicePeriodsScreen(Screen[None]):
         "its vouchers with your invoice recorded against each. Your invoice must equal the "
         "voucher: ✓ it does, ! it differs (by the amount shown), ? none recorded yet. "
         "Enter opens a voucher, where c records your invoice (on a month: its interventions "
-        "to invoice). F7 and F8 go to the previous "
+        "to invoice). F2 and F3 go to the previous "
         "and next year; operators type a centre's code to see only its figures."
     )
     BINDINGS = [
-        Binding("f7", "year(-1)", N_("Prev. year"), id="periods.previous"),
-        Binding("f8", "year(1)", N_("Next year"), id="periods.next"),
+        Binding("f2", "year(-1)", N_("Prev. year"), id="periods.previous"),
+        Binding("f3", "year(1)", N_("Next year"), id="periods.next"),
         Binding("f5", "refresh", N_("Refresh"), id="periods.refresh"),
         Binding("slash", "search", N_("Search"), show=False, id="periods.search"),
         Binding("down", "to_list", N_("To the list"), show=False, id="periods.to-list"),

@@ -2,7 +2,7 @@
 
 The parts installed in the month's closed interventions (closed, verified, invoiced; by
 intervention date), by model: each part's code, description, quantity and value, each
-model's total, the month's total. F7 and F8 go to the previous and next month; the search
+model's total, the month's total. F2 and F3 go to the previous and next month; the search
 line narrows to models starting with what is typed (``sc:249050`` a centre, for
 operators); F6 exports the report as CSV (as the ticket search's F6 does: the
 ``csv`` setting, spreadsheet or machine).
@@ -27,6 +27,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from client.models import PartsReportQuery, month_text, shift_month
 from tui import formats, glyphs
+from tui.documents import PDF_BINDING, Documents, Fetch
 from tui.i18n import N_, _, localized, ngettext
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
@@ -75,18 +76,21 @@ def month_title(month: str, short: bool = False) -> str:
 
 
 @localized
-class PartsReportScreen(Screen[None]):
+class PartsReportScreen(Documents, Screen[None]):
     HELP = N_(
         "The monthly spare-parts report: the parts installed in the month's closed "
         "interventions (by intervention date), by model, each with its quantity and value "
-        "(the prices frozen at closing), each model's total and the month's. F7 and F8 go "
-        "to the previous and next month. Type the start of a model code to narrow the "
-        "report (operators: sc:249050 for one centre). F6 exports it as CSV into the "
-        "exports folder (a spreadsheet in your language, or for programs: the csv setting)."
+        "(the prices frozen at closing), each model's total and the month's. F2 and F3 go "
+        "to the previous and next month (as they change queues in the ticket search). "
+        "Type the start of a model code to narrow the report (operators: sc:249050 for one "
+        "centre). F6 exports it as CSV into the "
+        "exports folder (a spreadsheet in your language, or for programs: the csv setting); "
+        "F7 saves it as a PDF there (and prints it when a print command is set)."
     )
     BINDINGS = [
-        Binding("f7", "month(-1)", N_("Prev. month"), id="parts-report.previous"),
-        Binding("f8", "month(1)", N_("Next month"), id="parts-report.next"),
+        Binding("f2", "month(-1)", N_("Prev. month"), id="parts-report.previous"),
+        Binding("f3", "month(1)", N_("Next month"), id="parts-report.next"),
+        PDF_BINDING,
         Binding("f6", "export", N_("Export CSV"), id="parts-report.export"),
         Binding("f5", "refresh", N_("Refresh"), id="parts-report.refresh"),
         Binding("slash", "search", N_("Search"), show=False, id="parts-report.search"),
@@ -144,6 +148,10 @@ class PartsReportScreen(Screen[None]):
         self._load(pause=0.0)
 
     # ------------------------------------------------------------------ loading
+
+    def pdf_source(self) -> tuple[Fetch, str] | None:
+        query = self._query()
+        return (lambda c: c.parts_report_pdf(query)), f"parts-{self.month}.pdf"
 
     def _query(self) -> PartsReportQuery:
         model, centre = parse_filter(self.query_one("#parts-report-query", Input).value)
@@ -219,7 +227,7 @@ class PartsReportScreen(Screen[None]):
             )
         else:
             status = _("No part installed in closed interventions this month.")
-        keys = _("F7 {previous} · F8 {next}").format(
+        keys = _("F2 {previous} · F3 {next}").format(
             previous=month_title(shift_month(report.month, -1), short=True),
             next=month_title(shift_month(report.month, 1), short=True),
         )
