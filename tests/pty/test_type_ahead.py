@@ -42,9 +42,10 @@ def each_speed(check: Callable[[str, float | None], None]) -> None:
 
 def tickets_in(query: Query, *statuses: str, centre: str = "249050") -> list[int]:
     marks = ",".join("?" * len(statuses))
+    # one ticket per group: contact is recorded on the whole group (issue 12)
     rows = query(
-        "SELECT t.id FROM tickets t JOIN service_centres sc ON sc.id = t.service_centre_id "
-        f"WHERE t.status IN ({marks}) AND sc.code = ? ORDER BY t.id",
+        "SELECT MIN(t.id) FROM tickets t JOIN service_centres sc ON sc.id = t.service_centre_id "
+        f"WHERE t.status IN ({marks}) AND sc.code = ? GROUP BY t.group_id ORDER BY 1",
         *statuses,
         centre,
     )
