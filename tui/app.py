@@ -627,7 +627,6 @@ class SavApp(TypeAheadApp, WireApp):
                 _("Supplier account kept: {user} at {supplier}, checked with it.").format(
                     user=saved.user_name, supplier=saved.supplier_name
                 ),
-                title=_("Suppliers"),
             )
         if then is not None:
             then(saved)

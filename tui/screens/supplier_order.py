@@ -209,7 +209,7 @@ class SupplierOrderScreen(Screen[None]):
                 note += " " + _("The e-mail could not be sent nor kept in the outbox.")
             elif message.order.confirmation:
                 note += " " + _("E-mail confirmation written.")
-            self.notify(note, title=_("Supplier order"))
+            self.notify(note)
 
     # ------------------------------------------------------------------ painting
 
