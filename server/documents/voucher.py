@@ -60,10 +60,10 @@ def build(voucher: wire.VoucherDetail, centre: db.ServiceCentre | None, zone: dt
     amount = amounts()
     doc.table(
         [
-            Column(_("Ticket"), 0.85),
-            Column(_("Date"), 0.95),  # the intervention's
+            Column(_("Ticket"), 0.8),
+            Column(_("Date"), 1.2),  # the intervention's
             Column(_("Model"), 1.1),
-            Column(_("Customer"), 1.5),
+            Column(_("Customer"), 1.3),
             Column(_("Rate"), 0.85, "right"),
             Column(_("Spares"), 1.0, "right"),
             Column(_("Bonuses"), 0.8, "right"),

@@ -166,7 +166,16 @@ class ActionForm(ModalScreen[Any]):
         self.stale = False
         self.busy = False
 
+    def label_width(self) -> int:
+        """The labels' column: 16 cells, or as wide as the longest label and its mark (up
+        to 26), so that a label is never wrapped ("Invoice number *")."""
+        longest = max(
+            (len(spec.label) + (2 if spec.required else 0) for spec in self.fields), default=0
+        )
+        return max(16, min(26, longest + 1))
+
     def compose(self) -> ComposeResult:
+        width = self.label_width()
         with VerticalScroll(id="form") as box:
             box.border_title = self.title_text
             if self.intro:
@@ -174,9 +183,15 @@ class ActionForm(ModalScreen[Any]):
             for spec in self.fields:
                 with Horizontal(classes="form-row"):
                     mark = " *" if spec.required else ""
-                    yield Label(escape(spec.label + mark), classes="form-label")
+                    label = Label(escape(spec.label + mark), classes="form-label")
+                    if width != 16:
+                        label.styles.width = width
+                    yield label
                     yield self._widget(spec)
-                yield Static("", id=f"error-{spec.name}", classes="field-error")
+                error = Static("", id=f"error-{spec.name}", classes="field-error")
+                if width != 16:
+                    error.styles.padding = (0, 0, 0, width)
+                yield error
             yield Static("", id="form-error", classes="field-error")
             yield Static(_("ctrl+s saves · Esc cancels · * required"), classes="hint")
         yield KeyFooter()
