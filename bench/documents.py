@@ -23,6 +23,7 @@ import json
 import statistics
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -76,7 +77,11 @@ async def _measure(url: str, lines: int, runs: int) -> dict[str, object]:
             ids += [line["ticket_id"] for line in page["items"]]
         ids = ids[:lines]
         assert len(ids) == lines, f"only {len(ids)} verified interventions"
-        made = await http.post("/vouchers", json={"ticket_ids": ids}, headers=headers)
+        made = await http.post(
+            "/vouchers",
+            json={"ticket_ids": ids},
+            headers=headers | {"Idempotency-Key": uuid.uuid4().hex},
+        )
         made.raise_for_status()
         voucher = VoucherDetail.model_validate(made.json())
         pages = 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import io
+import uuid
 from decimal import Decimal
 from email.message import Message
 from pathlib import Path
@@ -69,7 +70,11 @@ async def test_the_voucher_pdf_has_its_interventions_and_their_sums(
     http: httpx.AsyncClient,
 ) -> None:
     manager = await _headers(http, "manager", "it")
-    answer = await http.post("/vouchers", json={"ticket_ids": [SEED, OTHER]}, headers=manager)
+    answer = await http.post(
+        "/vouchers",
+        json={"ticket_ids": [SEED, OTHER]},
+        headers=manager | {"Idempotency-Key": uuid.uuid4().hex},
+    )
     assert answer.status_code == 201, answer.text
     voucher = answer.json()
     text = await _pdf(http, f"/vouchers/{voucher['id']}.pdf", await _headers(http, "tech", "it"))
