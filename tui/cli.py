@@ -58,6 +58,7 @@ suppliers: sav supplier serve runs the reference supplier platform (its own proc
            cart and on a tree, :av CODE; s or :supplier enters the centre's supplier account
            (its manager); r asks again
            b in the cart or on a ticket orders from a supplier (c creates, o sends); :so lists them
+           x on a supplier order drops the draft, or cancels a sent one at the supplier
            s on :so synchronises (every 3 h by itself): :changes shows the suppliers' changes
            old -> new with the tickets they touch; Space marks, a applies, d dismisses
 environment: SAV_HOME (put data, config and sockets under one folder), SAV_TOKEN (a token to use),

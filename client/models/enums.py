@@ -80,6 +80,7 @@ class HistoryEvent(StrEnum):
     # (a supplier order's field: ordered_code, part_name, purchase_price, sale_price,
     # expected_delivery; values as the diff stores them: amounts "12.50", dates ISO)
     SUPPLIER_CHANGES_APPLIED = "supplier_changes_applied"
+    SUPPLIER_ORDER_CANCELLED = "supplier_order_cancelled"  # order (supplier's number), supplier
 
 
 class TicketAction(StrEnum):

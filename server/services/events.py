@@ -150,6 +150,11 @@ def supplier_changes_applied(order: str, changes: Sequence[Mapping[str, str]]) -
     )
 
 
+def supplier_order_cancelled(order: str, supplier: str) -> Event:
+    """The centre cancelled its order ``order`` (the supplier's number) with ``supplier``."""
+    return Event(HistoryEvent.SUPPLIER_ORDER_CANCELLED, {"order": order, "supplier": supplier})
+
+
 def simple(code: HistoryEvent) -> Event:
     """An event that needs no parameter (exchange requested, cancelled, rejected, ...)."""
     return Event(code)
@@ -368,4 +373,7 @@ _RENDER: dict[HistoryEvent, Callable[[Mapping[str, Any], dt.tzinfo], str]] = {
     HistoryEvent.STATUS_CHANGED: _status,
     HistoryEvent.RESCHEDULED: _rescheduled,
     HistoryEvent.SUPPLIER_CHANGES_APPLIED: _supplier_changes,
+    HistoryEvent.SUPPLIER_ORDER_CANCELLED: lambda p, zone: _(
+        "Order {order} from {supplier} cancelled"
+    ).format(order=p["order"], supplier=p["supplier"]),
 }

@@ -11,8 +11,9 @@ A real supplier plugs in by implementing ``SupplierClient`` (its own HTTP API, a
   (``models.py``) and against the question (the codes asked, the client reference sent); a
   malformed or hostile answer raises ``SupplierBadAnswer`` and is logged, never returned;
 * only calls safe to repeat are retried, with exponential backoff and jitter (stamina): reads,
-  sign-in, and order creation because the platform makes it idempotent by the client
-  reference. Bad answers and refusals are never retried;
+  sign-in, order creation because the platform makes it idempotent by the client
+  reference, and cancelling an order (cancelling a cancelled one answers it again). Bad
+  answers and refusals are never retried;
 * a supplier that is down or times out raises ``SupplierUnavailable`` / ``SupplierTimeout``,
   and is not asked again for ``cooldown`` seconds (calls in that time fail at once), so a
   supplier that is down is reported, not hammered;
@@ -117,6 +118,10 @@ class SupplierClient(Protocol):
     async def get_order(self, number: str) -> SupplierOrder: ...
 
     async def pending_orders(self) -> list[SupplierOrder]: ...
+
+    async def cancel_order(self, number: str) -> SupplierOrder:
+        """Cancel a pending order; a cancelled one is answered as it is (safe to repeat);
+        one too far along (delivered) raises ``SupplierRefused``."""
 
     async def aclose(self) -> None: ...
 
@@ -236,6 +241,18 @@ class HttpSupplierClient:
             "pending orders", lambda: self._request("GET", "/v1/orders", PendingOrdersAnswer)
         )
         return list(answer.orders)
+
+    async def cancel_order(self, number: str) -> SupplierOrder:
+        # safe to repeat: the platform answers an order cancelled already as it is
+        order = await self._call(
+            "cancel order",
+            lambda: self._request("POST", f"/v1/orders/{_segment(number)}/cancel", SupplierOrder),
+        )
+        if order.number != number:
+            raise self._bad("cancel order", "the order returned is another one")
+        if order.status != "cancelled":
+            raise self._bad("cancel order", f"the order returned is {order.status}, not cancelled")
+        return order
 
     # -- the machinery --
     async def _call(self, what: str, attempt: Callable[[], object]) -> Answer:  # type: ignore[type-var]

@@ -14,6 +14,10 @@
   supersessions), the name and prices it quoted and the expected delivery; each tied ticket
   goes to *waiting for parts* as with the manufacturer's orders (``order_parts`` through the
   status machine, a history entry naming the supplier and its order number).
+* **Cancel** drops a draft, or cancels a sent order: the supplier is asked first (down or
+  refusing: the order stays sent, the message says why), then the order is ``cancelled``
+  and each tied ticket gets a history entry; tickets keep their status, as when a
+  manufacturer's order is withdrawn. Its pending supplier changes stay, refused on apply.
 
 Who may order the manufacturer's parts (a centre's technician or manager) may order a
 supplier's; another centre's order answers 404, as a missing one.
@@ -50,6 +54,7 @@ from server.suppliers import accounts
 from server.suppliers import orders_effects as effects
 from server.suppliers.adapter import (
     SupplierAuthError,
+    SupplierClient,
     SupplierCredentials,
     SupplierError,
     SupplierRefused,
@@ -357,25 +362,37 @@ async def create_order(
     return await _out(session, order)
 
 
-async def cancel_order(session: AsyncSession, user: db.User, order_id: int) -> SupplierOrderOut:
-    """Drop a draft (a sent order is the supplier's: it is not cancelled from here)."""
-    row = await _scoped(session, user, order_id)
-    if row.status == "cancelled":
-        return await _out(session, row)
-    if row.status != "draft":
-        raise NotAllowed(
-            _("order {reference} was sent to the supplier: only a draft can be dropped").format(
-                reference=row.client_reference
-            ),
-            code="not_a_draft",
-        )
-    row.status = "cancelled"
-    row.version += 1
-    await session.commit()
-    return await _out(session, row)
-
-
 # --------------------------------------------------------------------------- sending
+
+
+async def _client(
+    session: AsyncSession,
+    user: db.User,
+    row: SupplierOrder,
+    settings: Settings,
+    make_client: accounts.ClientFactory,
+    clients: SupplierClients | None,
+) -> tuple[str, SupplierClient]:
+    """The order's supplier and a client for it: the server's kept one (``clients``), else
+    one for this call (the caller closes it)."""
+    account = await session.get(SupplierAccount, row.supplier_account_id)
+    assert account is not None
+    supplier = account.supplier
+    if clients is None:
+        return supplier, await accounts.client_for(session, user, supplier, settings, make_client)
+    url = await supplier_url(settings, supplier)
+    if url is None:
+        raise Invalid(
+            _("unknown supplier {supplier}").format(supplier=supplier), code="unknown_supplier"
+        )
+    secret = (
+        secret_box(settings).decrypt(account.secret_encrypted) if account.secret_encrypted else None
+    )
+    credentials = SupplierCredentials(account.user_name, account.customer_id, secret)
+    client = await clients.get(
+        account.id, account.version, supplier, lambda: make_client(supplier, url, credentials)
+    )
+    return supplier, client
 
 
 async def send_order(
@@ -410,27 +427,9 @@ async def send_order(
     statuses = await _ticket_statuses(session, user, sorted(tied))
     for ticket_id, code in sorted(tied.items()):
         _check_ticket(ticket_id, statuses.get(ticket_id), code)
-    account = await session.get(SupplierAccount, row.supplier_account_id)
-    assert account is not None
-    supplier, reference = account.supplier, row.client_reference
+    supplier, client = await _client(session, user, row, settings, make_client, clients)
+    reference = row.client_reference
     requests = [OrderLineRequest(code=line.ordered_code, quantity=line.quantity) for line in lines]
-    if clients is None:
-        client = await accounts.client_for(session, user, supplier, settings, make_client)
-    else:
-        url = await supplier_url(settings, supplier)
-        if url is None:
-            raise Invalid(
-                _("unknown supplier {supplier}").format(supplier=supplier), code="unknown_supplier"
-            )
-        secret = (
-            secret_box(settings).decrypt(account.secret_encrypted)
-            if account.secret_encrypted
-            else None
-        )
-        credentials = SupplierCredentials(account.user_name, account.customer_id, secret)
-        client = await clients.get(
-            account.id, account.version, supplier, lambda: make_client(supplier, url, credentials)
-        )
     await session.commit()  # no transaction is held while the supplier answers
     name = _supplier_name(supplier)
     try:
@@ -495,3 +494,99 @@ async def send_order(
     if body.confirm_to:
         confirmation = await effects.confirm(session, user, fresh, body.confirm_to, settings, now)
     return await _out(session, fresh, confirmation)
+
+
+# --------------------------------------------------------------------------- cancelling
+
+
+async def cancel_order(
+    session: AsyncSession,
+    user: db.User,
+    order_id: int,
+    settings: Settings,
+    now: dt.datetime,
+    make_client: accounts.ClientFactory = accounts.http_client,
+    clients: SupplierClients | None = None,
+) -> SupplierOrderOut:
+    """Drop a draft, or cancel a sent order: the supplier is asked first (down, refusing:
+    nothing changes here and the message says so), then the order is ``cancelled`` and each
+    tied ticket gets a history entry. The tickets keep their status, as when a manufacturer's
+    order is withdrawn (they may wait for parts from another order). Asking again answers the
+    cancelled order (the supplier's cancel is idempotent too)."""
+    row = await _scoped(session, user, order_id)
+    if row.status == "cancelled":
+        return await _out(session, row)
+    if row.status == "draft":
+        dropped = await session.execute(
+            update(SupplierOrder)
+            .where(SupplierOrder.id == order_id, SupplierOrder.status == "draft")
+            .values(status="cancelled", version=SupplierOrder.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if dropped.rowcount == 0:  # type: ignore[attr-defined]  # sent meanwhile
+            await session.rollback()
+            return await cancel_order(session, user, order_id, settings, now, make_client, clients)
+        await session.commit()
+        await session.refresh(row)
+        return await _out(session, row)
+    if row.status != "sent" or row.supplier_order_number is None:
+        raise NotAllowed(
+            _("order {reference} was delivered: it cannot be cancelled").format(
+                reference=row.client_reference
+            ),
+            code="not_cancellable",
+        )
+    number = row.supplier_order_number
+    supplier, client = await _client(session, user, row, settings, make_client, clients)
+    await session.commit()  # no transaction is held while the supplier answers
+    name = _supplier_name(supplier)
+    try:
+        await client.cancel_order(number)
+    except SupplierAuthError as exc:
+        raise Conflict(
+            _(
+                "{supplier} refused the centre's account; the order is still sent: "
+                "the manager enters the account again"
+            ).format(supplier=name),
+            code="supplier_wrong_account",
+        ) from exc
+    except SupplierUnavailable as exc:
+        raise accounts.SupplierDown(
+            _(
+                "{supplier} did not answer; the order is not cancelled: cancel it again later"
+            ).format(supplier=name)
+        ) from exc
+    except SupplierRefused as exc:
+        raise SupplierRefusedOrder(
+            _("{supplier} refused to cancel order {order} ({reason})").format(
+                supplier=name, order=number, reason=exc.message[:200]
+            )
+        ) from exc
+    except SupplierError as exc:
+        raise accounts.SupplierFailed(
+            _("{supplier} answered something unexpected; the order is not cancelled here").format(
+                supplier=name
+            )
+        ) from exc
+    finally:
+        if clients is None:
+            await client.aclose()
+
+    cancelled = await session.execute(
+        update(SupplierOrder)
+        .where(SupplierOrder.id == order_id, SupplierOrder.status == "sent")
+        .values(status="cancelled", version=SupplierOrder.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if cancelled.rowcount == 0:  # type: ignore[attr-defined]  # another cancel recorded it
+        await session.rollback()
+        await session.refresh(row)
+        return await _out(session, row)
+    tied = sorted(
+        {line.ticket_id for line in await _lines(session, order_id) if line.ticket_id is not None}
+    )
+    await effects.tickets_note_cancelled(session, user, tied, number, name, now)
+    await session.commit()
+    log.info("supplier order %s (%s at %s) cancelled", order_id, number, supplier)
+    await session.refresh(row)
+    return await _out(session, row)

@@ -1,5 +1,6 @@
 """What sending an order to a supplier does beside the order: each tied ticket waits for parts
-(with a history entry naming the supplier's order), and the optional e-mail to the supplier."""
+(with a history entry naming the supplier's order), and the optional e-mail to the supplier;
+what cancelling a sent order does: a history entry on each tied ticket."""
 
 from __future__ import annotations
 
@@ -67,6 +68,39 @@ async def tickets_wait_for_parts(
                     email_to=None,
                 )
             )
+
+
+async def tickets_note_cancelled(
+    session: AsyncSession,
+    user: db.User,
+    ticket_ids: list[int],
+    number: str,
+    supplier: str,
+    now: dt.datetime,
+) -> None:
+    """Each tied ticket gets a history entry saying the order was cancelled; its status is
+    left alone, as when a manufacturer's order is withdrawn."""
+    statuses = await _ticket_statuses(session, user, ticket_ids)
+    cancelled = events.supplier_order_cancelled(number, supplier)
+    for ticket_id in ticket_ids:
+        status = statuses.get(ticket_id)
+        if status is None:
+            continue
+        session.add(
+            db.HistoryEntry(
+                ticket_id=ticket_id,
+                at=now,
+                author_id=user.id,
+                author_name=user.full_name,
+                status=status,
+                appointment_at=None,
+                type=wire.HistoryType.NOTE.value,
+                event=cancelled.code.value,
+                params=cancelled.params,
+                note="",
+                email_to=None,
+            )
+        )
 
 
 async def confirm(

@@ -84,9 +84,23 @@ async def send_supplier_order(
     )
 
 
-@router.post("/supplier-orders/{order_id}/cancel", response_model=SupplierOrder)
+@router.post(
+    "/supplier-orders/{order_id}/cancel",
+    response_model=SupplierOrder,
+    responses={
+        409: {"description": "delivered, or refused by the supplier; nothing changed"},
+        502: {"description": "the supplier answered garbage; the order is still sent"},
+        503: {"description": "the supplier did not answer; the order is still sent"},
+    },
+)
 async def cancel_supplier_order(
-    order_id: int, user: CurrentUser, session: Session
+    order_id: int, user: CurrentUser, session: Session, now: Now, request: Request
 ) -> SupplierOrder:
-    """Drop a draft (409 for an order already sent)."""
-    return await orders.cancel_order(session, user, order_id)
+    """Drop a draft, or cancel a sent order at its supplier first, then here (safe to
+    repeat: a cancelled order is answered as it is)."""
+    state = request.app.state
+    if getattr(state, "supplier_clients", None) is None:
+        state.supplier_clients = SupplierClients()  # closed with the app (server/app.py)
+    return await orders.cancel_order(
+        session, user, order_id, state.settings, now, _factory(request), state.supplier_clients
+    )

@@ -123,8 +123,6 @@ async def test_a_ticket_orders_from_the_supplier_once_and_waits_for_parts(
     ]
     tech2 = await _headers(http, "tech2")
     assert (await http.get("/supplier-orders", headers=tech2)).json() == []
-    dropped = await http.post(f"/supplier-orders/{order['id']}/cancel", headers=tech)
-    assert dropped.status_code == 409 and dropped.json()["code"] == "not_a_draft"
     # the account its orders name is kept
     manager = await _headers(http, "manager")
     (account,) = (await http.get("/supplier-accounts", headers=manager)).json()
@@ -292,3 +290,83 @@ async def test_cart_lines_move_to_a_supplier_draft(
     assert (moved["requested_code"], moved["quantity"], moved["ticket_id"]) == (BURNER, 3, TICKET)
     assert moved["ordered_code"] == line["ordered_code"] and moved["part_name"]
     assert (await http.get("/cart", headers=tech)).json()["lines"] == []
+
+
+async def _sent(
+    http: httpx.AsyncClient, database_url: str
+) -> tuple[dict[str, str], dict[str, Any]]:
+    await _account(http)
+    await set_ticket_status(database_url, TICKET, "confirmed")
+    tech = await _headers(http, "tech")
+    order = (await http.post("/supplier-orders", json=_draft(), headers=tech)).json()
+    sent = await http.post(f"/supplier-orders/{order['id']}/send", json={}, headers=tech)
+    assert sent.status_code == 200, sent.text
+    return tech, sent.json()
+
+
+async def _at_supplier(platform: RunningPlatform, number: str) -> str:
+    async with HttpSupplierClient(
+        "reference", platform.url, SupplierCredentials("demo", "100200")
+    ) as client:
+        return (await client.get_order(number)).status
+
+
+async def test_a_sent_order_is_cancelled_at_the_supplier_then_here(
+    http: httpx.AsyncClient, database_url: str, supplier_platform: RunningPlatform
+) -> None:
+    tech, sent = await _sent(http, database_url)
+    number = sent["supplier_order_number"]
+    cancelled = await http.post(f"/supplier-orders/{sent['id']}/cancel", headers=tech)
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["status"] == "cancelled"
+    assert cancelled.json()["version"] == sent["version"] + 1
+    assert await _at_supplier(supplier_platform, number) == "cancelled"
+    history = (await http.get(f"/tickets/{TICKET}/history", headers=tech)).json()["items"]
+    entry = history[0]
+    assert entry["event"] == "supplier_order_cancelled" and number in entry["text"]
+    # the ticket keeps its status, as when a manufacturer's order is withdrawn
+    assert await _ticket_status(database_url) == "waiting_parts"
+    # asked twice (a retry, a second key press): the same answer, nothing more
+    again = await http.post(f"/supplier-orders/{sent['id']}/cancel", headers=tech)
+    assert again.status_code == 200 and again.json() == cancelled.json()
+    history_again = (await http.get(f"/tickets/{TICKET}/history", headers=tech)).json()["items"]
+    assert len(history_again) == len(history)
+    # the supplier's cancel is idempotent too
+    async with HttpSupplierClient(
+        "reference", supplier_platform.url, SupplierCredentials("demo", "100200")
+    ) as client:
+        assert (await client.cancel_order(number)).status == "cancelled"
+
+
+async def test_a_supplier_down_leaves_the_order_sent(
+    app: object, http: httpx.AsyncClient, database_url: str
+) -> None:
+    tech, sent = await _sent(http, database_url)
+    fast = RetryPolicy(attempts=2, timeout=1, wait_initial=0.01, wait_max=0.01, wait_jitter=0)
+
+    def down(supplier: str, url: str, credentials: SupplierCredentials) -> HttpSupplierClient:
+        return HttpSupplierClient(supplier, "http://127.0.0.1:9", credentials, retry=fast)
+
+    app.state.supplier_client_factory = down  # type: ignore[attr-defined]
+    app.state.supplier_clients = None  # type: ignore[attr-defined]  # not the kept client
+    answer = await http.post(f"/supplier-orders/{sent['id']}/cancel", headers=tech)
+    assert (answer.status_code, answer.json()["code"]) == (503, "supplier_unavailable")
+    assert "not cancelled" in answer.json()["message"]
+    kept = (await http.get(f"/supplier-orders/{sent['id']}", headers=tech)).json()
+    assert kept == sent
+    history = (await http.get(f"/tickets/{TICKET}/history", headers=tech)).json()["items"]
+    assert all(e["event"] != "supplier_order_cancelled" for e in history)
+
+
+async def test_a_delivered_order_is_refused_with_the_suppliers_reason(
+    http: httpx.AsyncClient, database_url: str, supplier_platform: RunningPlatform
+) -> None:
+    tech, sent = await _sent(http, database_url)
+    number = sent["supplier_order_number"]
+    assert supplier_platform.sav("change", number, "--status", "delivered").returncode == 0
+    answer = await http.post(f"/supplier-orders/{sent['id']}/cancel", headers=tech)
+    assert (answer.status_code, answer.json()["code"]) == (409, "supplier_refused")
+    assert "delivered" in answer.json()["message"] and number in answer.json()["message"]
+    kept = (await http.get(f"/supplier-orders/{sent['id']}", headers=tech)).json()
+    assert kept["status"] == "sent"
+    assert await _at_supplier(supplier_platform, number) == "delivered"

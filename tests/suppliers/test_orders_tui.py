@@ -105,3 +105,51 @@ async def test_cart_line_ordered_from_the_supplier_by_keyboard(
         assert len(rows(listed)) == 2 and listed.virtual_size.width <= listed.size.width
     assert (await tech.cart()).lines == []
     assert (await tech.ticket(TICKET)).status.value == "waiting_parts"
+
+
+async def test_a_sent_order_is_cancelled_with_x_after_a_confirmation(
+    tui_app, signed_in, database_url: str
+) -> None:
+    from client.models.supplier_orders import CreateSupplierOrder, SupplierOrderLineInput
+    from tests.tui.test_footer import footer_problems, footer_widgets
+
+    manager = await signed_in("manager")
+    await manager._call(
+        "POST",
+        "/supplier-accounts",
+        json=SaveSupplierAccountRequest(
+            supplier="reference", user_name="demo", customer_id="100200"
+        ).model_dump(mode="json"),
+    )
+    await set_ticket_status(database_url, TICKET, "confirmed")
+    tech = await signed_in("tech")
+    draft = await tech.create_supplier_order(
+        CreateSupplierOrder(
+            supplier="reference",
+            lines=[SupplierOrderLineInput(code="870650447", quantity=1, ticket_id=TICKET)],
+        )
+    )
+    sent = await tech.send_supplier_order(draft.id)
+    app = tui_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await signed_in_home(app, pilot, "tech")
+        screen = SupplierOrderScreen(sent.id)
+        app.push_screen(screen)
+        await wait(app, pilot, 5)
+        assert screen.order is not None and screen.order.status == "sent"
+        labels = [k.description for k in footer_widgets(app)]
+        assert "Cancel order" in labels and "Drop draft" not in labels
+        assert footer_problems(app) == []
+        await pilot.press("x")
+        await wait(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # no: nothing is asked of the supplier
+        await wait(app, pilot)
+        assert screen.order.status == "sent"
+        await pilot.press("x")
+        await wait(app, pilot)
+        await pilot.press("y")
+        await wait(app, pilot, 6)
+        assert screen.order.status == "cancelled"
+        assert "Cancel order" not in [k.description for k in footer_widgets(app)]
+    assert (await tech.supplier_order(sent.id)).status == "cancelled"

@@ -197,13 +197,10 @@ async def test_a_change_on_an_order_cancelled_meanwhile_is_refused_and_nothing_a
     await http.post("/supplier-sync", headers=tech)
     (change,) = await _mine(http, tech, reference)
     (kept,) = await _mine(http, tech, other)
-    engine = create_engine(database_url)
-    async with session_factory(engine)() as session:
-        order = await session.get(SupplierOrder, order_id)
-        assert order is not None
-        order.status = "cancelled"
-        await session.commit()
-    await engine.dispose()
+    # the centre cancels the order (at the supplier, then here): its change stays pending
+    cancelled = await http.post(f"/supplier-orders/{order_id}/cancel", headers=tech)
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert [c["id"] for c in await _mine(http, tech, reference)] == [change["id"]]
     refused = await http.post(
         "/supplier-changes/apply", json={"ids": [change["id"], kept["id"]]}, headers=tech
     )
@@ -350,13 +347,7 @@ async def test_the_client_synchronises_pages_the_diff_and_names_a_cancelled_orde
     second = await client.supplier_changes(limit=1, offset=1)
     assert first.total == second.total == 2 and second.offset == 1
     assert {first.items[0].field, second.items[0].field} == {"purchase_price", "sale_price"}
-    engine = create_engine(database_url)
-    async with session_factory(engine)() as session:
-        order = await session.get(SupplierOrder, order_id)
-        assert order is not None
-        order.status = "cancelled"
-        await session.commit()
-    await engine.dispose()
+    assert (await client.cancel_supplier_order(order_id)).status == "cancelled"
     with pytest.raises(ConflictError, match=r"cancelled"):
         await client.apply_supplier_changes([first.items[0].id])
     dismissed = await client.dismiss_supplier_changes(every=True)

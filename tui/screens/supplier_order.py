@@ -80,7 +80,9 @@ class SupplierOrderScreen(Screen[None]):
         "it to the supplier, which gives its order number; the tickets go to waiting for "
         "parts), e gives an e-mail address the order is also confirmed to, x drops the "
         "draft. If the supplier does not answer, the draft stays as it was: o again later "
-        "never orders twice. Enter opens the ticket of a line."
+        "never orders twice. On a sent order, x cancels it at the supplier, then here (the "
+        "tickets keep their status; if the supplier does not answer or refuses, the order "
+        "stays sent). Enter opens the ticket of a line."
     )
     BINDINGS = [
         Binding("space", "check", N_("Check"), id="supplier-order.check"),
@@ -91,6 +93,8 @@ class SupplierOrderScreen(Screen[None]):
         Binding("e", "email", N_("E-mail"), id="supplier-order.email",
                 tooltip=N_("Also confirm the order by e-mail to the supplier")),
         Binding("x", "drop", N_("Drop draft"), id="supplier-order.drop"),
+        Binding("x", "cancel_order", N_("Cancel order"), id="supplier-order.cancel",
+                tooltip=N_("Cancel the order at the supplier, then here")),
         Binding("f5", "refresh", N_("Refresh"), show=False, id="supplier-order.refresh"),
     ]  # fmt: skip
 
@@ -319,6 +323,8 @@ class SupplierOrderScreen(Screen[None]):
             return True
         if action in {"send", "email", "drop"}:
             return stage == "draft" and not self.busy
+        if action == "cancel_order":
+            return stage == "sent" and not self.busy
         return True
 
     def _row(self) -> int:
@@ -483,6 +489,43 @@ class SupplierOrderScreen(Screen[None]):
             self.post_message(OrderShown(await self.sav.client.cancel_supplier_order(order_id)))
         except SavError as exc:
             self.post_message(OrderShown(self.order, exc.message))
+
+    def action_cancel_order(self) -> None:
+        o = self.order
+        if o is None or o.status != "sent" or self.busy:
+            return
+        question = _("Cancel order {number} with {supplier}?").format(
+            number=o.supplier_order_number, supplier=o.supplier_name
+        )
+        detail = _("The supplier is asked first; the tickets keep their status.")
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.order is not None:
+                self.busy = True
+                self.refresh_bindings()
+                self.query_one("#supplier-order-info", Static).update(
+                    escape(_("Asking the supplier…"))
+                )
+                self._cancel(self.order.id)
+
+        self.app.push_screen(ConfirmScreen(question, detail), answered)
+
+    @work(exclusive=True, group="supplier-order-send", exit_on_error=False)
+    async def _cancel(self, order_id: int) -> None:
+        from client.api import SavError
+
+        assert self.sav.client is not None
+        try:
+            order = await self.sav.client.cancel_supplier_order(order_id)
+        except SavError as exc:
+            self.post_message(OrderShown(self.order, exc.message))
+            return
+        self.post_message(OrderShown(order))
+        self.notify(
+            _("Order {number} cancelled with {supplier}.").format(
+                number=order.supplier_order_number, supplier=order.supplier_name
+            )
+        )
 
     @on(DataTable.RowSelected, "#supplier-order-lines")
     def _open_ticket(self, event: DataTable.RowSelected) -> None:

@@ -2,7 +2,8 @@
 
 Sign in with a user name and a customer id (and a secret where the account has one) to get a
 bearer token; then availability and prices for part codes, and orders: create (idempotent on
-the client's reference), read one, list the pending ones. Amounts are integer cents of EUR.
+the client's reference), read one, list the pending ones, cancel a pending one (idempotent:
+a cancelled one is answered as it is). Amounts are integer cents of EUR.
 """
 
 import asyncio
@@ -164,5 +165,11 @@ def create_platform_app(database: Path | str, seed: int = 2026, latency_ms: int 
     @app.get("/v1/orders/{number}", response_model=Order, responses=_ERRORS)
     def get_order(who: Signed, number: str) -> Order:
         return Order.model_validate(store.get_order(who, number))
+
+    @app.post("/v1/orders/{number}/cancel", response_model=Order, responses=_ERRORS)
+    def cancel_order(who: Signed, number: str) -> Order:
+        """Cancel a pending order (a cancelled one is answered as it is: safe to repeat);
+        a delivered one: 409 ``already_delivered``."""
+        return Order.model_validate(store.cancel_order(who, number))
 
     return app

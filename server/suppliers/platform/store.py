@@ -294,6 +294,25 @@ class Store:
             ).fetchall()
             return [self._order_dict(db, row) for row in rows]
 
+    def cancel_order(self, account: Account, number: str) -> dict[str, object]:
+        """A pending order becomes cancelled; a cancelled one is answered as it is (asking
+        twice is safe); a delivered one is refused (409)."""
+        self._advance(account_id=account.id, number=number)
+        with self._db(write=True) as db:
+            row = db.execute(
+                "SELECT * FROM orders WHERE account_id = ? AND number = ?", (account.id, number)
+            ).fetchone()
+            if row is None:
+                raise PlatformError(404, "unknown_order", f"no order {number} for this account")
+            if row["status"] == DELIVERED:
+                raise PlatformError(
+                    409, "already_delivered", f"order {number} was delivered: too late to cancel"
+                )
+            if row["status"] == PENDING:
+                self._change(db, row, None, "status", CANCELLED, "client")
+                row = db.execute("SELECT * FROM orders WHERE id = ?", (row["id"],)).fetchone()
+            return self._order_dict(db, row)
+
     @staticmethod
     def _lines(db: sqlite3.Connection, order: sqlite3.Row) -> list[sqlite3.Row]:
         return db.execute(
