@@ -89,6 +89,9 @@ def test_english_is_the_source_and_french_differs() -> None:
         "Note",
         "Total",
         "{km} km",
+        # the monthly parts report's PDF
+        "Code",
+        "Total {model}",
         ("{n} intervention", "{n} interventions"),
     }, same
 
