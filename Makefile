@@ -25,10 +25,12 @@ typecheck: $(STAMP)
 test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest -q --durations=20
 
-# The server and client suites against PostgreSQL (SAV_TEST_DATABASE_URL must be set).
+# The server and client suites against PostgreSQL (SAV_TEST_DATABASE_URL must be set), and
+# the supplier accounts, orders and sync (each sync period once across server processes).
 test-pg: $(STAMP)
 	@test -n "$$SAV_TEST_DATABASE_URL" || (echo "set SAV_TEST_DATABASE_URL" && exit 2)
-	$(BIN)/python -m pytest -q tests/server tests/client
+	$(BIN)/python -m pytest -q tests/server tests/client tests/suppliers/test_accounts.py \
+	  tests/suppliers/test_orders.py tests/suppliers/test_sync.py
 
 # Startup times and memory, then the bytes written per step over a pty (bench/README.md).
 bench: $(STAMP)
