@@ -2,9 +2,9 @@
 
 Each case is set up slowly (a key at a time, waiting for the screen), then its keys are
 written at each speed of ``SPEEDS``: in **one** write (a paste, a stalled SSH link, a fast
-typist), then one key every 10, 30 and 100 ms. The rule under test: every key reaches, in
-order, the screen and field that would have had it had the person waited for each screen;
-an action that needs data waits for it, then acts.
+typist), then one key every 10 and 30 ms (and 100 ms with ``SAV_PTY_SLOW=1``). The rule
+under test: every key reaches, in order, the screen and field that would have had it had
+the person waited for each screen; an action that needs data waits for it, then acts.
 
 One ``sav`` (TUI and embedded backend, two processes) per case, on its own copy of the
 demo database; the screen is read as a terminal shows it, and what was saved is read
