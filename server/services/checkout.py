@@ -51,6 +51,7 @@ from server.services import (
     idempotency,
     orders,
     ticket_actions,
+    ticket_history,
 )
 from server.services.money import to_cents
 from server.services.status_machine import label
@@ -281,18 +282,8 @@ async def _tickets_wait_for_parts(
         elif status == TicketStatus.WAITING_PARTS.value:
             ordered = events.parts_ordered(number)
             session.add(
-                db.HistoryEntry(
-                    ticket_id=ticket_id,
-                    at=now,
-                    author_id=user.id,
-                    author_name=user.full_name,
-                    status=status,
-                    appointment_at=None,
-                    type=wire.HistoryType.NOTE.value,
-                    event=ordered.code.value,
-                    params=ordered.params,
-                    note="",
-                    email_to=None,
+                ticket_history.event_note(
+                    ticket_id, status, ordered, now, author_id=user.id, author_name=user.full_name
                 )
             )
         else:

@@ -47,7 +47,7 @@ from server.errors import (
     PreconditionRequired,
 )
 from server.i18n import N_, When, _, quoted
-from server.services import events
+from server.services import events, ticket_history
 from server.services.addresses import ADDRESS_FIELDS
 from server.services.money import from_cents, to_cents
 from server.services.pricing import document_totals, line_net
@@ -533,18 +533,8 @@ async def withdraw(
     withdrawn = events.order_withdrawn(order.number)
     for ticket_id, status in sorted(tickets):
         session.add(
-            db.HistoryEntry(
-                ticket_id=ticket_id,
-                at=now,
-                author_id=user_id,
-                author_name=author,
-                status=status,
-                appointment_at=None,
-                type=wire.HistoryType.NOTE.value,
-                event=withdrawn.code.value,
-                params=withdrawn.params,
-                note="",
-                email_to=None,
+            ticket_history.event_note(
+                ticket_id, status, withdrawn, now, author_id=user_id, author_name=author
             )
         )
     await session.commit()

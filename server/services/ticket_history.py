@@ -26,6 +26,32 @@ class MailFailed(ApiError):
     code = "mail_failed"
 
 
+def event_note(
+    ticket_id: int,
+    status: str,
+    event: events.Event,
+    now: dt.datetime,
+    *,
+    author_id: int | None,
+    author_name: str,
+) -> db.HistoryEntry:
+    """A history entry that records ``event`` on a ticket without changing its status (an
+    order placed, withdrawn or changed by its supplier)."""
+    return db.HistoryEntry(
+        ticket_id=ticket_id,
+        at=now,
+        author_id=author_id,
+        author_name=author_name,
+        status=status,
+        appointment_at=None,
+        type=wire.HistoryType.NOTE.value,
+        event=event.code.value,
+        params=event.params,
+        note="",
+        email_to=None,
+    )
+
+
 def entry(row: db.HistoryEntry, zone: dt.tzinfo) -> wire.HistoryEntry:
     """The row as the wire's entry, its event rendered in the current language and ``zone``."""
     return wire.HistoryEntry(

@@ -33,7 +33,7 @@ from client.models.supplier_sync import (
 from server.db import models as db
 from server.errors import Conflict, Invalid, NotFound
 from server.i18n import _, ngettext
-from server.services import events
+from server.services import events, ticket_history
 from server.services.dashboard import OPEN_STATUSES
 from server.services.tenancy import require_role
 from server.suppliers.accounts import SUPPLIER_NAMES
@@ -401,18 +401,13 @@ async def _history(
     for (ticket_id, order_id), changes in sorted(per_ticket.items()):
         event = events.supplier_changes_applied(_order_name(orders[order_id]), changes)
         session.add(
-            db.HistoryEntry(
-                ticket_id=ticket_id,
-                at=now,
+            ticket_history.event_note(
+                ticket_id,
+                statuses.get(ticket_id, ""),
+                event,
+                now,
                 author_id=user.id,
                 author_name=user.full_name,
-                status=statuses.get(ticket_id, ""),
-                appointment_at=None,
-                type=wire.HistoryType.NOTE.value,
-                event=event.code.value,
-                params=event.params,
-                note="",
-                email_to=None,
             )
         )
     return ticket_ids

@@ -10,11 +10,10 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from client import models as wire
 from client.models import TicketAction, TicketStatus
 from server.db import models as db
 from server.i18n import _
-from server.services import events, mail, ticket_actions
+from server.services import events, mail, ticket_actions, ticket_history
 from server.services.checkout import CAN_WAIT_FOR_PARTS, _ticket_statuses
 from server.settings import Settings
 from server.suppliers.orders_models import SupplierOrder, SupplierOrderLine
@@ -54,18 +53,8 @@ async def tickets_wait_for_parts(
                     "ticket %s is %s: supplier order %s noted only", ticket_id, status, number
                 )
             session.add(
-                db.HistoryEntry(
-                    ticket_id=ticket_id,
-                    at=now,
-                    author_id=user.id,
-                    author_name=user.full_name,
-                    status=status,
-                    appointment_at=None,
-                    type=wire.HistoryType.NOTE.value,
-                    event=ordered.code.value,
-                    params=ordered.params,
-                    note="",
-                    email_to=None,
+                ticket_history.event_note(
+                    ticket_id, status, ordered, now, author_id=user.id, author_name=user.full_name
                 )
             )
 
@@ -87,18 +76,8 @@ async def tickets_note_cancelled(
         if status is None:
             continue
         session.add(
-            db.HistoryEntry(
-                ticket_id=ticket_id,
-                at=now,
-                author_id=user.id,
-                author_name=user.full_name,
-                status=status,
-                appointment_at=None,
-                type=wire.HistoryType.NOTE.value,
-                event=cancelled.code.value,
-                params=cancelled.params,
-                note="",
-                email_to=None,
+            ticket_history.event_note(
+                ticket_id, status, cancelled, now, author_id=user.id, author_name=user.full_name
             )
         )
 
