@@ -148,6 +148,38 @@ async def test_paging_to_the_end_loads_only_what_is_shown(make_tui, signed_in, m
         assert f"{first.total:,} of {first.total:,}" in status_text(screen)
 
 
+async def test_paging_through_the_result_keeps_a_bounded_window(
+    make_tui, signed_in, monkeypatch
+) -> None:
+    import tui.widgets.ticket_list as module
+
+    monkeypatch.setattr(TicketList, "BLOCK", 10)
+    monkeypatch.setattr(TicketList, "KEEP_BLOCKS", 4)
+    monkeypatch.setattr(module, "MARGIN", 2)
+    client = await signed_in("operator")
+    first = await client.search_tickets(TicketQuery(), limit=1)
+    assert first.total > 100, "too few tickets to page"
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_search(app, pilot, "operator")
+        ticket_list = screen.query_one(TicketList)
+        await pilot.press("down")
+        most = 0
+        while ticket_list.cursor < first.total - 1:
+            await pilot.press("pagedown")
+            await settle(app, pilot)
+            assert ticket_list.highlighted is not None  # the rows under the cursor came
+            most = max(most, ticket_list.loaded)
+        # never more than the window (the screen's rows and margins, 4 blocks in all)
+        assert most <= 4 * 10 + 10 < first.total
+        assert ticket_list.highlighted is not None
+        await pilot.press("home")  # the top was forgotten: it is asked for again
+        await settle(app, pilot)
+        top = await client.search_tickets(TicketQuery(), limit=1)
+        assert ticket_list.highlighted is not None
+        assert ticket_list.highlighted.id == top.items[0].id
+
+
 async def test_an_answer_to_an_older_line_is_dropped(make_tui, signed_in) -> None:
     client = await signed_in("tech")
     old = await client.search_tickets(TicketQuery(q="zzzz"), limit=100)

@@ -2,8 +2,10 @@
 
 The screen gives it a result's first page and its total; the list sizes its scroll
 area to the total and, as the cursor or the scroll moves, asks for the blocks of rows
-it lacks (``NeedRows``). Rows not yet there show as "…". Painting a line costs the same
-for 100 rows or 100,000: nothing is measured over the whole result (the stock
+it lacks (``NeedRows``). Rows not yet there show as "…". It keeps at most
+``KEEP_BLOCKS`` blocks: paging through 100,000 tickets forgets the blocks far from the
+screen (asked for again if the user comes back), so memory stays flat. Painting a line
+costs the same for 100 rows or 100,000: nothing is measured over the whole result (the stock
 DataTable measures every row to size its columns).
 
 Columns follow the manufacturer portal's list and collapse as the terminal narrows.
@@ -180,6 +182,8 @@ class TicketList(ScrollView, can_focus=True):
 
     BLOCK: ClassVar[int] = BLOCK
     """Rows asked for at a time (a class attribute so that tests can make it small)."""
+    KEEP_BLOCKS: ClassVar[int] = 10
+    """Blocks kept around the screen: the rows farther away are forgotten."""
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
@@ -225,10 +229,27 @@ class TicketList(ScrollView, can_focus=True):
             return
         for i, t in enumerate(page.items):
             self._rows[page.offset + i] = t
+        self._forget_far_blocks()
         if page.total != self.total:  # the result grew or shrank meanwhile
             self.total = page.total
             self.virtual_size = Size(self.size.width, self.total)
         self.refresh()
+
+    def _forget_far_blocks(self) -> None:
+        """Keep the rows on screen, its margins, and around them up to ``KEEP_BLOCKS``
+        blocks in all; forget the others."""
+        block = self.BLOCK
+        if len(self._rows) <= self.KEEP_BLOCKS * block:
+            return
+        y = int(self.scroll_offset.y)
+        top = max(y - MARGIN, 0)
+        top -= top % block
+        bottom = y + self.size.height + MARGIN
+        spare = max(self.KEEP_BLOCKS * block - (bottom - top), 0) // 2
+        low, high = top - spare, bottom + spare
+        for index in [i for i in self._rows if not low <= i < high]:
+            del self._rows[index]
+        self._asked = {start for start in self._asked if low <= start < high}
 
     def point_at(self, ticket_id: int) -> None:
         """Put the cursor on that ticket, when it is among the rows loaded."""
