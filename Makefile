@@ -20,7 +20,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check client server tui tests bench
 
 typecheck: $(STAMP)
-	$(BIN)/mypy client
+	$(BIN)/mypy client server
 
 test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest -q --durations=20

@@ -219,13 +219,13 @@ class _CatalogueBuilder(_DemoState):
         # (ref_num int, order, part_id, quantity, valid_from, valid_to, serial_from, serial_to)
         lines: list[tuple[int, int, int, int, Any, Any, Any, Any]] = []
         if (code, si) in (("AP64-3", "SI00"), ("P64", "SI00")):
-            for order, (ref, part_code, quantity, _d, _p, valid_to) in enumerate(SEED_AP64_LINES):
+            for order, (raw, part_code, quantity, _d, _p, valid_to) in enumerate(SEED_AP64_LINES):
                 lines.append(
-                    (int(ref), order, self.part_id[part_code], quantity, None, valid_to, None, None)
+                    (int(raw), order, self.part_id[part_code], quantity, None, valid_to, None, None)
                 )
-        for order, (ref, part_code, quantity) in enumerate(FIXED_LINES.get((code, si), [])):
+        for order, (raw, part_code, quantity) in enumerate(FIXED_LINES.get((code, si), [])):
             lines.append(
-                (int(ref), order, self.part_id[part_code], quantity, None, None, None, None)
+                (int(raw), order, self.part_id[part_code], quantity, None, None, None, None)
             )
         if (code, si) == ("SF6381X", "SI00"):
             old, new = (self.part_id[c] for c in SERIAL_VARIANT_CODES)

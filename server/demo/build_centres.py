@@ -51,9 +51,9 @@ class _CentresBuilder(_DemoState):
                     "version": 1,
                 }
             )
-        for i, (centre, address) in enumerate(SAVED_ADDRESSES):
+        for i, (owner, address) in enumerate(SAVED_ADDRESSES):
             self.rows["saved_addresses"].append(
-                {"id": i + 1, "service_centre_id": centre + 1, **address}
+                {"id": i + 1, "service_centre_id": owner + 1, **address}
             )
         for i, (username, name, role, centre, lang, usable) in enumerate(USERS):
             first, last = name.split(" ", 1)

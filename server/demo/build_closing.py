@@ -206,8 +206,8 @@ class _ClosingBuilder(_CatalogueBuilder):
             voucher_of[t.id] = len(rows)
         for i, (centre, at, number, batch) in enumerate(self.voucher_batches):
             # a voucher is the sum of its interventions, each rounded once at closing
-            net = sum((from_cents(sum(money[t.id][:3])) for t in batch), Decimal(0))
-            vat = sum(
+            net_sum = sum((from_cents(sum(money[t.id][:3])) for t in batch), Decimal(0))
+            vat_sum = sum(
                 (vat_on(from_cents(sum(money[t.id][:3])), money[t.id][3]) for t in batch),
                 Decimal(0),
             )
@@ -218,9 +218,9 @@ class _ClosingBuilder(_CatalogueBuilder):
                     "service_centre_id": centre + 1,
                     "created_at": at,
                     "created_by_id": MANAGER_OF[centre] + 1,
-                    "net_cents": to_cents(net),
-                    "vat_cents": to_cents(vat),
-                    "total_cents": to_cents(net + vat),
+                    "net_cents": to_cents(net_sum),
+                    "vat_cents": to_cents(vat_sum),
+                    "total_cents": to_cents(net_sum + vat_sum),
                 }
             )
             for t in batch:

@@ -9,7 +9,7 @@ import itertools
 import random
 import unicodedata
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from server.demo.data import (
     _TABLES,
@@ -26,6 +26,11 @@ from server.demo.data_customers import (
     REGIONS,
 )
 from server.services import events
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsLenAndGetItem
+
+T = TypeVar("T")
 
 # =========================================================================== helpers
 
@@ -68,7 +73,7 @@ class _Random(random.Random):
     def randint(self, a: int, b: int) -> int:
         return a + int(self.random() * (b - a + 1))
 
-    def choice(self, seq: Sequence[Any]) -> Any:
+    def choice(self, seq: SupportsLenAndGetItem[T]) -> T:
         return seq[int(self.random() * len(seq))]
 
     def choices(  # type: ignore[override]

@@ -143,6 +143,7 @@ class _HistoryBuilder(_DemoState):
     def _history(self, t: _Ticket) -> list[dict[str, Any]]:
         rng = self.rng
         entries: list[dict[str, Any]] = []
+        event: events.Event | None
         for j, status in enumerate(t.path):
             before = t.path[j - 1] if j else None
             author = self._author(t, status, before)
@@ -177,7 +178,7 @@ class _HistoryBuilder(_DemoState):
                     weights=(80, 12, 8),
                 )[0]
                 email_to = None
-                event: events.Event | None = None
+                event = None
                 if kind == H_NOTE:
                     note = rng.choice(texts["notes"]).format(date=_fmt_date(_local(at)))
                 elif kind == H_EMAIL:

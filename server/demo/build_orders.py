@@ -90,7 +90,9 @@ class _OrdersBuilder(_CatalogueBuilder):
             j = t.path.index(S.WAITING_PARTS)
             created = t.times[j] - dt.timedelta(minutes=rng.randint(5, 90))
             finished = t.status != S.WAITING_PARTS
-            lines = [(r, o, q, t.id) for r, o, q in t.order_parts]
+            lines: list[tuple[int, int, int, int | None]] = [
+                (r, o, q, t.id) for r, o, q in t.order_parts
+            ]
             specs.append(
                 (
                     created,
@@ -203,7 +205,7 @@ class _OrdersBuilder(_CatalogueBuilder):
                 )
             vat = vat_on(net_total, c["vat_rate"])
             number = f"{c['customer_number']}{year % 100:02d}{seq:04d}"
-            for ticket_id in {line[3] for line in lines} - {None}:
+            for ticket_id in {line[3] for line in lines if line[3] is not None}:
                 entry = self.parts_ordered_entry.get(ticket_id)
                 if entry is not None:
                     entry["params"]["order"] = number

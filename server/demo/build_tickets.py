@@ -134,11 +134,11 @@ class _TicketsBuilder(_CentresBuilder, _CatalogueBuilder):
         groups.append(g)
         # 116493 and 116491: cancelled the same day (operator mistake)
         cancel = (events.simple(HistoryEvent.CANCELLED), "erreur opérateur")
-        for gid, appliances, start in ((116491, [48527], 40), (116493, [48527, 48526], 20)):
+        for gid, appliances, ago in ((116491, [48527], 40), (116493, [48527, 48526], 20)):
             g = _Group(SEED_CUSTOMER_ID, 0)
             g.fixed_id = gid
             for k, appliance in enumerate(appliances):
-                t0 = base - dt.timedelta(minutes=start - k)
+                t0 = base - dt.timedelta(minutes=ago - k)
                 g.tickets.append(
                     ticket(
                         gid + k,
@@ -259,7 +259,7 @@ class _TicketsBuilder(_CentresBuilder, _CatalogueBuilder):
         if status == S.TO_ASSIGN:
             return path
         if status == S.CANCELLED:
-            prefixes = (
+            prefixes: tuple[list[str], ...] = (
                 [],
                 [S.TO_CONTACT],
                 [S.TO_CONTACT, S.UNREACHABLE],

@@ -335,7 +335,7 @@ def _numbered(page: Page) -> type[Canvas]:
 
         def showPage(self) -> None:  # reportlab's name
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # private, not in types-reportlab
 
         def save(self) -> None:
             total = len(self._pages)

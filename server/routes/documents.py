@@ -8,7 +8,7 @@ taken for ``/vouchers/{id}``.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response
 
@@ -19,7 +19,9 @@ from server.services import report_email
 
 router = APIRouter(tags=["documents"])
 
-PDF = {200: {"content": {MEDIA_TYPE: {}}, "description": "the PDF document"}}
+PDF: dict[int | str, dict[str, Any]] = {
+    200: {"content": {MEDIA_TYPE: {}}, "description": "the PDF document"}
+}
 
 
 def _pdf(content: bytes, name: str) -> Response:

@@ -54,7 +54,7 @@ def _offset(cursor: str | None) -> int:
 
 
 async def _page(
-    session: AsyncSession, stmt: Select[Any], limit: int, cursor: str | None
+    session: AsyncSession, stmt: Select[*tuple[Any, ...]], limit: int, cursor: str | None
 ) -> tuple[list[Any], int, str | None]:
     offset = _offset(cursor)
     total = (await session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
@@ -403,7 +403,7 @@ _KIT_ROUNDS = 8
 """Times a component is widened by the kit groups it meets (a kit joining kits joining kits)."""
 
 
-def _component_statement(start: ColumnElement[bool]) -> Select[Any]:
+def _component_statement(start: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
     """One statement for the parts connected to the ``start`` parts through relations (either
     way), each with its outgoing relations: a part row per relation, or one with NULLs.
 
@@ -455,6 +455,7 @@ async def load_component(session: AsyncSession, code: str) -> tuple[PartNode, Gr
     edges: dict[int, Edge] = {}
     width = len(_PART_COLUMNS)
     by_code, by_ids = _component_statements()
+    params: dict[str, Any]
     statement, params = by_code, {"code": code}
     asked: set[str] = set()
     # Core rows straight from the connection: the ORM's result machinery is not needed here

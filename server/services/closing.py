@@ -301,8 +301,9 @@ async def _resolve_parts(
             continue
         else:  # replaced by nothing orderable: the part itself came from the centre's stock
             installed_code = requested.code
-        installed = await _part(session, installed_code)
-        assert installed is not None
+        other = await _part(session, installed_code)
+        assert other is not None
+        installed = other
         lines.append(
             _PartLine(requested, None, installed, None, None, item.quantity, installed.price_cents)
         )

@@ -148,7 +148,8 @@ async def _pending(
         user,
     )
     out: dict[int, tuple[int, Decimal]] = {
-        int(m): (int(n), from_cents(int(cents))) for m, n, cents in await session.execute(stmt)
+        int(m): (int(n), from_cents(int(cents)))  # type: ignore[arg-type]  # coalesce(x, 0): no NULL
+        for m, n, cents in await session.execute(stmt)
     }
     # closings from before their figures were frozen: computed as the invoicing list does
     legacy = scope(_line_stmt().where(*where, i.total_cents.is_(None)), t.service_centre_id, user)

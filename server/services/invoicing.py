@@ -43,7 +43,7 @@ INVOICED = TicketStatus.INVOICED.value
 # --------------------------------------------------------------------------- lines
 
 
-def _line_stmt() -> Select[Any]:
+def _line_stmt() -> Select[*tuple[Any, ...]]:
     t, i, a, c, sc = db.Ticket, db.Intervention, db.Appliance, db.Customer, db.ServiceCentre
     return (
         select(
@@ -180,8 +180,8 @@ async def invoicing_list(
             spares=from_cents(int(spares)),
             bonuses=from_cents(int(bonuses)),
             net=from_cents(int(net_sum)),
-            vat=from_cents(int(vat)),
-            total=from_cents(int(total)),
+            vat=from_cents(int(vat)),  # type: ignore[arg-type]  # coalesce(x, 0) is never NULL
+            total=from_cents(int(total)),  # type: ignore[arg-type]  # coalesce(x, 0) is never NULL
         )
     else:  # some closing without frozen figures: sum the lines as shown
         every = scope(_line_stmt().where(*where), db.Ticket.service_centre_id, user)
@@ -201,7 +201,7 @@ async def invoicing_list(
 
 async def _lock_centre(session: AsyncSession, centre_id: int) -> None:
     """Take the centre's invoicing lock until the transaction ends (see the module)."""
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         await session.execute(
             select(db.ServiceCentre.id).where(db.ServiceCentre.id == centre_id).with_for_update()
         )

@@ -87,7 +87,7 @@ ORDER_STATUS_NAMES = {
 CHANGED = N_("it can no longer be changed")
 
 
-def _order_stmt() -> Select[Any]:
+def _order_stmt() -> Select[*tuple[Any, ...]]:
     return (
         select(
             db.Order,
@@ -524,7 +524,8 @@ async def withdraw(
         await _refuse_after_race(session, order_id, user)
     tickets = (
         await session.execute(
-            select(db.OrderLine.ticket_id, db.Ticket.status)
+            select(db.Ticket.id, db.Ticket.status)
+            .select_from(db.OrderLine)
             .join(db.Ticket, db.Ticket.id == db.OrderLine.ticket_id)
             .where(db.OrderLine.order_id == order.id)
             .distinct()

@@ -20,7 +20,7 @@ from server.i18n import N_, _
 from server.services.status_machine import roles_text
 
 M = TypeVar("M", bound=db.Base)
-S = TypeVar("S", bound=Select[Any])
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])
 
 NOT_FOUND = {
     "ticket": N_("ticket {id} not found"),

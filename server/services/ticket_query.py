@@ -136,7 +136,7 @@ def _sort_keys(sort: wire.TicketSort) -> list[Any]:
     return [*keys[sort], t.id]
 
 
-def summary_stmt() -> Select[Any]:
+def summary_stmt() -> Select[*tuple[Any, ...]]:
     t, c = db.Ticket, db.Customer
     return (
         select(
@@ -240,7 +240,7 @@ async def search(
     sort need; the rows to show are then read for those ids only. Reading every joined
     row of a large result just to sort it is what made the first version slow.
     """
-    dialect = session.bind.dialect.name
+    dialect = session.get_bind().dialect.name
     conditions = _Conditions(query, dialect, now, overdue_hours)
     count_stmt = scope(
         conditions.apply(select(func.count()).select_from(db.Ticket), joined=False),
@@ -418,7 +418,7 @@ async def export_csv(
             writer.writerow(CSV_COLUMNS)
     yield buffer.getvalue().encode()
     async with sessions() as session:
-        dialect = session.bind.dialect.name
+        dialect = session.get_bind().dialect.name
         conditions = _Conditions(query, dialect, now, overdue_hours)
         stmt = scope(
             _ordered(conditions.apply(summary_stmt(), joined=True), query),

@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar, runtime_checkable
 
@@ -46,6 +46,7 @@ from server.suppliers.models import (
 log = logging.getLogger("sav.suppliers")
 
 Answer = TypeVar("Answer", bound=BaseModel)
+T = TypeVar("T")
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=3.0, read=8.0, write=5.0, pool=3.0)
 MAX_BODY = 2_000_000  # bytes: a thousand order lines fit in a tenth of it
@@ -255,7 +256,7 @@ class HttpSupplierClient:
         return order
 
     # -- the machinery --
-    async def _call(self, what: str, attempt: Callable[[], object]) -> Answer:  # type: ignore[type-var]
+    async def _call(self, what: str, attempt: Callable[[], Awaitable[T]]) -> T:
         """Run ``attempt`` (safe to repeat: every call of this contract is) with backoff on
         ``SupplierUnavailable``; a supplier still down is not asked again for a while."""
         now = self._clock()
@@ -277,7 +278,7 @@ class HttpSupplierClient:
                 with retry:
                     try:
                         async with asyncio.timeout(self._deadline):
-                            return await attempt()  # type: ignore[misc, no-any-return]
+                            return await attempt()
                     except TimeoutError:
                         raise SupplierTimeout(
                             self.name, f"no answer within {self._deadline:g} s ({what})"

@@ -106,7 +106,7 @@ async def summary(session: AsyncSession, run: SupplierSyncRun) -> SyncSummary:
     return SyncSummary(
         run_id=run.id,
         kind="manual" if run.kind == "manual" else "scheduled",
-        status=run.status,  # type: ignore[arg-type]
+        status=run.status,
         started_at=run.started_at,
         finished_at=run.finished_at,
         orders_checked=run.orders_checked,
@@ -251,7 +251,7 @@ async def list_changes(
 
 
 async def _carts(
-    session: AsyncSession, centre_id: int, rows: Sequence[Row[Any]]
+    session: AsyncSession, centre_id: int, rows: Sequence[Row[*tuple[Any, ...]]]
 ) -> list[tuple[str, int, str, int | None]]:
     """Cart lines of the centre's people holding a changed line's part or ticket:
     (user, quantity, part code, ticket id)."""
@@ -276,7 +276,7 @@ async def _carts(
 
 
 def _carts_of(
-    carts: Sequence[tuple[str, int, str, int | None]], line: Row[Any]
+    carts: Sequence[tuple[str, int, str, int | None]], line: Row[*tuple[Any, ...]]
 ) -> list[TouchedCart]:
     codes = {line.requested_code, line.ordered_code}
     return [

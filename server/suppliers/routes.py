@@ -90,4 +90,4 @@ async def get_supplier_availability(
 
 def _factory(request: Request) -> accounts.ClientFactory:
     """How to reach a supplier: the HTTP adapter, unless a test put a fake in its place."""
-    return getattr(request.app.state, "supplier_client_factory", accounts.http_client)  # type: ignore[no-any-return]
+    return getattr(request.app.state, "supplier_client_factory", accounts.http_client)

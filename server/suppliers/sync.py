@@ -260,7 +260,11 @@ async def run(ctx: RunContext, run_id: int, owner: str) -> None:
     problems: dict[tuple[int, str], _Problem] = {}
     try:
         batch: list[_Outcome] = []
-        tasks = [asyncio.ensure_future(fetch(*order)) for order in orders]
+        tasks = [
+            asyncio.ensure_future(fetch(order_id, number, account_id))
+            for order_id, number, account_id in orders
+            if number is not None  # the query's own filter, for the type
+        ]
         try:
             for next_done in asyncio.as_completed(tasks):
                 outcome = await next_done

@@ -97,7 +97,11 @@ class OrderList(_Model):
     orders: list[Order]
 
 
-_ERRORS = {401: {"model": Problem}, 404: {"model": Problem}, 409: {"model": Problem}}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem},
+    404: {"model": Problem},
+    409: {"model": Problem},
+}
 
 
 def create_platform_app(database: Path | str, seed: int = 2026, latency_ms: int = 0) -> FastAPI:

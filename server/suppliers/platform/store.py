@@ -236,7 +236,8 @@ class Store:
                 row, _ = self._resolve(db, code)
                 if row is None:
                     unknown.append(code)
-                resolved.append((code, quantity, row))
+                else:
+                    resolved.append((code, quantity, row))
             if unknown:
                 raise PlatformError(
                     422, "unknown_parts", "unknown part codes: " + ", ".join(unknown)
@@ -434,7 +435,7 @@ class Store:
             ).fetchone()
             if exists is None:
                 raise PlatformError(404, "unknown_line", f"order {number} has no line {line}")
-            fields: list[tuple[int | None, str, object]] = []
+            fields: list[tuple[int | None, str, int | str]] = []
             if expected_delivery is not None:
                 fields.append((None, "expected_delivery", expected_delivery.isoformat()))
             if status is not None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -298,7 +298,7 @@ def sentence(kind: str, event: str, params: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- the migration
 
 
-def _batches(connection: sa.Connection, where: Any) -> Iterator[list[Any]]:
+def _batches(connection: sa.Connection, where: Any) -> Iterator[Sequence[Any]]:
     last = 0
     while True:
         rows = connection.execute(
