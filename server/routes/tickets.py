@@ -25,6 +25,7 @@ from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session
 from server.i18n import language
 from server.routes.orders import IdempotencyKey
 from server.services import ticket_create, ticket_query, tickets
+from server.services.paging import MAX_OFFSET
 
 router = APIRouter(tags=["tickets"])
 
@@ -72,7 +73,7 @@ async def search_tickets(
     settings: AppSettings,
     now: Now,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Page[TicketSummary]:
     """Tickets matching every filter given, sorted, ``limit`` of them from ``offset``."""
     return await ticket_query.search(
