@@ -10,8 +10,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+from sqlalchemy import delete
 
+from server.app import create_app
+from server.db.models import ServerSecret
 from server.services import catalogue, paging, ticket_history
+from server.settings import Settings
 from tests.server.ticket_state import SEED_TICKET
 
 BIG = 2**63
@@ -169,3 +173,37 @@ async def test_a_method_a_path_does_not_take_is_a_405_naming_those_it_takes(
             assert (await http.request(listed, path)).status_code != 405, (listed, path)
     french = await http.request("TRACE", "/health", headers={"Accept-Language": "fr"})
     assert french.status_code == 405 and french.json()["message"] != "Method Not Allowed"
+
+
+async def test_a_cursor_pages_on_every_process_sharing_the_database(
+    http: httpx.AsyncClient, settings: Settings
+) -> None:
+    """The key is the database's: another process (another app on the same database) takes
+    the cursors this one gave. A database without a key gets one on first use."""
+    operator = await _headers(http, "operator")
+    page = (await http.get("/service-centres", params={"limit": 1}, headers=operator)).json()
+    expected = await http.get(
+        "/service-centres", params={"cursor": page["next_cursor"]}, headers=operator
+    )
+    assert expected.status_code == 200
+
+    async def on_another_process(cursor: str | None, forget_key: bool = False) -> httpx.Response:
+        other = create_app(settings)
+        try:
+            if forget_key:
+                async with other.state.sessions() as session:
+                    await session.execute(delete(ServerSecret))
+                    await session.commit()
+            transport = httpx.ASGITransport(app=other)
+            async with httpx.AsyncClient(transport=transport, base_url="http://other") as client:
+                params: dict[str, Any] = {"cursor": cursor} if cursor else {"limit": 1}
+                return await client.get("/service-centres", params=params, headers=operator)
+        finally:
+            await other.state.engine.dispose()
+
+    answer = await on_another_process(page["next_cursor"])
+    assert answer.status_code == 200 and answer.json() == expected.json()
+    assert _is_bad_cursor(await on_another_process(page["next_cursor"], forget_key=True))
+    first = await on_another_process(None)  # a new key was made and is used from now on
+    assert first.status_code == 200 and first.json()["next_cursor"]
+    assert (await on_another_process(first.json()["next_cursor"])).status_code == 200
