@@ -8,6 +8,7 @@ file was cut off, and keeps no file, neither under the name asked for nor a ``.p
 
 from __future__ import annotations
 
+import gettext
 import threading
 import time
 from collections.abc import Iterator
@@ -18,11 +19,13 @@ import httpx
 import pytest
 import uvicorn
 
+from client import messages
 from client.api import IncompleteDownload, SavClient, UnavailableError
 from client.models import CsvFormat, TicketQuery
 from server.app import create_app
 from server.services import ticket_query
 from server.settings import Settings
+from tui.i18n import DOMAIN, LOCALE_DIR
 
 
 @pytest.fixture
@@ -98,6 +101,14 @@ async def test_an_export_cut_short_by_the_server_is_reported_and_leaves_no_file(
                 "the file was cut off before its end: nothing was saved, try again"
             )
             assert list(folder.iterdir()) == []
+
+        # in the language of the TUI showing it ("Export failed: ...")
+        messages.install(gettext.translation(DOMAIN, LOCALE_DIR, languages=["fr"]).gettext)
+        fault.rows = 0
+        with pytest.raises(IncompleteDownload) as cut:
+            await client.export_tickets(TicketQuery(), target)
+        assert cut.value.message.startswith("le fichier s'est arrêté avant sa fin")
+        messages.install(None)
 
         # a fault in the first batch: made before the answer starts, so it is an error status
         fault.rows, fault.after = 0, 5
