@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import random
 import uuid
 from collections.abc import Mapping, Sequence
@@ -193,6 +194,10 @@ class UnavailableError(SavError):
     """The backend could not be reached, timed out, or answered 5xx."""
 
 
+class IncompleteDownload(UnavailableError):
+    """A download (a CSV export) that stopped before its end; no file was kept."""
+
+
 class ProtocolError(SavError):
     """The backend answered something that is not the contract (a bug on one side)."""
 
@@ -308,7 +313,8 @@ class SavClient:
         and a BOM in French and Italian, names and dates in the language and zone);
         ``machine``: codes, ``,`` and ISO 8601 UTC, for programs. The file is written next
         to ``target`` and renamed when complete, so a failed export never leaves half a file
-        under the name given.
+        under the name given; one the server or the network cut short raises
+        :class:`IncompleteDownload`.
         """
         params = {**query.params(), "format": csv_format.value}
         lines = await self._download("/tickets.csv", params, target)
@@ -659,25 +665,41 @@ class SavClient:
         return await self._get(f"/vouchers/{voucher_id}", VoucherDetail)
 
     async def _download(self, path: str, params: Mapping[str, Any], target: Path) -> int:
-        """Stream ``path`` into ``target`` (written beside it, renamed when complete); the
-        lines written."""
+        """Stream ``path`` into ``target``; the lines written.
+
+        The body is written beside ``target`` (``NAME.part``), flushed to the disk and
+        renamed to ``target`` only once the server has sent all of it. A body cut short
+        (the server failed after it had started: it then cuts the connection without the
+        chunked body's end; or the network failed) raises :class:`IncompleteDownload` and
+        leaves no file, neither ``target`` nor the ``.part``.
+        """
         headers = self._headers()
         partial = target.with_name(target.name + ".part")
         lines = 0
+        started = False
         try:
             async with self._http.stream("GET", path, params=params, headers=headers) as response:
                 if response.status_code >= 400:
                     await response.aread()
                     _raise_for(response)
+                started = True
                 with partial.open("wb") as out:
                     async for chunk in response.aiter_bytes():
                         out.write(chunk)
                         lines += chunk.count(b"\n")
+                    out.flush()
+                    os.fsync(out.fileno())
             partial.replace(target)
         except httpx.TransportError as exc:
             partial.unlink(missing_ok=True)
+            if started:
+                raise IncompleteDownload(
+                    _("the file was cut off before its end: nothing was saved, try again"),
+                    code="incomplete",
+                ) from exc
             raise UnavailableError(
-                f"lost the connection to {self.base_url} during the export", code="unreachable"
+                _("cannot reach the server at {url}").format(url=self.base_url),
+                code="unreachable",
             ) from exc
         except BaseException:
             partial.unlink(missing_ok=True)

@@ -39,7 +39,13 @@ from server.suppliers.sync_schedule import SyncTicker
 
 
 class BodyLimit:
-    """Refuse request bodies larger than ``limit`` bytes with 413, before any handler reads them."""
+    """Refuse request bodies larger than ``limit`` bytes with 413, before any handler reads them.
+
+    With a ``Content-Length``, from that header. Without one (``Transfer-Encoding: chunked``),
+    the body is read here first, up to the limit, and handed on once whole: refusing while
+    the handler reads it would be too late, FastAPI turns any error reading a body into its
+    own 400 ("There was an error parsing the body").
+    """
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app, self.limit = app, limit
@@ -49,24 +55,30 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.limit:
-            await self._refuse(send)
+        if length is not None:
+            if length.isdigit() and int(length) > self.limit:
+                await self._refuse(send)
+                return
+            await self.app(scope, receive, send)  # the server reads no more than it says
             return
+        received: list[Message] = []
         seen = 0
-
-        async def limited_receive() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
-            return message
+            received.append(message)
+            if message["type"] != "http.request":
+                break  # the client left: the handler will see it
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                await self._refuse(send)
+                return
+            if not message.get("more_body", False):
+                break
 
-        try:
-            await self.app(scope, limited_receive, send)
-        except _TooLarge:
-            await self._refuse(send)
+        async def replay() -> Message:
+            return received.pop(0) if received else await receive()
+
+        await self.app(scope, replay, send)
 
     async def _refuse(self, send: Send) -> None:
         message = _("request body over {limit} bytes").format(limit=self.limit)
@@ -79,10 +91,6 @@ class BodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
-
-
-class _TooLarge(Exception):
-    pass
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from client.models import ErrorBody
 from server.i18n import N_, _, either, ngettext
@@ -233,11 +234,39 @@ def install_error_handlers(app: FastAPI) -> None:
         return _json(422, ErrorBody(code="invalid", message=message, fields=fields))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
             exc.status_code, "error"
         )
         detail = str(exc.detail)
         if detail in HTTP_MESSAGES:
             detail = _(detail)
-        return _json(exc.status_code, ErrorBody(code=code, message=detail))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return _json(exc.status_code, ErrorBody(code=code, message=detail), headers)
+
+
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers on the request's path (the ``Allow`` of a 405).
+
+    The router's own 405 names the methods of the first route whose path matched, and a
+    path often has several (``GET`` and ``DELETE /cart``); each method is asked of the
+    routes as a request of its own, so what FastAPI nests inside its routers is asked too.
+    """
+    probe = {
+        "type": "http",
+        "path": request.scope["path"],
+        "root_path": request.scope.get("root_path", ""),
+        "headers": [],
+        "query_string": b"",
+    }
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(route.matches({**probe, "method": method})[0] is Match.FULL for route in routes)
+    ]

@@ -152,6 +152,16 @@ class LoginThrottle(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
+class ServerSecret(Base):
+    """A key the server keeps for itself (``cursor``: signs paging cursors), shared by every
+    process of a team server through the database."""
+
+    __tablename__ = "server_secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary(64))
+
+
 class IdempotencyKey(Base):
     """A write's key and its stored answer, kept in the same transaction as the write."""
 

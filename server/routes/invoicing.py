@@ -23,6 +23,7 @@ from client.models import (
 from server.deps import CurrentUser, Now, ReaderZone, Session
 from server.routes.orders import IdempotencyKey
 from server.services import invoicing
+from server.services.paging import MAX_OFFSET
 
 router = APIRouter(tags=["invoicing"])
 
@@ -61,7 +62,7 @@ async def invoicing_list(
     user: CurrentUser,
     session: Session,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> InvoicingList:
     """The verified interventions waiting to be invoiced (the centre's own; every centre's
     for operators), by intervention date, with the sums of every one that matched."""
@@ -105,7 +106,7 @@ async def search_vouchers(
     session: Session,
     zone: ReaderZone,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Page[VoucherSummary]:
     """Payment vouchers matching every filter given (number prefix, creation dates in the
     reader's time zone, final amount), newest first."""

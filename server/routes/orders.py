@@ -28,6 +28,7 @@ from client.models import (
 )
 from server.deps import CurrentUser, Now, Session
 from server.services import checkout, orders, shipments
+from server.services.paging import MAX_OFFSET
 from server.services.ticket_actions import parse_if_match
 
 router = APIRouter(tags=["orders"])
@@ -102,7 +103,7 @@ async def search_orders(
     user: CurrentUser,
     session: Session,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Page[OrderSummary]:
     """Orders matching every filter given, newest first."""
     return await orders.search(session, query, user, limit=limit, offset=offset)

@@ -5,16 +5,24 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import Field
 from sqlalchemy import func, select
 
 from client.models import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, ServiceCentre
 from server.db import models as db
 from server.deps import CurrentUser, Session
 from server.services import mapping
-from server.services.paging import decode_cursor, encode_cursor
+from server.services.paging import MAX_ROW_ID, CursorState, decode_cursor, encode_cursor
 from server.services.tenancy import get_scoped, scope
 
 router = APIRouter(tags=["service centres"])
+
+
+class CentresCursor(CursorState):
+    """The next page starts after the centre with this id."""
+
+    kind = "service-centres"
+    after: int = Field(ge=0, le=MAX_ROW_ID)
 
 
 @router.get("/service-centres", response_model=Page[ServiceCentre])
@@ -24,7 +32,8 @@ async def list_centres(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Page[ServiceCentre]:
-    after = int(decode_cursor(cursor).get("after", 0))
+    state = await decode_cursor(session, cursor, CentresCursor)
+    after = state.after if state else 0
     base = scope(select(db.ServiceCentre), db.ServiceCentre.id, user)
     total = (await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
     rows = (
@@ -43,7 +52,11 @@ async def list_centres(
     return Page[ServiceCentre](
         items=[mapping.centre(r) for r in rows],
         total=total,
-        next_cursor=encode_cursor({"after": rows[-1].id}) if more and rows else None,
+        next_cursor=(
+            await encode_cursor(session, CentresCursor(after=rows[-1].id))
+            if more and rows
+            else None
+        ),
     )
 
 

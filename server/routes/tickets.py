@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -25,8 +26,27 @@ from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session
 from server.i18n import language
 from server.routes.orders import IdempotencyKey
 from server.services import ticket_create, ticket_query, tickets
+from server.services.paging import MAX_OFFSET
 
 router = APIRouter(tags=["tickets"])
+
+
+async def _read_ahead(chunks: AsyncIterator[bytes], n: int) -> list[bytes]:
+    """The first ``n`` chunks (fewer if there are no more); the rest stay to be read."""
+    ahead: list[bytes] = []
+    while len(ahead) < n:
+        try:
+            ahead.append(await anext(chunks))
+        except StopAsyncIteration:
+            break
+    return ahead
+
+
+async def _chain(ahead: list[bytes], rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    for chunk in ahead:
+        yield chunk
+    async for chunk in rest:
+        yield chunk
 
 
 def _query(
@@ -72,7 +92,7 @@ async def search_tickets(
     settings: AppSettings,
     now: Now,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Page[TicketSummary]:
     """Tickets matching every filter given, sorted, ``limit`` of them from ``offset``."""
     return await ticket_query.search(
@@ -103,7 +123,13 @@ async def export_tickets(
         ),
     ] = CsvFormat.SPREADSHEET,
 ) -> StreamingResponse:
-    """The whole result of a search as CSV, streamed (the same filters and sort)."""
+    """The whole result of a search as CSV, streamed (the same filters and sort).
+
+    The header and the first batch of rows are made before the answer starts, so that a
+    failure there (the query itself) is an error status. A failure later, once the 200 is
+    sent, propagates: the server then cuts the connection without the chunked body's last
+    chunk, and the client sees an incomplete download, never a file that looks whole
+    (``SavClient.export_tickets`` reports it and keeps no file)."""
     rows = ticket_query.export_csv(
         request.app.state.sessions,
         query,
@@ -114,9 +140,10 @@ async def export_tickets(
         lang=language(),
         zone=zone,
     )
+    ahead = await _read_ahead(rows, 2)
     stamp = now.strftime("%Y%m%d-%H%M%S")
     return StreamingResponse(
-        rows,
+        _chain(ahead, rows),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="tickets-{stamp}.csv"'},
     )

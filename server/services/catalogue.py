@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from pydantic import Field
 from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -21,7 +22,7 @@ from server.db import models as db
 from server.errors import NotFound
 from server.i18n import _, language
 from server.services.money import from_cents
-from server.services.paging import decode_cursor, encode_cursor
+from server.services.paging import MAX_OFFSET, CursorState, decode_cursor, encode_cursor
 from server.services.supersession import (
     ApplianceContext,
     Edge,
@@ -46,21 +47,23 @@ def _like(value: str) -> str:
     return f"%{escaped}%"
 
 
-def _offset(cursor: str | None) -> int:
-    try:
-        return max(0, int(decode_cursor(cursor).get("offset", 0)))
-    except (TypeError, ValueError):
-        return 0
+class _Offset(CursorState):
+    """A catalogue list's next page starts at this position of the result."""
+
+    kind = "catalogue"
+    offset: int = Field(ge=0, le=MAX_OFFSET)
 
 
 async def _page(
     session: AsyncSession, stmt: Select[*tuple[Any, ...]], limit: int, cursor: str | None
 ) -> tuple[list[Any], int, str | None]:
-    offset = _offset(cursor)
+    state = await decode_cursor(session, cursor, _Offset)
+    offset = state.offset if state else 0
     total = (await session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
     rows = list((await session.execute(stmt.offset(offset).limit(limit))).all())
     more = offset + len(rows) < total
-    return rows, total, encode_cursor({"offset": offset + len(rows)}) if more else None
+    nxt = await encode_cursor(session, _Offset(offset=offset + len(rows))) if more else None
+    return rows, total, nxt
 
 
 def model_wire(row: db.CatalogueModel) -> wire.CatalogueModel:

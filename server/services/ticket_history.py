@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import AwareDatetime, Field
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,7 +14,7 @@ from server.db import models as db
 from server.errors import ApiError, Invalid
 from server.i18n import _, language, pgettext, using
 from server.services import events, mail, status_machine, ticket_query
-from server.services.paging import bad_cursor, decode_cursor, encode_cursor
+from server.services.paging import MAX_ROW_ID, CursorState, decode_cursor, encode_cursor
 from server.services.tenancy import get_scoped, scope
 from server.settings import Settings
 
@@ -71,18 +72,12 @@ def entry(row: db.HistoryEntry, zone: dt.tzinfo) -> wire.HistoryEntry:
     )
 
 
-def _cursor_state(cursor: str | None) -> tuple[dt.datetime, int] | None:
-    state = decode_cursor(cursor)
-    if not state:
-        return None
-    try:
-        at = dt.datetime.fromisoformat(str(state["at"]))
-        after_id = int(state["id"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise bad_cursor() from exc
-    if at.tzinfo is None:
-        raise bad_cursor()
-    return at, after_id
+class _After(CursorState):
+    """The next page starts after this entry (newest first: older, or as old with a lower id)."""
+
+    kind = "ticket-history"
+    at: AwareDatetime
+    id: int = Field(ge=0, le=MAX_ROW_ID)
 
 
 async def history(
@@ -97,7 +92,8 @@ async def history(
     """One page of the ticket's history, newest first (ties: the later written first), its
     events rendered for the reader: the request's language, moments in ``zone``."""
     ticket = await get_scoped(session, db.Ticket, ticket_id, user, what="ticket")
-    after = _cursor_state(cursor)
+    state = await decode_cursor(session, cursor, _After)
+    after = (state.at, state.id) if state else None
     H = db.HistoryEntry
     total = (
         await session.execute(select(func.count()).where(H.ticket_id == ticket.id))
@@ -128,7 +124,7 @@ async def history(
         items=[entry(r, zone) for r in rows],
         total=total,
         next_cursor=(
-            encode_cursor({"at": last.at.isoformat(), "id": last.id}) if more and last else None
+            await encode_cursor(session, _After(at=last.at, id=last.id)) if more and last else None
         ),
         offset=offset,
     )

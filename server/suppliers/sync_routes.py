@@ -13,6 +13,7 @@ from client.models.supplier_sync import (
     SyncSummary,
 )
 from server.deps import CurrentUser, Now, Session
+from server.services.paging import MAX_OFFSET
 from server.suppliers import changes
 from server.suppliers.registry import SupplierClients
 from server.suppliers.sync import RunContext, sync_centre, sync_client, utc_now
@@ -55,7 +56,7 @@ async def list_supplier_changes(
     user: CurrentUser,
     session: Session,
     limit: Annotated[int, Query(ge=1, le=changes.MAX_LISTED)] = changes.MAX_LISTED,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Response:
     """The centre's pending supplier changes (per order and line, with the open tickets and
     carts each touches; ``limit`` from ``offset``, ``total`` counts them all), and when the
