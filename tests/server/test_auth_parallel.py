@@ -67,12 +67,10 @@ async def test_parallel_guesses_check_at_most_the_limit(
     assert right.status_code == 429 and int(right.headers["retry-after"]) > 0
     assert right.json()["retry_after"] > 0
 
-    # 50 at once, all wrong, for a known and an unknown name (which gave a 500: its
-    # throttle row was inserted twice): 5 checked, 45 refused, the name locked
-    for username in ("manager", "nobody-at-all"):
-        codes = await burst(http, username, ["wrong"] * GUESSES)
-        assert codes == {401: limit, 429: GUESSES - limit}, (username, codes)
-    assert (await login(http, "manager", "demo")).status_code == 429
+    # 50 at once, all wrong, for an unknown name (which gave a 500: its throttle row was
+    # inserted twice): 5 checked, 45 refused, as for a known one
+    codes = await burst(http, "nobody-at-all", ["wrong"] * GUESSES)
+    assert codes == {401: limit, 429: GUESSES - limit}, codes
     assert (await login(http, "operator", "demo")).status_code == 200  # others unaffected
 
 
