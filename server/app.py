@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -29,6 +30,7 @@ from server.routes import (
     ticket_actions,
     tickets,
 )
+from server.services import passwords
 from server.settings import Settings
 from server.suppliers import orders_routes as supplier_order_routes
 from server.suppliers import routes as supplier_routes
@@ -108,7 +110,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         )
         ticker.start()
+        # the dummy hash that unknown names are checked against, made in the background
+        # (not waited for: the embedded backend's first answer would wait too)
+        warm_up = asyncio.create_task(asyncio.to_thread(passwords.warm_up))
         yield
+        await warm_up
         await ticker.stop()
         for kept in ("supplier_clients", "supplier_sync_clients"):
             if (suppliers := getattr(_app.state, kept, None)) is not None:

@@ -64,6 +64,36 @@ def demo(database_url: str, tickets: int, seed: int) -> int:
     return asyncio.run(run())
 
 
+def revoke_tokens(database_url: str, tokens: list[str]) -> None:
+    """Revoke ``tokens`` in this database, as ``POST /auth/logout`` does (``sav auth logout``
+    on the embedded backend, which runs only beside the app). Raises when the database
+    cannot be reached: a SQLite file that does not exist is not created."""
+    import datetime as dt
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    from server.db.session import create_engine, session_factory
+    from server.services.auth import revoke_token
+
+    if is_sqlite(database_url):
+        path = make_url(database_url).database
+        if not path or path == ":memory:" or not Path(path).is_file():
+            raise FileNotFoundError(2, "no database", path)
+
+    async def run() -> None:
+        engine = create_engine(database_url)
+        try:
+            async with session_factory(engine)() as session:
+                now = dt.datetime.now(dt.UTC)
+                for token in tokens:
+                    await revoke_token(session, token, now)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
 def catalogue_import(database_url: str, folder: str) -> int:
     """Import a manufacturer's catalogue from the CSV files of ``folder`` (all or nothing)."""
     from pathlib import Path

@@ -18,6 +18,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from client.credentials import CredentialStore
 
 EPILOG = """\
 keys in the app: F1 or ? help · : command line (:t 116496 a ticket, :p 870650222 a part,
@@ -66,10 +70,13 @@ environment: SAV_HOME (put data, config and sockets under one folder), SAV_TOKEN
 """
 
 
-def _add_database(parser: argparse.ArgumentParser) -> None:
+def _add_database(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
+    # A subcommand's option has its own dest, merged by _merge_repeated: with the same dest,
+    # the subcommand's default (None) would erase the value given before the subcommand.
     parser.add_argument(
         "--database",
         metavar="URL",
+        dest="sub_database" if sub else "database",
         help="database URL: sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db "
         "(default: $SAV_DATABASE_URL, else the embedded SQLite file)",
     )
@@ -106,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="when no keyring is usable, keep the token in a 0600 file (never the password)",
     )
-    _add_database(parser)
+    _add_database(parser, sub=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="run the backend as a team server")
@@ -159,9 +166,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     auth = commands.add_parser("auth", help="the remembered sign-in token")
     auth_commands = auth.add_subparsers(dest="auth_command", metavar="ACTION", required=True)
-    for name, text in (("status", "where the token is kept"), ("logout", "forget the token")):
+    for name, text in (
+        ("status", "where the token is kept"),
+        ("logout", "revoke the token at the server and forget it"),
+    ):
         sub = auth_commands.add_parser(name, help=text)
-        sub.add_argument("--server", metavar="URL|PROFILE")
+        sub.add_argument("--server", metavar="URL|PROFILE", dest="sub_server")
         _add_database(sub)
 
     commands.add_parser("info", help="paths, versions and the credential store")
@@ -232,38 +242,147 @@ def _database(args: argparse.Namespace) -> str:
     return args.database or os.environ.get("SAV_DATABASE_URL") or default_database_url()
 
 
-def _credential_key(args: argparse.Namespace) -> tuple[str, str]:
-    """(key under which the token is stored, what to call it) for the chosen server."""
+def _credential_key(args: argparse.Namespace) -> tuple[str, str, str | None]:
+    """(key under which the token is stored, what to call it, the team server's URL or
+    None for the embedded backend) for the chosen server."""
     from client.profiles import load_settings, resolve_server
 
     settings = load_settings()
     server = resolve_server(args.server, settings)
     if server:
-        return server, server
-    database = args.database or _database(args)
-    return f"embedded:{database}", f"embedded backend ({database})"
+        return server, server, server
+    from tui.i18n import _
+
+    database = _database(args)
+    return (
+        f"embedded:{database}",
+        _("embedded backend ({database})").format(database=database),
+        None,
+    )
+
+
+def _use_language(args: argparse.Namespace) -> None:
+    """The commands' messages in the interface's language (as ``sav keys``)."""
+    from client.profiles import load_settings
+    from tui import i18n
+
+    i18n.set_language(args.lang or load_settings().language or i18n.system_language())
+
+
+def _file_note(args: argparse.Namespace, store: str) -> str | None:
+    """When the token is in the opt-in file but sav would not read it as things stand."""
+    from client.credentials import STORE_FILE
+    from client.profiles import load_settings
+    from tui.i18n import _
+
+    if store != STORE_FILE or args.store_token_in_file or load_settings().store_token_in_file:
+        return None
+    return _(
+        'sav uses this file with --store-token-in-file or "store_token_in_file": true in '
+        "config.json"
+    )
 
 
 def auth_command(args: argparse.Namespace) -> int:
     from client.credentials import CredentialStore
+    from tui.i18n import _
 
-    key, label = _credential_key(args)
-    store = CredentialStore(key)
+    _use_language(args)
+    key, label, server = _credential_key(args)
+    # reading the opt-in file is harmless: whoever signed in with it wants to know it is there
+    store = CredentialStore(key, allow_file=True)
+    code = 0
     if args.auth_command == "status":
         stored = store.load()
-        print(f"server: {label}")
+        print(_("server: {label}").format(label=label))
         if stored is None:
-            print("signed out: no token is remembered")
+            print(_("signed out: no token is remembered"))
         else:
-            print(f"signed in as {stored.username or '?'}; the token is in: {store.where()}")
+            print(
+                _("signed in as {user}; the token is in: {where}").format(
+                    user=stored.username or "?", where=store.where()
+                )
+            )
+            if (note := _file_note(args, stored.store)) is not None:
+                print(_("note: {message}").format(message=note))
     else:
+        tokens = _tokens_to_revoke(key, store)
         cleared = store.clear()
-        print(f"forgot the token for {label}" + (f" ({', '.join(cleared)})" if cleared else ""))
+        stores = f" ({', '.join(cleared)})" if cleared else ""
+        print(_("forgot the token for {label}").format(label=label) + stores)
         if not cleared:
-            print("no token was remembered")
+            print(_("no token was remembered"))
+        if tokens:
+            error = _revoke(server, _database(args), tokens)
+            if error is None:
+                print(_("the server revoked the token"))
+            else:
+                print(
+                    _(
+                        "the server could not be told ({error}): the token was forgotten here "
+                        "only, and stays valid there until it expires"
+                    ).format(error=error),
+                    file=sys.stderr,
+                )
+                code = 1
     for warning in store.warnings:
-        print(f"note: {warning}", file=sys.stderr)
-    return 0
+        print(_("note: {message}").format(message=warning), file=sys.stderr)
+    return code
+
+
+def _tokens_to_revoke(key: str, store: CredentialStore) -> list[str]:
+    """The token in use (``SAV_TOKEN`` first, as the app takes it) and the one kept in the
+    keyring or the file, if another: what ``sav auth logout`` ends at the server."""
+    from client.credentials import CredentialStore
+
+    tokens = []
+    in_use = store.load()
+    if in_use is not None:
+        tokens.append(in_use.token)
+    kept = CredentialStore(key, allow_file=True, env={})
+    stored = kept.load()
+    if stored is not None and stored.token not in tokens:
+        tokens.append(stored.token)
+    store.warnings.extend(w for w in kept.warnings if w not in store.warnings)
+    return tokens
+
+
+def _revoke(server: str | None, database: str, tokens: list[str]) -> str | None:
+    """Revoke ``tokens`` at the team server, or in the embedded backend's database (the
+    backend runs only beside the app); None when done, else why it could not be."""
+    import asyncio
+
+    from tui.i18n import _
+
+    if server is None:
+        from server.cli import revoke_tokens
+
+        try:
+            revoke_tokens(database, tokens)
+        except FileNotFoundError as exc:
+            return _("no database at {path}").format(path=exc.filename or database)
+        except Exception as exc:  # a missing or foreign file, a database that will not open
+            return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        return None
+
+    import httpx
+
+    from client.api import SavClient, SavError
+
+    async def run() -> str | None:
+        http = httpx.AsyncClient(base_url=server, timeout=httpx.Timeout(10.0, connect=3.0))
+        client = SavClient(http, retries=0)
+        try:
+            for token in tokens:
+                client.token = token
+                await client.logout()
+        except SavError as exc:
+            return exc.message
+        finally:
+            await client.aclose()
+        return None
+
+    return asyncio.run(run())
 
 
 def info_command(args: argparse.Namespace) -> int:
@@ -274,8 +393,8 @@ def info_command(args: argparse.Namespace) -> int:
     from client.credentials import CredentialStore
     from server import __version__
 
-    key, label = _credential_key(args)
-    store = CredentialStore(key)
+    key, label, _server = _credential_key(args)
+    store = CredentialStore(key, allow_file=True)
     print(f"sav {__version__} on Python {platform.python_version()} ({sys.executable})")
     for package in ("textual", "httpx", "pydantic", "fastapi", "sqlalchemy", "keyring"):
         print(f"  {package:<11} {version(package)}")
@@ -285,7 +404,8 @@ def info_command(args: argparse.Namespace) -> int:
     print(f"database:    {_database(args)}")
     print(f"backend log: {profiles.data_dir() / 'backend.log'}")
     print(f"server:      {label}")
-    print(f"token:       {store.where()}")
+    stored = store.load()
+    print(f"token:       {store.where()}" + (f" ({stored.username})" if stored else ""))
     from tui.keymap import load
 
     user = load(check_ids=False)
@@ -294,6 +414,8 @@ def info_command(args: argparse.Namespace) -> int:
     else:
         problems = f", {len(user.problems)} problem(s): sav keys" if user.problems else ""
         print(f"keys:        {len(user.keys)} of yours in {user.path}{problems}")
+    if stored is not None and (note := _file_note(args, stored.store)) is not None:
+        store.warnings.append(note)
     for warning in store.warnings:
         print(f"note: {warning}")
     return 0
@@ -362,11 +484,32 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from client.profiles import UnknownProfileError
 
+    _merge_repeated(parser, args)
     try:
         return _dispatch(args)
     except UnknownProfileError as exc:
         parser.error(str(exc))  # a clear message and exit code 2, no traceback
         raise AssertionError("unreachable") from exc
+
+
+def _merge_repeated(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """``--server`` and ``--database`` may be given before the command or after it: the
+    same either way; twice with two values is an error (neither silently wins)."""
+    for name in ("server", "database"):
+        after = getattr(args, f"sub_{name}", None)
+        if after is None:
+            continue
+        before = getattr(args, name)
+        if before is not None and before != after:
+            from tui.i18n import _
+
+            _use_language(args)
+            parser.error(
+                _("--{option} is given twice ({first}, {second}): give it once").format(
+                    option=name, first=before, second=after
+                )
+            )
+        setattr(args, name, after)
 
 
 def _dispatch(args: argparse.Namespace) -> int:

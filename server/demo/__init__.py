@@ -1,12 +1,12 @@
 """Deterministic demo data: ``sav demo`` and the embedded backend's first run.
 
 Everything is drawn from ``random.Random(seed)`` and placed relative to ``now``, so one
-(tickets, seed, now) always gives the same rows (password hashes aside: argon2 salts its
-hashes). Rows are built in plain Python (in a worker thread), with explicit primary keys,
-and written in one transaction: Core bulk inserts (``conn.execute(insert(table), rows)``) in
-chunks of 5,000, or the equivalent faster driver paths of :func:`_bulk_insert` on SQLite and
-asyncpg (same stored values, checked by the tests). On PostgreSQL the id sequences are then
-moved past the ids used.
+(tickets, seed, now) always gives the same rows (password hashes aside: each demo account
+has its own, with its own salt). Rows are built in plain Python (in a worker thread), with
+explicit primary keys, and written in one transaction: Core bulk inserts
+(``conn.execute(insert(table), rows)``) in chunks of 5,000, or the equivalent faster driver
+paths of :func:`_bulk_insert` on SQLite and asyncpg (same stored values, checked by the
+tests). On PostgreSQL the id sequences are then moved past the ids used.
 
 Layout
 ------

@@ -71,7 +71,9 @@ class _CentresBuilder(_DemoState):
                     "role": role,
                     "language": lang,
                     "service_centre_id": None if centre is None else centre + 1,
-                    "password_hash": self.password_hash if usable else UNUSABLE_PASSWORD_HASH,
+                    "password_hash": self.password_hashes[username]
+                    if usable
+                    else UNUSABLE_PASSWORD_HASH,
                     "active": True,
                     "created_at": self.now - dt.timedelta(days=900 - 20 * i),
                 }

@@ -8,7 +8,7 @@ import functools
 import itertools
 import random
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from server.demo.data import (
@@ -188,14 +188,14 @@ class _DemoState:
     """What the area builders share: the random source, `now`, the rows, the ids and
     the lookups one area fills and others read."""
 
-    def __init__(self, *, seed: int, now: dt.datetime, password_hash: str) -> None:
+    def __init__(self, *, seed: int, now: dt.datetime, password_hashes: Mapping[str, str]) -> None:
         self.rng = _Random(seed)
         # Appointment slots are drawn until one falls between two dates that depend on
         # ``now``: from their own stream, so that the rest of the demo (statuses, towns,
         # parts) is the same whatever the hour it is built at.
         self.slot_rng = _Random(seed + 1)
         self.now = now.astimezone(UTC).replace(microsecond=0)
-        self.password_hash = password_hash
+        self.password_hashes = password_hashes
         self.rows: dict[str, list[dict[str, Any]]] = {t.name: [] for t in _TABLES}
         self.used_codes: set[str] = set()
         self.parts: list[dict[str, Any]] = []

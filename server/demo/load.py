@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from server.demo.builder import (
 from server.demo.data import (
     _TABLES,
     CHUNK,
-    DEMO_PASSWORD,
+    DEMO_ACCOUNTS,
     UTC,
 )
 from server.services.passwords import hash_password_sync
@@ -79,9 +80,13 @@ async def seed_demo(
     now = now or dt.datetime.now(UTC)
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    password_hash = await asyncio.to_thread(hash_password_sync, DEMO_PASSWORD)
+    # one hash per account, each with its own salt (argon2 draws one per hash)
+    hashes = await asyncio.gather(
+        *(asyncio.to_thread(hash_password_sync, password) for _, password, _, _ in DEMO_ACCOUNTS)
+    )
+    password_hashes = {account[0]: h for account, h in zip(DEMO_ACCOUNTS, hashes, strict=True)}
     rows = await asyncio.to_thread(
-        build_rows, tickets=tickets, seed=seed, now=now, password_hash=password_hash
+        build_rows, tickets=tickets, seed=seed, now=now, password_hashes=password_hashes
     )
     async with engine.begin() as conn:
         sqlite = conn.dialect.name == "sqlite"
@@ -192,10 +197,11 @@ _FAST_PATHS = True  # the tests compare with the plain Core inserts by turning t
 
 
 def build_rows(
-    *, tickets: int, seed: int, now: dt.datetime, password_hash: str
+    *, tickets: int, seed: int, now: dt.datetime, password_hashes: Mapping[str, str]
 ) -> dict[str, list[dict[str, Any]]]:
-    """Every demo row, by table name, ready for ``insert(table)`` (no database needed)."""
-    rows = _Demo(seed=seed, now=now, password_hash=password_hash).build(tickets)
+    """Every demo row, by table name, ready for ``insert(table)`` (no database needed);
+    ``password_hashes``: each demo account's own hash (the other users have none)."""
+    rows = _Demo(seed=seed, now=now, password_hashes=password_hashes).build(tickets)
     _add_search_documents(rows)
     return rows
 

@@ -20,14 +20,32 @@ def _dummy_hash() -> str:
     return _hasher.hash("not-a-real-password-used-to-equalise-timing")
 
 
-def verify_password_sync(password_hash: str | None, password: str) -> bool:
-    """Check a password. With no hash (unknown user) a dummy hash is verified so that
-    the answer takes as long as for a known user."""
+def warm_up() -> None:
+    """Make the dummy hash now (the first unknown name would otherwise pay for it)."""
+    _dummy_hash()
+
+
+def _spend_a_verification(password: str) -> None:
+    """As much work as checking a real password, with the same parameters, for nothing."""
     try:
-        return (
-            _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
-        )
+        _hasher.verify(_dummy_hash(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
+        pass
+
+
+def verify_password_sync(password_hash: str | None, password: str) -> bool:
+    """Check a password. Without a usable hash (an unknown user, an inactive one, an account
+    marked unusable with ``!...``) a dummy hash is verified, so that the answer takes as long
+    as for a known user with a wrong password."""
+    if not password_hash or not password_hash.startswith("$argon2"):
+        _spend_a_verification(password)
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except VerifyMismatchError:
+        return False
+    except (VerificationError, InvalidHashError):  # a damaged hash: refused, at the same cost
+        _spend_a_verification(password)
         return False
 
 

@@ -31,6 +31,7 @@ from server.db import models as db
 from server.db.models import Base
 from server.db.session import create_engine
 from server.demo import load as demo_load
+from server.demo.data import UNUSABLE_PASSWORD_HASH
 from server.services.money import from_cents, to_cents, vat_on
 from server.services.passwords import verify_password_sync
 
@@ -259,13 +260,15 @@ async def test_demo_accounts(session: Any) -> None:
         )
         assert verify_password_sync(user.password_hash, password)
         hashes.add(user.password_hash)
-    assert len(hashes) == 1  # hashed once
+    # each account has its own hash and its own salt ($argon2id$v=19$m=..,t=..,p=..$SALT$HASH)
+    assert len({h.split("$")[4] for h in hashes}) == len(demo.DEMO_ACCOUNTS)
     assert users["tech"].language == "fr" and users["tech"].full_name == "Julien Marchal"
     assert users["manager"].language == "en" and users["manager"].role == Role.MANAGER.value
     assert users["operator"].service_centre_id is None
     assert users["tech2"].service_centre_id != users["tech"].service_centre_id
     others = [u for name, u in users.items() if name not in {a[0] for a in demo.DEMO_ACCOUNTS}]
-    assert others and not any(verify_password_sync(u.password_hash, "demo") for u in others)
+    # no hash at all: nothing verifies (checking would cost a dummy argon2 run each)
+    assert others and all(u.password_hash == UNUSABLE_PASSWORD_HASH for u in others)
     # every centre has at least two engineers (technicians)
     per_centre = Counter(
         u.service_centre_id for u in users.values() if u.role == Role.TECHNICIAN.value
