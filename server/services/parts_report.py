@@ -30,6 +30,7 @@ from server.i18n import _, pgettext, using
 from server.services.invoicing import _centre_filter
 from server.services.money import from_cents
 from server.services.tenancy import scope
+from server.services.text_match import starts_with
 from server.services.ticket_query import BOM, csv_separator
 
 CLOSED = (TicketStatus.CLOSED.value, TicketStatus.VERIFIED.value, TicketStatus.INVOICED.value)
@@ -57,8 +58,7 @@ def _conditions(query: wire.PartsReportQuery) -> list[ColumnElement[bool]]:
     ]
     model = query.model.strip().upper()
     if model:
-        upper = model[:-1] + chr(ord(model[-1]) + 1)
-        where += [db.Appliance.model_code >= model, db.Appliance.model_code < upper]
+        where.append(starts_with(db.Appliance.model_code, model))
     centre = _centre_filter(db.Ticket.service_centre_id, query.centre)
     if centre is not None:
         where.append(centre)
