@@ -3,7 +3,6 @@ and the vouchers. The rules live in server.services.invoicing."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
@@ -20,6 +19,7 @@ from client.models import (
     VoucherQuery,
     VoucherSummary,
 )
+from client.models.base import LINE, MAX_OFFSET, Day, IdParam
 from server.deps import CurrentUser, Now, ReaderZone, Session
 from server.routes.orders import IdempotencyKey
 from server.services import invoicing
@@ -28,9 +28,9 @@ router = APIRouter(tags=["invoicing"])
 
 
 def _invoicing_query(
-    intervention_from: dt.date | None = None,
-    intervention_to: dt.date | None = None,
-    centre: Annotated[str, Query(max_length=20)] = "",
+    intervention_from: Day | None = None,
+    intervention_to: Day | None = None,
+    centre: Annotated[str, Query(max_length=20, pattern=LINE)] = "",
 ) -> InvoicingQuery:
     return InvoicingQuery(
         intervention_from=intervention_from, intervention_to=intervention_to, centre=centre
@@ -38,12 +38,12 @@ def _invoicing_query(
 
 
 def _voucher_query(
-    number: Annotated[str, Query(max_length=40)] = "",
-    created_from: dt.date | None = None,
-    created_to: dt.date | None = None,
+    number: Annotated[str, Query(max_length=40, pattern=LINE)] = "",
+    created_from: Day | None = None,
+    created_to: Day | None = None,
     amount_min: Annotated[Decimal | None, Query(max_digits=14, decimal_places=2)] = None,
     amount_max: Annotated[Decimal | None, Query(max_digits=14, decimal_places=2)] = None,
-    centre: Annotated[str, Query(max_length=20)] = "",
+    centre: Annotated[str, Query(max_length=20, pattern=LINE)] = "",
 ) -> VoucherQuery:
     return VoucherQuery(
         number=number,
@@ -61,7 +61,7 @@ async def invoicing_list(
     user: CurrentUser,
     session: Session,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> InvoicingList:
     """The verified interventions waiting to be invoiced (the centre's own; every centre's
     for operators), by intervention date, with the sums of every one that matched."""
@@ -105,7 +105,7 @@ async def search_vouchers(
     session: Session,
     zone: ReaderZone,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Page[VoucherSummary]:
     """Payment vouchers matching every filter given (number prefix, creation dates in the
     reader's time zone, final amount), newest first."""
@@ -113,6 +113,6 @@ async def search_vouchers(
 
 
 @router.get("/vouchers/{voucher_id}", response_model=VoucherDetail)
-async def get_voucher(voucher_id: int, user: CurrentUser, session: Session) -> VoucherDetail:
+async def get_voucher(voucher_id: IdParam, user: CurrentUser, session: Session) -> VoucherDetail:
     """A payment voucher with its interventions."""
     return await invoicing.get_voucher(session, voucher_id, user)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -21,6 +20,7 @@ from client.models import (
     TicketStatus,
     TicketSummary,
 )
+from client.models.base import LINE, MAX_OFFSET, Day, IdParam
 from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session
 from server.i18n import language
 from server.routes.orders import IdempotencyKey
@@ -31,14 +31,14 @@ router = APIRouter(tags=["tickets"])
 
 def _query(
     status: Annotated[list[TicketStatus] | None, Query()] = None,
-    q: Annotated[str, Query(max_length=200)] = "",
-    postal_code: Annotated[str, Query(max_length=20)] = "",
-    phone: Annotated[str, Query(max_length=40)] = "",
-    city: Annotated[str, Query(max_length=100)] = "",
-    model: Annotated[str, Query(max_length=40)] = "",
-    engineer: Annotated[str, Query(max_length=120)] = "",
-    created_from: dt.date | None = None,
-    created_to: dt.date | None = None,
+    q: Annotated[str, Query(max_length=200, pattern=LINE)] = "",
+    postal_code: Annotated[str, Query(max_length=20, pattern=LINE)] = "",
+    phone: Annotated[str, Query(max_length=40, pattern=LINE)] = "",
+    city: Annotated[str, Query(max_length=100, pattern=LINE)] = "",
+    model: Annotated[str, Query(max_length=40, pattern=LINE)] = "",
+    engineer: Annotated[str, Query(max_length=120, pattern=LINE)] = "",
+    created_from: Day | None = None,
+    created_to: Day | None = None,
     waiting_parts: bool | None = None,
     overdue: bool | None = None,
     sort: TicketSort = TicketSort.CREATED_AT,
@@ -72,7 +72,7 @@ async def search_tickets(
     settings: AppSettings,
     now: Now,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Page[TicketSummary]:
     """Tickets matching every filter given, sorted, ``limit`` of them from ``offset``."""
     return await ticket_query.search(
@@ -160,13 +160,13 @@ async def create_ticket(
 
 @router.get("/tickets/{ticket_id}", response_model=Ticket)
 async def get_ticket(
-    ticket_id: int, user: CurrentUser, session: Session, settings: AppSettings, now: Now
+    ticket_id: IdParam, user: CurrentUser, session: Session, settings: AppSettings, now: Now
 ) -> Ticket:
     return await tickets.get_ticket(session, ticket_id, user, settings.overdue_contact_hours, now)
 
 
 @router.get("/ticket-groups/{group_id}", response_model=TicketGroup)
 async def get_group(
-    group_id: int, user: CurrentUser, session: Session, settings: AppSettings, now: Now
+    group_id: IdParam, user: CurrentUser, session: Session, settings: AppSettings, now: Now
 ) -> TicketGroup:
     return await tickets.get_group(session, group_id, user, settings.overdue_contact_hours, now)

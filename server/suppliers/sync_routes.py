@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from client.models.base import MAX_OFFSET
 from client.models.supplier_sync import (
     ChangeDecision,
     DecisionResult,
@@ -55,7 +56,7 @@ async def list_supplier_changes(
     user: CurrentUser,
     session: Session,
     limit: Annotated[int, Query(ge=1, le=changes.MAX_LISTED)] = changes.MAX_LISTED,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Response:
     """The centre's pending supplier changes (per order and line, with the open tickets and
     carts each touches; ``limit`` from ``offset``, ``total`` counts them all), and when the
