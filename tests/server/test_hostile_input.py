@@ -342,3 +342,61 @@ async def test_a_note_keeps_its_lines_and_tabs(http: httpx.AsyncClient) -> None:
     assert answer.json()["note"] == note
     answer = await http.put("/cart/note", json={"note": note}, headers=tech)
     assert answer.status_code == 200 and answer.json()["note"] == note
+
+
+# Texts without a pattern: paging cursors (decoded and validated by the server:
+# tests/server/test_limits.py), a password (only ever hashed), amounts (decimal text,
+# bounded by max_digits: the REFUSED cases above).
+UNPATTERNED = {"cursor", "password", "rate", "bonuses", "amount", "amount_min", "amount_max"}
+
+
+def _inputs(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every path/query parameter and request body property of the API: (where, schema)."""
+    schemas = spec["components"]["schemas"]
+
+    def walk(where: str, schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        while "$ref" in schema:
+            schema = schemas[schema["$ref"].rsplit("/", 1)[-1]]
+        found = [(where, schema)]
+        for key in ("anyOf", "oneOf", "allOf"):
+            for option in schema.get(key, []):
+                found += walk(where, option)
+        if "items" in schema:
+            found += walk(f"{where}[]", schema["items"])
+        for name, prop in schema.get("properties", {}).items():
+            found += walk(f"{where}.{name}", prop)
+        return found
+
+    found: list[tuple[str, dict[str, Any]]] = []
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            for param in operation.get("parameters", []):
+                if param["in"] in ("path", "query"):
+                    found += walk(f"{method.upper()} {path} {param['name']}", param["schema"])
+            content = operation.get("requestBody", {}).get("content", {})
+            body = content.get("application/json", {}).get("schema")
+            if body is not None:
+                found += walk(f"{method.upper()} {path} body", body)
+    return found
+
+
+def test_the_contract_bounds_every_input() -> None:
+    """From the OpenAPI document, so that a new route or field cannot forget: every integer
+    a client sends has a minimum and a maximum, every text a pattern (no control
+    characters), an enum or a format (a date)."""
+    from server.app import create_app
+    from server.settings import Settings
+
+    spec = create_app(Settings(database_url="sqlite+aiosqlite://")).openapi()
+    unbounded = []
+    inputs = _inputs(spec)
+    for where, schema in inputs:
+        name = where.rsplit(".", 1)[-1].rsplit(" ", 1)[-1].removesuffix("[]")
+        kind = schema.get("type")
+        if kind == "integer" and not {"minimum", "maximum"} <= set(schema):
+            unbounded.append(where)
+        if kind == "string" and name not in UNPATTERNED:
+            if not {"pattern", "enum", "format", "const"} & set(schema):
+                unbounded.append(where)
+    assert len(inputs) > 300
+    assert not unbounded, unbounded
