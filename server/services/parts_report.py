@@ -39,7 +39,11 @@ CLOSED = (TicketStatus.CLOSED.value, TicketStatus.VERIFIED.value, TicketStatus.I
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     """The first day of ``month`` (``YYYY-MM``) and of the next; 422 naming ``month`` else."""
     found = wire.reports.MONTH.match(month.strip())
-    if found is None or not 1 <= int(found[2]) <= 12 or int(found[1]) < 1:
+    if (
+        found is None
+        or not 1 <= int(found[2]) <= 12
+        or not wire.MIN_YEAR <= int(found[1]) <= wire.MAX_YEAR  # 9999-12: no next month
+    ):
         why = _("give a month as YYYY-MM, e.g. 2026-10")
         raise Invalid(why, fields={"month": why})
     start = dt.date(int(found[1]), int(found[2]), 1)

@@ -153,6 +153,9 @@ REFUSED: list[tuple[str, str, str, Any, str]] = [
     ("tech", "GET", "/tickets.csv?created_to=9999-12-31", None, "created_to"),
     ("tech", "GET", "/tickets?created_from=0001-01-01", None, "created_from"),
     ("tech", "GET", "/orders?created_to=9999-12-31", None, "created_to"),
+    ("tech", "GET", "/reports/parts?month=9999-12", None, "month"),
+    ("tech", "GET", "/reports/parts.csv?month=0000-01", None, "month"),
+    ("operator", "GET", "/invoicing/periods?year=9999", None, "year"),
     ("tech", "GET", "/vouchers?created_to=9999-12-31", None, "created_to"),
     ("tech", "GET", "/invoicing?intervention_to=9999-12-31", None, "intervention_to"),
     (
@@ -256,6 +259,16 @@ REFUSED: list[tuple[str, str, str, Any, str]] = [
 ]
 
 
+IF_MATCH = [
+    # (method, path, body): each sent with a version no column holds, or no number at all
+    ("PUT", f"{T}/appliance", {"model_code": "P64", "service_index": "SI00"}),
+    ("POST", f"{T}/contacted", {"appointment_at": "2030-01-02T09:00:00+01:00"}),
+    ("PUT", "/orders/1", {"note": "x"}),
+    ("PUT", f"{T}/intervention", {}),
+]
+BAD_VERSIONS = ["99999999999999999999", "2147483648", "\u00b2", "-1", "1e3"]
+
+
 async def test_hostile_input_is_refused_naming_the_field_and_changes_nothing(
     http: httpx.AsyncClient, database_url: str
 ) -> None:
@@ -269,6 +282,12 @@ async def test_hostile_input_is_refused_naming_the_field_and_changes_nothing(
         shown = answer.json()
         assert shown["code"] == "invalid" and field in shown["fields"], (*case, shown)
         assert field in shown["message"] and shown["fields"][field], (*case, shown)
+    for method, path, body in IF_MATCH:
+        for version in BAD_VERSIONS:
+            headers = {**tokens["tech"], "If-Match": version.encode("latin-1")}
+            answer = await http.request(method, path, json=body, headers=headers)
+            assert answer.status_code == 422, (method, path, version, answer.text)
+            assert "If-Match" in answer.json()["fields"], (method, path, version, answer.text)
     assert await fingerprint(database_url) == before
     await _still_up(http)
 
