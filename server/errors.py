@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from client.models import ErrorBody
+from client.models.base import EMAIL, TEXT_PATTERNS
 from server.i18n import N_, _, either, ngettext
 
 
@@ -131,6 +132,9 @@ VALIDATION_MESSAGES: dict[str, str] = {
     "missing": N_("Field required"),
     "extra_forbidden": N_("Extra inputs are not permitted"),
     "string_type": N_("Input should be a valid string"),
+    "string_unicode": N_(
+        "Input should be a valid string, unable to parse raw data as a unicode string"
+    ),
     "string_pattern_mismatch": N_("String should match pattern '{pattern}'"),
     "greater_than": N_("Input should be greater than {gt}"),
     "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
@@ -141,7 +145,13 @@ VALIDATION_MESSAGES: dict[str, str] = {
     "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
     "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
     "decimal_parsing": N_("Input should be a valid decimal"),
+    "decimal_max_digits": N_("Decimal input should have no more than {max_digits} digits in total"),
+    "decimal_max_places": N_(
+        "Decimal input should have no more than {decimal_places} decimal places"
+    ),
+    "finite_number": N_("Input should be a finite number"),
     "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "bool_type": N_("Input should be a valid boolean"),
     "date_parsing": N_("Input should be a valid date in the format YYYY-MM-DD, {error}"),
     "date_from_datetime_parsing": N_("Input should be a valid date or datetime, {error}"),
     "date_from_datetime_inexact": N_(
@@ -149,6 +159,7 @@ VALIDATION_MESSAGES: dict[str, str] = {
     ),
     "datetime_parsing": N_("Input should be a valid datetime, {error}"),
     "datetime_from_date_parsing": N_("Input should be a valid datetime or date, {error}"),
+    "date_out_of_range": N_("Date should be between {low} and {high}"),
     "value_error": N_("Value error, {error}"),
     "list_type": N_("Input should be a valid list"),
     "dict_type": N_("Input should be a valid dictionary"),
@@ -198,6 +209,10 @@ def validation_message(error: Mapping[str, Any]) -> str:
                     n,
                 )
             return text.format(n=n, actual=ctx["actual_length"])
+        if kind == "string_pattern_mismatch" and ctx.get("pattern") in TEXT_PATTERNS:
+            return _("Control characters are not allowed")
+        if kind == "string_pattern_mismatch" and ctx.get("pattern") == EMAIL:
+            return _("Input should be an e-mail address")
         if kind in ("enum", "literal_error"):
             choices = _QUOTED.findall(str(ctx.get("expected", "")))
             if choices:

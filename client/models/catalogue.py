@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from client.models.base import Code, Money, Percent, RequestBody, Wire
+from client.models.base import Code, Day, Id, Line, Lines, Money, Percent, RequestBody, Wire
 from client.models.enums import Availability, RelationDirection, RelationKind
 from client.models.orders import CartLine
 
@@ -214,12 +214,12 @@ class AddToCart(RequestBody):
 
     requested_code: Code
     ordered_code: Code | None = None
-    quantity: int = Field(default=1, ge=1, le=999)
-    ticket_id: int | None = None
-    note: Annotated[str, StringConstraints(max_length=500)] = ""
-    serial: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
-    production_date: dt.date | None = None
-    model_id: int | None = None
+    quantity: Annotated[int, Field(strict=True, ge=1, le=999)] = 1
+    ticket_id: Id | None = None
+    note: Annotated[Lines, StringConstraints(max_length=500)] = ""
+    serial: Annotated[Line, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
+    production_date: Day | None = None
+    model_id: Id | None = None
 
 
 class CartAdded(Wire):

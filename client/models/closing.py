@@ -9,11 +9,23 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from client.models.base import LongText, Money, Percent, RequestBody, Wire
+from client.models.base import (
+    AmountInput,
+    Day,
+    EmailAddress,
+    Id,
+    Int32,
+    Line,
+    LongText,
+    Money,
+    Percent,
+    RequestBody,
+    Wire,
+)
 from client.models.enums import EmailDelivery, FaultType, TicketStatus, WarrantyStatus
 from client.models.tickets import ApplianceUpdate
 
-ListCode = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
+ListCode = Annotated[Line, StringConstraints(strip_whitespace=True, max_length=20)]
 
 
 class CodeChoice(Wire):
@@ -40,20 +52,20 @@ class PartUsedInput(RequestBody):
     (``order_line_id``), or typed by ``code`` (resolved through the supersessions).
     ``installed_code`` says what was installed when it is not what the resolution gives."""
 
-    order_line_id: int | None = None
+    order_line_id: Id | None = None
     code: ListCode = ""
     installed_code: ListCode = ""
-    quantity: int = Field(1, ge=1, le=999)
+    quantity: Annotated[int, Field(strict=True, ge=1, le=999)] = 1
 
 
 class InterventionForm(RequestBody):
     """Every field of the closing form. A draft may leave any empty; closing needs the
     starred codes (faulty component, fault, work done) and, for a fault of type T, parts."""
 
-    intervention_date: dt.date | None = None
-    distance_km: int = 0
+    intervention_date: Day | None = None
+    distance_km: Int32 = 0
     warranty: WarrantyStatus | None = None
-    ticket_type: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    ticket_type: Annotated[Line, StringConstraints(strip_whitespace=True, max_length=40)] = ""
     faulty_component_code: ListCode = ""
     fault_code: ListCode = ""
     intervention_code: ListCode = ""
@@ -61,9 +73,9 @@ class InterventionForm(RequestBody):
     work_done: LongText = ""
     """What the technician adds to the work done code."""
     fault_description: LongText = ""
-    rate: Money | None = None
+    rate: AmountInput | None = None
     """None: the centre's fixed rate."""
-    bonuses: Money = Decimal("0")
+    bonuses: AmountInput = Decimal("0")
     parts: list[PartUsedInput] = Field(default_factory=list, max_length=50)
     appliance: ApplianceUpdate | None = None
     """Model data corrections, applied to the appliance at closing."""
@@ -149,12 +161,6 @@ class Closing(Wire):
     rejection_note: str = ""
     frozen: bool = False
     """True once closed: the amounts are those of the closing, whatever the catalogue says."""
-
-
-EmailAddress = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
-]
 
 
 class ReportEmailRequest(RequestBody):

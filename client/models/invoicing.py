@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from client.models.base import Money, Percent, Query, RequestBody, Wire
+from client.models.base import Day, Id, Line, Money, Percent, Query, RequestBody, Wire
 from client.models.reports import CentreInvoice
 
 MAX_INVOICE_TICKETS = 5000
@@ -69,9 +69,9 @@ class InvoicingQuery(Query):
     """The invoicing list (``GET /invoicing``): the verified interventions not yet on a
     voucher; empty fields filter nothing. By intervention date, then ticket."""
 
-    intervention_from: dt.date | None = None
-    intervention_to: dt.date | None = None
-    centre: Annotated[str, StringConstraints(max_length=20)] = ""
+    intervention_from: Day | None = None
+    intervention_to: Day | None = None
+    centre: Annotated[Line, StringConstraints(max_length=20)] = ""
     """A service centre code or customer number (operators; the others see their own)."""
 
 
@@ -88,7 +88,7 @@ class InvoicingList(Wire):
 class InvoiceRequest(RequestBody):
     """Invoice these tickets' verified interventions on one new payment voucher."""
 
-    ticket_ids: list[int] = Field(min_length=1, max_length=MAX_INVOICE_TICKETS)
+    ticket_ids: list[Id] = Field(min_length=1, max_length=MAX_INVOICE_TICKETS)
 
 
 class VoucherSummary(Wire):
@@ -117,11 +117,11 @@ class VoucherDetail(VoucherSummary):
 class VoucherQuery(Query):
     """A voucher search (``GET /vouchers``); empty fields filter nothing. Newest first."""
 
-    number: Annotated[str, StringConstraints(max_length=40)] = ""
+    number: Annotated[Line, StringConstraints(max_length=40)] = ""
     """A prefix of the voucher number."""
-    created_from: dt.date | None = None
-    created_to: dt.date | None = None
+    created_from: Day | None = None
+    created_to: Day | None = None
     amount_min: Decimal | None = None
     """The final amount at least this (EUR)."""
     amount_max: Decimal | None = None
-    centre: Annotated[str, StringConstraints(max_length=20)] = ""
+    centre: Annotated[Line, StringConstraints(max_length=20)] = ""

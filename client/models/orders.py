@@ -8,7 +8,17 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from client.models.base import Money, Percent, Query, RequestBody, Wire
+from client.models.base import (
+    Day,
+    Id,
+    Line,
+    Lines,
+    Money,
+    Percent,
+    Query,
+    RequestBody,
+    Wire,
+)
 from client.models.enums import Availability, OrderStatus, Transport
 from client.models.people import Address, SavedAddress
 
@@ -117,23 +127,25 @@ class Order(Wire):
 REQUIRED_ADDRESS_FIELDS = ("company", "street", "postal_code", "city", "country", "vat_id")
 """The shipping address fields an order cannot go without (the seed marks them with *)."""
 
-Required = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Trimmed = Annotated[str, StringConstraints(strip_whitespace=True)]
+Required = Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1)]
+Trimmed = Annotated[Line, StringConstraints(strip_whitespace=True)]
+Quantity = Annotated[int, Field(strict=True, ge=1, le=9999)]
+"""How many of a part an order line or a cart line holds."""
 
 
 class CartLineUpdate(RequestBody):
     """``PUT /cart/lines/{id}``: the line's quantity, the open ticket it is tied to (``None``:
     none), its note. The answer is the whole cart (its totals changed)."""
 
-    quantity: int = Field(ge=1, le=9999)
-    ticket_id: int | None = None
-    note: Annotated[str, StringConstraints(max_length=500)] = ""
+    quantity: Quantity
+    ticket_id: Id | None = None
+    note: Annotated[Lines, StringConstraints(max_length=500)] = ""
 
 
 class CartNoteUpdate(RequestBody):
     """``PUT /cart/note``: the note for the whole order."""
 
-    note: Annotated[str, StringConstraints(max_length=2000)] = ""
+    note: Annotated[Lines, StringConstraints(max_length=2000)] = ""
 
 
 class AddressInput(RequestBody):
@@ -176,52 +188,52 @@ class PlaceOrder(RequestBody):
     """
 
     shipping: AddressInput
-    note: Annotated[str, StringConstraints(max_length=2000)] = ""
-    fingerprint: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    note: Annotated[Lines, StringConstraints(max_length=2000)] = ""
+    fingerprint: Annotated[Line, StringConstraints(min_length=1, max_length=128)]
     save_address_as: Annotated[Trimmed, StringConstraints(max_length=80)] | None = None
 
 
 class OrderQuery(Query):
     """An order search (``GET /orders``); empty fields filter nothing. Newest first."""
 
-    number: Annotated[str, StringConstraints(max_length=40)] = ""
+    number: Annotated[Line, StringConstraints(max_length=40)] = ""
     """A prefix of the order number (``FR1001519526`` finds the centre's 2026 orders)."""
     status: tuple[OrderStatus, ...] = ()
-    ticket_id: int | None = None
-    part: Annotated[str, StringConstraints(max_length=40)] = ""
+    ticket_id: Id | None = None
+    part: Annotated[Line, StringConstraints(max_length=40)] = ""
     """A part code (requested or ordered) on one of the lines; a prefix."""
-    note: Annotated[str, StringConstraints(max_length=200)] = ""
+    note: Annotated[Line, StringConstraints(max_length=200)] = ""
     """Words in the order's note or its lines' notes."""
-    created_from: dt.date | None = None
-    created_to: dt.date | None = None
-    centre: Annotated[str, StringConstraints(max_length=20)] = ""
+    created_from: Day | None = None
+    created_to: Day | None = None
+    centre: Annotated[Line, StringConstraints(max_length=20)] = ""
     """A service centre code or customer number (operators; the others see their own)."""
 
 
 class OrderLineUpdate(RequestBody):
-    id: int
-    quantity: int = Field(ge=1, le=9999)
-    note: Annotated[str, StringConstraints(max_length=500)] = ""
+    id: Id
+    quantity: Quantity
+    note: Annotated[Lines, StringConstraints(max_length=500)] = ""
 
 
 class OrderUpdate(RequestBody):
     """``PUT /orders/{id}`` (header ``If-Match: <version>`` required): the order's note and
     the lines listed (the others stay as they are). Only while it awaits validation."""
 
-    note: Annotated[str, StringConstraints(max_length=2000)] = ""
+    note: Annotated[Lines, StringConstraints(max_length=2000)] = ""
     lines: list[OrderLineUpdate] = Field(default_factory=list, max_length=500)
 
 
 class ValidateOrders(RequestBody):
     """``POST /orders/validate`` (operators): validate these orders."""
 
-    ids: list[int] = Field(min_length=1, max_length=200)
+    ids: list[Id] = Field(min_length=1, max_length=200)
 
 
 class ShipmentLine(RequestBody):
-    id: int
+    id: Id
     """The order line's id."""
-    quantity: int = Field(ge=1, le=9999)
+    quantity: Quantity
     """How many more of it left the warehouse now."""
 
 

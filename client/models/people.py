@@ -7,12 +7,12 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from client.models.base import Money, Percent, RequestBody, Wire
+from client.models.base import Line, Money, Percent, RequestBody, Wire
 from client.models.enums import Language, Role
 
 
 class LoginRequest(RequestBody):
-    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    username: Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
     password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 

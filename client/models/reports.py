@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from client.models.base import Money, Query, RequestBody, Wire
+from client.models.base import Line, Money, Query, RequestBody, Wire
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 """A month as the wire writes it: ``2026-10``."""
@@ -41,9 +41,9 @@ class PartsReportQuery(Query):
 
     month: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}$")]
     """The intervention date's month, ``YYYY-MM``."""
-    model: Annotated[str, StringConstraints(max_length=40)] = ""
+    model: Annotated[Line, StringConstraints(max_length=40)] = ""
     """The start of a model code (``P64``); empty: every model."""
-    centre: Annotated[str, StringConstraints(max_length=20)] = ""
+    centre: Annotated[Line, StringConstraints(max_length=20)] = ""
     """A service centre code or customer number (operators; the others see their own)."""
 
 
@@ -95,7 +95,7 @@ class CentreInvoiceRequest(RequestBody):
     """``PUT /vouchers/{id}/centre-invoice``: the centre's invoice for the voucher (its
     number and amount). An amount other than the voucher's is recorded, and flagged."""
 
-    number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
+    number: Annotated[Line, StringConstraints(strip_whitespace=True, max_length=40)]
     amount: Decimal = Field(max_digits=14)
 
 
@@ -153,4 +153,4 @@ class InvoicingPeriods(Wire):
 
 class PeriodsQuery(Query):
     year: int = Field(ge=2000, le=2100)
-    centre: Annotated[str, StringConstraints(max_length=20)] = ""
+    centre: Annotated[Line, StringConstraints(max_length=20)] = ""

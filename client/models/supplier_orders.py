@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from client.models.base import Money, RequestBody, Wire
+from client.models.base import EmailAddress, Id, Line, Lines, Money, RequestBody, Wire
 
 SupplierOrderStatus = Literal["draft", "sent", "delivered", "cancelled"]
 PartCode = Annotated[
@@ -28,18 +28,18 @@ class SupplierOrderLineInput(RequestBody):
     """A line typed for a ticket: a part code, a quantity, the ticket it is for."""
 
     code: PartCode
-    quantity: Annotated[int, Field(ge=1, le=999)] = 1
-    ticket_id: int | None = None
+    quantity: Annotated[int, Field(strict=True, ge=1, le=999)] = 1
+    ticket_id: Id | None = None
 
 
 class CreateSupplierOrder(RequestBody):
     """A draft order with ``supplier`` (one the centre has an account with): the cart lines
     named (moved out of the user's cart) and the lines typed, in that order."""
 
-    supplier: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-    cart_line_ids: Annotated[list[int], Field(max_length=MAX_LINES)] = []
+    supplier: Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    cart_line_ids: Annotated[list[Id], Field(max_length=MAX_LINES)] = []
     lines: Annotated[list[SupplierOrderLineInput], Field(max_length=MAX_LINES)] = []
-    note: Annotated[str, Field(max_length=2000)] = ""
+    note: Annotated[Lines, StringConstraints(max_length=2000)] = ""
 
     @model_validator(mode="after")
     def _some_lines(self) -> CreateSupplierOrder:
@@ -51,15 +51,7 @@ class CreateSupplierOrder(RequestBody):
 class SendSupplierOrder(RequestBody):
     """Send a draft; ``confirm_to`` also e-mails the order to the supplier (outbox/SMTP)."""
 
-    confirm_to: (
-        Annotated[
-            str,
-            StringConstraints(
-                strip_whitespace=True, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-            ),
-        ]
-        | None
-    ) = None
+    confirm_to: EmailAddress | None = None
 
 
 class SupplierOrderLine(Wire):

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from client.models.base import RequestBody, Wire
+from client.models.base import Id, RequestBody, Wire
 from client.models.enums import TicketStatus
 
 ChangeField = Literal[
@@ -95,8 +95,8 @@ class SupplierChanges(Wire):
 class ChangeDecision(RequestBody):
     """Apply (or dismiss) these changes; ``all``: every pending change of the centre."""
 
-    ids: Annotated[list[int], Field(max_length=MAX_CHANGE_IDS)] = []
-    all: bool = False
+    ids: Annotated[list[Id], Field(max_length=MAX_CHANGE_IDS)] = []
+    all: Annotated[bool, Field(strict=True)] = False
 
 
 class RefusedChange(Wire):

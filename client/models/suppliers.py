@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, StringConstraints
 
-from client.models.base import Money, Wire
+from client.models.base import Line, Money, Wire
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Name = Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
 class Supplier(Wire):

@@ -7,7 +7,18 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
-from client.models.base import Code, LongText, Query, RequestBody, Wire
+from client.models.base import (
+    EMAIL,
+    Code,
+    Day,
+    Line,
+    Lines,
+    LongText,
+    Moment,
+    Query,
+    RequestBody,
+    Wire,
+)
 from client.models.enums import (
     ContactMeans,
     EmailDelivery,
@@ -149,15 +160,15 @@ class TicketQuery(Query):
     """
 
     status: tuple[TicketStatus, ...] = ()
-    q: Annotated[str, StringConstraints(max_length=200)] = ""
+    q: Annotated[Line, StringConstraints(max_length=200)] = ""
     """Free text: customer name or company, ticket or group id, serial number, external ref."""
-    postal_code: Annotated[str, StringConstraints(max_length=20)] = ""
-    phone: Annotated[str, StringConstraints(max_length=40)] = ""
-    city: Annotated[str, StringConstraints(max_length=100)] = ""
-    model: Annotated[str, StringConstraints(max_length=40)] = ""
-    engineer: Annotated[str, StringConstraints(max_length=120)] = ""
-    created_from: dt.date | None = None
-    created_to: dt.date | None = None
+    postal_code: Annotated[Line, StringConstraints(max_length=20)] = ""
+    phone: Annotated[Line, StringConstraints(max_length=40)] = ""
+    city: Annotated[Line, StringConstraints(max_length=100)] = ""
+    model: Annotated[Line, StringConstraints(max_length=40)] = ""
+    engineer: Annotated[Line, StringConstraints(max_length=120)] = ""
+    created_from: Day | None = None
+    created_to: Day | None = None
     waiting_parts: bool | None = None
     overdue: bool | None = None
     sort: TicketSort = TicketSort.CREATED_AT
@@ -170,14 +181,14 @@ class TicketQuery(Query):
 class ContactedRequest(RequestBody):
     """Customer reached: the appointment agreed, and a note."""
 
-    appointment_at: dt.datetime
+    appointment_at: Moment
     note: LongText = ""
 
 
 class UnreachableRequest(RequestBody):
     """A failed contact attempt: when, and by which means."""
 
-    attempted_at: dt.datetime
+    attempted_at: Moment
     means: ContactMeans
     note: LongText = ""
 
@@ -198,7 +209,7 @@ class NoteRequest(RequestBody):
 class MotivationRequest(RequestBody):
     """Cancel, reject: the motivation is required."""
 
-    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    note: Annotated[Lines, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 
 
 class ApplianceUpdate(RequestBody):
@@ -206,15 +217,15 @@ class ApplianceUpdate(RequestBody):
 
     model_code: Code
     service_index: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10)
+        Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=10)
     ]
-    serial_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
-    purchase_date: dt.date | None = None
-    invoice_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    serial_number: Annotated[Line, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    purchase_date: Day | None = None
+    invoice_number: Annotated[Line, StringConstraints(strip_whitespace=True, max_length=40)] = ""
 
 
-_Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-_Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+_Name = Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+_Line = Annotated[Line, StringConstraints(strip_whitespace=True, max_length=200)]
 
 
 class NewTicket(RequestBody):
@@ -224,33 +235,35 @@ class NewTicket(RequestBody):
     model's only one is taken."""
 
     last_name: _Name
-    first_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
-    company: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
-    street: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    first_name: Annotated[Line, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    company: Annotated[Line, StringConstraints(strip_whitespace=True, max_length=120)] = ""
+    street: Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     postal_code: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)
+        Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)
     ]
-    city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-    region: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    city: Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    region: Annotated[Line, StringConstraints(strip_whitespace=True, max_length=100)] = ""
     country: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=2, max_length=60)
+        Line, StringConstraints(strip_whitespace=True, min_length=2, max_length=60)
     ] = "FR"
     home_phone: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=4, max_length=40)
+        Line, StringConstraints(strip_whitespace=True, min_length=4, max_length=40)
     ]
     email: _Line = ""
-    privacy_agreed: bool = False
+    privacy_agreed: Annotated[bool, Field(strict=True)] = False
     model_code: Code
-    service_index: Annotated[str, StringConstraints(strip_whitespace=True, max_length=10)] = ""
-    serial_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
-    purchase_date: dt.date | None = None
-    invoice_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
-    problem: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-    ticket_type: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    service_index: Annotated[Line, StringConstraints(strip_whitespace=True, max_length=10)] = ""
+    serial_number: Annotated[Line, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    purchase_date: Day | None = None
+    invoice_number: Annotated[Line, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    problem: Annotated[
+        Lines, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
+    ]
+    ticket_type: Annotated[Line, StringConstraints(strip_whitespace=True, max_length=40)] = ""
     warranty: WarrantyStatus = WarrantyStatus.IN_WARRANTY
-    service_centre_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = (
-        ""
-    )
+    service_centre_code: Annotated[
+        Line, StringConstraints(strip_whitespace=True, max_length=40)
+    ] = ""
     """Optional: assign it at once to this centre."""
     note: LongText = ""
 
@@ -258,7 +271,7 @@ class NewTicket(RequestBody):
 class RescheduleRequest(RequestBody):
     """``POST /tickets/{id}/reschedule`` (operators): a new appointment, and why."""
 
-    appointment_at: dt.datetime
+    appointment_at: Moment
     note: LongText = ""
 
 
@@ -266,13 +279,11 @@ class AddLogRequest(RequestBody):
     """A log in the ticket's history; with ``email_to`` it is also e-mailed to that address."""
 
     type: HistoryType = HistoryType.NOTE
-    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    note: Annotated[Lines, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
     email_to: (
         Annotated[
             str,
-            StringConstraints(
-                strip_whitespace=True, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-            ),
+            StringConstraints(strip_whitespace=True, max_length=200, pattern=EMAIL),
         ]
         | None
     ) = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from client.models import AddToCart, Cart, CartAdded, CartCount, CartLineUpdate, CartNoteUpdate
+from client.models.base import IdParam
 from server.deps import CurrentUser, Now, Session
 from server.services import cart
 
@@ -45,7 +46,7 @@ async def add_line(body: AddToCart, user: CurrentUser, session: Session, now: No
 
 @router.put("/lines/{line_id}", response_model=Cart)
 async def update_line(
-    line_id: int, body: CartLineUpdate, user: CurrentUser, session: Session, now: Now
+    line_id: IdParam, body: CartLineUpdate, user: CurrentUser, session: Session, now: Now
 ) -> Cart:
     """A line's quantity, tied ticket (one of the centre's open tickets, or none) and note;
     the whole cart with its new totals."""
@@ -53,5 +54,5 @@ async def update_line(
 
 
 @router.delete("/lines/{line_id}", response_model=CartCount)
-async def remove_line(line_id: int, user: CurrentUser, session: Session) -> CartCount:
+async def remove_line(line_id: IdParam, user: CurrentUser, session: Session) -> CartCount:
     return await cart.remove(session, user, line_id)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from client.models import (
     DEFAULT_PAGE_SIZE,
@@ -20,6 +19,7 @@ from client.models import (
     SupersessionTree,
     WhereUsed,
 )
+from client.models.base import LINE, Day, IdParam
 from server.deps import CurrentUser, Now, Session
 from server.services import catalogue
 
@@ -27,12 +27,14 @@ router = APIRouter(prefix="/catalogue", tags=["catalogue"])
 
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
 Cursor = Annotated[str | None, Query(max_length=200)]
-Text = Annotated[str, Query(max_length=100)]
+Text = Annotated[str, Query(max_length=100, pattern=LINE)]
 Serial = Annotated[
-    str | None, Query(max_length=40, description="the appliance's serial number, when known")
+    str | None,
+    Query(max_length=40, pattern=LINE, description="the appliance's serial number, when known"),
 ]
-Produced = Annotated[dt.date | None, Query(description="the appliance's production date")]
-ModelId = Annotated[int | None, Query(description="the appliance's model (catalogue model id)")]
+Produced = Annotated[Day | None, Query(description="the appliance's production date")]
+PartCode = Annotated[str, Path(max_length=60, pattern=LINE, description="a part code")]
+ModelId = Annotated[IdParam | None, Query(description="the appliance's model (catalogue model id)")]
 
 
 @router.get("/models", response_model=Page[CatalogueModel])
@@ -40,12 +42,14 @@ async def search_models(
     _user: CurrentUser,
     session: Session,
     q: Text = "",
-    category: Annotated[str | None, Query(max_length=60)] = None,
+    category: Annotated[str | None, Query(max_length=60, pattern=LINE)] = None,
     code: Annotated[
-        str | None, Query(max_length=40, description="exactly this model code (any case)")
+        str | None,
+        Query(max_length=40, pattern=LINE, description="exactly this model code (any case)"),
     ] = None,
     service_index: Annotated[
-        str | None, Query(max_length=20, description="exactly this service index (any case)")
+        str | None,
+        Query(max_length=20, pattern=LINE, description="exactly this service index (any case)"),
     ] = None,
     limit: Limit = DEFAULT_PAGE_SIZE,
     cursor: Cursor = None,
@@ -66,7 +70,7 @@ async def categories(_user: CurrentUser, session: Session) -> list[Category]:
 
 @router.get("/models/{model_id}", response_model=ModelView)
 async def model_view(
-    model_id: int,
+    model_id: IdParam,
     _user: CurrentUser,
     session: Session,
     now: Now,
@@ -91,14 +95,14 @@ async def search_parts(
 
 
 @router.get("/parts/{code}", response_model=PartDetail)
-async def part_detail(code: str, user: CurrentUser, session: Session, now: Now) -> PartDetail:
+async def part_detail(code: PartCode, user: CurrentUser, session: Session, now: Now) -> PartDetail:
     """A part with the centre's net price, its relations and how many models use it."""
     return await catalogue.part_detail(session, code, user, now.date())
 
 
 @router.get("/parts/{code}/where-used", response_model=Page[WhereUsed])
 async def where_used(
-    code: str,
+    code: PartCode,
     _user: CurrentUser,
     session: Session,
     limit: Limit = DEFAULT_PAGE_SIZE,
@@ -110,7 +114,7 @@ async def where_used(
 
 @router.get("/parts/{code}/tree", response_model=SupersessionTree)
 async def tree(
-    code: str,
+    code: PartCode,
     _user: CurrentUser,
     session: Session,
     now: Now,
@@ -125,7 +129,7 @@ async def tree(
 
 @router.get("/parts/{code}/resolution", response_model=Resolution)
 async def resolution(
-    code: str,
+    code: PartCode,
     _user: CurrentUser,
     session: Session,
     now: Now,

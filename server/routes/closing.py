@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header
 
 from client.models import Closing, InterventionForm, InterventionTotals, NoteRequest, Ticket
+from client.models.base import IdParam
 from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session
 from server.routes.ticket_actions import IfMatch
 from server.services import closing, tickets
@@ -29,7 +30,7 @@ DraftIfMatch = Annotated[
 
 @router.get("/tickets/{ticket_id}/intervention", response_model=Closing)
 async def get_intervention(
-    ticket_id: int, user: CurrentUser, session: Session, now: Now, zone: ReaderZone
+    ticket_id: IdParam, user: CurrentUser, session: Session, now: Now, zone: ReaderZone
 ) -> Closing:
     """The intervention: the saved draft or closing, or a new form prefilled (the centre's
     fixed rate, the ticket's warranty, type and problem), with the coded lists of the
@@ -40,7 +41,7 @@ async def get_intervention(
 
 @router.post("/tickets/{ticket_id}/intervention/totals", response_model=InterventionTotals)
 async def intervention_totals(
-    ticket_id: int,
+    ticket_id: IdParam,
     body: InterventionForm,
     user: CurrentUser,
     session: Session,
@@ -53,7 +54,7 @@ async def intervention_totals(
 
 @router.put("/tickets/{ticket_id}/intervention", response_model=Closing)
 async def update_intervention(
-    ticket_id: int,
+    ticket_id: IdParam,
     body: InterventionForm,
     user: CurrentUser,
     session: Session,
@@ -70,7 +71,7 @@ async def update_intervention(
 
 @router.post("/tickets/{ticket_id}/close", response_model=Closing)
 async def close_intervention(
-    ticket_id: int,
+    ticket_id: IdParam,
     body: InterventionForm,
     user: CurrentUser,
     session: Session,
@@ -88,7 +89,7 @@ async def close_intervention(
 
 @router.post("/tickets/{ticket_id}/parts_received", response_model=Ticket)
 async def parts_received(
-    ticket_id: int,
+    ticket_id: IdParam,
     body: NoteRequest,
     user: CurrentUser,
     session: Session,

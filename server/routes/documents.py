@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Response
 
 from client.models import ReportEmailed, ReportEmailRequest
+from client.models.base import IdParam
 from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session
 from server.documents import MEDIA_TYPE, intervention, order, voucher
 from server.services import report_email
@@ -34,7 +35,7 @@ def _pdf(content: bytes, name: str) -> Response:
 
 @router.get("/tickets/{ticket_id}/intervention.pdf", response_class=Response, responses=PDF)
 async def intervention_pdf(
-    ticket_id: int, user: CurrentUser, session: Session, now: Now, zone: ReaderZone
+    ticket_id: IdParam, user: CurrentUser, session: Session, now: Now, zone: ReaderZone
 ) -> Response:
     """The intervention report: what ``GET /tickets/{id}/intervention`` shows, on paper."""
     content = await intervention.pdf(session, ticket_id, user, now, zone)
@@ -43,7 +44,7 @@ async def intervention_pdf(
 
 @router.get("/vouchers/{voucher_id}.pdf", response_class=Response, responses=PDF)
 async def voucher_pdf(
-    voucher_id: int, user: CurrentUser, session: Session, zone: ReaderZone
+    voucher_id: IdParam, user: CurrentUser, session: Session, zone: ReaderZone
 ) -> Response:
     """The payment voucher with its interventions, over as many pages as they take."""
     content = await voucher.pdf(session, voucher_id, user, zone)
@@ -52,7 +53,7 @@ async def voucher_pdf(
 
 @router.get("/orders/{order_id}.pdf", response_class=Response, responses=PDF)
 async def order_pdf(
-    order_id: int, user: CurrentUser, session: Session, zone: ReaderZone
+    order_id: IdParam, user: CurrentUser, session: Session, zone: ReaderZone
 ) -> Response:
     """The order: its lines, addresses and amounts."""
     content = await order.pdf(session, order_id, user, zone)
@@ -80,7 +81,7 @@ IdempotencyKey = Annotated[
     },
 )
 async def email_intervention(
-    ticket_id: int,
+    ticket_id: IdParam,
     body: ReportEmailRequest,
     user: CurrentUser,
     session: Session,

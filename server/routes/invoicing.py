@@ -3,7 +3,6 @@ and the vouchers. The rules live in server.services.invoicing."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
@@ -20,18 +19,18 @@ from client.models import (
     VoucherQuery,
     VoucherSummary,
 )
+from client.models.base import LINE, MAX_OFFSET, Day, IdParam
 from server.deps import CurrentUser, Now, ReaderZone, Session
 from server.routes.orders import IdempotencyKey
 from server.services import invoicing
-from server.services.paging import MAX_OFFSET
 
 router = APIRouter(tags=["invoicing"])
 
 
 def _invoicing_query(
-    intervention_from: dt.date | None = None,
-    intervention_to: dt.date | None = None,
-    centre: Annotated[str, Query(max_length=20)] = "",
+    intervention_from: Day | None = None,
+    intervention_to: Day | None = None,
+    centre: Annotated[str, Query(max_length=20, pattern=LINE)] = "",
 ) -> InvoicingQuery:
     return InvoicingQuery(
         intervention_from=intervention_from, intervention_to=intervention_to, centre=centre
@@ -39,12 +38,12 @@ def _invoicing_query(
 
 
 def _voucher_query(
-    number: Annotated[str, Query(max_length=40)] = "",
-    created_from: dt.date | None = None,
-    created_to: dt.date | None = None,
+    number: Annotated[str, Query(max_length=40, pattern=LINE)] = "",
+    created_from: Day | None = None,
+    created_to: Day | None = None,
     amount_min: Annotated[Decimal | None, Query(max_digits=14, decimal_places=2)] = None,
     amount_max: Annotated[Decimal | None, Query(max_digits=14, decimal_places=2)] = None,
-    centre: Annotated[str, Query(max_length=20)] = "",
+    centre: Annotated[str, Query(max_length=20, pattern=LINE)] = "",
 ) -> VoucherQuery:
     return VoucherQuery(
         number=number,
@@ -114,6 +113,6 @@ async def search_vouchers(
 
 
 @router.get("/vouchers/{voucher_id}", response_model=VoucherDetail)
-async def get_voucher(voucher_id: int, user: CurrentUser, session: Session) -> VoucherDetail:
+async def get_voucher(voucher_id: IdParam, user: CurrentUser, session: Session) -> VoucherDetail:
     """A payment voucher with its interventions."""
     return await invoicing.get_voucher(session, voucher_id, user)

@@ -7,7 +7,6 @@ require ``If-Match: <version>`` (428 without, 412 when stale).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response
@@ -26,9 +25,9 @@ from client.models import (
     ValidateOrders,
     ValidationResult,
 )
+from client.models.base import LINE, MAX_OFFSET, Day, IdParam
 from server.deps import CurrentUser, Now, Session
 from server.services import checkout, orders, shipments
-from server.services.paging import MAX_OFFSET
 from server.services.ticket_actions import parse_if_match
 
 router = APIRouter(tags=["orders"])
@@ -52,14 +51,14 @@ IdempotencyKey = Annotated[
 
 
 def _query(
-    number: Annotated[str, Query(max_length=40)] = "",
+    number: Annotated[str, Query(max_length=40, pattern=LINE)] = "",
     status: Annotated[list[OrderStatus] | None, Query()] = None,
-    ticket_id: int | None = None,
-    part: Annotated[str, Query(max_length=40)] = "",
-    note: Annotated[str, Query(max_length=200)] = "",
-    created_from: dt.date | None = None,
-    created_to: dt.date | None = None,
-    centre: Annotated[str, Query(max_length=20)] = "",
+    ticket_id: IdParam | None = None,
+    part: Annotated[str, Query(max_length=40, pattern=LINE)] = "",
+    note: Annotated[str, Query(max_length=200, pattern=LINE)] = "",
+    created_from: Day | None = None,
+    created_to: Day | None = None,
+    centre: Annotated[str, Query(max_length=20, pattern=LINE)] = "",
 ) -> OrderQuery:
     return OrderQuery(
         number=number,
@@ -123,7 +122,7 @@ async def validate_orders(
     responses={409: {"description": "the order is not validated (awaiting, cancelled, done)"}},
 )
 async def record_shipment(
-    order_id: int, body: RecordShipment, user: CurrentUser, session: Session, now: Now
+    order_id: IdParam, body: RecordShipment, user: CurrentUser, session: Session, now: Now
 ) -> Order:
     """Operators (the manufacturer's warehouse): these lines were shipped (no line: all of
     the rest). The order is shipped once every line is; a ticket waiting for parts whose
@@ -132,13 +131,13 @@ async def record_shipment(
 
 
 @router.get("/orders/{order_id}", response_model=Order)
-async def get_order(order_id: int, user: CurrentUser, session: Session) -> Order:
+async def get_order(order_id: IdParam, user: CurrentUser, session: Session) -> Order:
     return await orders.get_order(session, order_id, user)
 
 
 @router.put("/orders/{order_id}", response_model=Order)
 async def update_order(
-    order_id: int,
+    order_id: IdParam,
     body: OrderUpdate,
     user: CurrentUser,
     session: Session,
@@ -153,7 +152,7 @@ async def update_order(
 
 @router.delete("/orders/{order_id}", response_model=Order)
 async def withdraw_order(
-    order_id: int, user: CurrentUser, session: Session, now: Now, if_match: IfMatch = None
+    order_id: IdParam, user: CurrentUser, session: Session, now: Now, if_match: IfMatch = None
 ) -> Order:
     """Withdraw an order awaiting validation: it is cancelled and keeps its number."""
     return await orders.withdraw(

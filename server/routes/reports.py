@@ -17,6 +17,7 @@ from client.models import (
     PartsReportQuery,
     VoucherDetail,
 )
+from client.models.base import LINE, IdParam
 from server.deps import CurrentUser, Now, ReaderZone, Session
 from server.documents import MEDIA_TYPE
 from server.documents import parts_report as parts_report_pdf
@@ -37,9 +38,9 @@ IfMatch = Annotated[
 
 
 def _parts_query(
-    month: Annotated[str, Query(max_length=7, description="YYYY-MM")],
-    model: Annotated[str, Query(max_length=40)] = "",
-    centre: Annotated[str, Query(max_length=20)] = "",
+    month: Annotated[str, Query(max_length=7, pattern=LINE, description="YYYY-MM")],
+    model: Annotated[str, Query(max_length=40, pattern=LINE)] = "",
+    centre: Annotated[str, Query(max_length=20, pattern=LINE)] = "",
 ) -> PartsReportQuery:
     parts_report.month_bounds(month)  # 422 naming the month, in the reader's language
     return PartsReportQuery(month=month.strip(), model=model, centre=centre)
@@ -102,7 +103,7 @@ async def periods(
     session: Session,
     zone: ReaderZone,
     year: Annotated[int, Query(ge=2000, le=2100)],
-    centre: Annotated[str, Query(max_length=20)] = "",
+    centre: Annotated[str, Query(max_length=20, pattern=LINE)] = "",
 ) -> InvoicingPeriods:
     """A year month by month: verified interventions not yet invoiced, interventions
     invoiced (vouchers made that month, in the reader's zone), each voucher with the
@@ -120,7 +121,7 @@ async def periods(
     },
 )
 async def record_centre_invoice(
-    voucher_id: int,
+    voucher_id: IdParam,
     body: CentreInvoiceRequest,
     user: CurrentUser,
     session: Session,

@@ -9,6 +9,7 @@ from pydantic import Field
 from sqlalchemy import func, select
 
 from client.models import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, ServiceCentre
+from client.models.base import IdParam
 from server.db import models as db
 from server.deps import CurrentUser, Session
 from server.services import mapping
@@ -61,6 +62,6 @@ async def list_centres(
 
 
 @router.get("/service-centres/{centre_id}", response_model=ServiceCentre)
-async def get_centre(centre_id: int, user: CurrentUser, session: Session) -> ServiceCentre:
+async def get_centre(centre_id: IdParam, user: CurrentUser, session: Session) -> ServiceCentre:
     row = await get_scoped(session, db.ServiceCentre, centre_id, user, what="service centre")
     return mapping.centre(row)

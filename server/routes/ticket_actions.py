@@ -30,6 +30,7 @@ from client.models import (
     TicketSummary,
     UnreachableRequest,
 )
+from client.models.base import IdParam
 from server.db import models as db
 from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session
 from server.services import closing, ticket_actions, ticket_create, ticket_history, tickets
@@ -50,7 +51,7 @@ IfMatch = Annotated[
 
 @router.get("/tickets/{ticket_id}/history", response_model=Page[HistoryEntry])
 async def get_history(
-    ticket_id: int,
+    ticket_id: IdParam,
     user: CurrentUser,
     session: Session,
     zone: ReaderZone,
@@ -66,7 +67,7 @@ async def get_history(
 
 @router.get("/tickets/{ticket_id}/previous", response_model=list[TicketSummary])
 async def get_previous(
-    ticket_id: int, user: CurrentUser, session: Session, settings: AppSettings, now: Now
+    ticket_id: IdParam, user: CurrentUser, session: Session, settings: AppSettings, now: Now
 ) -> list[TicketSummary]:
     return await ticket_history.previous(
         session, ticket_id, user, overdue_hours=settings.overdue_contact_hours, now=now
@@ -75,7 +76,7 @@ async def get_previous(
 
 @router.post("/tickets/{ticket_id}/logs", response_model=HistoryEntry, status_code=201)
 async def add_log(
-    ticket_id: int,
+    ticket_id: IdParam,
     body: AddLogRequest,
     user: CurrentUser,
     session: Session,
@@ -90,7 +91,7 @@ async def add_log(
 
 @router.put("/tickets/{ticket_id}/appliance", response_model=Ticket)
 async def update_appliance(
-    ticket_id: int,
+    ticket_id: IdParam,
     body: ApplianceUpdate,
     user: CurrentUser,
     session: Session,
@@ -131,7 +132,7 @@ async def _act(
 
 @router.post("/tickets/{ticket_id}/assign", response_model=Ticket)
 async def assign(
-    ticket_id: int,
+    ticket_id: IdParam,
     body: AssignRequest,
     user: CurrentUser,
     session: Session,
@@ -145,7 +146,7 @@ async def assign(
 
 @router.post("/tickets/{ticket_id}/contacted", response_model=ContactOutcome)
 async def contacted(
-    ticket_id: int,
+    ticket_id: IdParam,
     body: ContactedRequest,
     user: CurrentUser,
     session: Session,
@@ -163,7 +164,7 @@ async def contacted(
 
 @router.post("/tickets/{ticket_id}/unreachable", response_model=ContactOutcome)
 async def unreachable(
-    ticket_id: int,
+    ticket_id: IdParam,
     body: UnreachableRequest,
     user: CurrentUser,
     session: Session,
@@ -181,7 +182,7 @@ async def unreachable(
 
 @router.post("/tickets/{ticket_id}/request_exchange", response_model=Ticket)
 async def request_exchange(
-    ticket_id: int,
+    ticket_id: IdParam,
     body: NoteRequest,
     user: CurrentUser,
     session: Session,
@@ -197,7 +198,7 @@ async def request_exchange(
 
 @router.post("/tickets/{ticket_id}/cancel", response_model=Ticket)
 async def cancel(
-    ticket_id: int,
+    ticket_id: IdParam,
     body: MotivationRequest,
     user: CurrentUser,
     session: Session,
@@ -211,7 +212,7 @@ async def cancel(
 
 @router.post("/tickets/{ticket_id}/reschedule", response_model=Ticket)
 async def reschedule(
-    ticket_id: int,
+    ticket_id: IdParam,
     body: RescheduleRequest,
     user: CurrentUser,
     session: Session,
@@ -229,7 +230,7 @@ async def reschedule(
 
 @router.post("/tickets/{ticket_id}/reject", response_model=Ticket)
 async def reject(
-    ticket_id: int,
+    ticket_id: IdParam,
     body: MotivationRequest,
     user: CurrentUser,
     session: Session,
@@ -247,7 +248,7 @@ async def reject(
 
 @router.post("/tickets/{ticket_id}/verify", response_model=Ticket)
 async def verify(
-    ticket_id: int,
+    ticket_id: IdParam,
     body: NoteRequest,
     user: CurrentUser,
     session: Session,

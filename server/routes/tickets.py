@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -22,11 +21,11 @@ from client.models import (
     TicketStatus,
     TicketSummary,
 )
+from client.models.base import LINE, MAX_OFFSET, Day, IdParam
 from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session
 from server.i18n import language
 from server.routes.orders import IdempotencyKey
 from server.services import ticket_create, ticket_query, tickets
-from server.services.paging import MAX_OFFSET
 
 router = APIRouter(tags=["tickets"])
 
@@ -51,14 +50,14 @@ async def _chain(ahead: list[bytes], rest: AsyncIterator[bytes]) -> AsyncIterato
 
 def _query(
     status: Annotated[list[TicketStatus] | None, Query()] = None,
-    q: Annotated[str, Query(max_length=200)] = "",
-    postal_code: Annotated[str, Query(max_length=20)] = "",
-    phone: Annotated[str, Query(max_length=40)] = "",
-    city: Annotated[str, Query(max_length=100)] = "",
-    model: Annotated[str, Query(max_length=40)] = "",
-    engineer: Annotated[str, Query(max_length=120)] = "",
-    created_from: dt.date | None = None,
-    created_to: dt.date | None = None,
+    q: Annotated[str, Query(max_length=200, pattern=LINE)] = "",
+    postal_code: Annotated[str, Query(max_length=20, pattern=LINE)] = "",
+    phone: Annotated[str, Query(max_length=40, pattern=LINE)] = "",
+    city: Annotated[str, Query(max_length=100, pattern=LINE)] = "",
+    model: Annotated[str, Query(max_length=40, pattern=LINE)] = "",
+    engineer: Annotated[str, Query(max_length=120, pattern=LINE)] = "",
+    created_from: Day | None = None,
+    created_to: Day | None = None,
     waiting_parts: bool | None = None,
     overdue: bool | None = None,
     sort: TicketSort = TicketSort.CREATED_AT,
@@ -187,13 +186,13 @@ async def create_ticket(
 
 @router.get("/tickets/{ticket_id}", response_model=Ticket)
 async def get_ticket(
-    ticket_id: int, user: CurrentUser, session: Session, settings: AppSettings, now: Now
+    ticket_id: IdParam, user: CurrentUser, session: Session, settings: AppSettings, now: Now
 ) -> Ticket:
     return await tickets.get_ticket(session, ticket_id, user, settings.overdue_contact_hours, now)
 
 
 @router.get("/ticket-groups/{group_id}", response_model=TicketGroup)
 async def get_group(
-    group_id: int, user: CurrentUser, session: Session, settings: AppSettings, now: Now
+    group_id: IdParam, user: CurrentUser, session: Session, settings: AppSettings, now: Now
 ) -> TicketGroup:
     return await tickets.get_group(session, group_id, user, settings.overdue_contact_hours, now)

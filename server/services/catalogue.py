@@ -18,11 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from client import models as wire
+from client.models.base import MAX_OFFSET
 from server.db import models as db
 from server.errors import NotFound
 from server.i18n import _, language
 from server.services.money import from_cents
-from server.services.paging import MAX_OFFSET, CursorState, decode_cursor, encode_cursor
+from server.services.paging import CursorState, decode_cursor, encode_cursor
 from server.services.supersession import (
     ApplianceContext,
     Edge,

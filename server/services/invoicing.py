@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -35,6 +35,7 @@ from server.i18n import N_, _, ngettext
 from server.services import events, idempotency, status_machine
 from server.services.money import from_cents, to_cents, with_vat
 from server.services.tenancy import get_scoped, scope
+from server.services.text_match import starts_with
 
 VERIFIED = TicketStatus.VERIFIED.value
 INVOICED = TicketStatus.INVOICED.value
@@ -456,8 +457,7 @@ def _voucher_conditions(query: wire.VoucherQuery, zone: dt.tzinfo) -> list[Colum
     where: list[ColumnElement[bool]] = []
     number = query.number.strip().upper()
     if number:
-        upper = number[:-1] + chr(ord(number[-1]) + 1)
-        where.append(and_(v.number >= number, v.number < upper))
+        where.append(starts_with(v.number, number))
     if query.created_from and query.created_to and query.created_from > query.created_to:
         why = _("the start date is after the end date")
         raise Invalid(why, fields={"created_from": why})

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NoReturn
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -52,6 +52,7 @@ from server.services.addresses import ADDRESS_FIELDS
 from server.services.money import from_cents, to_cents
 from server.services.pricing import document_totals, line_net
 from server.services.tenancy import require_role, scope
+from server.services.text_match import starts_with
 
 AWAITING = OrderStatus.AWAITING_VALIDATION.value
 CENTRE_STAFF = (Role.TECHNICIAN.value, Role.MANAGER.value)
@@ -232,8 +233,7 @@ async def get_order(session: AsyncSession, order_id: int, user: db.User) -> wire
 
 def _prefix(column: Any, prefix: str) -> ColumnElement[bool]:
     """``column`` starts with ``prefix``, as a range an index can answer."""
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return and_(column >= prefix, column < upper)
+    return starts_with(column, prefix)
 
 
 def _contains(column: Any, word: str) -> ColumnElement[bool]:

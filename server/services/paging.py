@@ -36,8 +36,6 @@ from server.errors import Invalid
 from server.i18n import _
 from server.services.upsert import insert_ignore
 
-MAX_OFFSET = 2**31 - 1
-"""The largest position in a result a page may start at (a list's ``offset`` too)."""
 MAX_ROW_ID = 2**31 - 1
 """The largest id a cursor may name (PostgreSQL ``integer`` columns)."""
 KEY_NAME = "cursor"

@@ -30,6 +30,7 @@ from server.i18n import _, pgettext, using
 from server.services.invoicing import _centre_filter
 from server.services.money import from_cents
 from server.services.tenancy import scope
+from server.services.text_match import starts_with
 from server.services.ticket_query import BOM, csv_separator
 
 CLOSED = (TicketStatus.CLOSED.value, TicketStatus.VERIFIED.value, TicketStatus.INVOICED.value)
@@ -38,7 +39,11 @@ CLOSED = (TicketStatus.CLOSED.value, TicketStatus.VERIFIED.value, TicketStatus.I
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     """The first day of ``month`` (``YYYY-MM``) and of the next; 422 naming ``month`` else."""
     found = wire.reports.MONTH.match(month.strip())
-    if found is None or not 1 <= int(found[2]) <= 12 or int(found[1]) < 1:
+    if (
+        found is None
+        or not 1 <= int(found[2]) <= 12
+        or not wire.MIN_YEAR <= int(found[1]) <= wire.MAX_YEAR  # 9999-12: no next month
+    ):
         why = _("give a month as YYYY-MM, e.g. 2026-10")
         raise Invalid(why, fields={"month": why})
     start = dt.date(int(found[1]), int(found[2]), 1)
@@ -57,8 +62,7 @@ def _conditions(query: wire.PartsReportQuery) -> list[ColumnElement[bool]]:
     ]
     model = query.model.strip().upper()
     if model:
-        upper = model[:-1] + chr(ord(model[-1]) + 1)
-        where += [db.Appliance.model_code >= model, db.Appliance.model_code < upper]
+        where.append(starts_with(db.Appliance.model_code, model))
     centre = _centre_filter(db.Ticket.service_centre_id, query.centre)
     if centre is not None:
         where.append(centre)

@@ -24,7 +24,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from client import models as wire
-from client.models import HistoryEvent, Role, TicketAction, TicketStatus
+from client.models import MAX_ID, HistoryEvent, Role, TicketAction, TicketStatus
 from server.db import models as db
 from server.errors import Conflict, Invalid, PreconditionFailed, PreconditionRequired
 from server.i18n import When, _
@@ -53,7 +53,9 @@ def parse_if_match(value: str | None) -> int | None:
     if text.startswith("W/"):
         text = text[2:]
     text = text.strip('"')
-    if not text.isdigit():
+    # ASCII digits only ("²" is a digit to str.isdigit, not to int), and a version an
+    # integer column holds
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
         raise Invalid(
             _("If-Match must be the version you read"), fields={"If-Match": _("not a version")}
         )

@@ -16,7 +16,7 @@ import io
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -26,6 +26,7 @@ from server.i18n import _, moment, pgettext, using
 from server.services import contact_clock
 from server.services.status_machine import STATUS_NAMES
 from server.services.tenancy import scope
+from server.services.text_match import starts_with
 from server.services.ticket_search import matching_ids, query_words
 
 Operator = aliased(db.User, name="operator")
@@ -38,8 +39,7 @@ _STATUS_ORDER = {status.value: position for position, status in enumerate(wire.T
 
 def _prefix(column: Any, prefix: str) -> ColumnElement[bool]:
     """``column`` starts with ``prefix``, as a range an index can answer."""
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return and_(column >= prefix, column < upper)
+    return starts_with(column, prefix)
 
 
 def _contains(column: Any, value: str) -> ColumnElement[bool]:

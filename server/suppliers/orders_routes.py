@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
+from client.models.base import IdParam
 from client.models.supplier_orders import (
     CreateSupplierOrder,
     SendSupplierOrder,
@@ -25,7 +26,7 @@ async def list_supplier_orders(
     user: CurrentUser,
     session: Session,
     status: Annotated[Literal["draft", "sent", "delivered", "cancelled"] | None, Query()] = None,
-    ticket_id: Annotated[int | None, Query()] = None,
+    ticket_id: Annotated[IdParam | None, Query()] = None,
 ) -> list[SupplierOrderSummary]:
     """The centre's supplier orders, newest first; ``ticket_id``: those with a line for it."""
     return await orders.list_orders(session, user, status=status, ticket_id=ticket_id)
@@ -46,7 +47,9 @@ async def create_supplier_order(
 
 
 @router.get("/supplier-orders/{order_id}", response_model=SupplierOrder)
-async def get_supplier_order(order_id: int, user: CurrentUser, session: Session) -> SupplierOrder:
+async def get_supplier_order(
+    order_id: IdParam, user: CurrentUser, session: Session
+) -> SupplierOrder:
     return await orders.get_order(session, user, order_id)
 
 
@@ -60,7 +63,7 @@ async def get_supplier_order(order_id: int, user: CurrentUser, session: Session)
     },
 )
 async def send_supplier_order(
-    order_id: int,
+    order_id: IdParam,
     body: SendSupplierOrder,
     user: CurrentUser,
     session: Session,
@@ -94,7 +97,7 @@ async def send_supplier_order(
     },
 )
 async def cancel_supplier_order(
-    order_id: int, user: CurrentUser, session: Session, now: Now, request: Request
+    order_id: IdParam, user: CurrentUser, session: Session, now: Now, request: Request
 ) -> SupplierOrder:
     """Drop a draft, or cancel a sent order at its supplier first, then here (safe to
     repeat: a cancelled order is answered as it is)."""

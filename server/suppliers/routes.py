@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from client.models.base import LINE, IdParam
 from client.models.suppliers import (
     SaveSupplierAccountRequest,
     Supplier,
@@ -51,13 +52,15 @@ async def save_supplier_account(
 
 @router.get("/supplier-accounts/{account_id}", response_model=SupplierAccount)
 async def get_supplier_account(
-    account_id: int, user: CurrentUser, session: Session
+    account_id: IdParam, user: CurrentUser, session: Session
 ) -> SupplierAccount:
     return await accounts.get_account(session, user, account_id)
 
 
 @router.delete("/supplier-accounts/{account_id}", status_code=204)
-async def delete_supplier_account(account_id: int, user: CurrentUser, session: Session) -> Response:
+async def delete_supplier_account(
+    account_id: IdParam, user: CurrentUser, session: Session
+) -> Response:
     """Forget the centre's account (managers)."""
     await accounts.delete_account(session, user, account_id)
     return Response(status_code=204)
@@ -69,7 +72,7 @@ async def get_supplier_availability(
     user: CurrentUser,
     session: Session,
     request: Request,
-    supplier: Annotated[str | None, Query(max_length=60)] = None,
+    supplier: Annotated[str | None, Query(max_length=60, pattern=LINE)] = None,
 ) -> SupplierAvailability:
     """Stock, lead time and prices of these codes at every supplier the centre has an account
     with (or only ``supplier``'s), asked in parallel; a supplier that does not answer in time

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from client.models.base import MAX_OFFSET
 from client.models.supplier_sync import (
     ChangeDecision,
     DecisionResult,
@@ -13,7 +14,6 @@ from client.models.supplier_sync import (
     SyncSummary,
 )
 from server.deps import CurrentUser, Now, Session
-from server.services.paging import MAX_OFFSET
 from server.suppliers import changes
 from server.suppliers.registry import SupplierClients
 from server.suppliers.sync import RunContext, sync_centre, sync_client, utc_now

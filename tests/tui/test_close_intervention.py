@@ -116,6 +116,8 @@ async def test_a_draft_keeps_the_status_and_comes_back(make_tui, signed_in) -> N
         await _type(app, pilot, "distance_km", "-4")
         screen = app.screen
         assert "negative" in _text(screen, "#error-distance_km")  # live, from the server
+        await _type(app, pilot, "distance_km", "99999999999")  # no column holds it: said here
+        assert "Not accepted" in _text(screen, "#error-distance_km")
         await _type(app, pilot, "distance_km", "14")
         await pilot.press("f2")
         await settle(app, pilot)

@@ -173,6 +173,16 @@ async def test_bad_input_is_named_and_nothing_is_sent(make_tui, signed_in) -> No
         assert app.screen is form
         assert "Not a date: 31/02/2030" in str(form.query_one("#error-date", Static).render())
         assert form.query_one("#field-date", Input).value == "31/02/2030"
+        # what the contract refuses is said on its field before anything is sent
+        form.query_one("#field-date", Input).value = "02/12/2200"
+        form.query_one("#field-note", TextArea).text = "clear \x1b[2J screen"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        date_error = str(form.query_one("#error-date", Static).render())
+        assert "A date from" in date_error and "1900" in date_error and "2100" in date_error
+        note_error = str(form.query_one("#error-note", Static).render())
+        assert "No control characters" in note_error
     assert (await (await signed_in("tech")).ticket(SEED)).status is TicketStatus.TO_CONTACT
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -36,7 +37,7 @@ from tui import formats, glyphs
 from tui.i18n import N_, _, localized
 from tui.screens.code_lookup import CodeLookup
 from tui.widgets.choice import Choice
-from tui.widgets.form import FieldError, focus_step, line_step, parse_date
+from tui.widgets.form import FieldError, focus_step, line_step, parse_date, refusal
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.lines import right
@@ -331,7 +332,15 @@ class CloseInterventionScreen(Screen[bool | None]):
         return self.query_one(f"#field-{name}", Input).value
 
     def build(self) -> InterventionForm:
-        """The form as typed (FieldError for what cannot be read)."""
+        """The form as typed (FieldError for what cannot be read, or what the contract
+        refuses: a distance no column holds, a date past 2100, a control character)."""
+        try:
+            return self._build()
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            raise FieldError(".".join(str(p) for p in error["loc"]), refusal(error)) from None
+
+    def _build(self) -> InterventionForm:
         date_text = self._value("intervention_date").strip()
         appliance = None
         if self.closing is not None:

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from client.models import NewTicket, WarrantyStatus
 from tui import formats
 from tui.i18n import N_, _, localized
-from tui.widgets.form import ActionForm, Field, FieldError, parse_date
+from tui.widgets.form import ActionForm, Field, FieldError, parse_date, refusal
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -105,8 +105,7 @@ class NewTicketForm(ActionForm):
             except ValidationError as exc:  # a length the server would refuse: say it here
                 error = exc.errors()[0]
                 name = str(error["loc"][0]) if error["loc"] else "last_name"
-                why = _("Too long.") if "long" in error["type"] else _("Too short.")
-                raise FieldError(name, why) from None
+                raise FieldError(name, refusal(error)) from None
 
         async def send(client: SavClient, body: NewTicket) -> Ticket:
             from client.api import ConflictError, ForbiddenError, ValidationFailed

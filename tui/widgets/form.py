@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -46,6 +47,25 @@ class FieldError(ValueError):
         super().__init__(message)
         self.name = name
         self.message = message
+
+
+def refusal(error: Any) -> str:
+    """Why the contract refuses a value typed (one pydantic error), said here before the
+    server would: the same bounds, in the interface's language."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind == "string_too_long":
+        return _("Too long.")
+    if kind == "string_too_short":
+        return _("Too short.")
+    if kind == "date_out_of_range":
+        return _("A date from {low} to {high}.").format(
+            low=formats.day(dt.date.fromisoformat(ctx["low"])),
+            high=formats.day(dt.date.fromisoformat(ctx["high"])),
+        )
+    if kind == "string_pattern_mismatch":
+        return _("No control characters, please.")
+    return _("Not accepted: {value}").format(value=error.get("input", ""))
 
 
 @dataclass(frozen=True)
@@ -268,10 +288,24 @@ class ActionForm(ModalScreen[Any]):
         except FieldError as exc:
             self._show_error(exc.name, exc.message)
             return
+        except ValidationError as exc:  # a value the contract refuses: said before sending
+            self._show_refusal(exc)
+            return
         self.busy = True
         self.query_one("#form-error", Static).update(_("Saving…"))
         self.query_one("#form-error", Static).display = True
         self._send(body)
+
+    def _show_refusal(self, exc: ValidationError) -> None:
+        shown = False
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else ""
+            spec = next((s for s in self.fields if name in (s.name, *s.server_names)), None)
+            if spec is not None:
+                self._show_error(spec.name, refusal(error))
+                shown = True
+        if not shown:
+            self._show_error(None, refusal(exc.errors()[0]))
 
     @work(exclusive=True, group="form", exit_on_error=False)
     async def _send(self, body: Any) -> None:
