@@ -7,7 +7,9 @@ that matched none), the status and the duration, to the ``sav.access`` logger.
 
 It also catches what no handler did (a bug): the client gets a 500 with an ``ErrorBody``,
 and the log gets the exception's types and the frames where it was raised, never its
-message, which can quote the input or a row (a driver's ``DETAIL: Key (x)=(...)``).
+message, which can quote the input or a row (a driver's ``DETAIL: Key (x)=(...)``). When the
+answer had already started (a CSV stream), ``ResponseAborted`` goes on to the server, which
+cuts the connection: the client sees a broken transfer, not a short file.
 """
 
 from __future__ import annotations
@@ -95,8 +97,11 @@ class AccessLog:
             if status == 0:  # nothing sent yet: the client gets a 500 it can read
                 status = 500
                 await _internal_error(send)
-            else:  # a body was on its way: it stops here, short
-                status = status or 500
+            else:
+                # a body was on its way: the server must cut the connection (no last chunk),
+                # so that the client sees a broken transfer, never a short "complete" file;
+                # what it logs of this one holds no message
+                raise ResponseAborted from None
         finally:
             access_log.info(
                 "%s %s %s %.0f ms",
@@ -105,6 +110,10 @@ class AccessLog:
                 status or "-",
                 (time.perf_counter() - started) * 1000,
             )
+
+
+class ResponseAborted(Exception):
+    """An error after the answer started: the connection is cut (the log has no detail)."""
 
 
 async def _internal_error(send: Send) -> None:

@@ -113,8 +113,9 @@ def api_routes(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:
                 yield route.path_format, route
         return
     for context in iter_route_contexts(app.routes):
-        if isinstance(context.original_route, APIRoute):
-            yield context.path_format, context.original_route
+        route = context.original_route
+        if isinstance(route, APIRoute):
+            yield context.path_format or route.path_format, route
 
 
 def error_statuses(route: APIRoute, path: str | None = None) -> set[int]:

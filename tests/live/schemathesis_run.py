@@ -87,14 +87,14 @@ async def _pg_admin(url: str, statement: str) -> None:
 
 
 @contextlib.contextmanager
-def fresh_database(given: str | None, folder: Path) -> Iterator[str]:
+def fresh_database(given: str | None, folder: Path, name: str | None = None) -> Iterator[str]:
     """A new empty database: a SQLite file in ``folder``, or a PostgreSQL database of ours."""
     if not given or given.startswith("sqlite"):
         yield f"sqlite+aiosqlite:///{folder / 'schemathesis.db'}"
         return
     from sqlalchemy.engine import make_url
 
-    name = f"sav_schemathesis_{os.getpid()}"
+    name = name or f"sav_schemathesis_{os.getpid()}"
     base = make_url(given)
     asyncio.run(_pg_admin(given, f'DROP DATABASE IF EXISTS "{name}"'))
     asyncio.run(_pg_admin(given, f'CREATE DATABASE "{name}"'))
@@ -208,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--role", action="append", choices=ROLES, help="default: both")
     parser.add_argument("--keep", action="store_true", help="keep the folder (log, reports)")
+    parser.add_argument("--pg-name", help="PostgreSQL: the database to create (and drop)")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="sav-schemathesis-"))
     env = {**os.environ, "SAV_HOME": str(folder / "home"), "PYTHONUNBUFFERED": "1"}
@@ -215,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     results: list[tuple[str, int, dict[str, int]]] = []
     try:
-        with fresh_database(args.database, folder) as database_url:
+        with fresh_database(args.database, folder, args.pg_name) as database_url:
             _sav("db", "upgrade", "--database", database_url, env=env)
             _sav("demo", "--database", database_url, "--tickets", str(DEMO_TICKETS), env=env)
             log_path = folder / "server.log"
