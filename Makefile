@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-pg lint typecheck bench bench-bytes i18n clean
+.PHONY: run test test-pg lint typecheck schemathesis bench bench-bytes i18n clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,13 +24,23 @@ typecheck: $(STAMP)
 
 test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest -q --durations=20
+	$(MAKE) schemathesis
+
+# schemathesis with every check against the live server (sav serve on a fresh demo database:
+# SQLite, or PostgreSQL when SAV_TEST_DATABASE_URL is set), as technician and as operator,
+# fixed seed and example count; fails on a 5xx or an answer off the OpenAPI document, and
+# prints the figure (cases, failures). ARGS="--max-examples 20 --seed 1 --keep" to dig.
+schemathesis: $(STAMP)
+	$(BIN)/python -m tests.live.schemathesis_run $(ARGS)
 
 # The server and client suites against PostgreSQL (SAV_TEST_DATABASE_URL must be set), and
-# the supplier accounts, orders and sync (each sync period once across server processes).
+# the supplier accounts, orders and sync (each sync period once across server processes);
+# then schemathesis against a live server on its own PostgreSQL database.
 test-pg: $(STAMP)
 	@test -n "$$SAV_TEST_DATABASE_URL" || (echo "set SAV_TEST_DATABASE_URL" && exit 2)
 	$(BIN)/python -m pytest -q tests/server tests/client tests/suppliers/test_accounts.py \
 	  tests/suppliers/test_orders.py tests/suppliers/test_sync.py
+	$(BIN)/python -m tests.live.schemathesis_run
 
 # Startup times and memory, then the bytes written per step over a pty (bench/README.md).
 bench: $(STAMP)

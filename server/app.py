@@ -14,6 +14,8 @@ from server import __version__
 from server.db.session import create_engine, session_factory
 from server.errors import install_error_handlers
 from server.i18n import LanguageMiddleware, _
+from server.observability import AccessLog
+from server.openapi import install_openapi
 from server.routes import (
     addresses,
     auth,
@@ -155,7 +157,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports,
     ):
         app.include_router(module.router)
+    install_openapi(app)  # every route's 4xx answers declared, with their ErrorBody
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    # method, route template, status, duration (never a query string); a bug becomes a 500
+    # whose log entry holds no message (server/observability.py)
+    app.add_middleware(AccessLog)
     # outermost (added last): every message of the request, the 413 above too, in its language
     app.add_middleware(LanguageMiddleware)
     return app

@@ -16,7 +16,18 @@ def serve(database_url: str, host: str, port: int, workers: int = 1) -> int:
 
     asyncio.run(upgrade(database_url))
     print(f"sav backend on http://{host}:{port} (database: {_redact(database_url)})", flush=True)
-    config = {"host": host, "port": port, "log_level": "info", "proxy_headers": True}
+    from server.observability import uvicorn_log_config
+
+    # uvicorn's access log writes query strings (a search by phone number): ours instead,
+    # method, route template, status and duration (server/observability.py)
+    config = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "proxy_headers": True,
+        "access_log": False,
+        "log_config": uvicorn_log_config(),
+    }
     if workers > 1:
         import os
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -41,6 +42,13 @@ Now = Annotated[dt.datetime, Depends(get_now)]
 MAX_ZONE_NAME = 64
 
 
+@functools.cache
+def zone_names() -> frozenset[str]:
+    """The IANA zone names this server knows: the ``Time-Zone`` header takes one of them
+    (the OpenAPI document lists them)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 def reader_zone(
     time_zone: Annotated[
         str | None,
@@ -57,6 +65,8 @@ def reader_zone(
         return dt.UTC
     name = time_zone.strip()
     try:
+        if name not in zone_names():
+            raise zoneinfo.ZoneInfoNotFoundError(name)
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise Invalid(

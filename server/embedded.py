@@ -132,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         # Beside a TUI, the terminal comes first: our work waits when both want the CPU.
         os.nice(args.nice)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # backend.log beside the TUI: errors, not one line per request
+    logging.getLogger("sav.access").setLevel(logging.WARNING)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(args))
     return 0

@@ -250,6 +250,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's "There was an error parsing the body" (bytes that are no JSON, or
+            # not UTF-8): bad input, answered as a malformed JSON body is (422, ``body``)
+            fields = {"body": _(VALIDATION_MESSAGES["json_invalid"])}
+            message = ngettext("invalid: {fields}", "invalid: {fields}", 1).format(fields="body")
+            return _json(422, ErrorBody(code="invalid", message=message, fields=fields))
         code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
             exc.status_code, "error"
         )

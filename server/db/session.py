@@ -21,8 +21,11 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An async engine for ``url``; on SQLite, every connection gets WAL and a busy timeout."""
-    kwargs: dict[str, Any] = {"echo": echo}
+    """An async engine for ``url``; on SQLite, every connection gets WAL and a busy timeout.
+
+    ``hide_parameters``: an error (and ``echo``) shows the SQL without the values bound to
+    it, which are customers' data (a log note, a phone number) and never belong in a log."""
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if is_sqlite(url):
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     else:
