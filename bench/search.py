@@ -12,9 +12,9 @@ exist yet (no SQLite file, no PostgreSQL database of that name) is created and l
 with the demo data of N tickets (``server.demo.seed_demo``, which ends with ANALYZE); one
 that exists is used as it is (the bench never seeds a database holding data, and never
 drops or deletes a database: remove the ones it created yourself). ``--analyze`` runs
-ANALYZE first on a database given as it is; without it the bench says whether the
-planner has statistics. The schema is brought to the latest revision first, as
-``sav serve`` does.
+ANALYZE first on a database given as it is (with VACUUM on PostgreSQL, as the demo load
+does); without it the bench says whether the planner has statistics. The schema is
+brought to the latest revision first, as ``sav serve`` does.
 
 The bench calls ``GET /tickets`` through the real app (``httpx.ASGITransport``: routing,
 validation, the queries and the JSON included; no socket) as the operator, who sees every
@@ -57,6 +57,7 @@ from server.db import models as db
 from server.db.migrate import upgrade
 from server.db.session import create_engine
 from server.demo import is_seeded, seed_demo
+from server.demo.load import analyze as analyze_database
 from server.settings import Settings
 
 TARGET_P95_MS = {"sqlite": 20.0, "postgresql": 25.0}
@@ -148,7 +149,7 @@ async def _prepare(url: str, build: int | None, analyze: bool) -> str:
         else:
             note = "as given"
             if analyze:
-                await _analyze(engine)
+                await analyze_database(engine)
                 note += ", ANALYZE run"
         note += ", " + await _statistics(engine)
     finally:
@@ -156,9 +157,14 @@ async def _prepare(url: str, build: int | None, analyze: bool) -> str:
     return note
 
 
-async def _analyze(engine: AsyncEngine) -> None:
-    async with engine.begin() as conn:
-        await conn.exec_driver_sql("ANALYZE")
+DATA = Path(__file__).resolve().parent / ".data"
+"""Where ``bench.tickets_tui`` keeps its SQLite database (it names it itself)."""
+
+
+async def _ensure_database(url: str, tickets: int) -> None:
+    """For ``bench.tickets_tui``: create and load ``url`` with ``tickets`` demo tickets
+    unless it exists and holds data (nothing is dropped)."""
+    await _prepare(url, tickets, analyze=False)
 
 
 async def _statistics(engine: AsyncEngine) -> str:

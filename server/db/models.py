@@ -234,6 +234,8 @@ class Ticket(Base):
         Index("ix_tickets_centre_id", "service_centre_id", "id"),
         Index("ix_tickets_engineer_id", "engineer_id", "id"),
         Index("ix_tickets_appointment", "appointment_at", "id"),
+        # "waiting for parts" is the flag or the status: each side of the OR has an index
+        Index("ix_tickets_waiting_parts", "waiting_parts", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

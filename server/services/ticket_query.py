@@ -248,7 +248,7 @@ async def search(
     """
     dialect = session.bind.dialect.name
     conditions = _Conditions(query, dialect, now, overdue_hours)
-    cap = max(count_limit, offset + 2 * limit)  # past the limit, a page further each time
+    cap = max(count_limit, offset + limit + 1)  # past the limit: a row beyond the page
     counted = (await session.execute(_count_stmt(query, conditions, user, cap + 1))).scalar_one()
     exact = counted <= cap
     total = counted if exact else cap

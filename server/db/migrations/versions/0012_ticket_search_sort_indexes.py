@@ -8,7 +8,8 @@ Issue 15: a ticket search sorted by customer (last name, first name) or by city 
 first page by walking an index of ``customers`` in that order and keeping the matching
 tickets, instead of reading and sorting every match (server.services.ticket_query). A
 search sorted by status, centre, engineer or appointment reads the result group after group
-(each status, each centre...), each group in the order of an index of ``tickets``.
+(each status, each centre...), each group in the order of an index of ``tickets``. And
+"waiting for parts" (the flag or the status) is counted from two indexes, not a scan.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ _TICKET_INDEXES = {
     "ix_tickets_centre_id": ["service_centre_id", "id"],
     "ix_tickets_engineer_id": ["engineer_id", "id"],
     "ix_tickets_appointment": ["appointment_at", "id"],
+    "ix_tickets_waiting_parts": ["waiting_parts", "created_at"],
 }
 
 
