@@ -37,7 +37,7 @@ SORT_CYCLE = [c.sort for c in COLUMNS if c.sort is not None]
 
 
 def count_text(total: int, exact: bool = True) -> str:
-    """"1,234 tickets" in the user's language; "10,000+ tickets" when the server stopped
+    """ "1,234 tickets" in the user's language; "10,000+ tickets" when the server stopped
     counting at ``total`` (``exact`` False)."""
     if exact:
         return ngettext("{n} ticket", "{n} tickets", total).format(n=formats.number(total))
