@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     login_failure_window_seconds: int = 900
     login_lockout_seconds: int = 300
     overdue_contact_hours: int = 48
+    search_count_limit: int = Field(
+        default=10_000,
+        ge=1,
+        description="a ticket search counts its matches up to this many, then says 10,000+",
+    )
     demo: bool = Field(default=False, description="advertise the demo accounts on /health")
     sql_echo: bool = False
     smtp_host: str | None = Field(

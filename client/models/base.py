@@ -130,12 +130,16 @@ class Page(Wire, Generic[T]):
     """One page of a result: the items, the total that matched, the cursor to the next page.
 
     ``offset`` is the position of the first item in the whole result (0-based).
+    ``total_exact`` False: ``total`` is a lower bound, the result holds more (a large
+    ticket search counts up to a limit and says "10,000+"; ``next_cursor`` says whether
+    there is a next page).
     """
 
     items: list[T]
     total: int
     next_cursor: str | None = None
     offset: int = 0
+    total_exact: bool = True
 
 
 class Query(Wire):

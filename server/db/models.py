@@ -180,6 +180,11 @@ class IdempotencyKey(Base):
 
 class Customer(Base):
     __tablename__ = "customers"
+    __table_args__ = (
+        # the ticket search sorted by customer or city walks these (migration 0012)
+        Index("ix_customers_name", "last_name", "first_name"),
+        Index("ix_customers_city", "city"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     first_name: Mapped[str] = mapped_column(String(100))
@@ -233,6 +238,14 @@ class Ticket(Base):
         Index("ix_tickets_created", "created_at", "id"),
         Index("ix_tickets_status_created", "status", "created_at"),
         Index("ix_tickets_centre_created", "service_centre_id", "created_at"),
+        # a search sorted by status, centre, engineer or appointment reads each group of
+        # tickets in the order of one of these (migration 0012)
+        Index("ix_tickets_status_id", "status", "id"),
+        Index("ix_tickets_centre_id", "service_centre_id", "id"),
+        Index("ix_tickets_engineer_id", "engineer_id", "id"),
+        Index("ix_tickets_appointment", "appointment_at", "id"),
+        # "waiting for parts" is the flag or the status: each side of the OR has an index
+        Index("ix_tickets_waiting_parts", "waiting_parts", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

@@ -108,10 +108,25 @@ async def seed_demo(
                         f"(SELECT MAX(id) FROM {table.name}))"
                     )
                 )
+    await analyze(engine)
     return DemoSummary(
         **{name: len(rows[name]) for name in _SUMMARY_TABLES},
         elapsed_seconds=round(time.perf_counter() - started, 3),
     )
+
+
+async def analyze(engine: AsyncEngine) -> None:
+    """Gather the planner's statistics (``ANALYZE``, SQLite and PostgreSQL): after a bulk load
+    the planner otherwise guesses how many rows each filter keeps, and may pick the wrong
+    index. PostgreSQL also gets a VACUUM, which marks the freshly written pages all-visible:
+    without it no index-only scan is possible until autovacuum comes by."""
+    if engine.dialect.name == "postgresql":  # VACUUM runs outside a transaction
+        async with engine.connect() as conn:
+            autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await autocommit.exec_driver_sql("VACUUM (ANALYZE)")
+        return
+    async with engine.begin() as conn:
+        await conn.exec_driver_sql("ANALYZE")
 
 
 async def _bulk_insert(conn: AsyncConnection, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -102,6 +102,7 @@ async def search_tickets(
         overdue_hours=settings.overdue_contact_hours,
         limit=limit,
         offset=offset,
+        count_limit=settings.search_count_limit,
     )
 
 

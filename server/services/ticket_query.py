@@ -17,17 +17,19 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, func, not_, or_, select
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.util import find_tables
 
 from client import models as wire
 from server.db import models as db
 from server.i18n import _, moment, pgettext, using
 from server.services import contact_clock
 from server.services.status_machine import STATUS_NAMES
-from server.services.tenancy import scope
+from server.services.tenancy import scope, sees_all_centres
 from server.services.text_match import starts_with
-from server.services.ticket_search import matching_ids, query_words
+from server.services.ticket_search import matching_ids, matching_ids_only, query_words
 
 Operator = aliased(db.User, name="operator")
 Engineer = aliased(db.User, name="engineer")
@@ -63,6 +65,7 @@ class _Conditions:
         self, query: wire.TicketQuery, dialect: str, now: dt.datetime, overdue_hours: int
     ) -> None:
         t, c, a = db.Ticket, db.Customer, db.Appliance
+        self.dialect = dialect
         self.where: list[ColumnElement[bool]] = []
         self.customer = self.appliance = self.engineer = False
         if query.status:
@@ -233,21 +236,22 @@ async def search(
     overdue_hours: int,
     limit: int,
     offset: int,
+    count_limit: int = 10_000,
 ) -> wire.Page[wire.TicketSummary]:
     """The page of ``limit`` tickets from position ``offset`` of the result, and the total.
 
-    The page is found on the tickets' ids alone, joining only what the filters and the
-    sort need; the rows to show are then read for those ids only. Reading every joined
-    row of a large result just to sort it is what made the first version slow.
+    The total is exact up to ``count_limit`` matches (or up to the end of the page, when it
+    lies further): past it the count stops and the page says the total is a lower bound
+    ("10,000+"), so that neither the count nor the page reads every match of a large
+    result. The page is found on the tickets' ids alone, joining only what the filters and
+    the sort need; the rows to show are then read for those ids only.
     """
     dialect = session.get_bind().dialect.name
     conditions = _Conditions(query, dialect, now, overdue_hours)
-    count_stmt = scope(
-        conditions.apply(select(func.count()).select_from(db.Ticket), joined=False),
-        db.Ticket.service_centre_id,
-        user,
-    )
-    total = (await session.execute(count_stmt)).scalar_one()
+    cap = max(count_limit, offset + limit + 1)  # past the limit: a row beyond the page
+    counted = (await session.execute(_count_stmt(query, conditions, user, cap + 1))).scalar_one()
+    exact = counted <= cap
+    total = counted if exact else cap
     items: list[wire.TicketSummary] = []
     if offset < total:
         ids_stmt = scope(
@@ -255,20 +259,252 @@ async def search(
             db.Ticket.service_centre_id,
             user,
         )
-        ids = list((await session.execute(ids_stmt.limit(limit).offset(offset))).scalars())
+        dense = _dense(total, exact, offset + limit)
+        if dense and query.sort in _GROUPED_SORTS:
+            ids = await _grouped_page(session, query, conditions, user, limit, offset)
+        else:
+            if dialect == "sqlite" and dense and _walkable(query):
+                ids_stmt = _walk_sort_index(_walk_stmt(conditions, query, user), query.sort)
+            elif _ticket_filter(query) and query.sort in _SORT_INDEX:
+                ids_stmt = _walk_stmt(conditions, query, user)  # led by the ticket's filter
+            ids = list((await session.execute(ids_stmt.limit(limit).offset(offset))).scalars())
         rows = (await session.execute(summary_stmt().where(db.Ticket.id.in_(ids)))).all()
         by_id = {row[0]: row for row in rows}
         items = [summary(by_id[i], now, overdue_hours) for i in ids if i in by_id]
     after = offset + len(items)
+    more = after < total or (not exact and len(items) == limit)
     return wire.Page[wire.TicketSummary](
         items=items,
         total=total,
         offset=offset,
-        next_cursor=str(after) if after < total else None,
+        next_cursor=str(after) if more else None,
+        total_exact=exact,
     )
 
 
-def _sort_joins(conditions: _Conditions, sort: wire.TicketSort) -> Select[Any]:
+def _count_stmt(
+    query: wire.TicketQuery, conditions: _Conditions, user: db.User, cap: int
+) -> Select[Any]:
+    """``SELECT count(*)`` of the first ``cap`` matches (it stops there).
+
+    Free text alone, for a user who sees every centre, is counted in the full-text index
+    without reading the tickets."""
+    only_text = query.model_copy(update={"q": "", "sort": wire.TicketSort.CREATED_AT, "desc": True})
+    words = query_words(query.q)
+    if words and only_text == wire.TicketQuery() and sees_all_centres(user):
+        matches = matching_ids_only(conditions.dialect, words)
+    else:
+        semi_joined = _semi_joined(conditions)
+        if semi_joined is not None and len(semi_joined) > 1 and _ticket_filter(query):
+            # a filter of the ticket's own leads (its index), the customer's is looked up
+            # for each ticket it keeps: joining from a loose postal code would read the
+            # tickets of most customers to keep a few
+            matches = select(db.Ticket.id).where(*semi_joined)
+        else:
+            matches = conditions.apply(select(db.Ticket.id), joined=False)
+        matches = scope(matches, db.Ticket.service_centre_id, user)
+    return select(func.count()).select_from(matches.limit(cap).subquery())
+
+
+def _ticket_filter(query: wire.TicketQuery) -> bool:
+    """Whether a filter on the ticket itself (with an index) is given."""
+    return bool(
+        query.status
+        or query_words(query.q)
+        or query.overdue
+        or query.waiting_parts
+        or query.created_from
+        or query.created_to
+    )
+
+
+DENSE = 1_000
+"""From this many matches on, the first pages of a result (up to a quarter of the matches
+deep) are found by walking the index of the sort column and keeping the matching tickets,
+rather than reading every match to sort them: a match then comes every few rows."""
+
+_SORT_INDEX: dict[wire.TicketSort, tuple[type[db.Base], str]] = {
+    wire.TicketSort.CREATED_AT: (db.Ticket, "INDEXED BY ix_tickets_created"),
+    wire.TicketSort.ID: (db.Ticket, "NOT INDEXED"),  # the rowid: the id's order
+    wire.TicketSort.CUSTOMER: (db.Customer, "INDEXED BY ix_customers_name"),
+    wire.TicketSort.CITY: (db.Customer, "INDEXED BY ix_customers_city"),
+    wire.TicketSort.POSTAL_CODE: (db.Customer, "INDEXED BY ix_customers_postal_code"),
+    wire.TicketSort.MODEL: (db.Appliance, "INDEXED BY ix_appliances_model_code"),
+}
+"""SQLite: the index that gives each sort's order (the planner, not knowing how many
+tickets a filter keeps, would rather read the filter's index and sort every match)."""
+
+
+def _sqlite_from_hint(self: SQLiteCompiler, table: Any, text: str) -> str:
+    return text
+
+
+# SQLAlchemy renders ``with_hint`` after a table's name on MySQL only: render it on SQLite
+# too ("tickets INDEXED BY ix_tickets_created"). Only this module gives SQLite hints.
+SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-assign,assignment]
+
+
+def _dense(total: int, exact: bool, depth: int) -> bool:
+    return (not exact or total >= DENSE) and depth * 4 <= total
+
+
+def _semi_joined(conditions: _Conditions) -> list[ColumnElement[bool]] | None:
+    """The filters with those on the customer, the appliance or the engineer made
+    ``EXISTS (SELECT ... WHERE customers.id = tickets.customer_id ...)`` (None when one
+    mixes tables). Walking an index of tickets, SQLite then looks up each ticket's customer
+    by its key, where with a join it would first scan every customer for a Bloom filter,
+    and with ``IN`` read every matching one."""
+    inner: dict[str, tuple[Any, Any, list[ColumnElement[bool]]]] = {
+        "customers": (db.Ticket.customer_id, db.Customer.id, []),
+        "appliances": (db.Ticket.appliance_id, db.Appliance.id, []),
+        "engineer": (db.Ticket.engineer_id, Engineer.id, []),
+    }
+    where: list[ColumnElement[bool]] = []
+    for condition in conditions.where:
+        names: set[str] = {
+            str(getattr(table, "name", ""))
+            for table in find_tables(condition, check_columns=True, include_aliases=True)
+        }
+        joined = names & inner.keys()
+        if not joined:
+            where.append(condition)
+        elif len(joined) == 1 and names <= joined:
+            inner[joined.pop()][2].append(condition)
+        else:
+            return None
+    for foreign_key, key, filters in inner.values():
+        if filters:
+            where.append(select(key).where(key == foreign_key, *filters).exists())
+    return where
+
+
+def _walk_stmt(conditions: _Conditions, query: wire.TicketQuery, user: db.User) -> Select[Any]:
+    """The ids statement of a page found by walking the sort's index."""
+    where = _semi_joined(conditions)
+    if where is None:
+        stmt = _sort_joins(conditions, query.sort)
+    else:
+        stmt = _sort_joins(_Joinless(where), query.sort)
+    return scope(_ordered(stmt, query), db.Ticket.service_centre_id, user)
+
+
+class _Joinless:
+    """Filters that need no join (``_semi_joined``), for ``_sort_joins``."""
+
+    customer = appliance = engineer = False
+
+    def __init__(self, where: list[ColumnElement[bool]]) -> None:
+        self.where = where
+
+
+def _walkable(query: wire.TicketQuery) -> bool:
+    """Whether walking the sort's index meets the matches evenly: the ticket's own order
+    (date, id) goes with its status and age, so filters on those (which have indexes in that
+    order) are left to the planner; a customer's or an appliance's order goes with none."""
+    if query.sort not in (wire.TicketSort.CREATED_AT, wire.TicketSort.ID):
+        return True
+    return (
+        not query.status
+        and query.overdue is None
+        and query.waiting_parts is None
+        and query.created_from is None
+        and query.created_to is None
+    )
+
+
+def _walk_sort_index(stmt: Select[Any], sort: wire.TicketSort) -> Select[Any]:
+    table_index = _SORT_INDEX.get(sort)
+    if table_index is None:
+        return stmt
+    table, hint = table_index
+    return stmt.with_hint(table, hint, "sqlite")
+
+
+_GROUPED_SORTS = {
+    wire.TicketSort.STATUS,
+    wire.TicketSort.SERVICE_CENTRE,
+    wire.TicketSort.ENGINEER,
+    wire.TicketSort.APPOINTMENT,
+}
+"""Sorts on a column with few values (or NULLs last): the result is a sequence of groups
+(each status in the status machine's order, each centre by code, ...), each of them in the
+order of an index of ``tickets`` (migration 0012), so a page is read group after group."""
+
+
+async def _sort_groups(
+    session: AsyncSession, sort: wire.TicketSort, desc: bool
+) -> list[tuple[ColumnElement[bool], list[Any], str]]:
+    """The groups of a sort, in order: each one's condition, its order, its index."""
+    t = db.Ticket
+    by_id = t.id.desc() if desc else t.id.asc()
+    if sort is wire.TicketSort.STATUS:
+        statuses = [status.value for status in wire.TicketStatus]
+        if desc:
+            statuses.reverse()
+        return [(t.status == status, [by_id], "ix_tickets_status_id") for status in statuses]
+    if sort is wire.TicketSort.APPOINTMENT:
+        at = t.appointment_at.desc() if desc else t.appointment_at.asc()
+        return [
+            (t.appointment_at.is_not(None), [at, by_id], "ix_tickets_appointment"),
+            (t.appointment_at.is_(None), [by_id], "ix_tickets_appointment"),
+        ]
+    if sort is wire.TicketSort.SERVICE_CENTRE:
+        key, column, index = db.ServiceCentre.code, t.service_centre_id, "ix_tickets_centre_id"
+        table: type[db.Base] = db.ServiceCentre
+    else:
+        key, column, index = db.User.full_name, t.engineer_id, "ix_tickets_engineer_id"
+        table = db.User
+    rows = (
+        await session.execute(
+            select(table.id, key).order_by(key.desc() if desc else key.asc())  # type: ignore[attr-defined]
+        )
+    ).all()
+    groups: list[tuple[ColumnElement[bool], list[Any], str]] = []
+    for name in dict.fromkeys(name for _id, name in rows):  # equal names: one group
+        ids = [row_id for row_id, row_name in rows if row_name == name]
+        groups.append((column.in_(ids), [by_id], index))
+    groups.append((column.is_(None), [by_id], index))
+    return groups
+
+
+async def _grouped_page(
+    session: AsyncSession,
+    query: wire.TicketQuery,
+    conditions: _Conditions,
+    user: db.User,
+    limit: int,
+    offset: int,
+) -> list[int]:
+    """The ids of a page of a grouped sort: group after group, each counted (up to what the
+    page needs) then read in its index's order, so no group is read further than the page."""
+    base = scope(
+        conditions.apply(select(db.Ticket.id), joined=False), db.Ticket.service_centre_id, user
+    )
+    sqlite = conditions.dialect == "sqlite"
+    ids: list[int] = []
+    skip, remaining = offset, limit
+    for condition, order, index in await _sort_groups(session, query.sort, query.desc):
+        group = base.where(condition)
+        needed = skip + remaining
+        counted = (
+            await session.execute(select(func.count()).select_from(group.limit(needed).subquery()))
+        ).scalar_one()
+        if counted <= skip:
+            skip -= counted
+            continue
+        page = group.order_by(*order).limit(remaining).offset(skip)
+        if sqlite and counted == needed:  # a large group: walk its index
+            page = page.with_hint(db.Ticket, f"INDEXED BY {index}", "sqlite")
+        found = list((await session.execute(page)).scalars())
+        ids += found
+        remaining -= len(found)
+        skip = 0
+        if remaining <= 0:
+            break
+    return ids
+
+
+def _sort_joins(conditions: _Conditions | _Joinless, sort: wire.TicketSort) -> Select[Any]:
     """``SELECT tickets.id`` with the joins the filters and the sort column need."""
     stmt = select(db.Ticket.id)
     customer = conditions.customer or sort in (

@@ -262,3 +262,34 @@ async def test_enter_opens_the_highlighted_ticket(make_tui) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_a_large_result_says_its_count_is_a_lower_bound(app, make_tui) -> None:
+    """Past the server's count limit the list says "120+ tickets" and still scrolls on."""
+    app.state.settings.search_count_limit = 120
+    tui = make_tui()
+    async with tui.run_test(size=(80, 24)) as pilot:
+        screen = await open_search(tui, pilot, "operator")
+        ticket_list = screen.query_one(TicketList)
+        assert (ticket_list.total, ticket_list.total_exact) == (120, False)
+        assert status_text(screen) == "1 of 120+ tickets"
+        ticket_list.focus()
+        await pilot.press("end")  # to the last row counted: the next block counts further
+        await settle(tui, pilot)
+        assert ticket_list.total > 120 and ticket_list.total_exact
+
+
+def test_the_count_reads_in_the_users_language() -> None:
+    from tui import i18n
+    from tui.screens.ticket_search import count_text
+
+    try:
+        shown = {}
+        for lang in ("en", "fr", "it"):
+            i18n.set_language(lang)
+            shown[lang] = (count_text(10_000, exact=False), count_text(1_234))
+    finally:
+        i18n.set_language("en")
+    assert shown["en"] == ("10,000+ tickets", "1,234 tickets")
+    assert shown["fr"][0].replace("\u202f", " ").replace("\xa0", " ") == "10 000+ tickets"
+    assert shown["it"] == ("10.000+ interventi", "1.234 interventi")

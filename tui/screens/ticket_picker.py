@@ -154,7 +154,7 @@ class TicketPickerScreen(ModalScreen[int | None]):
             "{n} ticket confirmed or waiting for parts",
             "{n} tickets confirmed or waiting for parts",
             total,
-        ).format(n=total)
+        ).format(n=f"{total}+" if not message.page.total_exact else total)  # + : counted so far
         if total > len(self.rows):
             text += " " + _("(the first {n} shown: type more to narrow)").format(n=len(self.rows))
         status.update(escape(text))

@@ -36,6 +36,14 @@ if TYPE_CHECKING:
 SORT_CYCLE = [c.sort for c in COLUMNS if c.sort is not None]
 
 
+def count_text(total: int, exact: bool = True) -> str:
+    """ "1,234 tickets" in the user's language; "10,000+ tickets" when the server stopped
+    counting at ``total`` (``exact`` False)."""
+    if exact:
+        return ngettext("{n} ticket", "{n} tickets", total).format(n=formats.number(total))
+    return ngettext("{n}+ ticket", "{n}+ tickets", total).format(n=formats.number(total))
+
+
 @dataclass
 class ResultsLoaded(Message):
     generation: int
@@ -328,8 +336,10 @@ class TicketSearchScreen(Copies, Screen[None]):
         if not total:
             text = _("No ticket matches.")
         else:
-            text = ngettext("{n} ticket", "{n} tickets", total).format(n=f"{total:,}")
-            text = _("{row} of {count}").format(row=f"{ticket_list.cursor + 1:,}", count=text)
+            text = count_text(total, ticket_list.total_exact)
+            text = _("{row} of {count}").format(
+                row=formats.number(ticket_list.cursor + 1), count=text
+            )
         self.query_one("#result-status", Static).update(text)
 
     def _show_header(self) -> None:

@@ -206,6 +206,8 @@ class TicketList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.total = 0
+        self.total_exact = True
+        """False: ``total`` is a lower bound (the server stopped counting: "10,000+")."""
         self.generation = 0
         self._rows: dict[int, TicketSummary] = {}
         self._asked: set[int] = set()
@@ -216,6 +218,7 @@ class TicketList(ScrollView, can_focus=True):
         """A new result: its first page (the cursor goes back to the top)."""
         self.generation = generation
         self.total = page.total
+        self.total_exact = page.total_exact
         self._rows = {page.offset + i: t for i, t in enumerate(page.items)}
         self._asked = {page.offset - page.offset % self.BLOCK}
         self.virtual_size = Size(self.size.width, self.total)
@@ -230,7 +233,8 @@ class TicketList(ScrollView, can_focus=True):
         for i, t in enumerate(page.items):
             self._rows[page.offset + i] = t
         self._forget_far_blocks()
-        if page.total != self.total:  # the result grew or shrank meanwhile
+        self.total_exact = page.total_exact
+        if page.total != self.total:  # the result grew or shrank meanwhile (or was counted further)
             self.total = page.total
             self.virtual_size = Size(self.size.width, self.total)
         self.refresh()
