@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -160,6 +160,8 @@ VALIDATION_MESSAGES: dict[str, str] = {
     "datetime_parsing": N_("Input should be a valid datetime, {error}"),
     "datetime_from_date_parsing": N_("Input should be a valid datetime or date, {error}"),
     "date_out_of_range": N_("Date should be between {low} and {high}"),
+    "date_not_iso": N_("Input should be a date as YYYY-MM-DD"),
+    "datetime_not_iso": N_("Input should be a date and time as YYYY-MM-DDTHH:MM+HH:MM"),
     "value_error": N_("Value error, {error}"),
     "list_type": N_("Input should be a valid list"),
     "dict_type": N_("Input should be a valid dictionary"),
@@ -237,7 +239,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return _json(exc.status_code, exc.body(), headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if any(tuple(err.get("loc", ()))[:1] == ("path",) for err in exc.errors()):
+            # PUT /orders/validate reached PUT /orders/{order_id} only because "validate" fit
+            # the parameter's place: the path names another route, which takes other methods
+            if allowed := methods_of_closer_routes(request):
+                message = _("Method Not Allowed")
+                body = ErrorBody(code="method_not_allowed", message=message)
+                return _json(405, body, {"Allow": ", ".join(allowed)})
         fields: dict[str, str] = {}
         for err in exc.errors():
             name = _field_name(tuple(err.get("loc", ())))
@@ -269,6 +278,45 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 _METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def _literal(route: object) -> int:
+    """How much of a route's path is fixed text (``/orders/{order_id}.pdf``: 12)."""
+    return len(re.sub(r"\{[^}]*\}", "", str(getattr(route, "path_format", ""))))
+
+
+def _leaves(routes: Sequence[Any]) -> Iterator[Any]:
+    """The routes themselves, inside the routers FastAPI nests (included without prefix)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _leaves(inner.routes)
+        else:
+            yield route
+
+
+def methods_of_closer_routes(request: Request) -> list[str]:
+    """The methods of the routes whose path matches the request's with more fixed text
+    than the route that took it (``/orders/validate`` against ``/orders/{order_id}``)."""
+    probe = {
+        "type": "http",
+        "path": request.scope["path"],
+        "root_path": request.scope.get("root_path", ""),
+        "headers": [],
+        "query_string": b"",
+    }
+    routes = list(_leaves(request.app.router.routes))
+    own = {**probe, "method": request.method}
+    taken = next((_literal(r) for r in routes if r.matches(own)[0] is Match.FULL), 0)
+    found: list[str] = []
+    for method in _METHODS:
+        for route in routes:
+            if _literal(route) > taken and route.matches({**probe, "method": method})[0] is (
+                Match.FULL
+            ):
+                found.append(method)
+                break
+    return found
 
 
 def allowed_methods(request: Request) -> list[str]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Generic, TypeVar
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -102,9 +104,30 @@ def _in_years(value: dt.date) -> dt.date:
     return value
 
 
-Day = Annotated[dt.date, AfterValidator(_in_years)]
+_ISO_DAY = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")
+_ISO_MOMENT = re.compile(r"\s*\d{4}-\d{2}-\d{2}[T ].*", re.DOTALL)
+
+
+def _iso_day(value: object) -> object:
+    # pydantic reads a number, or a string of digits, as seconds since 1970: not a date here
+    if isinstance(value, int | float) or (isinstance(value, str) and not _ISO_DAY.fullmatch(value)):
+        raise PydanticCustomError("date_not_iso", "Input should be a date as YYYY-MM-DD")
+    return value
+
+
+def _iso_moment(value: object) -> object:
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and not _ISO_MOMENT.fullmatch(value)
+    ):
+        raise PydanticCustomError(
+            "datetime_not_iso", "Input should be a date and time as YYYY-MM-DDTHH:MM+HH:MM"
+        )
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_iso_day), AfterValidator(_in_years)]
 """A date from :data:`MIN_YEAR` to :data:`MAX_YEAR`."""
-Moment = Annotated[dt.datetime, AfterValidator(_in_years)]
+Moment = Annotated[dt.datetime, BeforeValidator(_iso_moment), AfterValidator(_in_years)]
 """A date and time whose date (in its own offset) is from :data:`MIN_YEAR` to :data:`MAX_YEAR`."""
 
 MAX_PAGE_SIZE = 200

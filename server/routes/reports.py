@@ -50,7 +50,7 @@ PartsQuery = Annotated[PartsReportQuery, Depends(_parts_query)]
 
 
 @router.get("/reports/parts", response_model=PartsReport)
-async def parts(query: PartsQuery, user: CurrentUser, session: Session) -> PartsReport:
+async def parts(user: CurrentUser, query: PartsQuery, session: Session) -> PartsReport:
     """The parts installed in the closed interventions of a month (intervention date), by
     model, with their quantities, values and totals (the centre's own; operators every
     centre's, or ``centre``'s)."""
@@ -59,8 +59,8 @@ async def parts(query: PartsQuery, user: CurrentUser, session: Session) -> Parts
 
 @router.get("/reports/parts.csv", response_class=Response)
 async def parts_csv(
+    user: CurrentUser,  # first: signed out is 401 whatever the month
     query: PartsQuery,
-    user: CurrentUser,
     session: Session,
     csv_format: Annotated[
         CsvFormat,
@@ -86,7 +86,7 @@ async def parts_csv(
     response_class=Response,
     responses={200: {"content": {MEDIA_TYPE: {}}, "description": "the PDF document"}},
 )
-async def parts_pdf(query: PartsQuery, user: CurrentUser, session: Session) -> Response:
+async def parts_pdf(user: CurrentUser, query: PartsQuery, session: Session) -> Response:
     """The monthly spare-parts report as a PDF (A4, the centre's letterhead)."""
     content = await parts_report_pdf.pdf(session, query, user)
     name = parts_report_pdf.file_name(query.month)

@@ -181,6 +181,25 @@ async def test_a_method_a_path_does_not_take_is_a_405_naming_those_it_takes(
     assert french.status_code == 405 and french.json()["message"] != "Method Not Allowed"
 
 
+async def test_a_path_of_another_route_is_a_405_not_a_bad_id(http: httpx.AsyncClient) -> None:
+    # PUT /orders/validate fits PUT /orders/{order_id}, but names POST /orders/validate
+    tech = await _headers(http, "tech")
+    for method, path, allow in (
+        ("PUT", "/orders/validate", "POST"),
+        ("PUT", "/orders/1.pdf", "GET"),
+        ("DELETE", "/orders/1.pdf", "GET"),
+    ):
+        answer = await http.request(method, path, headers=tech)
+        assert answer.status_code == 405, (method, path, answer.text)
+        assert answer.headers.get("allow") == allow, (method, path, answer.headers)
+    # an id that is no number, where no other route fits, is still a 422 naming it
+    answer = await http.get("/tickets/abc", headers=tech)
+    assert answer.status_code == 422 and "ticket_id" in answer.json()["fields"]
+    # signed out is a 401 before anything about the query
+    answer = await http.get("/reports/parts", params={"month": "1000-01"})
+    assert answer.status_code == 401
+
+
 async def test_a_cursor_pages_on_every_process_sharing_the_database(
     http: httpx.AsyncClient, settings: Settings
 ) -> None:

@@ -150,6 +150,10 @@ REFUSED: list[tuple[str, str, str, Any, str]] = [
     ("tech", "POST", "/supplier-changes/dismiss", {"all": 1}, "all"),
     # ---- dates at the ends of the calendar
     ("tech", "GET", "/tickets?created_to=9999-12-31", None, "created_to"),
+    # a number is not a date (pydantic would read it as seconds since 1970)
+    ("tech", "GET", "/tickets?created_to=0", None, "created_to"),
+    ("tech", "GET", "/orders?created_from=1700000000", None, "created_from"),
+    ("tech", "GET", "/invoicing?intervention_to=0", None, "intervention_to"),
     ("tech", "GET", "/tickets.csv?created_to=9999-12-31", None, "created_to"),
     ("tech", "GET", "/tickets?created_from=0001-01-01", None, "created_from"),
     ("tech", "GET", "/orders?created_to=9999-12-31", None, "created_to"),
