@@ -295,9 +295,8 @@ def _leaves(routes: Sequence[Any]) -> Iterator[Any]:
             yield route
 
 
-def methods_of_closer_routes(request: Request) -> list[str]:
-    """The methods of the routes whose path matches the request's with more fixed text
-    than the route that took it (``/orders/validate`` against ``/orders/{order_id}``)."""
+def _methods_by_route(request: Request) -> list[tuple[int, str]]:
+    """(fixed text of the route's path, method) for every route matching the path."""
     probe = {
         "type": "http",
         "path": request.scope["path"],
@@ -305,37 +304,30 @@ def methods_of_closer_routes(request: Request) -> list[str]:
         "headers": [],
         "query_string": b"",
     }
-    routes = list(_leaves(request.app.router.routes))
-    own = {**probe, "method": request.method}
-    taken = next((_literal(r) for r in routes if r.matches(own)[0] is Match.FULL), 0)
-    found: list[str] = []
-    for method in _METHODS:
-        for route in routes:
-            if _literal(route) > taken and route.matches({**probe, "method": method})[0] is (
-                Match.FULL
-            ):
-                found.append(method)
-                break
+    found = []
+    for route in _leaves(request.app.router.routes):
+        for method in _METHODS:
+            if route.matches({**probe, "method": method})[0] is Match.FULL:
+                found.append((_literal(route), method))
     return found
 
 
+def methods_of_closer_routes(request: Request) -> list[str]:
+    """The methods of the routes whose path matches the request's with more fixed text
+    than the route that took it (``/orders/validate`` against ``/orders/{order_id}``)."""
+    found = _methods_by_route(request)
+    taken = max((fixed for fixed, method in found if method == request.method), default=0)
+    return sorted({method for fixed, method in found if fixed > taken})
+
+
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route answers on the request's path (the ``Allow`` of a 405).
+    """The methods the request's path takes (the ``Allow`` of a 405).
 
     The router's own 405 names the methods of the first route whose path matched, and a
-    path often has several (``GET`` and ``DELETE /cart``); each method is asked of the
-    routes as a request of its own, so what FastAPI nests inside its routers is asked too.
+    path often has several (``GET`` and ``DELETE /cart``); each method is asked of every
+    route, inside the routers FastAPI nests too. Where routes of a path differ, the one
+    with the most fixed text names it (``/orders/validate`` is not ``/orders/{order_id}``).
     """
-    probe = {
-        "type": "http",
-        "path": request.scope["path"],
-        "root_path": request.scope.get("root_path", ""),
-        "headers": [],
-        "query_string": b"",
-    }
-    routes = request.app.router.routes
-    return [
-        method
-        for method in _METHODS
-        if any(route.matches({**probe, "method": method})[0] is Match.FULL for route in routes)
-    ]
+    found = _methods_by_route(request)
+    best = max((fixed for fixed, _method in found), default=0)
+    return sorted({method for fixed, method in found if fixed == best})
