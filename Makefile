@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-pg lint typecheck bench bench-bytes i18n clean
+.PHONY: run test test-parallel test-serial test-pg lint typecheck bench bench-bytes i18n clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,15 +22,30 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy client
 
+# The suite in two parts: everything but the terminal tests on $(WORKERS) workers (pytest-xdist,
+# one test file at a time per worker), then the terminal tests (marked serial: tests/pty,
+# tests/ssh) alone, one at a time, so that no other test disturbs their timings.
+WORKERS ?= 2
+XDIST   := -n $(WORKERS) --dist loadfile
+SERIAL_TESTS := tests/pty tests/ssh
+DURATIONS ?= 20
+
 test: $(STAMP) lint typecheck
-	$(BIN)/python -m pytest -q --durations=20
+	$(MAKE) --no-print-directory test-parallel
+	$(MAKE) --no-print-directory test-serial
+
+test-parallel: $(STAMP)
+	$(BIN)/python -m pytest -q $(XDIST) -m "not serial" --durations=$(DURATIONS)
+
+test-serial: $(STAMP)
+	$(BIN)/python -m pytest -q -m serial --durations=$(DURATIONS) $(SERIAL_TESTS)
 
 # The server and client suites against PostgreSQL (SAV_TEST_DATABASE_URL must be set), and
 # the supplier accounts, orders and sync (each sync period once across server processes).
 test-pg: $(STAMP)
 	@test -n "$$SAV_TEST_DATABASE_URL" || (echo "set SAV_TEST_DATABASE_URL" && exit 2)
-	$(BIN)/python -m pytest -q tests/server tests/client tests/suppliers/test_accounts.py \
-	  tests/suppliers/test_orders.py tests/suppliers/test_sync.py
+	$(BIN)/python -m pytest -q $(XDIST) --durations=$(DURATIONS) tests/server tests/client \
+	  tests/suppliers/test_accounts.py tests/suppliers/test_orders.py tests/suppliers/test_sync.py
 
 # Startup times and memory, then the bytes written per step over a pty (bench/README.md).
 bench: $(STAMP)
