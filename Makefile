@@ -4,6 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+# Python writes its bytecode here, whatever the environment says (PYTHONDONTWRITEBYTECODE=1
+# on the CI machines): otherwise every pytest process rewrites every test module's asserts
+# again (half a minute of each collection of the suite) and every `sav` a test starts
+# compiles our sources again. __pycache__ is git-ignored.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: run test test-parallel test-serial test-pg lint typecheck bench bench-bytes i18n clean
 
 $(STAMP): pyproject.toml
