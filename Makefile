@@ -4,7 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-pg lint typecheck schemathesis bench bench-bytes i18n clean
+# Python writes its bytecode here, whatever the environment says (PYTHONDONTWRITEBYTECODE=1
+# on the CI machines): otherwise every pytest process rewrites every test module's asserts
+# again (half a minute of each collection of the suite) and every `sav` a test starts
+# compiles our sources again. __pycache__ is git-ignored.
+unexport PYTHONDONTWRITEBYTECODE
+
+.PHONY: run test test-parallel test-serial test-pg lint typecheck schemathesis bench bench-bytes i18n clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,9 +28,27 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy client server
 
+# The suite in two parts: everything but the terminal tests on $(WORKERS) workers (pytest-xdist,
+# one test file at a time per worker), then the terminal tests (marked serial: tests/pty,
+# tests/ssh) alone, one at a time, so that no other test disturbs their timings.
+WORKERS ?= 2
+XDIST   := -n $(WORKERS) --dist loadfile
+SERIAL_TESTS := tests/pty tests/ssh
+DURATIONS ?= 20
+
+# Each part says how long it took; a part that fails does not stop the next ones (one run
+# shows every failure), and make test fails at the end.
 test: $(STAMP) lint typecheck
-	$(BIN)/python -m pytest -q --durations=20
-	$(MAKE) schemathesis
+	@status=0; for part in test-parallel test-serial schemathesis; do \
+	  start=$$(date +%s); $(MAKE) --no-print-directory $$part || status=1; \
+	  echo "== part $$part took $$(( $$(date +%s) - start )) s"; \
+	done; exit $$status
+
+test-parallel: $(STAMP)
+	$(BIN)/python -m pytest -q $(XDIST) -m "not serial" --durations=$(DURATIONS)
+
+test-serial: $(STAMP)
+	$(BIN)/python -m pytest -q -m serial --durations=$(DURATIONS) $(SERIAL_TESTS)
 
 # schemathesis with every check against the live server (sav serve on a fresh demo database:
 # SQLite, or PostgreSQL when SAV_TEST_DATABASE_URL is set), as technician and as operator,
@@ -38,8 +62,8 @@ schemathesis: $(STAMP)
 # then schemathesis against a live server on its own PostgreSQL database.
 test-pg: $(STAMP)
 	@test -n "$$SAV_TEST_DATABASE_URL" || (echo "set SAV_TEST_DATABASE_URL" && exit 2)
-	$(BIN)/python -m pytest -q tests/server tests/client tests/suppliers/test_accounts.py \
-	  tests/suppliers/test_orders.py tests/suppliers/test_sync.py
+	$(BIN)/python -m pytest -q $(XDIST) --durations=$(DURATIONS) tests/server tests/client \
+	  tests/suppliers/test_accounts.py tests/suppliers/test_orders.py tests/suppliers/test_sync.py
 	$(BIN)/python -m tests.live.schemathesis_run
 
 # Startup times and memory, then the bytes written per step over a pty (bench/README.md).

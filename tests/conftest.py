@@ -157,6 +157,30 @@ async def signed_in(make_client: object) -> object:
     return sign_in
 
 
+SERIAL_FOLDERS = ("tests/pty/", "tests/ssh/")
+"""Where the serial tests live: ``make test-serial`` collects only these folders (collecting
+the whole suite again would cost half a minute), the Makefile's SERIAL_TESTS."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that drives a real pty (marked ``pty``) is also ``serial``: ``make test``
+    runs the rest on two workers, then these alone, so that the other worker does not
+    disturb their timings. Runs before ``-m`` selects. A serial test elsewhere than in
+    SERIAL_FOLDERS would run in neither part: refused."""
+    for item in items:
+        if item.get_closest_marker("pty") is not None:
+            item.add_marker(pytest.mark.serial)
+        if item.get_closest_marker("serial") is not None and not item.nodeid.startswith(
+            SERIAL_FOLDERS
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid} is marked serial (or pty) outside {' '.join(SERIAL_FOLDERS)}: "
+                "make test-serial would not run it; move it there, or add its folder to "
+                "SERIAL_FOLDERS in tests/conftest.py and SERIAL_TESTS in the Makefile"
+            )
+
+
 def unique_key() -> str:
     return f"test-{uuid.uuid4()}"
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -27,7 +30,20 @@ def sav(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     )
 
 
-async def test_embedded_backend_boots_migrates_seeds_and_answers(tmp_path: Path) -> None:
+@pytest.fixture
+def short_sav_home(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A SAV_HOME with a short path: under pytest-xdist the test's tmp_path (.../popen-gw1/
+    test_embedded_backend_boots_migrates0/sav-home/run/backend-PID.sock) is past the 100
+    bytes a Unix socket's path may have, and the backend would listen on a port instead."""
+    home = Path(tempfile.mkdtemp(prefix="sav-"))
+    monkeypatch.setenv("SAV_HOME", str(home))
+    yield home
+    shutil.rmtree(home, ignore_errors=True)
+
+
+async def test_embedded_backend_boots_migrates_seeds_and_answers(
+    tmp_path: Path, short_sav_home: Path
+) -> None:
     database = tmp_path / "embedded.db"
     backend = EmbeddedBackend(
         database_url=f"sqlite+aiosqlite:///{database}",

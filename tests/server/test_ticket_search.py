@@ -86,7 +86,7 @@ FILTERS: list[tuple[dict[str, Any], SummaryFilter]] = [
 ]
 
 
-@pytest.mark.parametrize(("params", "keep"), FILTERS, ids=lambda p: str(p))
+@pytest.mark.parametrize(("params", "keep"), FILTERS, ids=[str(params) for params, _ in FILTERS])
 async def test_each_filter_keeps_exactly_the_matching_tickets(
     http: httpx.AsyncClient,
     operator: dict[str, str],
