@@ -20,6 +20,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
 from typing import TypeVar
 
+from pydantic import ValidationError
+
 from client.models import Query, TicketQuery, TicketSort, TicketStatus
 from tui import formats, i18n, search_words
 from tui.i18n import _
@@ -111,8 +113,14 @@ def build_query(query_type: type[Q], fields: dict[str, object], statuses: list[E
         fields["status"] = tuple(dict.fromkeys(statuses))
     try:
         return query_type.model_validate(fields)
-    except ValueError as exc:  # pydantic: a value too long
-        raise FilterError(str(exc).splitlines()[0]) from exc
+    except ValidationError as exc:  # a value the contract refuses (too long, year 9999)
+        from tui.widgets.form import refusal
+
+        error = exc.errors()[0]
+        typed = error.get("input")
+        shown = formats.day(typed) if isinstance(typed, dt.date) else str(typed)
+        shown = shown if len(shown) <= 24 else shown[:23] + "…"
+        raise FilterError(f"{shown}: {refusal(error)}") from exc
 
 
 def parse(text: str, base: TicketQuery | None = None, lang: str | None = None) -> TicketQuery:

@@ -130,3 +130,14 @@ def test_dates_in_the_users_form_and_iso() -> None:
     assert parse("du:03/12/2026", lang="fr").created_from == dt.date(2026, 12, 3)
     assert parse("dal:3/12/26", lang="it").created_from == dt.date(2026, 12, 3)
     assert parse("dal:2026-12-03", lang="it").created_from == dt.date(2026, 12, 3)
+
+
+def test_a_value_the_contract_refuses_is_said_in_words() -> None:
+    # a date past the contract's years, a text past its length: named, not pydantic's dump
+    with pytest.raises(FilterError) as found:
+        parse("to:31/12/9999")
+    assert str(found.value) == "Dec 31, 9999: A date from Jan 1, 1900 to Dec 31, 2100."
+    with pytest.raises(FilterError) as found:
+        parse("x" * 300)
+    assert str(found.value) == "x" * 23 + "…: Too long."
+    assert "validation error" not in str(found.value)
