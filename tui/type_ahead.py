@@ -239,6 +239,11 @@ class TypeAhead:
             self._task = None
 
     def put(self, event: events.Key | events.Paste) -> None:
+        if isinstance(event, events.Key) and event.key == "ctrl+j":
+            # a line feed is Enter (readline's C-j too): keys typed before the app set the
+            # terminal to raw mode went through its line discipline, which turns the
+            # Enter (CR) into a line feed (ICRNL); sav binds nothing to ctrl+j
+            event = events.Key("enter", "\r")
         items = split_alt(event) if isinstance(event, events.Key) else [event]
         self._events.extend(items)
         self._idle.clear()

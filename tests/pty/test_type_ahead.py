@@ -320,6 +320,16 @@ def test_12_keys_typed_after_signing_in_go_to_the_home_screen(start_sav: Start) 
     sav.wait_for("Reggiani")
 
 
+def test_12_keys_typed_before_the_app_has_started_sign_in_and_search(start_sav: Start) -> None:
+    """Typed the moment sav is started: the terminal is not in raw mode yet, so its line
+    discipline turns Enter into a line feed (read as Enter), and the server has not answered
+    yet (Enter waits for it, and the keys after Enter wait for the home screen)."""
+    sav = start_sav()
+    sav.type(keys("tech", "Tab", "demo", "Enter", "t", "reggi"))
+    sav.wait_line("Search reggi", 60)
+    sav.wait_for("Reggiani")
+
+
 def test_13_mark_validate_and_confirm_typed_ahead_of_the_orders_list(
     start_sav: Start, query: Query
 ) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -80,6 +82,7 @@ class LoginScreen(Screen[None]):
         self._unreachable = False
         self._unreachable_error: BackendUnavailable | None = None
         self._sign_in_when_connected = False
+        self._server_answered = asyncio.Event()
 
     @property
     def sav(self) -> SavApp:
@@ -159,6 +162,7 @@ class LoginScreen(Screen[None]):
         if self._sign_in_when_connected:
             self._sign_in_when_connected = False
             self.submit()
+            self._server_answered.set()
         self._accounts = list(health.demo_accounts)
         if self._accounts:
             lines = [_("Demo accounts (F2 fills one in):")]
@@ -175,6 +179,7 @@ class LoginScreen(Screen[None]):
         self._unreachable = True
         self._unreachable_error = error
         self._sign_in_when_connected = False
+        self._server_answered.set()
         self._say("")
         text = "\n".join(
             [f"{glyphs.error_mark()}{error.message}", *error.tried, _("Press F5 to try again.")]
@@ -267,7 +272,9 @@ class LoginScreen(Screen[None]):
                 return
         if self.sav.client is None:  # typed before the backend answered: go on once it does
             self._sign_in_when_connected = True
+            self._server_answered.clear()
             self._say(_("Signing in as soon as the server answers…"))
+            self._hold_keys_until_signed_in()
             return
         self._say(_("Signing in…"))
         self.sav.sign_in(
@@ -275,6 +282,16 @@ class LoginScreen(Screen[None]):
             self.query_one("#password", Input).value,
             self.query_one("#remember", Checkbox).value,
         )
+
+    @work(exclusive=True, group="sign-in-pending", exit_on_error=False)
+    async def _hold_keys_until_signed_in(self) -> None:
+        """Enter typed before the server answered: the keys typed after it wait (the
+        type-ahead holds them while this worker runs) until the sign-in it asked for is
+        done, so they reach the home screen, not the password field."""
+        await self._server_answered.wait()  # show_connected started the sign-in
+        for worker in [w for w in self.app.workers if w.group == "session"]:
+            with contextlib.suppress(Exception):  # a failed sign-in is said on the form
+                await worker.wait()
 
     def _say(self, text: str, *, error: bool = False) -> None:
         """The line under the form: progress, or (marked ✗, not by colour alone) an error."""
