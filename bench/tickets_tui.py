@@ -108,8 +108,12 @@ class Case:
     before: Shown | None = None
     """The result ``pre`` shows (None: the TUI refuses that line, the list stays)."""
     after: Shown | None = None
+    params: dict[str, object] = field(default_factory=dict)
+    """``GET /tickets``'s parameters for ``line``, as the TUI asks for its first page."""
     times_ms: list[float] = field(default_factory=list)
     loads: list[float] = field(default_factory=list)
+    api_ms: list[float] = field(default_factory=list)
+    """The same query straight from the API over the socket, right after each timed key."""
 
 
 def _shown_keys(case: Case) -> str:
@@ -240,9 +244,9 @@ def _server(url: str, home: Path, timeout: float) -> Iterator[str]:
 # ------------------------------------------------------------------ what to expect
 
 
-async def _prepare_cases(base: str, cases: list[Case]) -> list[Case]:
-    """Learn each line's result from the API, and cut each line back to the key that
-    changes what the screen shows. A line the TUI would refuse is dropped (said why)."""
+async def _prepare_cases(base: str, cases: list[Case]) -> tuple[list[Case], str]:
+    """Learn each line's result from the API and choose the keys that change what the
+    screen shows (a line the TUI would refuse is dropped, said why); and a token."""
     from client.api import SavClient
     from client.models import TicketQuery
     from tui import i18n
@@ -267,7 +271,7 @@ async def _prepare_cases(base: str, cases: list[Case]) -> list[Case]:
 
     kept = []
     try:
-        await client.login("operator", "demo")
+        token = (await client.login("operator", "demo")).access_token
         for case in cases:
             case.after = await shown(case.line)
             if case.after is None:
@@ -279,10 +283,12 @@ async def _prepare_cases(base: str, cases: list[Case]) -> list[Case]:
                 continue
             case.pre, case.key = choice
             case.before = await shown(case.pre)
+            query = parse(case.line, TicketQuery(), lang="en")
+            case.params = {**query.params(), "limit": TicketList.BLOCK, "offset": 0}
             kept.append(case)
     finally:
         await client.aclose()
-    return kept
+    return kept, token
 
 
 # ------------------------------------------------------------------ the TUI
@@ -322,7 +328,17 @@ def _time_key(
     return (tui.wait_expected(expected, timeout, what) - started) * 1000
 
 
-def _run_searches(tui: PtyDriver, cases: list[Case], runs: int, timeout: float) -> None:
+def _api_ms(http: httpx.Client, case: Case) -> float:
+    started = time.perf_counter()
+    answer = http.get("/tickets", params=case.params)  # type: ignore[arg-type]
+    elapsed = (time.perf_counter() - started) * 1000
+    answer.raise_for_status()
+    return elapsed
+
+
+def _run_searches(
+    tui: PtyDriver, http: httpx.Client, cases: list[Case], runs: int, timeout: float
+) -> None:
     for run in range(runs + 1):  # run 0 warms up every query (not counted)
         for case in cases:
             before = case.before
@@ -338,6 +354,8 @@ def _run_searches(tui: PtyDriver, cases: list[Case], runs: int, timeout: float) 
             if run:
                 case.times_ms.append(ms)
                 case.loads.append(_load())
+                tui.wait_idle(0.2, timeout)
+                case.api_ms.append(_api_ms(http, case))
         done = "warm-up" if run == 0 else f"run {run}/{runs}"
         print(f"  {done} done (load {_load()})", flush=True)
 
@@ -410,7 +428,12 @@ async def _history_ticket(url: str, entries: int) -> tuple[int, int]:
 
 
 def _row(
-    label: str, typed: str, times: list[float], loads: list[float], target: float | None
+    label: str,
+    typed: str,
+    times: list[float],
+    loads: list[float],
+    target: float | None,
+    api: list[float] | None = None,
 ) -> dict[str, object]:
     p95 = _percentile(times, 0.95)
     return {
@@ -420,6 +443,7 @@ def _row(
         "p95_ms": round(p95, 1),
         "runs": len(times),
         "load": round(statistics.median(loads), 2),
+        "api_p50_ms": round(statistics.median(api), 1) if api else None,
         "target_p95_ms": target,
         "pass": None if target is None else p95 <= target,
     }
@@ -431,7 +455,8 @@ def _print(rows: list[dict[str, object]], load_before: float, load_after: float)
         f"keystroke to rendered results, TUI and backend as two processes through a pty "
         f"(nproc {os.cpu_count()}, load {load_before} -> {load_after})"
     )
-    head = f"{'figure':<28}{'keys':<24}{'p50 ms':>8}{'p95 ms':>8}{'load':>6}  target"
+    head = f"{'figure':<28}{'keys':<24}{'p50 ms':>8}{'p95 ms':>8}{'api p50':>8}{'load':>6}  target"
+    print("api p50: the same query from the API over the socket, just after each timed key")
     print(head)
     print("-" * len(head))
     for r in rows:
@@ -442,7 +467,8 @@ def _print(rows: list[dict[str, object]], load_before: float, load_after: float)
         keys = str(r["keys"])
         keys = keys if len(keys) < 23 else keys[:22] + "…"
         print(
-            f"{r['figure']!s:<28}{keys:<24}{r['p50_ms']:>8}{r['p95_ms']:>8}{r['load']:>6}  {flag}"
+            f"{r['figure']!s:<28}{keys:<24}{r['p50_ms']:>8}{r['p95_ms']:>8}"
+            f"{r['api_p50_ms'] or '–':>8}{r['load']:>6}  {flag}"
         )
 
 
@@ -492,17 +518,21 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="sav-bench-keys-") as tmp:
         home = Path(tmp)
         with _server(url, home, args.timeout) as base:
-            cases = asyncio.run(_prepare_cases(base, cases))
+            cases, token = asyncio.run(_prepare_cases(base, cases))
             for case in cases:
                 print(f"  {case.kind}: {_shown_keys(case)!r} {case.before} -> {case.after}")
             argv_tui = [sys.executable, "-m", "tui.cli", "--lang", "en", "--server", base]
             argv_tui.append("--store-token-in-file")  # no keyring notice over the screen
             tui = PtyDriver(argv_tui, env=_environment(home), cwd=str(ROOT))
+            http = httpx.Client(
+                base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60.0
+            )
             try:
                 _sign_in(tui, args.timeout)
-                _run_searches(tui, cases, args.runs, args.timeout)
+                _run_searches(tui, http, cases, args.runs, args.timeout)
                 rows = [
-                    _row(c.kind, _shown_keys(c), c.times_ms, c.loads, TARGET_P95_MS) for c in cases
+                    _row(c.kind, _shown_keys(c), c.times_ms, c.loads, TARGET_P95_MS, c.api_ms)
+                    for c in cases
                 ]
                 if opening is not None:
                     times, loads = _run_opening(
@@ -515,6 +545,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             finally:
                 tui.terminate()
+                http.close()
     _print(rows, load_before, _load())
     if args.json:
         payload = {"database": url, "rows": rows, "cases": [asdict(c) for c in cases]}
