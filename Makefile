@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-pg lint typecheck schemathesis bench bench-bytes bench-keys i18n clean
+.PHONY: run test test-pg lint typecheck schemathesis bench bench-bytes i18n clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,7 @@ bench-bytes: $(STAMP)
 	$(BIN)/python -m bench.bytes $(ARGS)
 
 # Keystroke -> rendered results only: ARGS="--database URL --runs 20 --only status".
+.PHONY: bench-keys
 bench-keys: $(STAMP)
 	$(BIN)/python -m bench.tickets_tui $(ARGS)
 
