@@ -66,13 +66,21 @@ test-pg: $(STAMP)
 	  tests/suppliers/test_accounts.py tests/suppliers/test_orders.py tests/suppliers/test_sync.py
 	$(BIN)/python -m tests.live.schemathesis_run
 
-# Startup times and memory, then the bytes written per step over a pty (bench/README.md).
+# Startup times and memory, the bytes written per step over a pty, then keystroke -> rendered
+# results in the ticket search (sav serve and the TUI as two processes; its 100k-ticket SQLite
+# demo is built in bench/.data the first time) (bench/README.md).
 bench: $(STAMP)
 	$(BIN)/python -m bench.startup $(ARGS)
 	$(BIN)/python -m bench.bytes
+	$(BIN)/python -m bench.tickets_tui
 
 bench-bytes: $(STAMP)
 	$(BIN)/python -m bench.bytes $(ARGS)
+
+# Keystroke -> rendered results only: ARGS="--database URL --runs 20 --only status".
+.PHONY: bench-keys
+bench-keys: $(STAMP)
+	$(BIN)/python -m bench.tickets_tui $(ARGS)
 
 # Extract the messages, merge them into the catalogues, compile them: the TUI's (domain sav)
 # and the server's (domain sav_server: the API's messages, in each request's language); then

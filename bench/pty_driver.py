@@ -23,7 +23,7 @@ import subprocess
 import termios
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import psutil
@@ -53,6 +53,15 @@ class Marker:
     text: str
     seconds: float
     bytes_at: int
+
+
+@dataclass
+class Expectation:
+    """A condition on the rendered screen (``PtyDriver.expect``): when it first held."""
+
+    predicate: Callable[[str], bool]
+    seconds: float | None = None
+    """Seconds since start of the chunk of output that made it hold (None: not yet)."""
 
 
 @dataclass
@@ -134,6 +143,7 @@ class PtyDriver:
         self._cond = threading.Condition()  # guards screen, markers, counters
         self._watched: set[str] = set()
         self._markers: dict[str, Marker] = {}
+        self._expectations: list[Expectation] = []
         self._bytes_read = 0
         self._raw: bytearray | None = bytearray() if record else None
         self._eof = False
@@ -219,11 +229,15 @@ class PtyDriver:
                 seconds, total, data = item
                 self._stream.feed(data)
                 pending = self._watched - self._markers.keys()
-                if pending:
+                if pending or self._expectations:
                     text = self._display()
                     for marker in pending:
                         if marker in text:
                             self._markers[marker] = Marker(marker, seconds, total)
+                    for expectation in self._expectations:
+                        if expectation.predicate(text):
+                            expectation.seconds = seconds
+                    self._expectations = [e for e in self._expectations if e.seconds is None]
                 self._cond.notify_all()
 
     def _display(self) -> str:
@@ -302,6 +316,44 @@ class PtyDriver:
                         f"{text!r} did not appear within {timeout:.1f}s", self._display()
                     )
                 self._cond.wait(min(left, 0.1))
+
+    def expect(self, predicate: Callable[[str], bool]) -> Expectation:
+        """Watch the rendered screen for ``predicate(screen_text)`` to hold, from now on.
+
+        Unlike a marker (recorded once for the whole run), each expectation is new: the
+        same text can be timed again and again. It is checked against the screen as it
+        is now (``seconds`` set at once when it already holds: a stale screen; a bench
+        checks that before sending the key it times) and then after every chunk of output.
+        """
+        expectation = Expectation(predicate)
+        with self._cond:
+            if predicate(self._display()):
+                expectation.seconds = self.elapsed()
+            else:
+                self._expectations.append(expectation)
+        return expectation
+
+    def wait_expected(self, expectation: Expectation, timeout: float, what: str) -> float:
+        """Wait until ``expectation`` holds; seconds since start of the output that made
+        it hold. Raises ``MarkerNotFound`` (naming ``what``) like ``wait_for``."""
+        deadline = time.perf_counter() + timeout
+        with self._cond:
+            while expectation.seconds is None:
+                if self._parsed_all:
+                    raise MarkerNotFound(
+                        f"{what} never showed: the program closed the terminal "
+                        f"(exit code {self.proc.poll()}) after {self.elapsed():.2f}s",
+                        self._display(),
+                    )
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    with contextlib.suppress(ValueError):
+                        self._expectations.remove(expectation)
+                    raise MarkerNotFound(
+                        f"{what} did not show within {timeout:.1f}s", self._display()
+                    )
+                self._cond.wait(min(left, 0.1))
+            return expectation.seconds
 
     def wait_idle(self, idle: float, timeout: float) -> bool:
         """Wait until no output for ``idle`` seconds; False if that never happened."""
