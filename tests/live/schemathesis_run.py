@@ -38,6 +38,9 @@ ROLES = ("tech", "operator")  # the demo users (password "demo")
 PASSWORD = "demo"
 EXCLUDED = {"logout_auth_logout_post": "POST /auth/logout revokes the run's own token"}
 DEFAULT_MAX_EXAMPLES = 5
+PHASES = {"operator": "examples,fuzzing,stateful"}
+"""The coverage phase (every boundary of every input: most of the cases) as the technician
+only: the inputs are the same for the operator, whose run is about the role's answers."""
 DEFAULT_SEED = 2026
 DEMO_TICKETS = 120
 SAV = (sys.executable, "-m", "tui.cli")
@@ -148,7 +151,14 @@ def sign_in(url: str, username: str) -> str:
 
 
 def start_schemathesis(
-    url: str, token: str, *, seed: int, max_examples: int, config: Path, env: dict[str, str]
+    url: str,
+    token: str,
+    *,
+    seed: int,
+    max_examples: int,
+    config: Path,
+    env: dict[str, str],
+    phases: str = "",
 ) -> subprocess.Popen[str]:
     """One ``schemathesis run``, started (its output piped)."""
     command = [
@@ -177,6 +187,8 @@ def start_schemathesis(
     ]
     for operation_id in EXCLUDED:
         command += ["--exclude-operation-id", operation_id]
+    if phases:
+        command += ["--phases", phases]
     # in the run's folder: schemathesis keeps a cache of crashes (.schemathesis/) where it runs,
     # and replays them next time; each run starts from nothing, the same every time
     return subprocess.Popen(
@@ -232,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
                         max_examples=args.max_examples,
                         config=config,
                         env=env,
+                        phases=PHASES.get(role, ""),
                     )
                     for role in args.role or ROLES
                 }
