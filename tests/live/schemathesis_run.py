@@ -24,7 +24,6 @@ import contextlib
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+
+from tests.live.serving import ServerDidNotStart, serving
 
 ROLES = ("tech", "operator")  # the demo users (password "demo")
 PASSWORD = "demo"
@@ -58,13 +59,6 @@ expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "412", "422", "42
 expected-statuses = ["400", "401", "403", "406", "415", "422", "428"]
 """
 FIGURE = re.compile(r"(\d+) generated(?:, (\d+) found (\d+) unique failures?)?")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _sav(*args: str, env: dict[str, str]) -> None:
@@ -110,35 +104,12 @@ def fresh_database(given: str | None, folder: Path, name: str | None = None) -> 
 @contextlib.contextmanager
 def live_server(database_url: str, env: dict[str, str], log_path: Path) -> Iterator[str]:
     """``sav serve`` on a free port until the block ends; its output goes to ``log_path``."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [*SAV, "serve", "--database", database_url, "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    command = [*SAV, "serve", "--database", database_url, "--host", "127.0.0.1"]
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"the server stopped (exit {process.returncode}): {log_path}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise SystemExit(f"the server did not answer within 60 s: {log_path}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        with serving(command, env, log_path) as url:
+            yield url
+    except ServerDidNotStart as exc:
+        raise SystemExit(f"{exc} ({log_path})") from exc
 
 
 def sign_in(url: str, username: str) -> str:

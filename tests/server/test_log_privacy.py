@@ -14,10 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +24,7 @@ from sqlalchemy import update
 from server.db import models as db
 from server.db.session import create_engine
 from server.services.passwords import hash_password_sync
+from tests.live.serving import serving
 
 PASSWORD = "Pw-logscan-7f3c9a1e"
 WRONG_PASSWORD = "Pw-wrong-52b1d0c4"
@@ -36,13 +34,6 @@ PHONE = "0611223344"
 EMAIL = "zoe.logscan@example.org"
 LAST_NAME = "Logscanova"
 NOTE = "door code 4471B"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 async def _set_password(database_url: str, username: str, password: str) -> None:
@@ -60,35 +51,9 @@ async def _set_password(database_url: str, username: str, password: str) -> None
 
 @contextlib.contextmanager
 def _server(command: list[str], log_path: Path, home: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {"SAV_HOME": str(home), "PYTHONUNBUFFERED": "1"}
-    env = {**os.environ, **env}
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [*command, "--port", str(port)],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log_path.read_text()
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            assert time.monotonic() < deadline, "the server did not answer"
-            time.sleep(0.1)
+    env = {**os.environ, "SAV_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+    with serving(command, env, log_path) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _session(url: str, run: str, tokens: list[str]) -> list[int]:

@@ -1,0 +1,63 @@
+"""A sav server started as its own process, on a free port, for tests that talk to it over
+a socket (schemathesis, the log scan)."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class ServerDidNotStart(RuntimeError):
+    pass
+
+
+@contextlib.contextmanager
+def serving(
+    command: list[str], env: dict[str, str], log_path: Path, timeout: float = 60
+) -> Iterator[str]:
+    """``command --port N`` (``sav serve`` or the embedded backend) on a free port, once its
+    ``/health`` answers, until the block ends: its URL. Its output goes to ``log_path``."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [*command, "--port", str(port)],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise ServerDidNotStart(
+                    f"the server stopped (exit {process.returncode}): {log_path.read_text()}"
+                )
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise ServerDidNotStart(f"the server did not answer within {timeout:.0f} s")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
