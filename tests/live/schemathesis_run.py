@@ -191,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--role", action="append", choices=ROLES, help="default: both")
     parser.add_argument("--keep", action="store_true", help="keep the folder (log, reports)")
+    parser.add_argument(
+        "--phases", help="for every role (default: all, the coverage phase as tech only)"
+    )
     parser.add_argument("--pg-name", help="PostgreSQL: the database to create (and drop)")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="sav-schemathesis-"))
@@ -215,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
                         max_examples=args.max_examples,
                         config=config,
                         env=env,
-                        phases=PHASES.get(role, ""),
+                        phases=args.phases or PHASES.get(role, ""),
                     )
                     for role in args.role or ROLES
                 }
