@@ -9,15 +9,12 @@ file was cut off, and keeps no file, neither under the name asked for nor a ``.p
 from __future__ import annotations
 
 import gettext
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from client import messages
 from client.api import IncompleteDownload, SavClient, UnavailableError
@@ -25,6 +22,7 @@ from client.models import CsvFormat, TicketQuery
 from server.app import create_app
 from server.services import ticket_query
 from server.settings import Settings
+from tests.live.serving import app_in_thread
 from tui.i18n import DOMAIN, LOCALE_DIR
 
 
@@ -32,19 +30,8 @@ from tui.i18n import DOMAIN, LOCALE_DIR
 def live_server(settings: Settings) -> Iterator[str]:
     """The app under uvicorn on a free loopback port; its URL."""
     app = create_app(settings.model_copy(update={"supplier_sync_hours": 0}))
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=20)
-    assert not thread.is_alive()
+    with app_in_thread(app) as url:
+        yield url
 
 
 class RowFault:

@@ -9,18 +9,16 @@ import os
 import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from client.credentials import CredentialStore, token_file_path
 from server.app import create_app
 from server.settings import Settings
+from tests.live.serving import app_in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,18 +59,8 @@ async def valid(http: httpx.AsyncClient, token: str) -> bool:
 @pytest.fixture
 def server_url(settings: Settings) -> Iterator[str]:
     """The real app under uvicorn on a free loopback port, in a thread."""
-    app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(30)
+    with app_in_thread(create_app(settings)) as url:
+        yield url
 
 
 async def test_embedded_status_info_and_logout_with_the_token_file(
