@@ -68,13 +68,10 @@ test-pg: $(STAMP)
 	  tests/suppliers/test_accounts.py tests/suppliers/test_orders.py tests/suppliers/test_sync.py
 	$(BIN)/python -m tests.live.schemathesis_run --phases examples,fuzzing,stateful
 
-# Startup times and memory, the bytes written per step over a pty, then keystroke -> rendered
-# results in the ticket search (sav serve and the TUI as two processes; its 100k-ticket SQLite
-# demo is built in bench/.data the first time) (bench/README.md).
+# Every bench, then one table: figure, measured, target, PASS/MISS (bench/README.md). Its
+# databases are built in bench/.data the first time. ARGS="--only search --markdown".
 bench: $(STAMP)
-	$(BIN)/python -m bench.startup $(ARGS)
-	$(BIN)/python -m bench.bytes
-	$(BIN)/python -m bench.tickets_tui
+	$(BIN)/python -m bench.all $(ARGS)
 
 bench-bytes: $(STAMP)
 	$(BIN)/python -m bench.bytes $(ARGS)

@@ -49,9 +49,7 @@ import datetime as dt
 import json
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -63,6 +61,7 @@ import httpx
 
 from bench.pty_driver import KEY_ENTER, KEY_TAB, MarkerNotFound, PtyDriver
 from bench.search import DATA, _percentile, _prepare, _queries
+from bench.serving import ServerDidNotStart, serving
 
 TARGET_P95_MS = 100.0
 KEY_CTRL_U = "\x15"
@@ -182,12 +181,6 @@ async def _values(url: str) -> dict[str, str]:
 # ------------------------------------------------------------------ the backend
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _environment(home: Path) -> dict[str, str]:
     env = {
         k: v
@@ -209,36 +202,12 @@ def _environment(home: Path) -> dict[str, str]:
 @contextlib.contextmanager
 def _server(url: str, home: Path, timeout: float) -> Iterator[str]:
     """``sav serve`` on ``url`` in its own process; yields its base URL."""
-    port = _free_port()
-    log = (home / "serve.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "serve", "--database", url, "--port", str(port)],
-        cwd=ROOT,
-        env=_environment(home),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "tui.cli", "serve", "--database", url]
     try:
-        deadline = time.perf_counter() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise SystemExit(f"sav serve ended (code {proc.returncode}): see {log.name}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/health", timeout=1.0).status_code == 200:
-                    break
-            if time.perf_counter() > deadline:
-                raise SystemExit(f"sav serve did not answer within {timeout:.0f} s")
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        with serving(command, _environment(home), home / "serve.log", timeout) as base:
+            yield base
+    except ServerDidNotStart as e:
+        raise SystemExit(f"sav serve: {e}") from e
 
 
 # ------------------------------------------------------------------ what to expect

@@ -16,13 +16,13 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.serving import app_in_thread
 from client import messages
 from client.api import IncompleteDownload, SavClient, UnavailableError
 from client.models import CsvFormat, TicketQuery
 from server.app import create_app
 from server.services import ticket_query
 from server.settings import Settings
-from tests.live.serving import app_in_thread
 from tui.i18n import DOMAIN, LOCALE_DIR
 
 

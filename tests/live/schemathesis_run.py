@@ -33,7 +33,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.live.serving import ServerDidNotStart, serving
+from bench.serving import ServerDidNotStart, serving
 
 ROLES = ("tech", "operator")  # the demo users (password "demo")
 PASSWORD = "demo"

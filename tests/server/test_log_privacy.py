@@ -21,10 +21,10 @@ from pathlib import Path
 import httpx
 from sqlalchemy import update
 
+from bench.serving import serving
 from server.db import models as db
 from server.db.session import create_engine
 from server.services.passwords import hash_password_sync
-from tests.live.serving import serving
 
 PASSWORD = "Pw-logscan-7f3c9a1e"
 WRONG_PASSWORD = "Pw-wrong-52b1d0c4"

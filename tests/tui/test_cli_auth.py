@@ -15,10 +15,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.serving import app_in_thread
 from client.credentials import CredentialStore, token_file_path
 from server.app import create_app
 from server.settings import Settings
-from tests.live.serving import app_in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,5 +1,5 @@
-"""A sav server started as its own process, on a free port, for tests that talk to it over
-a socket (schemathesis, the log scan)."""
+"""A sav server started as its own process, on a free port, for the benches and the tests
+that talk to it over a socket (schemathesis, the log scan, keystroke -> results)."""
 
 from __future__ import annotations
 
