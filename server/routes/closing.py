@@ -13,6 +13,7 @@ from client.models.base import IdParam
 from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session
 from server.routes.ticket_actions import IfMatch
 from server.services import closing, tickets
+from server.services import parts_received as received
 from server.services.ticket_actions import parse_if_match
 
 router = APIRouter(tags=["closing"])
@@ -99,7 +100,7 @@ async def parts_received(
 ) -> Ticket:
     """Centre: the parts arrived (another way than the orders' shipments); waiting for
     parts -> confirmed."""
-    await closing.parts_received(
+    await received.parts_received(
         session, ticket_id, user, body, if_match=parse_if_match(if_match), now=now
     )
     return await tickets.get_ticket(session, ticket_id, user, settings.overdue_contact_hours, now)

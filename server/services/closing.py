@@ -1,5 +1,5 @@
 """Closing an intervention: the form's draft, its figures, the closing, the operator's
-verification or rejection, and the parts received.
+verification or rejection.
 
 * One intervention per ticket. ``PUT /tickets/{id}/intervention`` saves the form as a draft
   (the ticket keeps its status; the next person to open the form sees the draft);
@@ -7,12 +7,9 @@ verification or rejection, and the parts received.
   confirmed, waiting for parts or exchange requested; the centre's staff). Both check the
   form; closing also needs the starred codes (faulty component, fault, work done) and, for a
   fault of type T, the parts used.
-* Parts used are picked from the lines of the orders tied to the ticket (requested and
-  ordered codes kept from the line) or typed by code, resolved through the supersessions for
-  the ticket's appliance (server.services.supersession): the code typed is the one requested,
-  the installed one is what the resolution orders (or the one the technician names, when it
-  is one of the resolution's outcomes). Each line's unit price is the order line's price, or
-  the catalogue's; closing freezes it, with the amounts (net, VAT, total), for good.
+* Parts used are picked from the order lines tied to the ticket or typed by code
+  (server.services.closing_parts); closing freezes each line's unit price, with the amounts
+  (net, VAT, total), for good.
 * Figures: net = rate + spares + bonuses; VAT at the centre's rate on that net, half up once
   (server.services.money); the form asks ``POST /tickets/{id}/intervention/totals`` as it
   changes.
@@ -20,9 +17,7 @@ verification or rejection, and the parts received.
   their names, the parts with their frozen price against today's catalogue price, the
   amounts); verify moves closed -> verified; reject sends it back to confirmed with the note,
   the draft kept (its amounts unfrozen) and the note shown in the form.
-* Parts received: an explicit action (waiting for parts -> confirmed), and
-  :func:`settle_shipped`, which does the same for every ticket whose order lines are all
-  shipped (called by server.services.shipments when a shipment is recorded).
+* Parts received (waiting for parts -> confirmed): server.services.parts_received.
 
 Refusals follow ticket_actions: another centre's ticket 404, the wrong role 403, bad input
 422 (every field named, in the request's language), a stale ``If-Match`` 412, a status the
@@ -36,7 +31,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,7 +40,6 @@ from client.models import (
     CodeList,
     FaultType,
     HistoryEvent,
-    OrderStatus,
     Role,
     TicketAction,
     TicketStatus,
@@ -54,9 +48,9 @@ from client.models import (
 from server.db import models as db
 from server.errors import Conflict, Invalid, NotFound, PreconditionFailed
 from server.i18n import _, day, language, money
-from server.services import catalogue, closing_codes, events, status_machine, ticket_actions
+from server.services import closing_codes, events, status_machine, ticket_actions
+from server.services.closing_parts import PartLine, ordered_parts, resolve_parts
 from server.services.money import document_totals, from_cents, to_cents
-from server.services.supersession import ApplianceContext
 from server.services.tenancy import get_scoped
 
 MAX_DISTANCE_KM = 2000
@@ -144,172 +138,6 @@ async def _lists(session: AsyncSession, appliance: db.Appliance) -> _Lists:
     return _Lists(family, name, by_list)
 
 
-# --------------------------------------------------------------------------- parts used
-
-
-@dataclass
-class _PartLine:
-    requested: db.Part
-    ordered: db.Part | None
-    installed: db.Part
-    order_line_id: int | None
-    order_number: str | None
-    quantity: int
-    unit_price_cents: int
-
-
-async def _ordered_parts(session: AsyncSession, ticket_id: int) -> list[wire.OrderedPart]:
-    """The lines of the orders tied to the ticket (withdrawn orders left out)."""
-    requested = db.Part.__table__.alias("requested")
-    ordered = db.Part.__table__.alias("ordered")
-    rows = await session.execute(
-        select(
-            db.OrderLine.id,
-            db.Order.number,
-            requested.c.code,
-            ordered.c.code,
-            db.OrderLine.description,
-            db.OrderLine.quantity_requested,
-            db.OrderLine.quantity_shipped,
-            db.OrderLine.price_cents,
-        )
-        .join(db.Order, db.Order.id == db.OrderLine.order_id)
-        .join(requested, requested.c.id == db.OrderLine.requested_part_id)
-        .join(ordered, ordered.c.id == db.OrderLine.part_id)
-        .where(db.OrderLine.ticket_id == ticket_id, db.Order.status != OrderStatus.CANCELLED.value)
-        .order_by(db.Order.created_at, db.OrderLine.id)
-    )
-    return [
-        wire.OrderedPart(
-            order_line_id=line_id,
-            order_number=number,
-            requested_code=req,
-            ordered_code=ord_,
-            description=description,
-            quantity=quantity,
-            quantity_shipped=shipped,
-            unit_price=from_cents(price),
-        )
-        for line_id, number, req, ord_, description, quantity, shipped, price in rows.all()
-    ]
-
-
-async def _context(session: AsyncSession, appliance: db.Appliance) -> ApplianceContext:
-    model_id = (
-        await session.execute(
-            select(db.CatalogueModel.id).where(
-                db.CatalogueModel.code == appliance.model_code,
-                db.CatalogueModel.service_index == appliance.service_index,
-            )
-        )
-    ).scalar_one_or_none()
-    return ApplianceContext(
-        model_id=model_id,
-        serial=appliance.serial_number or None,
-        production_date=appliance.production_date,
-    )
-
-
-async def _part(session: AsyncSession, code: str) -> db.Part | None:
-    return (await session.execute(select(db.Part).where(db.Part.code == code))).scalar_one_or_none()
-
-
-async def _resolve_parts(
-    session: AsyncSession,
-    loaded: _Loaded,
-    inputs: list[wire.PartUsedInput],
-    now: dt.datetime,
-    errors: dict[str, str],
-) -> list[_PartLine]:
-    """The form's parts, each checked (errors go into ``errors`` under ``parts.N.field``)."""
-    lines: list[_PartLine] = []
-    if not inputs:
-        return lines
-    ordered = {o.order_line_id: o for o in await _ordered_parts(session, loaded.ticket.id)}
-    context: ApplianceContext | None = None
-    for n, item in enumerate(inputs):
-        where = f"parts.{n}"
-        if item.order_line_id is not None:
-            line = ordered.get(item.order_line_id)
-            if line is None:
-                errors[f"{where}.order_line_id"] = _("no order line {line} for this ticket").format(
-                    line=item.order_line_id
-                )
-                continue
-            requested = await _part(session, line.requested_code)
-            ordered_part = await _part(session, line.ordered_code)
-            assert requested is not None and ordered_part is not None
-            installed = ordered_part
-            if item.installed_code and item.installed_code != ordered_part.code:
-                other = await _part(session, item.installed_code)
-                if other is None:
-                    errors[f"{where}.installed_code"] = _("no part {code} in the catalogue").format(
-                        code=item.installed_code
-                    )
-                    continue
-                installed = other
-            price = (
-                to_cents(line.unit_price)
-                if installed.id == ordered_part.id
-                else installed.price_cents
-            )
-            lines.append(
-                _PartLine(
-                    requested,
-                    ordered_part,
-                    installed,
-                    line.order_line_id,
-                    line.order_number,
-                    item.quantity,
-                    price,
-                )
-            )
-            continue
-        if not item.code:
-            errors[f"{where}.code"] = _("give a part code or pick an ordered part")
-            continue
-        requested = await _part(session, item.code)
-        if requested is None:
-            errors[f"{where}.code"] = _("no part {code} in the catalogue").format(code=item.code)
-            continue
-        if context is None:
-            context = await _context(session, loaded.appliance)
-        resolution, _graph = await catalogue.resolve(session, requested.code, context, now.date())
-        options: list[str] = []
-        if resolution.status is wire.ResolutionStatus.ORDERABLE:
-            options = [i.part.code for i in resolution.order]
-        for choice in resolution.choices:
-            if choice.status is wire.ResolutionStatus.ORDERABLE:
-                options += [i.part.code for i in choice.order]
-        if item.installed_code:
-            if item.installed_code not in {requested.code, *options}:
-                errors[f"{where}.installed_code"] = _(
-                    "{wanted} is not what {code} resolves to here ({allowed})"
-                ).format(
-                    wanted=item.installed_code,
-                    code=requested.code,
-                    allowed=", ".join(options) or requested.code,
-                )
-                continue
-            installed_code = item.installed_code
-        elif resolution.status is wire.ResolutionStatus.ORDERABLE and resolution.order:
-            installed_code = resolution.order[0].part.code
-        elif resolution.status is wire.ResolutionStatus.DEPENDS:
-            errors[f"{where}.installed_code"] = _(
-                "{reason}: say which part was installed ({codes})"
-            ).format(reason=resolution.reason, codes=", ".join(options) or requested.code)
-            continue
-        else:  # replaced by nothing orderable: the part itself came from the centre's stock
-            installed_code = requested.code
-        other = await _part(session, installed_code)
-        assert other is not None
-        installed = other
-        lines.append(
-            _PartLine(requested, None, installed, None, None, item.quantity, installed.price_cents)
-        )
-    return lines
-
-
 # --------------------------------------------------------------------------- checking
 
 
@@ -331,7 +159,7 @@ def _money(value: Decimal, field: str, errors: dict[str, str]) -> Decimal | None
 class _Checked:
     rate_cents: int
     bonuses_cents: int
-    parts: list[_PartLine]
+    parts: list[PartLine]
     fault: db.ClosingCode | None
 
 
@@ -402,7 +230,9 @@ async def _check(
         elif not code and closing and kind is not CodeList.INTERVENTION:
             errors[name] = _("required to close")
     fault = lists.get(CodeList.FAULT, form.fault_code) if form.fault_code else None
-    parts = await _resolve_parts(session, loaded, form.parts, now, errors)
+    parts = await resolve_parts(
+        session, loaded.ticket.id, loaded.appliance, form.parts, now, errors
+    )
     if (
         closing
         and fault is not None
@@ -457,7 +287,7 @@ def _totals(
     )
 
 
-def _spares(parts: list[_PartLine]) -> int:
+def _spares(parts: list[PartLine]) -> int:
     return sum(p.unit_price_cents * p.quantity for p in parts)
 
 
@@ -476,7 +306,7 @@ async def get_closing(
         loaded.intervention,
     )
     lists = await _lists(session, appliance)
-    ordered = await _ordered_parts(session, ticket.id)
+    ordered = await ordered_parts(session, ticket.id)
     parts: list[wire.PartUsed] = []
     if saved is None:
         form = wire.InterventionForm(
@@ -963,89 +793,3 @@ async def reject(
         .execution_options(synchronize_session=False)
     )
     await session.commit()
-
-
-# --------------------------------------------------------------------------- parts received
-
-
-async def settle_shipped(
-    session: AsyncSession, now: dt.datetime, ticket_ids: list[int] | None = None
-) -> list[int]:
-    """Every ticket waiting for parts (of ``ticket_ids``, or all) whose order lines are all
-    shipped goes back to confirmed (one history entry each, written by the system); the
-    tickets moved.
-
-    Called where order lines become shipped (server.services.shipments.record, in the
-    shipment's transaction); it commits."""
-    short = func.sum(
-        case((db.OrderLine.quantity_shipped < db.OrderLine.quantity_requested, 1), else_=0)
-    )
-    query = (
-        select(db.Ticket.id)
-        .join(db.OrderLine, db.OrderLine.ticket_id == db.Ticket.id)
-        .join(db.Order, db.Order.id == db.OrderLine.order_id)
-        .where(
-            db.Ticket.status == TicketStatus.WAITING_PARTS.value,
-            db.Order.status != OrderStatus.CANCELLED.value,
-        )
-        .group_by(db.Ticket.id)
-        .having(short == 0)
-        .order_by(db.Ticket.id)
-    )
-    if ticket_ids is not None:
-        query = query.where(db.Ticket.id.in_(ticket_ids))
-    ready = (await session.execute(query)).scalars().all()
-    moved: list[int] = []
-    for ticket_id in ready:
-        result = await session.execute(
-            update(db.Ticket)
-            .where(
-                db.Ticket.id == ticket_id,
-                db.Ticket.status == TicketStatus.WAITING_PARTS.value,
-            )
-            .values(
-                status=TicketStatus.CONFIRMED.value,
-                waiting_parts=False,
-                status_changed_at=now,
-                updated_at=now,
-                updated_by_id=None,
-                version=db.Ticket.version + 1,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            continue
-        event = events.parts_received()
-        session.add(
-            db.HistoryEntry(
-                ticket_id=ticket_id,
-                at=now,
-                author_id=None,
-                author_name="sav",
-                status=TicketStatus.CONFIRMED.value,
-                appointment_at=None,
-                type=wire.HistoryType.STATUS_CHANGE.value,
-                event=event.code.value,
-                params=event.params,
-                note="",
-                email_to=None,
-            )
-        )
-        moved.append(ticket_id)
-    await session.commit()
-    return moved
-
-
-async def parts_received(
-    session: AsyncSession,
-    ticket_id: int,
-    user: db.User,
-    body: wire.NoteRequest,
-    *,
-    if_match: int | None,
-    now: dt.datetime,
-) -> None:
-    """The explicit action: waiting for parts -> confirmed (the centre's staff)."""
-    await ticket_actions.transition(
-        session, ticket_id, user, TicketAction.PARTS_RECEIVED, body, if_match=if_match, now=now
-    )

@@ -4,7 +4,7 @@ Recording a shipment is where order lines become *shipped*: each listed line's s
 quantity grows (never beyond what was requested; the reserved quantity follows), the order
 becomes ``shipped`` once every line is, and every ticket tied to these lines that waits for
 parts goes back to *confirmed* when all of its order lines are shipped
-(:func:`server.services.closing.settle_shipped`, one history entry each) — in the same
+(:func:`server.services.parts_received.settle_shipped`, one history entry each) — in the same
 transaction.
 
 Only operators record shipments, and only on a validated order (or one partly shipped).
@@ -24,7 +24,7 @@ from client.models import OrderStatus, Role
 from server.db import models as db
 from server.errors import Conflict, Invalid
 from server.i18n import _, quoted
-from server.services import closing, orders
+from server.services import orders, parts_received
 from server.services.tenancy import require_role
 
 SHIPPABLE = frozenset({OrderStatus.VALIDATED.value, OrderStatus.SHIPPED.value})
@@ -106,5 +106,5 @@ async def record(
         await session.rollback()
         raise Conflict(_("order {number} changed meanwhile: try again").format(number=order.number))
     tickets = sorted({line.ticket_id for line in lines if line.ticket_id is not None})
-    await closing.settle_shipped(session, now, tickets)  # commits the whole shipment
+    await parts_received.settle_shipped(session, now, tickets)  # commits the whole shipment
     return await orders.get_order(session, order_id, user)

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from server.db import models as db
 from server.db.session import create_engine
-from server.services import closing
+from server.services import parts_received
 from tests.server.test_tenancy_probe import fingerprint
 from tests.server.ticket_state import SEED_TICKET, headers_for, put_in_status
 
@@ -268,7 +268,7 @@ async def test_parts_received_when_every_line_tied_to_the_ticket_is_shipped(
 
     now = dt.datetime.now(dt.UTC)
     async with AsyncSession(engine) as session:
-        assert waiting not in await closing.settle_shipped(session, now)
+        assert waiting not in await parts_received.settle_shipped(session, now)
     async with engine.begin() as conn:
         await conn.execute(
             update(db.OrderLine)
@@ -276,8 +276,8 @@ async def test_parts_received_when_every_line_tied_to_the_ticket_is_shipped(
             .values(quantity_shipped=db.OrderLine.quantity_requested)
         )
     async with AsyncSession(engine) as session:
-        assert await closing.settle_shipped(session, now, [SEED_TICKET]) == []
-        assert waiting in await closing.settle_shipped(session, now, [waiting])
+        assert await parts_received.settle_shipped(session, now, [SEED_TICKET]) == []
+        assert waiting in await parts_received.settle_shipped(session, now, [waiting])
         status = (
             await session.execute(select(db.Ticket.status).where(db.Ticket.id == waiting))
         ).scalar_one()
