@@ -27,7 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -184,6 +184,9 @@ class Customer(Base):
         # the ticket search sorted by customer or city walks these (migration 0012)
         Index("ix_customers_name", "last_name", "first_name"),
         Index("ix_customers_city", "city"),
+        # the ticket search's phone and city filters (migration 0014)
+        Index("ix_customers_phone_digits", "phone_digits"),
+        Index("ix_customers_city_key", "city_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -199,6 +202,46 @@ class Customer(Base):
     home_phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    phone_digits: Mapped[str] = mapped_column(
+        String(40),
+        default=lambda context: _from_insert(context, "home_phone", phone_digits_of),
+        server_default="",
+    )
+    """The digits of ``home_phone`` alone: what the ticket search's phone filter matches.
+    Kept by the model: set when ``home_phone`` is set (ORM) or computed from it on an INSERT
+    that does not give it (Core); a Core UPDATE of ``home_phone`` must set it too."""
+    city_key: Mapped[str] = mapped_column(
+        String(100),
+        default=lambda context: _from_insert(context, "city", city_key_of),
+        server_default="",
+    )
+    """``city`` lower-cased (Python's ``str.lower``, the same on every database): what the
+    ticket search's city filter matches, as a prefix an index answers. Kept as
+    ``phone_digits`` is."""
+
+    @validates("home_phone", "city")
+    def _keep_search_keys(self, key: str, value: str) -> str:
+        if key == "home_phone":
+            self.phone_digits = phone_digits_of(value or "")
+        else:
+            self.city_key = city_key_of(value or "")
+        return value
+
+
+def phone_digits_of(phone: str) -> str:
+    """The digits of a phone number (0-9), in order: ``03 88.12-34`` -> ``03881234``."""
+    return "".join(c for c in phone if "0" <= c <= "9")
+
+
+def city_key_of(city: str) -> str:
+    """A city as the search matches it: lower case."""
+    return city.lower()
+
+
+def _from_insert(context: Any, source: str, key: Any) -> str:
+    """A column default computed from the INSERT's ``source`` value (empty without one)."""
+    value = context.get_current_parameters().get(source)
+    return key(value) if isinstance(value, str) else ""
 
 
 class Appliance(Base):

@@ -49,15 +49,6 @@ def _contains(column: Any, value: str) -> ColumnElement[bool]:
     return func.lower(column).like(f"%{escaped}%", escape="\\")
 
 
-def _starts(column: Any, value: str) -> ColumnElement[bool]:
-    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return func.lower(column).like(f"{escaped}%", escape="\\")
-
-
-def _digits(value: str) -> str:
-    return "".join(c for c in value if c.isdigit())
-
-
 class _Conditions:
     """The WHERE clause of a query, and which joined tables it needs."""
 
@@ -78,12 +69,11 @@ class _Conditions:
             self.where.append(_prefix(c.postal_code, query.postal_code.strip().upper()))
         if query.city.strip():
             self.customer = True
-            self.where.append(_starts(c.city, query.city.strip()))
-        phone = _digits(query.phone)
+            self.where.append(_prefix(c.city_key, db.city_key_of(query.city.strip())))
+        phone = db.phone_digits_of(query.phone)
         if phone:
             self.customer = True
-            bare = func.replace(func.replace(func.replace(c.home_phone, " ", ""), ".", ""), "-", "")
-            self.where.append(bare.like(f"%{phone}%"))
+            self.where.append(c.phone_digits.like(f"%{phone}%"))  # digits: no wildcard
         if query.model.strip():
             self.appliance = True
             self.where.append(_prefix(a.model_code, query.model.strip().upper()))
