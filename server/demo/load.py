@@ -236,6 +236,7 @@ def _add_search_documents(rows: dict[str, list[dict[str, Any]]]) -> None:
     serials = {a["id"]: a["serial_number"] for a in rows["appliances"]}
     for ticket in rows["tickets"]:
         customer = customers[ticket["customer_id"]]
+        ticket["postal_code"] = customer["postal_code"]  # kept on the ticket for the search
         ticket["search_document"] = search_document(
             ticket_id=ticket["id"],
             group_id=ticket["group_id"],

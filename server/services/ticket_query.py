@@ -13,13 +13,27 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, not_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    case,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 from sqlalchemy.sql.util import find_tables
 
 from client import models as wire
@@ -49,6 +63,25 @@ def _contains(column: Any, value: str) -> ColumnElement[bool]:
     return func.lower(column).like(f"%{escaped}%", escape="\\")
 
 
+TRIGRAM = 3
+"""The fewest digits the phone's trigram index answers (fewer: every phone is read)."""
+
+
+def _phone_matches(dialect: str, digits: str) -> ColumnElement[bool]:
+    """The customer's phone holds ``digits`` (migration 0014's trigram index answers it:
+    ``customers_phone`` on SQLite, the GIN index of ``LIKE`` on PostgreSQL)."""
+    contains = db.Customer.phone_digits.like(f"%{digits}%")  # digits: no wildcard in them
+    if dialect != "sqlite" or len(digits) < TRIGRAM:
+        return contains
+    trigrams: Select[Any] = select(literal_column("rowid", Integer)).select_from(
+        text("customers_phone")
+    )
+    trigrams = trigrams.where(
+        text("customers_phone.phone_digits LIKE :phone_like").bindparams(phone_like=f"%{digits}%")
+    )
+    return db.Customer.id.in_(trigrams)
+
+
 class _Conditions:
     """The WHERE clause of a query, and which joined tables it needs."""
 
@@ -64,16 +97,15 @@ class _Conditions:
         words = query_words(query.q)
         if words:
             self.where.append(matching_ids(dialect, words))
-        if query.postal_code.strip():
-            self.customer = True
-            self.where.append(_prefix(c.postal_code, query.postal_code.strip().upper()))
+        if query.postal_code.strip():  # the customer's, kept on the ticket
+            self.where.append(_prefix(t.postal_code, query.postal_code.strip().upper()))
         if query.city.strip():
             self.customer = True
             self.where.append(_prefix(c.city_key, db.city_key_of(query.city.strip())))
         phone = db.phone_digits_of(query.phone)
         if phone:
             self.customer = True
-            self.where.append(c.phone_digits.like(f"%{phone}%"))  # digits: no wildcard
+            self.where.append(_phone_matches(dialect, phone))
         if query.model.strip():
             self.appliance = True
             self.where.append(_prefix(a.model_code, query.model.strip().upper()))
@@ -165,10 +197,14 @@ _NULLABLE_SORTS = {
 }
 
 
-def _ordered(stmt: Select[Any], query: wire.TicketQuery) -> Select[Any]:
+def _ordered(stmt: Select[Any], query: wire.TicketQuery, *, unindexed: bool = False) -> Select[Any]:
     """ORDER BY the sort's columns then the id. Only a column that can be NULL gets
-    NULLS LAST: on the others the clause would stop the index from giving the order."""
+    NULLS LAST: on the others the clause would stop the index from giving the order.
+    ``unindexed``: each key as ``+key`` (the same value), which no index gives: SQLite then
+    finds the matches by the filters' indexes and sorts them."""
     keys = _sort_keys(query.sort)
+    if unindexed:
+        keys = [UnaryExpression(key, operator=custom_op("+"), type_=key.type) for key in keys]
     terms = []
     for position, key in enumerate(keys):
         term = key.desc() if query.desc else key.asc()
@@ -249,12 +285,29 @@ async def search(
             db.Ticket.service_centre_id,
             user,
         )
-        dense = _dense(total, exact, offset + limit)
+        tickets = 0
+        if exact and total >= DENSE:  # how many tickets the walk would read per match
+            tickets = (await session.execute(select(func.max(db.Ticket.id)))).scalar() or 0
+        dense = _dense(total, exact, offset + limit, tickets)
         if dense and query.sort in _GROUPED_SORTS:
             ids = await _grouped_page(session, query, conditions, user, limit, offset)
         else:
             if dialect == "sqlite" and dense and _walkable(query):
                 ids_stmt = _walk_sort_index(_walk_stmt(conditions, query, user), query.sort)
+            elif dialect == "sqlite" and dense and _status_walkable(query):
+                # one status: its tickets in the sort's order, from (status, date or id)
+                index = _STATUS_INDEX[query.sort]
+                ids_stmt = _walk_stmt(conditions, query, user).with_hint(
+                    db.Ticket, f"INDEXED BY {index}", "sqlite"
+                )
+            elif dialect == "sqlite" and exact and total < DENSE:
+                # few matches: found from the filters' indexes, then sorted; SQLite, not
+                # knowing how few, would walk the sort's index to the end
+                ids_stmt = scope(
+                    _ordered(_sort_joins(conditions, query.sort), query, unindexed=True),
+                    db.Ticket.service_centre_id,
+                    user,
+                )
             elif _ticket_filter(query) and query.sort in _SORT_INDEX:
                 ids_stmt = _walk_stmt(conditions, query, user)  # led by the ticket's filter
             ids = list((await session.execute(ids_stmt.limit(limit).offset(offset))).scalars())
@@ -300,6 +353,7 @@ def _ticket_filter(query: wire.TicketQuery) -> bool:
     """Whether a filter on the ticket itself (with an index) is given."""
     return bool(
         query.status
+        or query.postal_code.strip()
         or query_words(query.q)
         or query.overdue
         or query.waiting_parts
@@ -334,8 +388,35 @@ def _sqlite_from_hint(self: SQLiteCompiler, table: Any, text: str) -> str:
 SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-assign,assignment]
 
 
-def _dense(total: int, exact: bool, depth: int) -> bool:
-    return (not exact or total >= DENSE) and depth * 4 <= total
+DENSE_FACTOR = 2
+"""Past ``DENSE`` matches, a walk is taken when it reads fewer rows than sorting would: a
+walk reads about ``depth * tickets / total`` rows (each costing about two lookups), sorting
+reads every match: the walk wins from ``total`` of about ``sqrt(2 * depth * tickets)``."""
+
+
+def _dense(total: int, exact: bool, depth: int, tickets: int) -> bool:
+    if exact and total < max(DENSE, math.isqrt(DENSE_FACTOR * depth * tickets)):
+        return False
+    return depth * 4 <= total
+
+
+_STATUS_INDEX = {
+    wire.TicketSort.CREATED_AT: "ix_tickets_status_created",
+    wire.TicketSort.ID: "ix_tickets_status_id",
+}
+
+
+def _status_walkable(query: wire.TicketQuery) -> bool:
+    """Whether the page can be read along the index of one status in the sort's order
+    (the other filters checked on each of its tickets)."""
+    return (
+        query.sort in _STATUS_INDEX
+        and len(query.status) == 1
+        and query.overdue is None
+        and query.waiting_parts is None
+        and query.created_from is None
+        and query.created_to is None
+    )
 
 
 def _semi_joined(conditions: _Conditions) -> list[ColumnElement[bool]] | None:

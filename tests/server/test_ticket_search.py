@@ -317,6 +317,9 @@ async def test_pages_read_along_an_index_are_the_pages_of_the_sorted_result(
     ]
     cases += [
         {"postal_code": "6", "sort": "created_at"},
+        {"status": "to_contact"},
+        {"status": "to_contact", "sort": "id", "desc": "false"},
+        {"city": "s", "sort": "created_at", "desc": "false"},
         {"status": ["confirmed", "closed", "to_contact"], "sort": "customer", "desc": "false"},
         {"q": "1", "sort": "id"},
         {"postal_code": "6", "sort": "status"},
@@ -325,8 +328,9 @@ async def test_pages_read_along_an_index_are_the_pages_of_the_sorted_result(
     for params in cases:
         monkeypatch.setattr(ticket_query, "DENSE", 10**9)
         expected, total = await everything(http, operator, **params)
-        assert total > 40, params
+        assert total > 20, params  # more than a page
         monkeypatch.setattr(ticket_query, "DENSE", 1)
+        monkeypatch.setattr(ticket_query, "DENSE_FACTOR", 0)
         found: list[dict[str, Any]] = []
         for offset in range(0, min(total, 120), 20):
             page = (
