@@ -297,6 +297,8 @@ class Ticket(Base):
         # (migration 0014)
         Index("ix_tickets_postal_created", "postal_code", "created_at"),
         Index("ix_tickets_status_postal", "status", "postal_code"),
+        # a model's tickets sorted by date without reading each ticket (migration 0014)
+        Index("ix_tickets_appliance_created", "appliance_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

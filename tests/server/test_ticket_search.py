@@ -638,3 +638,69 @@ async def test_the_phone_filter_keeps_the_customers_whose_digits_hold_the_query(
         assert expected, typed
         found, total = await everything(http, operator, phone=typed, sort="id", desc="false")
         assert ids(found) == expected and total == len(expected), typed
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sort": "created_at", "desc": "true"},
+        {"sort": "id", "desc": "false"},
+        {"sort": "customer", "desc": "true"},
+        {"sort": "engineer", "desc": "false"},
+        {"sort": "appointment", "desc": "true"},
+        {"sort": "status", "desc": "false"},
+        {"postal_code": "6", "sort": "city", "desc": "false"},
+        {"waiting_parts": "false", "sort": "model", "desc": "true"},
+    ],
+    ids=str,
+)
+async def test_pages_past_the_middle_read_from_the_end_are_the_same_pages(
+    http: httpx.AsyncClient,
+    operator: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    params: dict[str, Any],
+) -> None:
+    """A page past the middle of an exactly counted result is read in the opposite order
+    from the end, then turned round: with every result taken as a large one, the pages
+    (of an odd size, so that the last one is short) are those of the plain sorted query."""
+    from server.services import ticket_query
+
+    monkeypatch.setattr(ticket_query, "DENSE", 10**9)
+    expected, total = await everything(http, operator, **params)
+    monkeypatch.setattr(ticket_query, "DENSE", 1)
+    monkeypatch.setattr(ticket_query, "DENSE_FACTOR", 0)
+    found: list[dict[str, Any]] = []
+    for offset in range(0, total, 7):
+        page = (
+            await http.get(
+                "/tickets", params={**params, "limit": 7, "offset": offset}, headers=operator
+            )
+        ).json()
+        assert page["total"] == total
+        found += page["items"]
+    assert ids(found) == ids(expected)
+
+
+async def test_waiting_for_parts_by_date_is_the_flag_and_the_status_merged(
+    http: httpx.AsyncClient, operator: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages of "waiting for parts" read from each side's index and merged are those
+    of the plain query, both ways, at every depth."""
+    from server.services import ticket_query
+
+    for desc in ("true", "false"):
+        params = {"waiting_parts": "true", "desc": desc}
+        monkeypatch.setattr(ticket_query, "DENSE", 10**9)
+        expected, total = await everything(http, operator, **params)
+        assert total > 4
+        monkeypatch.setattr(ticket_query, "DENSE", 1)
+        monkeypatch.setattr(ticket_query, "DENSE_FACTOR", 0)
+        found: list[dict[str, Any]] = []
+        for offset in range(total):  # pages of one: the first quarter is merged
+            page = (
+                await http.get(
+                    "/tickets", params={**params, "limit": 1, "offset": offset}, headers=operator
+                )
+            ).json()
+            found += page["items"]
+        assert ids(found) == ids(expected), desc

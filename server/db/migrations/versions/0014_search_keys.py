@@ -17,7 +17,8 @@ PostgreSQL (whose ``lower()`` differ outside ASCII).
 And each ticket keeps its customer's postal code (``tickets.postal_code``, indexed with the
 creation date and with the status): the postal code filter, alone or with statuses, is then
 counted from an index of tickets instead of reading a ticket per matching customer (or a
-customer per matching ticket).
+customer per matching ticket). A model's tickets are sorted by date from
+``ix_tickets_appliance_created`` without reading each ticket.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_tickets_postal_created", "tickets", ["postal_code", "created_at"])
     op.create_index("ix_tickets_status_postal", "tickets", ["status", "postal_code"])
+    op.create_index("ix_tickets_appliance_created", "tickets", ["appliance_id", "created_at"])
     _fill()
     op.execute(
         "UPDATE tickets SET postal_code = "
@@ -148,6 +150,7 @@ def downgrade() -> None:
         op.execute("DROP TABLE IF EXISTS customers_phone")
     else:
         op.execute("DROP INDEX IF EXISTS ix_customers_phone_trgm")  # pg_trgm stays
+    op.drop_index("ix_tickets_appliance_created", table_name="tickets")
     op.drop_index("ix_tickets_status_postal", table_name="tickets")
     op.drop_index("ix_tickets_postal_created", table_name="tickets")
     op.drop_index("ix_customers_city_key", table_name="customers")
