@@ -85,6 +85,9 @@ class Result:
     """CSV: rows per second over the whole stream."""
     slowest_rate: float | None = None
     """CSV: rows per second over the slowest twentieth of the stream."""
+    db_cpu_ms: float | None = None
+    """PostgreSQL on this machine: its backends' CPU time per call (mean), read from /proc
+    (the server's work, which ``cpu_p50_ms`` does not hold)."""
     target_ms: float | None = None
     """The p95 target, for a database of the size the target is set for (100,000 tickets)."""
 
@@ -273,6 +276,66 @@ async def _queries(url: str) -> dict[str, dict[str, Any]]:
     return queries
 
 
+class _ServerCpu:
+    """The CPU time of a local PostgreSQL's backends serving the bench's database (the
+    utime and stime of each in /proc); nothing elsewhere (SQLite, a remote server)."""
+
+    def __init__(self, connection: Any, database: str) -> None:
+        self.connection = connection
+        self.database = database
+        self.pids: list[int] = []
+        self.ticks = 0
+
+    @classmethod
+    async def open(cls, url: str) -> _ServerCpu:
+        parsed = make_url(url)
+        if parsed.get_backend_name() != "postgresql" or parsed.host not in (
+            "127.0.0.1",
+            "localhost",
+            None,
+        ):
+            return cls(None, "")
+        import asyncpg
+
+        connection = await asyncpg.connect(
+            host=parsed.host,
+            port=parsed.port,
+            user=parsed.username,
+            password=parsed.password,
+            database="postgres",
+        )
+        return cls(connection, parsed.database or "")
+
+    def _read(self) -> int:
+        ticks = 0
+        for pid in self.pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks
+
+    async def start(self) -> None:
+        if self.connection is None:
+            return
+        rows = await self.connection.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = $1", self.database
+        )
+        self.pids = [row["pid"] for row in rows]
+        self.ticks = self._read()
+
+    def per_call(self, runs: int) -> float | None:
+        if self.connection is None or not self.pids:
+            return None
+        spent = (self._read() - self.ticks) / os.sysconf("SC_CLK_TCK")
+        return round(spent * 1000 / runs, 2)
+
+    async def close(self) -> None:
+        if self.connection is not None:
+            await self.connection.close()
+
+
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
@@ -297,9 +360,12 @@ async def _measure(
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
         login = await http.post("/auth/login", json={"username": "operator", "password": "demo"})
         headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        server_cpu = await _ServerCpu.open(url)
         for name, params in queries.items():
             times, cpu, total = [], [], ""
             for run in range(runs + 1):
+                if run == 1:
+                    await server_cpu.start()
                 started, cpu_started = time.perf_counter(), time.process_time()
                 answer = await http.get("/tickets", params=params, headers=headers)
                 elapsed = (time.perf_counter() - started) * 1000
@@ -312,7 +378,9 @@ async def _measure(
                     cpu.append(cpu_ms)
             results.append(_result(label, name, total, times))
             results[-1].cpu_p50_ms = round(statistics.median(cpu), 2)
+            results[-1].db_cpu_ms = server_cpu.per_call(runs)
             print(_line(results[-1]), flush=True)
+        await server_cpu.close()
         if not only:
             times = []
             for run in range(runs // 5 + 1):
@@ -439,6 +507,7 @@ def _line(r: Result) -> str:
     if r.target_ms is not None and r.kind != "csv":
         flag = "pass" if r.p95_ms <= r.target_ms else "MISS"
     cpu = f"{r.cpu_p50_ms:>8.1f}" if r.cpu_p50_ms is not None else " " * 8
+    cpu += f"{r.db_cpu_ms:>7.1f}" if r.db_cpu_ms is not None else " " * 7
     line = (
         f"{r.database:<16}{r.query:<40}{r.total:>8}{r.p50_ms:>9.1f}{r.p95_ms:>9.1f}"
         f"{cpu}{r.load:>6.2f}  {flag}"
@@ -449,7 +518,7 @@ def _line(r: Result) -> str:
 def _header() -> str:
     return (
         f"{'database':<16}{'query':<40}{'total':>8}{'p50 ms':>9}{'p95 ms':>9}{'cpu p50':>8}"
-        f"{'load':>6}"
+        f"{'db cpu':>7}{'load':>6}"
     )
 
 
@@ -485,7 +554,9 @@ def _record(r: Result) -> None:
         "ms",
         target=target,
         passed=None if r.target_ms is None else r.p95_ms <= r.target_ms,
-        note=f"p50 {r.p50_ms:.1f} ms" + (f", cpu {r.cpu_p50_ms:.1f} ms" if r.cpu_p50_ms else ""),
+        note=f"p50 {r.p50_ms:.1f} ms"
+        + (f", cpu {r.cpu_p50_ms:.1f} ms" if r.cpu_p50_ms else "")
+        + (f", PostgreSQL cpu {r.db_cpu_ms:.1f} ms" if r.db_cpu_ms is not None else ""),
     )
 
 
