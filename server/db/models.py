@@ -26,8 +26,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
+    select,
+    update,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -184,6 +188,9 @@ class Customer(Base):
         # the ticket search sorted by customer or city walks these (migration 0012)
         Index("ix_customers_name", "last_name", "first_name"),
         Index("ix_customers_city", "city"),
+        # the ticket search's phone and city filters (migration 0014)
+        Index("ix_customers_phone_digits", "phone_digits"),
+        Index("ix_customers_city_key", "city_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -199,6 +206,46 @@ class Customer(Base):
     home_phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    phone_digits: Mapped[str] = mapped_column(
+        String(40),
+        default=lambda context: _from_insert(context, "home_phone", phone_digits_of),
+        server_default="",
+    )
+    """The digits of ``home_phone`` alone: what the ticket search's phone filter matches.
+    Kept by the model: set when ``home_phone`` is set (ORM) or computed from it on an INSERT
+    that does not give it (Core); a Core UPDATE of ``home_phone`` must set it too."""
+    city_key: Mapped[str] = mapped_column(
+        String(100),
+        default=lambda context: _from_insert(context, "city", city_key_of),
+        server_default="",
+    )
+    """``city`` lower-cased (Python's ``str.lower``, the same on every database): what the
+    ticket search's city filter matches, as a prefix an index answers. Kept as
+    ``phone_digits`` is."""
+
+    @validates("home_phone", "city")
+    def _keep_search_keys(self, key: str, value: str) -> str:
+        if key == "home_phone":
+            self.phone_digits = phone_digits_of(value or "")
+        else:
+            self.city_key = city_key_of(value or "")
+        return value
+
+
+def phone_digits_of(phone: str) -> str:
+    """The digits of a phone number (0-9), in order: ``03 88.12-34`` -> ``03881234``."""
+    return "".join(c for c in phone if "0" <= c <= "9")
+
+
+def city_key_of(city: str) -> str:
+    """A city as the search matches it: lower case."""
+    return city.lower()
+
+
+def _from_insert(context: Any, source: str, key: Any) -> str:
+    """A column default computed from the INSERT's ``source`` value (empty without one)."""
+    value = context.get_current_parameters().get(source)
+    return key(value) if isinstance(value, str) else ""
 
 
 class Appliance(Base):
@@ -246,6 +293,12 @@ class Ticket(Base):
         Index("ix_tickets_appointment", "appointment_at", "id"),
         # "waiting for parts" is the flag or the status: each side of the OR has an index
         Index("ix_tickets_waiting_parts", "waiting_parts", "created_at"),
+        # the postal code filter, alone or with statuses, counted from an index of tickets
+        # (migration 0014)
+        Index("ix_tickets_postal_created", "postal_code", "created_at"),
+        Index("ix_tickets_status_postal", "status", "postal_code"),
+        # a model's tickets sorted by date without reading each ticket (migration 0014)
+        Index("ix_tickets_appliance_created", "appliance_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -274,11 +327,40 @@ class Ticket(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    postal_code: Mapped[str] = mapped_column(
+        String(20), default=lambda context: _customer_postal_code(context), server_default=""
+    )
+    """The customer's postal code, kept here so that the search's postal code filter is
+    answered (and counted) from an index of tickets, without reading a customer per ticket.
+    Set from the customer when the ticket is inserted without it, and rewritten when the
+    customer's postal code changes (``_customer_postal_code_changed``)."""
     search_document: Mapped[str] = mapped_column(Text, default="", server_default="")
     """Normalised words for free-text search (server.services.ticket_search.document).
 
     Indexed by the ``tickets_fts`` FTS5 table on SQLite and a GIN index on PostgreSQL,
     both made by migration 0002 (outside this metadata)."""
+
+
+def _customer_postal_code(context: Any) -> str:
+    """The default of ``tickets.postal_code``: the ticket's customer's."""
+    customer_id = context.get_current_parameters().get("customer_id")
+    if customer_id is None:
+        return ""
+    found = context.connection.scalar(
+        select(Customer.postal_code).where(Customer.id == customer_id)
+    )
+    return found or ""
+
+
+@event.listens_for(Customer, "after_update")
+def _customer_postal_code_changed(mapper: Any, connection: Any, customer: Customer) -> None:
+    """A customer's new postal code goes to their tickets (``Ticket.postal_code``)."""
+    if inspect(customer).attrs.postal_code.history.has_changes():
+        connection.execute(
+            update(Ticket)
+            .where(Ticket.customer_id == customer.id)
+            .values(postal_code=customer.postal_code)
+        )
 
 
 class HistoryEntry(Base):

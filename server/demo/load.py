@@ -218,7 +218,16 @@ def build_rows(
     ``password_hashes``: each demo account's own hash (the other users have none)."""
     rows = _Demo(seed=seed, now=now, password_hashes=password_hashes).build(tickets)
     _add_search_documents(rows)
+    _add_customer_search_keys(rows)
     return rows
+
+
+def _add_customer_search_keys(rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Each customer's phone digits and city key, as the model computes them (the bulk
+    inserts give every column themselves)."""
+    for customer in rows["customers"]:
+        customer["phone_digits"] = db.phone_digits_of(customer.get("home_phone", ""))
+        customer["city_key"] = db.city_key_of(customer.get("city", ""))
 
 
 def _add_search_documents(rows: dict[str, list[dict[str, Any]]]) -> None:
@@ -227,6 +236,7 @@ def _add_search_documents(rows: dict[str, list[dict[str, Any]]]) -> None:
     serials = {a["id"]: a["serial_number"] for a in rows["appliances"]}
     for ticket in rows["tickets"]:
         customer = customers[ticket["customer_id"]]
+        ticket["postal_code"] = customer["postal_code"]  # kept on the ticket for the search
         ticket["search_document"] = search_document(
             ticket_id=ticket["id"],
             group_id=ticket["group_id"],

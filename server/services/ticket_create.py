@@ -212,6 +212,7 @@ async def _insert(
             group_id=number,
             service_centre_id=None,
             customer_id=customer.id,
+            postal_code=customer.postal_code,
             appliance_id=appliance.id,
             status=TicketStatus.TO_ASSIGN.value,
             problem=body.problem,
