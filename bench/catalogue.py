@@ -315,7 +315,8 @@ def _environment(home: Path) -> dict[str, str]:
 def _backend(url: str, home: Path, timeout: float) -> Iterator[str]:
     command = [sys.executable, "-m", "tui.cli", "serve", "--database", url]
     try:
-        with serving(command, _environment(home), home / "serve.log", timeout) as base:
+        # a busy machine can take more than a marker's timeout to import and migrate
+        with serving(command, _environment(home), home / "serve.log", max(timeout, 90)) as base:
             yield base
     except ServerDidNotStart as e:
         raise SystemExit(f"sav serve: {e}") from e
@@ -504,7 +505,9 @@ def _filter(
                 what = f"{step!r} ({len(after.shown)} lines)"
                 painted: dict[str, Any] = {}
 
-                def shows(screen: str, after: State = after, painted: dict[str, Any] = painted) -> bool:
+                def shows(
+                    screen: str, after: State = after, painted: dict[str, Any] = painted
+                ) -> bool:
                     if view.holds(screen, after):
                         painted.setdefault("screen", screen)
                         painted.setdefault("bytes", tui._bytes_read)
@@ -516,17 +519,23 @@ def _filter(
                 timed = after != state
                 expected = tui.expect(shows) if timed else None
                 if expected is not None and expected.seconds is not None:
-                    raise MarkerNotFound(f"stale screen: {what} shows before its key", tui.screen_text())
+                    raise MarkerNotFound(
+                        f"stale screen: {what} shows before its key", tui.screen_text()
+                    )
                 sent = tui.elapsed()
                 tui.send(key)
                 if expected is not None:
                     seconds = tui.wait_expected(expected, timeout, what)
                     if not tui.wait_idle(QUIET, timeout):
-                        raise MarkerNotFound(f"the TUI never went quiet after {what}", tui.screen_text())
+                        raise MarkerNotFound(
+                            f"the TUI never went quiet after {what}", tui.screen_text()
+                        )
                     last = tui.elapsed() - QUIET
                     late_bytes = tui.mark() - painted["bytes"]
                     late = last - seconds if late_bytes else 0.0
-                    where = _where(painted["screen"], tui.screen_text(), split) if late > LATE else ""
+                    where = (
+                        _where(painted["screen"], tui.screen_text(), split) if late > LATE else ""
+                    )
                     if round_:
                         out.keys.append(
                             KeyResult(
@@ -613,8 +622,10 @@ def _report_server(name: str, results: dict[str, list[float]], runs: int) -> lis
     for label, samples in results.items():
         p50, p95 = _p50_p95(samples)
         target = RESOLVER_TARGET_MS if label.startswith("resolver") else None
-        verdict = "" if target is None else f"  p95 ≤ {target:.0f} ms " + (
-            "PASS" if p95 <= target else "MISS"
+        verdict = (
+            ""
+            if target is None
+            else f"  p95 ≤ {target:.0f} ms " + ("PASS" if p95 <= target else "MISS")
         )
         print(f"  {label:<58} p50 {p50:7.2f} ms  p95 {p95:7.2f} ms{verdict}")
         record(
@@ -661,8 +672,9 @@ def _report_filter(result: Filtering, load_before: float) -> dict[str, Any]:
         f"({result.untimed} keys that change no row not timed)"
     )
     print(
-        f"  bytes written per key (until quiet {QUIET:.1f} s): median {statistics.median(sizes):,.0f}"
-        f", p95 {_percentile(sizes, 0.95):,.0f}, max {max(sizes):,}"
+        f"  bytes written per key (until quiet {QUIET:.1f} s): "
+        f"median {statistics.median(sizes):,.0f}, p95 {_percentile(sizes, 0.95):,.0f}, "
+        f"max {max(sizes):,}"
     )
     if late:
         where: dict[str, int] = {}
@@ -692,7 +704,9 @@ def _report_filter(result: Filtering, load_before: float) -> dict[str, Any]:
     record("catalogue", "model screen filter p50", p50, "ms")
     record("catalogue", "model screen filter, TUI CPU per key p50", c50, "ms",
            note=f"p95 {c95:.1f} ms")  # fmt: skip
-    record("catalogue", "model screen filter, bytes per key (median)", statistics.median(sizes), "B")
+    record(
+        "catalogue", "model screen filter, bytes per key (median)", statistics.median(sizes), "B"
+    )
     record("catalogue", "model screen filter, keys painted again later", len(late), "keys",
            note=f"of {len(keys)}")  # fmt: skip
     return {
