@@ -197,6 +197,13 @@ async def _add_catalogue(conn: Any) -> None:
         {"model_id": m0 + 1, "ref_num": str(10 + i), "part_id": p0 + 100 + i, "quantity": 1 + i % 3}
         for i in range(LINES - 1)
     ]
+    category = select(db.CatalogueCategory.code).where(db.CatalogueCategory.code == "hobs")
+    if (await conn.execute(category)).first() is None:  # the demo data brings it
+        await conn.execute(
+            insert(db.CatalogueCategory),
+            [{"code": "hobs", "name_en": "Hobs", "name_fr": "Tables de cuisson",
+              "name_it": "Piani cottura"}],
+        )  # fmt: skip
     await conn.execute(insert(db.Part), parts)
     # two statements: an executemany INSERT takes its columns from its first row, and the
     # chain's rows have no serial range
@@ -214,9 +221,9 @@ async def _add_catalogue(conn: Any) -> None:
             )
 
 
-async def _prepare(url: str) -> str:
-    """Make ``url`` ready (created, demo users, the bench's catalogue) unless it is; say what
-    was done. Nothing is dropped or deleted."""
+async def _prepare(url: str, users: bool = True) -> str:
+    """Make ``url`` ready (created, the demo data when ``users`` are needed, the bench's
+    catalogue) unless it is; say what was done. Nothing is dropped or deleted."""
     from server.demo import is_seeded, seed_demo
     from server.demo.load import analyze
 
@@ -227,7 +234,14 @@ async def _prepare(url: str) -> str:
     engine = create_engine(url)
     try:
         await upgrade(url, engine)
-        if not await is_seeded(engine):
+        if users and not await is_seeded(engine):
+            async with engine.connect() as conn:
+                parts = (await conn.execute(select(func.count()).select_from(db.Part))).scalar()
+            if parts:
+                raise SystemExit(
+                    f"{_shown(url)} holds parts but no users: the demo data (for signing in) "
+                    "goes into an empty database only; name another one"
+                )
             await seed_demo(engine, tickets=200)
             done.append("demo data loaded (200 tickets)")
         async with engine.begin() as conn:
@@ -752,7 +766,7 @@ def main(argv: list[str] | None = None) -> int:
         if not pg.database or pg.database == "postgres":
             pg = pg.set(database="sav_bench_catalogue")
         pg_url = pg.render_as_string(hide_password=False)
-        print(f"database {_shown(pg_url)}: {asyncio.run(_prepare(pg_url))}", flush=True)
+        print(f"database {_shown(pg_url)}: {asyncio.run(_prepare(pg_url, False))}", flush=True)
     payload: dict[str, Any] = {"database": _shown(args.database)}
     if not args.no_tui:
         load_before = _load()
