@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.markup import escape
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static, Tree
 
@@ -30,8 +32,18 @@ from tui.widgets.session_bar import SessionBar
 from tui.widgets.supersession_tree import SupersessionTreeView, TreeEntry
 
 if TYPE_CHECKING:
-    from client.models import ModelView, SupersessionTree
+    from client.models import ModelView, SupersessionTree, ViewLine
     from tui.app import SavApp
+
+
+class FilterLine(SearchLine):
+    """The model's filter line. Its virtual width follows the text (Textual's Input scrolls
+    a long text with it), and a new virtual size asks for the layout of the whole screen:
+    on every keystroke. The line's own size never depends on its text, so the new width
+    only repaints it."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
 
 TREE_DELAY = 0.12
 """Seconds the cursor rests on a line before its tree is asked for (scrolling asks nothing)."""
@@ -76,6 +88,7 @@ class ModelScreen(Copies, Screen[None]):
         self.view: ModelView | None = None
         self._trees: dict[str, SupersessionTree] = {}
         self._tree_code: str | None = None
+        self._status_text = ""
 
     @property
     def sav(self) -> SavApp:
@@ -84,7 +97,7 @@ class ModelScreen(Copies, Screen[None]):
     def compose(self) -> ComposeResult:
         yield SessionBar()
         yield Label(_("Loading…"), id="model-title")
-        yield SearchLine(
+        yield FilterLine(
             id="model-filter",
             placeholder=_("/ filter: RefNum, code or description"),
             max_length=60,
@@ -107,6 +120,7 @@ class ModelScreen(Copies, Screen[None]):
         # The header is cut to the rows' width, which loses a cell when the list's scroll bar
         # shows (its size does not change, so no resize says so).
         self.watch(parts, "show_vertical_scrollbar", lambda _shown: self._header(), init=False)
+        self.watch(self.query_one("#model-filter", Input), "value", self._filter, init=False)
         self.load()
 
     def action_refresh(self) -> None:
@@ -197,7 +211,10 @@ class ModelScreen(Copies, Screen[None]):
                 bits.append(_("not for this appliance"))
             if bits:
                 text += " · " + line.ref_num + " " + line.part.code + ": " + ", ".join(bits)
-        self.query_one("#model-status", Static).update(escape(text))
+        text = escape(text)
+        if text != self._status_text:  # a line of fixed size: no layout for a new text
+            self._status_text = text
+            self.query_one("#model-status", Static).update(text, layout=False)
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
@@ -208,9 +225,10 @@ class ModelScreen(Copies, Screen[None]):
     def action_filter(self) -> None:
         self.set_focus(self.query_one("#model-filter", Input))
 
-    @on(Input.Changed, "#model-filter")
-    def _filter(self, event: Input.Changed) -> None:
-        self.query_one("#model-lines", PartsList).set_filter(event.value)
+    def _filter(self, text: str) -> None:
+        """The filter line's text changed: called as it changes (a watcher), so the rows, the
+        count and the line itself are painted in one frame, not one after the other."""
+        self.query_one("#model-lines", PartsList).set_filter(text)
         self._status()
 
     @on(Input.Submitted, "#model-filter")
@@ -249,7 +267,21 @@ class ModelScreen(Copies, Screen[None]):
     @on(PartsList.Highlighted)
     def _highlighted(self, message: PartsList.Highlighted) -> None:
         self._status()
-        line = message.line
+        if self.focused is not self.query_one("#model-filter", Input):
+            self._follow(message.line)
+
+    @on(events.DescendantFocus)
+    def _focus_moved(self, event: events.DescendantFocus) -> None:
+        """Back from the filter: the tree follows the cursor's line again."""
+        if event.widget is not self.query_one("#model-filter", Input):
+            self._follow(self.query_one("#model-lines", PartsList).current)
+
+    def _follow(self, line: ViewLine | None) -> None:
+        """The tree of ``line``'s part beside the list (asked for once the cursor rests).
+
+        While the filter is typed into, the tree stays as it is (its root names its part):
+        each keystroke repaints the rows and the count, and nothing comes later; the tree
+        follows when the focus leaves the filter (Enter, ↓, Esc, Tab)."""
         if line is None:
             return
         code = line.part.code

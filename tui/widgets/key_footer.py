@@ -106,20 +106,92 @@ class KeyFooter(Footer):
         super().__init__(show_command_palette=False)
         self._width = 0
 
+    def _entries(self) -> list[Entry]:
+        self._width = self.size.width or self.app.size.width
+        return fit(footer_entries(self.screen), self._width, self.app.get_key_display)
+
+    def _key(self, entry: Entry) -> FooterKey:
+        binding = entry.binding
+        return FooterKey(
+            binding.key,
+            self.app.get_key_display(binding),
+            binding.description,
+            binding.action,
+            disabled=not entry.enabled,
+            tooltip=entry.tooltip,
+        ).data_bind(compact=Footer.compact)
+
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
-        self._width = self.size.width or self.app.size.width
-        for entry in fit(footer_entries(self.screen), self._width, self.app.get_key_display):
-            binding = entry.binding
-            yield FooterKey(
-                binding.key,
-                self.app.get_key_display(binding),
-                binding.description,
-                binding.action,
-                disabled=not entry.enabled,
-                tooltip=entry.tooltip,
-            ).data_bind(compact=Footer.compact)
+        for entry in self._entries():
+            yield self._key(entry)
+
+    async def recompose(self) -> None:
+        """The keys again, after a change of focus or of what a key does: the keys there
+        take the new texts in place, and only the ones missing are mounted (or the ones in
+        excess removed). Textual removes and mounts every key, each styled anew: a search
+        line's first character (``: Command`` leaves the footer) cost a keystroke 40 ms."""
+        if not self.is_attached or self._pruning or not self._bindings_ready:
+            await super().recompose()
+            return
+        entries = self._entries()
+        keys = list(self.query_children(FooterKey))
+        if any(not k.display for k in keys):  # hidden by bindings_changed: gone for good
+            await self.remove_children([k for k in keys if not k.display])
+            keys = [k for k in keys if k.display]
+        async with self.batch():
+            for widget, entry in zip(keys, entries, strict=False):
+                self._update(widget, entry)
+            if len(keys) > len(entries):
+                await self.remove_children(keys[len(entries) :])
+            elif len(entries) > len(keys):
+                await self.mount_all([self._key(e) for e in entries[len(keys) :]])
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """The keys changed: when no key has to be added, they change at once, in the frame
+        that shows what changed them (a search line's first character), not a frame or two
+        later; Textual's recompose after the next refresh still follows (and finds nothing
+        left to do)."""
+        if (
+            self._bindings_ready
+            and screen.app.app_focus
+            and self.is_attached
+            and screen is self.screen
+            and not self._pruning
+        ):
+            entries = self._entries()
+            keys = [k for k in self.query_children(FooterKey) if k.display]
+            if len(entries) <= len(keys):
+                for widget, entry in zip(keys, entries, strict=False):
+                    self._update(widget, entry)
+                for widget in keys[len(entries) :]:
+                    widget.display = False  # at once; removed by the recompose
+        super().bindings_changed(screen)
+
+    def _update(self, widget: FooterKey, entry: Entry) -> None:
+        binding = entry.binding
+        display = self.app.get_key_display(binding)
+        disabled = not entry.enabled
+        tooltip = entry.tooltip or None
+        if (
+            widget.key == binding.key
+            and widget.key_display == display
+            and widget.description == binding.description
+            and widget.action == binding.action
+            and widget._disabled == disabled
+            and widget.tooltip == tooltip
+        ):
+            return
+        resized = (widget.key_display, widget.description) != (display, binding.description)
+        widget.key = binding.key
+        widget.key_display = display
+        widget.description = binding.description
+        widget.action = binding.action
+        widget._disabled = disabled
+        widget.set_class(disabled, "-disabled")
+        widget.tooltip = tooltip
+        widget.refresh(layout=resized)
 
     def on_resize(self) -> None:
         if self._bindings_ready and self.size.width != self._width:

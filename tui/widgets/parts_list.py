@@ -14,6 +14,7 @@ date, ``†`` obsolete.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -123,6 +124,8 @@ class PartsList(ScrollView, can_focus=True):
         self._keys: list[str] = []
         self._filter = ""
         self._rows: dict[tuple[int, int], str] = {}
+        self._announced: int | None = -1
+        """The index of the line last announced by ``Highlighted`` (-1: none yet)."""
 
     # ------------------------------------------------------------------ data
 
@@ -131,12 +134,15 @@ class PartsList(ScrollView, can_focus=True):
         self.appliance_known = appliance_known
         self._keys = [f"{x.ref_num}\t{x.part.code}\t{x.part.description}".lower() for x in lines]
         self._rows.clear()
+        self._announced = -1  # new lines: the cursor's line is announced again
         self._apply()
 
     def set_filter(self, text: str) -> int:
         """Show the lines whose RefNum, code or description contains ``text``; how many."""
-        self._filter = text.strip().lower()
-        self._apply()
+        needle = text.strip().lower()
+        if needle != self._filter:
+            self._filter = needle
+            self._apply()
         return len(self.shown)
 
     def set_hide_inapplicable(self, hide: bool) -> None:
@@ -144,24 +150,58 @@ class PartsList(ScrollView, can_focus=True):
         self._apply()
 
     def _apply(self) -> None:
-        current = self.current
+        """Filter again, keep the cursor on its line when the filter keeps it, and repaint.
+
+        Per keystroke in the filter: one substring test per line, the cursor's line found
+        again by bisection (``shown`` is in the lines' order), and one repaint of the rows on
+        screen. The screen's layout is done again only when the scroll bar comes or goes (a
+        new virtual height alone changes no other widget); ``Highlighted`` is posted only when
+        the cursor's line is another one."""
+        before = self.shown[self.cursor] if 0 <= self.cursor < len(self.shown) else None
         needle = self._filter
         hide = self.hide_inapplicable and self.appliance_known
-        self.shown = [
-            i
-            for i, key in enumerate(self._keys)
-            if (not needle or needle in key)
-            and not (hide and self.lines[i].applies is Applicability.NO)
-        ]
-        self.virtual_size = Size(self.size.width, len(self.shown))
+        keys = self._keys
+        if needle:
+            shown = [i for i, key in enumerate(keys) if needle in key]
+        else:
+            shown = list(range(len(keys)))
+        if hide:
+            lines = self.lines
+            shown = [i for i in shown if lines[i].applies is not Applicability.NO]
+        self.shown = shown
         index = 0
-        if current is not None:
-            try:
-                index = self.shown.index(self.lines.index(current))
-            except ValueError:
-                index = 0
-        self.cursor = index
+        if before is not None:
+            at = bisect_left(shown, before)
+            if at < len(shown) and shown[at] == before:
+                index = at
+        self._set_height(len(shown))
+        if index != self.cursor:
+            self.cursor = index
+        else:
+            self._show_cursor()
+            self._announce()
         self.refresh()
+
+    def _set_height(self, height: int) -> None:
+        """The list's virtual height: a layout only when the scroll bar comes or goes."""
+        size = Size(self.size.width, height)
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted or not self.size.height:
+            self.virtual_size = size
+            return
+        self.set_reactive(PartsList.virtual_size, size)
+        self._scroll_update(size)  # the scroll bar's range, and whether it shows
+        top = min(self.scroll_offset.y, max(0, height - self.scrollable_content_region.height))
+        if top != self.scroll_offset.y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+
+    def _announce(self) -> None:
+        """``Highlighted`` when the cursor is on another line than the last one announced."""
+        line = self.shown[self.cursor] if 0 <= self.cursor < len(self.shown) else None
+        if line != self._announced:
+            self._announced = line
+            self.post_message(self.Highlighted(self, self.current))
 
     @property
     def current(self) -> ViewLine | None:
@@ -183,15 +223,20 @@ class PartsList(ScrollView, can_focus=True):
         return max(0, min(value, len(self.shown) - 1)) if self.shown else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
-        top = self.scroll_offset.y
-        if not top <= new < top + self.scrollable_content_region.height:
-            self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
-        if self.scroll_offset.y == top:  # only the two rows change: repaint only them
+        if self._show_cursor():  # only the two rows change: repaint only them
             self.refresh_line(old)
             self.refresh_line(new)
         else:
             self.refresh()
-        self.post_message(self.Highlighted(self, self.current))
+        self._announce()
+
+    def _show_cursor(self) -> bool:
+        """Scroll the cursor's row into view; True when no scrolling was needed."""
+        top = self.scroll_offset.y
+        new = self.cursor
+        if not top <= new < top + self.scrollable_content_region.height:
+            self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
+        return self.scroll_offset.y == top
 
     def action_move(self, delta: int) -> None:
         self.cursor += delta
