@@ -31,6 +31,9 @@ its workers, before and after, divided by the requests), the latency p50/p95 (pe
 for ``open``, also the whole opening), and the requests per second. **On a 2-core machine
 shared with the bench client, CPU per request is the honest figure**: requests per second
 with 2 workers cannot double when the client and the database share the same 2 cores.
+On a machine busy with other work every CPU time swells (caches, hyper-threads); the bench
+client's CPU per request, the same work in every run, swells alike: the ratio of the
+server's to the client's (``server/client``) compares runs taken under different loads.
 
 Before the timed runs, one worker with ``SAV_SQL_LOG`` (``server/db/session.py``) counts the
 statements each kind sends to the database (on PostgreSQL also BEGIN/ROLLBACK and the
@@ -378,7 +381,8 @@ def _print(m: Measure) -> None:
     print(
         f"  {m.kind:6} workers {m.workers}: server CPU {m.cpu_ms_per_request:5.2f} ms/request, "
         f"p50 {m.p50_ms:6.1f} p95 {m.p95_ms:6.1f} ms, {m.req_per_s:6.0f} req/s "
-        f"({m.requests} requests; bench client CPU {m.client_cpu_ms_per_request:.2f} ms/request)"
+        f"({m.requests} requests; bench client CPU {m.client_cpu_ms_per_request:.2f} ms/request,"
+        f" server/client {m.cpu_ms_per_request / m.client_cpu_ms_per_request:.2f}×)"
         f"{unit}, load {m.load}{bad}",
         flush=True,
     )
