@@ -1,4 +1,8 @@
-"""FastAPI dependencies: the database session, the settings and the signed-in user."""
+"""FastAPI dependencies: the database session, the settings and the signed-in user.
+
+They are ``async def`` although none of them waits for anything: FastAPI runs a plain ``def``
+dependency in a worker thread (a hand-off to the thread and back through the event loop,
+for each one, on every request); these take microseconds and never block."""
 
 from __future__ import annotations
 
@@ -26,12 +30,12 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_now(request: Request) -> dt.datetime:
+async def get_now(request: Request) -> dt.datetime:
     """The time every rule of this request reads: one instant, from one clock."""
     settings: Settings = request.app.state.settings
     return settings.now or dt.datetime.now(dt.UTC)
@@ -49,7 +53,7 @@ def zone_names() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-def reader_zone(
+async def reader_zone(
     time_zone: Annotated[
         str | None,
         Header(
@@ -78,7 +82,7 @@ def reader_zone(
 ReaderZone = Annotated[dt.tzinfo, Depends(reader_zone)]
 
 
-def bearer_token(
+async def bearer_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
     if credentials is None or not credentials.credentials:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -14,6 +16,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+SQL_LOG_ENV = "SAV_SQL_LOG"
+"""A file to append every statement this process sends to (``bench.server_cost`` counts
+them per request): its text only, never the values bound to it. Off when unset."""
 
 
 def is_sqlite(url: str) -> bool:
@@ -29,11 +34,49 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if is_sqlite(url):
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     else:
-        kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        # no pool_pre_ping: on asyncpg it costs three round trips per checkout (BEGIN, ";",
+        # ROLLBACK), half of what a signed-in request sends; _alive does its work for free
+        kwargs.update(pool_size=10, max_overflow=10)
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    else:
+        event.listen(engine.sync_engine, "checkout", _alive)
+    if log := os.environ.get(SQL_LOG_ENV):
+        _log_statements(engine, log)
     return engine
+
+
+def _log_statements(engine: AsyncEngine, path: str) -> None:
+    """Append ``pid<TAB>statement`` to ``path`` for every statement (one line each, without
+    its parameters). On PostgreSQL also what SQLAlchemy sends outside its cursors: the
+    transactions' BEGIN / COMMIT / ROLLBACK and the pool's connection check (asyncpg's query
+    logger; SQLAlchemy's statements go through prepared statements, which it does not log)."""
+    out = open(path, "a", encoding="utf-8", buffering=1)  # open for the process's life
+    pid = os.getpid()
+
+    def write(statement: str) -> None:
+        out.write(f"{pid}\t{' '.join(statement.split())}\n")
+
+    def on_execute(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        write(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
+    if not is_sqlite(str(engine.url)):
+
+        def on_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.driver_connection.add_query_logger(lambda record: write(record.query))
+
+        event.listen(engine.sync_engine, "connect", on_connect)
+
+
+def _alive(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+    """A pooled connection the server closed (a restart, an idle timeout, a terminated
+    backend) is replaced at checkout, without a round trip: asyncpg reads its socket all
+    the time, so the server's goodbye has already marked the connection closed. The pool
+    takes another connection on ``DisconnectionError``."""
+    if dbapi_conn.driver_connection.is_closed():
+        raise DisconnectionError("connection closed by the server")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

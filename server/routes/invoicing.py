@@ -27,7 +27,7 @@ from server.services import invoicing
 router = APIRouter(tags=["invoicing"])
 
 
-def _invoicing_query(
+async def _invoicing_query(
     intervention_from: Day | None = None,
     intervention_to: Day | None = None,
     centre: Annotated[str, Query(max_length=20, pattern=LINE)] = "",
@@ -37,7 +37,7 @@ def _invoicing_query(
     )
 
 
-def _voucher_query(
+async def _voucher_query(
     number: Annotated[str, Query(max_length=40, pattern=LINE)] = "",
     created_from: Day | None = None,
     created_to: Day | None = None,

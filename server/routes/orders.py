@@ -50,7 +50,7 @@ IdempotencyKey = Annotated[
 ]
 
 
-def _query(
+async def _query(
     number: Annotated[str, Query(max_length=40, pattern=LINE)] = "",
     status: Annotated[list[OrderStatus] | None, Query()] = None,
     ticket_id: IdParam | None = None,

@@ -37,7 +37,7 @@ IfMatch = Annotated[
 ]
 
 
-def _parts_query(
+async def _parts_query(
     month: Annotated[str, Query(max_length=7, pattern=LINE, description="YYYY-MM")],
     model: Annotated[str, Query(max_length=40, pattern=LINE)] = "",
     centre: Annotated[str, Query(max_length=20, pattern=LINE)] = "",

@@ -48,7 +48,7 @@ async def _chain(ahead: list[bytes], rest: AsyncIterator[bytes]) -> AsyncIterato
         yield chunk
 
 
-def _query(
+async def _query(
     status: Annotated[list[TicketStatus] | None, Query()] = None,
     q: Annotated[str, Query(max_length=200, pattern=LINE)] = "",
     postal_code: Annotated[str, Query(max_length=20, pattern=LINE)] = "",
