@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import os
 import random
 import uuid
@@ -943,9 +944,17 @@ def _segment(code: str) -> str:
     return quote(code.strip(), safe="")
 
 
+@functools.cache
+def _adapter(model: Any) -> TypeAdapter[Any]:
+    """One adapter per answer's type: building one costs more than validating a page of
+    100 tickets with it (it is asked for at every keystroke of a search)."""
+    return TypeAdapter(model)
+
+
 def _parse_list(response: httpx.Response, item: type[T]) -> list[T]:
     try:
-        return TypeAdapter(list[item]).validate_json(response.content)  # type: ignore[valid-type]
+        found: list[T] = _adapter(list[item]).validate_json(response.content)  # type: ignore[valid-type]
+        return found
     except ValidationError as exc:
         raise ProtocolError(
             f"unexpected answer from the server for {response.request.url.path}",
@@ -955,7 +964,8 @@ def _parse_list(response: httpx.Response, item: type[T]) -> list[T]:
 
 def _parse(response: httpx.Response, model: type[M]) -> M:
     try:
-        return TypeAdapter(model).validate_json(response.content)
+        found: M = _adapter(model).validate_json(response.content)
+        return found
     except ValidationError as exc:
         raise ProtocolError(
             f"unexpected answer from the server for {response.request.url.path}",

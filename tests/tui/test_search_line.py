@@ -58,3 +58,25 @@ async def test_colon_inside_a_search_is_typed(make_tui) -> None:
         await pilot.press(*["backspace"] * 5)
         await pilot.pause()
         assert "colon" in footer_keys(app)
+
+
+async def test_a_line_longer_than_its_field_scrolls_to_the_cursor(make_tui) -> None:
+    """The line's text length is not laid out (only scrolled): typed past the field's width,
+    the end of the text and the cursor stay in sight, and Home brings the start back."""
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await signed_in_home(app, pilot, "tech")
+        await pilot.press("t")
+        await wait(app, pilot)
+        line = app.screen.query_one("#search", Input)
+        typed = "-".join(f"w{n:02}" for n in range(30))  # 119 cells: wider than the field
+        await pilot.press(*typed)
+        await wait(app, pilot)
+        assert line.value == typed
+        shown = "".join(s.text for s in line.render_line(0))
+        assert "w29" in shown and "w00" not in shown
+        assert line.scroll_offset.x > 0
+        await pilot.press("home")
+        await pilot.pause()
+        shown = "".join(s.text for s in line.render_line(0))
+        assert "w00" in shown and "w29" not in shown

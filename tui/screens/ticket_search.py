@@ -30,10 +30,15 @@ from tui.widgets.ticket_list import COLUMNS, TicketList, header_text
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from textual.timer import Timer
+
     from client.models import Page, TicketSummary
     from tui.app import SavApp
 
 SORT_CYCLE = [c.sort for c in COLUMNS if c.sort is not None]
+SEARCHING_AFTER = 0.25
+"""Seconds an answer may take before the status line says "Searching…": a quick one
+replaces the count at once, without a frame of "Searching…" in between."""
 
 
 def count_text(total: int, exact: bool = True) -> str:
@@ -120,6 +125,7 @@ class TicketSearchScreen(Copies, Screen[None]):
         self._initial = text
         self._queues: list[saved_queues.Queue] = []
         self.queue_index: int | None = None
+        self._searching: Timer | None = None
 
     @property
     def sav(self) -> SavApp:
@@ -265,15 +271,37 @@ class TicketSearchScreen(Copies, Screen[None]):
             error.update(glyphs.error_mark() + escape(str(exc)))
             error.display = True
             return
-        error.display = False
+        if error.display:
+            error.display = False
         self.run_query(query)
 
     def run_query(self, query: TicketQuery) -> None:
         self.current_query = query
         self.generation += 1
         self._show_header()
-        self.query_one("#result-status", Static).update(_("Searching…"))
+        # the request leaves at once; "Searching…" only if its answer is slow to come
+        if self._searching is not None:
+            self._searching.stop()
+        self._searching = self.set_timer(
+            SEARCHING_AFTER, lambda generation=self.generation: self._show_searching(generation)
+        )
         self.search(self.generation, query)
+
+    def _show_searching(self, generation: int) -> None:
+        if generation == self.generation:
+            self._show_line("#result-status", _("Searching…"))
+
+    def _answered(self) -> None:
+        if self._searching is not None:
+            self._searching.stop()
+            self._searching = None
+
+    def _show_line(self, selector: str, text: str) -> None:
+        """Show ``text`` in a Static of one line: only when it changes, and without laying
+        the screen out again (its size does not change)."""
+        line = self.query_one(selector, Static)
+        if line.content != text:
+            line.update(text, layout=False)
 
     def action_refresh(self) -> None:
         self.run_query(self.current_query)
@@ -305,6 +333,7 @@ class TicketSearchScreen(Copies, Screen[None]):
             return  # an answer to an older line: the newer one is on its way
         ticket_list = self.query_one(TicketList)
         if message.first:
+            self._answered()
             ticket_list.show(message.generation, message.page)
             # the list's scroll bar may have come or gone with it: the header's columns follow
             self.call_after_refresh(self._show_header)
@@ -321,8 +350,11 @@ class TicketSearchScreen(Copies, Screen[None]):
             return
         if message.offset is not None:
             self.query_one(TicketList).forget(message.offset)
-        self.query_one("#result-status", Static).update(
-            glyphs.error_mark() + escape(message.message) + " " + _("(F5 to try again)")
+        else:
+            self._answered()
+        self._show_line(
+            "#result-status",
+            glyphs.error_mark() + escape(message.message) + " " + _("(F5 to try again)"),
         )
 
     @on(TicketList.NeedRows)
@@ -340,12 +372,13 @@ class TicketSearchScreen(Copies, Screen[None]):
             text = _("{row} of {count}").format(
                 row=formats.number(ticket_list.cursor + 1), count=text
             )
-        self.query_one("#result-status", Static).update(text)
+        self._show_line("#result-status", text)
 
     def _show_header(self) -> None:
         width = self.query_one(TicketList).columns_width or self.size.width
-        self.query_one("#list-header", Static).update(
-            escape(header_text(width, self.current_query.sort, self.current_query.desc))
+        self._show_line(
+            "#list-header",
+            escape(header_text(width, self.current_query.sort, self.current_query.desc)),
         )
 
     def on_resize(self) -> None:

@@ -8,11 +8,19 @@ it is left to the app's ``:`` key, as everywhere else.
 from __future__ import annotations
 
 from textual import events
+from textual.geometry import Size
+from textual.reactive import Reactive
 
 from tui.widgets.text_field import TextField
 
 
 class SearchLine(TextField):
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """The length of the text typed, for scrolling it: every key changes it, and Textual's
+    Input lays the whole screen out again for it (then paints every widget again) on each
+    key. The line's own size does not follow its text (Input asks for a layout itself when
+    it does: a width of ``auto``)."""
+
     def _opens_command_line(self, character: str | None) -> bool:
         return character == ":" and not self.value
 

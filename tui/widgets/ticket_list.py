@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -150,6 +150,20 @@ def header_text(width: int, sort: TicketSort, desc: bool) -> str:
     return " ".join(cells)
 
 
+class _Paint(NamedTuple):
+    """What every line of one paint of the list shares: worked out once per paint, not
+    once per line (the widget's style walks up its ancestors' backgrounds each time)."""
+
+    width: int
+    top: int
+    base: Style
+    pending: Style
+    overdue: Style
+    cursor: Style
+    columns: tuple[tuple[Column, int], ...]
+    marker: str
+
+
 @localized
 class TicketList(ScrollView, can_focus=True):
     """Tickets of one search result; Enter opens the highlighted one."""
@@ -211,6 +225,7 @@ class TicketList(ScrollView, can_focus=True):
         self.generation = 0
         self._rows: dict[int, TicketSummary] = {}
         self._asked: set[int] = set()
+        self._paint: _Paint | None = None
 
     # ------------------------------------------------------------------ data
 
@@ -221,7 +236,7 @@ class TicketList(ScrollView, can_focus=True):
         self.total_exact = page.total_exact
         self._rows = {page.offset + i: t for i, t in enumerate(page.items)}
         self._asked = {page.offset - page.offset % self.BLOCK}
-        self.virtual_size = Size(self.size.width, self.total)
+        self._set_length(self.total)
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.cursor = 0
         self.refresh()
@@ -236,7 +251,22 @@ class TicketList(ScrollView, can_focus=True):
         self.total_exact = page.total_exact
         if page.total != self.total:  # the result grew or shrank meanwhile (or was counted further)
             self.total = page.total
-            self.virtual_size = Size(self.size.width, self.total)
+            self._set_length(self.total)
+        self.refresh()
+
+    def _set_length(self, rows: int) -> None:
+        """The scroll area for ``rows`` rows. A new length does not change the list's own
+        size, so the screen is not laid out again for it (a layout of the whole screen, then
+        every widget painted again, at each result); only when the scroll bar comes or goes
+        does it follow (Textual's scroll bar update asks for it)."""
+        size = Size(self.size.width, rows)
+        if size == self.virtual_size:
+            return
+        if not self.container_size:  # not laid out yet
+            self.virtual_size = size
+            return
+        self.set_reactive(TicketList.virtual_size, size)
+        self._scroll_update(size)
         self.refresh()
 
     def _forget_far_blocks(self) -> None:
@@ -330,27 +360,45 @@ class TicketList(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ painting
 
-    def render_line(self, y: int) -> Strip:
+    def _paint_now(self) -> _Paint:
         width = self.scrollable_content_region.width
-        index = int(self.scroll_offset.y) + y
-        if index >= self.total:
-            return Strip.blank(width, self.rich_style)
-        ticket = self._rows.get(index)
         base = self.rich_style
+        return _Paint(
+            width,
+            int(self.scroll_offset.y),
+            base,
+            base + self.get_component_rich_style("ticket-list--pending"),
+            base + self.get_component_rich_style("ticket-list--overdue"),
+            self.get_component_rich_style("ticket-list--cursor"),
+            layout(max(width - GUTTER, 1)),
+            set_cell_size(glyphs.current().cursor, GUTTER),
+        )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._paint = self._paint_now()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint = None
+
+    def render_line(self, y: int) -> Strip:
+        paint = self._paint or self._paint_now()
+        width = paint.width
+        index = paint.top + y
+        if index >= self.total:
+            return Strip.blank(width, paint.base)
+        ticket = self._rows.get(index)
         if ticket is None:
-            style = base + self.get_component_rich_style("ticket-list--pending")
-            return Strip([Segment(set_cell_size("  …", width), style)], width)
-        style = base
-        if ticket.overdue:
-            style += self.get_component_rich_style("ticket-list--overdue")
-        columns = layout(max(width - GUTTER, 1))
+            return Strip([Segment(set_cell_size("  …", width), paint.pending)], width)
+        style = paint.overdue if ticket.overdue else paint.base
+        columns = paint.columns
         cells = [set_cell_size(column.cell(ticket), size) for column, size in columns]
         if index != self.cursor:
             text = set_cell_size(" " * GUTTER + " ".join(cells), width)
             return Strip([Segment(text, style)], width)
         # the cursor: a marker in the gutter, the key cell (the ticket number) stands out
-        cursor = style + self.get_component_rich_style("ticket-list--cursor")
-        marker = set_cell_size(glyphs.current().cursor, GUTTER)
+        cursor = style + paint.cursor
+        marker = paint.marker
         rest = set_cell_size(" " + " ".join(cells[1:]), max(width - GUTTER - columns[0][1], 0))
         segments = [
             Segment(marker, style + Style(bold=True)),
