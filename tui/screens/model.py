@@ -13,9 +13,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.geometry import Size
 from textual.markup import escape
-from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static, Tree
 
@@ -34,15 +32,6 @@ from tui.widgets.supersession_tree import SupersessionTreeView, TreeEntry
 if TYPE_CHECKING:
     from client.models import ModelView, SupersessionTree, ViewLine
     from tui.app import SavApp
-
-
-class FilterLine(SearchLine):
-    """The model's filter line. Its virtual width follows the text (Textual's Input scrolls
-    a long text with it), and a new virtual size asks for the layout of the whole screen:
-    on every keystroke. The line's own size never depends on its text, so the new width
-    only repaints it."""
-
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 
 TREE_DELAY = 0.12
@@ -97,7 +86,7 @@ class ModelScreen(Copies, Screen[None]):
     def compose(self) -> ComposeResult:
         yield SessionBar()
         yield Label(_("Loading…"), id="model-title")
-        yield FilterLine(
+        yield SearchLine(
             id="model-filter",
             placeholder=_("/ filter: RefNum, code or description"),
             max_length=60,

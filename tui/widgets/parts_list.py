@@ -30,6 +30,7 @@ from client.models import Applicability, Availability, ViewLine
 from tui import formats, glyphs
 from tui.i18n import N_, _, localized
 from tui.widgets.money import money
+from tui.widgets.virtual_height import set_virtual_height
 
 GUTTER = 1
 """Cells before the columns: the cursor's ``▶``."""
@@ -184,14 +185,8 @@ class PartsList(ScrollView, can_focus=True):
 
     def _set_height(self, height: int) -> None:
         """The list's virtual height: a layout only when the scroll bar comes or goes."""
-        size = Size(self.size.width, height)
-        if size == self.virtual_size:
+        if not set_virtual_height(self, height) or not self.size.height:
             return
-        if not self.is_mounted or not self.size.height:
-            self.virtual_size = size
-            return
-        self.set_reactive(PartsList.virtual_size, size)
-        self._scroll_update(size)  # the scroll bar's range, and whether it shows
         top = min(self.scroll_offset.y, max(0, height - self.scrollable_content_region.height))
         if top != self.scroll_offset.y:
             self.scroll_to(y=top, animate=False, immediate=True)

@@ -39,6 +39,7 @@ from client.models import TicketSort
 from tui import formats, glyphs
 from tui.i18n import N_, _, language, localized
 from tui.widgets.status import ticket_status, ticket_status_width
+from tui.widgets.virtual_height import set_virtual_height
 
 if TYPE_CHECKING:
     from client.models import Page, TicketSummary
@@ -255,19 +256,10 @@ class TicketList(ScrollView, can_focus=True):
         self.refresh()
 
     def _set_length(self, rows: int) -> None:
-        """The scroll area for ``rows`` rows. A new length does not change the list's own
-        size, so the screen is not laid out again for it (a layout of the whole screen, then
-        every widget painted again, at each result); only when the scroll bar comes or goes
-        does it follow (Textual's scroll bar update asks for it)."""
-        size = Size(self.size.width, rows)
-        if size == self.virtual_size:
-            return
-        if not self.container_size:  # not laid out yet
-            self.virtual_size = size
-            return
-        self.set_reactive(TicketList.virtual_size, size)
-        self._scroll_update(size)
-        self.refresh()
+        """The scroll area for ``rows`` rows, without a layout of the screen at each result
+        (tui.widgets.virtual_height)."""
+        if set_virtual_height(self, rows):
+            self.refresh()
 
     def _forget_far_blocks(self) -> None:
         """Keep the rows on screen, its margins, and around them up to ``KEEP_BLOCKS``
