@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import logging
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
@@ -85,16 +86,38 @@ class LateRoutes:
         self.error: BaseException | None = None
         self._busy = 0
         self._urgent = False
+        self._stopping = False
         self._idle = threading.Event()  # no request being answered (or one waiting for us)
 
     async def load(self) -> None:
         """Import the rest: from the end of the first request on (the server listens then,
         and a client that is there asks for more at once) or ``LATE_START`` s after the
         server started, whichever comes first; only while no request is being answered."""
-        asyncio.get_running_loop().call_later(LATE_START, self._start_anyway)
+        loop = asyncio.get_running_loop()
+        loop.call_later(LATE_START, self._start_anyway)
+        imported: asyncio.Future[list[APIRouter]] = loop.create_future()
+
+        def run() -> None:
+            try:
+                routers = self._import()
+            except BaseException as exc:
+                error = exc
+                deliver(lambda: imported.set_exception(error))
+            else:
+                deliver(lambda: imported.set_result(routers))
+
+        def deliver(settle: Callable[[], None]) -> None:
+            def once() -> None:
+                if not imported.done():  # not cancelled meanwhile
+                    settle()
+
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+                loop.call_soon_threadsafe(once)
+
+        # A daemon thread: a server told to stop does not wait for imports nobody needs.
+        threading.Thread(target=run, name="sav-late-routes", daemon=True).start()
         try:
-            routers = await asyncio.to_thread(self._import)
-            for router in routers:  # on the event loop, between two requests' routing
+            for router in await imported:  # on the event loop, between two requests' routing
                 self.app.include_router(router)
         except Exception as exc:  # said to every request that needs them: a 500, logged
             self.error = exc
@@ -103,10 +126,17 @@ class LateRoutes:
             self.done.set()
             self.hurry()
 
+    def stop(self) -> None:
+        """The server stops: the thread imports no further module."""
+        self._stopping = True
+        self._idle.set()
+
     def _import(self) -> list[APIRouter]:
         routers = []
         for name in self.later:
             self._idle.wait()
+            if self._stopping:
+                raise RuntimeError("the server stopped before the routes were loaded")
             routers += _routers([name])
         return routers
 
@@ -239,8 +269,11 @@ def create_app(settings: Settings | None = None, *, defer_routes: bool = False) 
 
             loading = asyncio.create_task(load_then_tick())
         yield
-        if loading is not None:
-            await loading  # a thread cannot be stopped: its imports end first
+        if late is not None and loading is not None:
+            late.stop()
+            loading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await loading
         for ticker in tickers:
             await ticker.stop()
         for kept in ("supplier_clients", "supplier_sync_clients"):
