@@ -1,8 +1,12 @@
-"""Startup benchmark: sav against a bare Textual app, in a real pseudo-terminal.
+"""Cold start: sav against a bare Textual app, in a real pseudo-terminal.
 
-Run ``python -m bench.startup [--runs N] [--json PATH] [--only-reference]``.
-The reference (``bench.hello_app``) and sav are measured alternately, N times
-each, in one invocation; the report gives medians and sav/reference ratios.
+Run ``python -m bench.startup [--runs N] [--rounds R] [--json PATH] [--only-reference]``.
+The reference (``bench.hello_app``) and sav are measured alternately, N times each, in R
+rounds (3 by default). Each sav run starts cold, as ``make run`` does: no server, the TUI
+starts its own backend as a child process. The moment the login is on the screen the user
+types ``tech``, Tab, ``demo``, Enter in one burst (no waiting on the screen between keys:
+the backend gets no more time than a quick typist gives it), and the figure is the time
+from that Enter to the home screen painted; then to its figures loaded.
 See bench/README.md for what is measured and how to read it.
 """
 
@@ -22,13 +26,15 @@ from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+import psutil
+
 from bench.pty_driver import (
-    KEY_DOWN,
     KEY_ENTER,
     KEY_TAB,
     MarkerNotFound,
     PtyDriver,
 )
+from bench.results import record
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,24 +46,24 @@ REF_MARKER = "Hello"
 SAV_ARGV = [sys.executable, "-m", "tui.cli", "--lang", "en"]
 SAV_LOGIN_MARKER = "Sign in"
 SAV_HOME_MARKER = "What needs you today"
+SAV_HOME_LOADED_MARKER = "open tickets in all"  # the dashboard's figures have arrived
 SAV_USER = "tech"
 SAV_PASSWORD = "demo"
 
-FIRST_FRAME_SETTLE = 0.15  # seconds of output counted after the marker appeared
-CURSOR_SETTLE = 0.3  # seconds of output counted after one down arrow
-HOME_SETTLE = 0.5  # let the home screen finish loading before the cursor move
 MiB = 1024 * 1024
 
-# Targets (ratios and budgets, not pass/fail tests).
-TARGET_LOGIN_PAINT_RATIO = 1.6
+# Targets (issue 15), each recorded for ``make bench``'s table (bench.results).
+TARGET_LOGIN_PAINT_RATIO = 1.5
+"""sav's login painted / bare Textual's "Hello" painted, ratio of the medians, in every round."""
 TARGET_HOME_SECONDS = 1.0
-TARGET_TUI_RSS_MIB = 60.0
+"""Enter -> home painted, median of every run."""
 
 
 @dataclass
 class RunResult:
     app: str  # "reference" or "sav"
     index: int
+    round: int = 0
     ok: bool = False
     error: str | None = None
     screen: str | None = None
@@ -111,9 +117,10 @@ def run_app(
     env: dict[str, str],
     size: tuple[int, int],
     scenario: Callable[[PtyDriver, RunResult], None],
+    round_: int = 0,
 ) -> RunResult:
     """Spawn ``argv``, play ``scenario`` and always quit/kill the process tree."""
-    result = RunResult(app=app, index=index)
+    result = RunResult(app=app, index=index, round=round_)
     driver = None
     try:
         driver = PtyDriver(argv, env=env, cwd=str(ROOT), cols=size[0], rows=size[1])
@@ -138,41 +145,47 @@ def run_app(
 # ------------------------------------------------------------------ scenarios
 def reference_scenario(timeout: float) -> Callable[[PtyDriver, RunResult], None]:
     def scenario(d: PtyDriver, r: RunResult) -> None:
-        paint = d.wait_for(REF_MARKER, timeout)
-        r.metrics["paint_s"] = paint
-        sleep_until(d, paint + FIRST_FRAME_SETTLE)
-        r.metrics["first_frame_bytes"] = d.bytes_written
-        measure_cursor_move(d, r)
+        r.metrics["paint_s"] = d.wait_for(REF_MARKER, timeout)
+        r.metrics["rss_login_mib"] = rss_mib(d.pid)
+        r.metrics["cpu_paint_s"] = cpu_s(d.pid)
 
     return scenario
 
 
-def sav_scenario(timeout: float, *, measure: bool = True) -> Callable[[PtyDriver, RunResult], None]:
+def cpu_s(pid: int) -> float:
+    """CPU seconds the process has used (its own, not its children's): what the machine's
+    load does not inflate as much as the wall clock."""
+    try:
+        times = psutil.Process(pid).cpu_times()
+    except psutil.Error:
+        return float("nan")
+    return float(times.user + times.system)
+
+
+def rss_mib(pid: int) -> float:
+    try:
+        return psutil.Process(pid).memory_info().rss / MiB
+    except psutil.Error:
+        return float("nan")
+
+
+def sav_scenario(timeout: float) -> Callable[[PtyDriver, RunResult], None]:
     def scenario(d: PtyDriver, r: RunResult) -> None:
+        d.watch(SAV_HOME_MARKER, SAV_HOME_LOADED_MARKER)
         paint = d.wait_for(SAV_LOGIN_MARKER, timeout)
         r.metrics["paint_s"] = paint
-        sleep_until(d, paint + FIRST_FRAME_SETTLE)
-        r.metrics["first_frame_bytes"] = d.bytes_written
-        d.wait_idle(0.1, 1.0)  # a blinking cursor never goes fully idle: bounded wait
-
-        check_user = SAV_USER not in d.screen_text()
-        d.send(SAV_USER)
-        if check_user:  # the username field must have had focus
-            d.wait_for(SAV_USER, 5.0)
-        d.send(KEY_TAB)
-        d.wait_idle(0.1, 1.0)
-        d.send(SAV_PASSWORD)
-        d.wait_idle(0.2, 2.0)
-
-        d.watch(SAV_HOME_MARKER)
+        # What a user who knows their password does: types it all at once, the moment
+        # the form shows, without looking whether the backend is there yet.
+        d.send(SAV_USER + KEY_TAB + SAV_PASSWORD)
         enter = d.elapsed()
         d.send(KEY_ENTER)
+        r.metrics["rss_login_mib"] = rss_mib(d.pid)  # the TUI's, read as the login shows
+        r.metrics["cpu_paint_s"] = cpu_s(d.pid)
+        r.metrics["enter_after_paint_s"] = enter - paint
         home = d.wait_for(SAV_HOME_MARKER, timeout)
         r.metrics["home_s"] = home - enter
-        if not measure:
-            return
-        sleep_until(d, home + HOME_SETTLE)
-        measure_cursor_move(d, r)
+        loaded = d.wait_for(SAV_HOME_LOADED_MARKER, timeout)
+        r.metrics["home_loaded_s"] = loaded - enter
 
     return scenario
 
@@ -221,6 +234,7 @@ def summarize(results: list[RunResult], app: str) -> dict[str, dict[str, float]]
     return {
         name: {
             "median": statistics.median(vals),
+            "p95": p95(vals),
             "min": min(vals),
             "max": max(vals),
             "n": len(vals),
@@ -229,17 +243,28 @@ def summarize(results: list[RunResult], app: str) -> dict[str, dict[str, float]]
     }
 
 
+def p95(values: list[float]) -> float:
+    """The 95th percentile, interpolated between the closest ranks (the maximum below
+    20 runs is only a little under it: read it with the number of runs)."""
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
 ROWS = [
     ("paint_s", "paint: spawn -> marker (s)", "{:.3f}"),
-    ("home_s", "home: Enter -> home painted (s)", "{:.3f}"),
-    ("first_frame_bytes", "first frame (bytes)", "{:,.0f}"),
-    ("cursor_move_bytes", "one cursor move (bytes)", "{:,.0f}"),
+    ("cpu_paint_s", "CPU of the app at the paint (s)", "{:.3f}"),
+    ("enter_after_paint_s", "Enter sent, after the paint (s)", "{:.3f}"),
+    ("home_s", "Enter -> home painted (s)", "{:.3f}"),
+    ("home_loaded_s", "Enter -> home's figures (s)", "{:.3f}"),
+    ("rss_login_mib", "RSS at the login, app (MiB)", "{:.1f}"),
     ("rss_mib", "peak RSS, app process (MiB)", "{:.1f}"),
     ("child_rss_mib", "peak RSS, child processes (MiB)", "{:.1f}"),
 ]
 
 
 def fmt_cell(stats: dict[str, float] | None, fmt: str, total: int) -> str:
+    """``median [min-max]``, and the p95 for the times."""
     if stats is None:
         return "-"
     text = fmt.format(stats["median"])
@@ -250,19 +275,24 @@ def fmt_cell(stats: dict[str, float] | None, fmt: str, total: int) -> str:
     return text
 
 
-def measure_cursor_move(d: PtyDriver, r: RunResult) -> None:
-    """Bytes written for one down-arrow in the focused list, once the screen is idle."""
-    d.wait_idle(0.2, 2.0)
-    mark = d.mark()
-    d.send(KEY_DOWN)
-    time.sleep(CURSOR_SETTLE)
-    r.metrics["cursor_move_bytes"] = d.bytes_since(mark)
-
-
 def ratio(a: dict[str, float] | None, b: dict[str, float] | None) -> float | None:
     if a is None or b is None or not b["median"]:
         return None
     return a["median"] / b["median"]
+
+
+def round_ratios(results: list[RunResult]) -> list[float | None]:
+    """Per round: sav's median login paint / the reference's median paint, that round."""
+    rounds = sorted({r.round for r in results})
+    out = []
+    for k in rounds:
+        mine = [r for r in results if r.round == k]
+        out.append(
+            ratio(
+                summarize(mine, "sav").get("paint_s"), summarize(mine, "reference").get("paint_s")
+            )
+        )
+    return out
 
 
 def _target(text: str, value: float | None, unit: str, ok: bool) -> dict[str, object]:
@@ -271,31 +301,79 @@ def _target(text: str, value: float | None, unit: str, ok: bool) -> dict[str, ob
 
 
 def evaluate_targets(
-    ref: dict[str, dict[str, float]], sav: dict[str, dict[str, float]]
+    results: list[RunResult], sav: dict[str, dict[str, float]]
 ) -> list[dict[str, object]]:
-    paint = ratio(sav.get("paint_s"), ref.get("paint_s"))
+    """The two cold-start targets of issue 15, as bench/README.md states them: the login
+    paint ratio in every round (the worst round is the figure), and the median Enter -> home.
+    """
+    ratios = round_ratios(results)
+    worst = None if not ratios or None in ratios else max(r for r in ratios if r is not None)
     home = sav.get("home_s", {}).get("median")
-    rss = sav.get("rss_mib", {}).get("median")
+    shown_rounds = " / ".join("n/a" if r is None else f"{r:.2f}x" for r in ratios)
     return [
         _target(
-            f"login paint within {TARGET_LOGIN_PAINT_RATIO}x of the reference paint",
-            paint,
+            f"login painted within {TARGET_LOGIN_PAINT_RATIO}x of bare Textual, p50, in each of "
+            f"{len(ratios)} rounds ({shown_rounds})",
+            worst,
             "{:.2f}x",
-            paint is not None and paint <= TARGET_LOGIN_PAINT_RATIO,
+            worst is not None and worst <= TARGET_LOGIN_PAINT_RATIO,
         ),
         _target(
-            f"home painted within {TARGET_HOME_SECONDS} s of pressing Enter",
+            f"home painted within {TARGET_HOME_SECONDS} s of Enter typed as the login shows, p50",
             home,
             "{:.3f} s",
             home is not None and home <= TARGET_HOME_SECONDS,
         ),
-        _target(
-            f"TUI process peak RSS under {TARGET_TUI_RSS_MIB:.0f} MiB",
-            rss,
-            "{:.1f} MiB",
-            rss is not None and rss < TARGET_TUI_RSS_MIB,
-        ),
     ]
+
+
+def record_figures(
+    results: list[RunResult], sav: dict[str, dict[str, float]], targets: list[dict[str, object]]
+) -> None:
+    """The figures of ``make bench``'s table (bench.results; a no-op run alone)."""
+    ratio_target, home_target = targets
+    n = sav.get("home_s", {}).get("n", 0)
+    if isinstance(ratio_target["value"], float):
+        ratios = round_ratios(results)
+        record(
+            "startup",
+            f"login painted / bare Textual, p50, worst of {len(ratios)} rounds",
+            ratio_target["value"],
+            "x",
+            target=f"≤ {TARGET_LOGIN_PAINT_RATIO}×",
+            passed=bool(ratio_target["pass"]),
+            note="rounds: " + ", ".join(f"{r:.2f}" for r in ratios if r is not None),
+        )
+    home = sav.get("home_s")
+    if home is not None:
+        record(
+            "startup",
+            "home painted after Enter at the login's paint, cold backend, p50",
+            home["median"],
+            "s",
+            target=f"≤ {TARGET_HOME_SECONDS:.1f} s",
+            passed=bool(home_target["pass"]),
+            note=f"{n:.0f} runs",
+        )
+        record(
+            "startup",
+            "home painted after Enter, cold backend, p95",
+            home["p95"],
+            "s",
+            note=f"{n:.0f} runs",
+        )
+    loaded = sav.get("home_loaded_s")
+    if loaded is not None:
+        record("startup", "home's figures after Enter, cold backend, p50", loaded["median"], "s")
+    rss = sav.get("rss_login_mib")
+    if rss is not None:
+        record(
+            "startup",
+            "TUI RSS at the login's paint",
+            rss["median"],
+            "MiB",
+            note="memory's target: bench/memory.py",
+        )
 
 
 def print_report(
@@ -310,7 +388,7 @@ def print_report(
 
     print()
     how = "the reference only" if only_reference else "per app, alternated"
-    print(f"Startup benchmark: medians [min-max] of {runs} run(s), {how}.")
+    print(f"Cold start: median [min-max] and p95 of {runs} run(s), {how}.")
     print(
         f"machine: nproc={machine.get('nproc')} usable={machine.get('cpus_usable')} "
         f"cpu={machine.get('cpu', '?')!s} mem={machine.get('mem_total_mib', '?')} MiB"
@@ -323,18 +401,20 @@ def print_report(
     print("Shared, noisy machine: read medians and ratios, not single numbers.")
     print()
 
-    header = f"{'metric':34} {'reference':28}"
+    header = f"{'metric':34} {'reference':24}"
     if not only_reference:
-        header += f" {'sav':28} {'sav/ref':>7}"
+        header += f" {'sav':24} {'sav p95':>8} {'sav/ref':>7}"
     print(header)
     print("-" * len(header))
     for key, label, fmt in ROWS:
         if key not in ref and key not in sav:
             continue
-        line = f"{label:34} {fmt_cell(ref.get(key), fmt, runs):28}"
+        line = f"{label:34} {fmt_cell(ref.get(key), fmt, runs):24}"
         if not only_reference:
             r = ratio(sav.get(key), ref.get(key))
-            line += f" {fmt_cell(sav.get(key), fmt, runs):28} "
+            mine = sav.get(key)
+            line += f" {fmt_cell(mine, fmt, runs):24} "
+            line += f"{'' if mine is None else fmt.format(mine['p95']):>8} "
             line += f"{'' if r is None else f'{r:.2f}x':>7}"
         print(line)
     for app in apps:
@@ -348,7 +428,8 @@ def print_report(
 
     targets: list[dict[str, object]] = []
     if not only_reference:
-        targets = evaluate_targets(ref, sav)
+        targets = evaluate_targets(results, sav)
+        record_figures(results, sav, targets)
         print()
         print("Targets (sav):")
         for t in targets:
@@ -372,7 +453,7 @@ def print_report(
 
 
 def print_progress(result: RunResult, shown_screens: dict[str, str]) -> None:
-    label = "measured" if result.index > 0 else "preparation"
+    label = f"round {result.round + 1} run" if result.index > 0 else "preparation run"
     parts = []
     for key, value in result.metrics.items():
         if key.endswith("_s"):
@@ -382,7 +463,7 @@ def print_progress(result: RunResult, shown_screens: dict[str, str]) -> None:
         else:
             parts.append(f"{key}={value:,.0f}")
     status = "ok" if result.ok else "FAILED"
-    print(f"[{result.app} {label} run {result.index}] {status} {' '.join(parts)}", flush=True)
+    print(f"[{result.app} {label} {result.index}] {status} {' '.join(parts)}", flush=True)
     if not result.ok:
         print(f"  error: {result.error}")
         screen = (result.screen or "").rstrip("\n")
@@ -404,7 +485,18 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.startup", description=__doc__)
-    parser.add_argument("--runs", type=int, default=7, help="measured runs per app (default 7)")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=12,
+        help="measured runs per app, in all rounds (default 12: the p95 of Enter -> home)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="the runs are split in this many rounds, the login paint ratio taken in each (3)",
+    )
     parser.add_argument("--json", type=Path, help="also write all results to this JSON file")
     parser.add_argument(
         "--only-reference", action="store_true", help="measure the reference app only"
@@ -418,6 +510,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    if not 1 <= args.rounds <= args.runs:
+        parser.error("--rounds must be between 1 and --runs")
 
     machine = machine_info()
     machine["load_before"] = loadavg()
@@ -443,20 +537,21 @@ def main(argv: list[str] | None = None) -> int:
                 SAV_ARGV,
                 sav_env,
                 args.size,
-                sav_scenario(max(args.timeout, 60.0), measure=False),
+                sav_scenario(max(args.timeout, 60.0)),
             )
             print_progress(prep, shown)
 
         for i in range(1, args.runs + 1):
+            round_ = (i - 1) * args.rounds // args.runs
             order = ["reference", "sav"] if i % 2 else ["sav", "reference"]
             for app in order:
                 if app == "reference":
-                    result = run_app(app, i, REF_ARGV, env, args.size, ref_scenario)
+                    result = run_app(app, i, REF_ARGV, env, args.size, ref_scenario, round_)
                 elif args.only_reference:
                     continue
                 else:
                     result = run_app(
-                        app, i, SAV_ARGV, sav_env, args.size, sav_scenario(args.timeout)
+                        app, i, SAV_ARGV, sav_env, args.size, sav_scenario(args.timeout), round_
                     )
                 results.append(result)
                 print_progress(result, shown)
@@ -469,6 +564,7 @@ def main(argv: list[str] | None = None) -> int:
         payload = {
             "config": {
                 "runs": args.runs,
+                "rounds": args.rounds,
                 "size": list(args.size),
                 "timeout": args.timeout,
                 "reference_argv": REF_ARGV,

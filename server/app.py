@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import contextlib
+import importlib
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from client.models import ErrorBody
@@ -16,30 +22,173 @@ from server.errors import install_error_handlers
 from server.i18n import LanguageMiddleware, _
 from server.observability import AccessLog
 from server.openapi import install_openapi
-from server.routes import (
-    addresses,
-    auth,
-    cart,
-    catalogue,
-    closing,
-    dashboard,
-    documents,
-    health,
-    invoicing,
-    orders,
-    reports,
-    service_centres,
-    ticket_actions,
-    tickets,
-)
-from server.services import passwords
 from server.settings import Settings
-from server.suppliers import orders_routes as supplier_order_routes
-from server.suppliers import routes as supplier_routes
-from server.suppliers import sync_routes as supplier_sync_routes
-from server.suppliers.registry import SupplierClients
-from server.suppliers.sync import RunContext
-from server.suppliers.sync_schedule import SyncTicker
+
+if TYPE_CHECKING:
+    from server.suppliers.sync_schedule import SyncTicker
+
+log = logging.getLogger("sav.app")
+
+ROUTE_MODULES = (
+    "server.routes.health",
+    "server.routes.auth",
+    "server.routes.dashboard",
+    "server.routes.service_centres",
+    "server.routes.tickets",
+    "server.routes.ticket_actions",
+    "server.routes.closing",
+    "server.routes.documents",  # before orders and invoicing: /orders/{id}.pdf is not /orders/{id}
+    "server.routes.catalogue",
+    "server.routes.cart",
+    "server.routes.addresses",
+    "server.routes.orders",
+    "server.suppliers.routes",
+    "server.suppliers.sync_routes",
+    "server.suppliers.orders_routes",
+    "server.routes.invoicing",
+    "server.routes.reports",
+)
+"""Every router, in the order they are matched."""
+FIRST_ROUTES = 3
+"""What a client asks first: is the server there, sign in, the home screen's figures. With
+``defer_routes`` only these are imported before the server answers; they come first in
+``ROUTE_MODULES``, so the order in which routes are matched is the same either way."""
+
+
+def _routers(modules: Sequence[str]) -> list[APIRouter]:
+    routers = []
+    for name in modules:
+        router = importlib.import_module(name).router
+        assert isinstance(router, APIRouter), name
+        routers.append(router)
+    return routers
+
+
+LATE_START = 1.0
+"""Seconds after start-up when the late routes are imported even if no request came."""
+
+
+class LateRoutes:
+    """The routers after ``FIRST_ROUTES``, imported once the server answers (``defer_routes``).
+
+    Importing every route module is most of the backend's start-up (FastAPI builds each
+    route's validation as the module is read). The embedded backend starts with the TUI, and
+    its user may sign in at once: the first requests need three routers. The others are
+    imported in a thread, one module at a time, while no request is being answered (the
+    thread and the requests would share the GIL); a request that needs one of them has them
+    imported at once, whatever else is going on."""
+
+    def __init__(self, app: FastAPI, first: Sequence[APIRouter], later: Sequence[str]) -> None:
+        self.app = app
+        self.later = later
+        self.first = [route for router in first for route in router.routes]
+        self.done = asyncio.Event()
+        self.error: BaseException | None = None
+        self._busy = 0
+        self._urgent = False
+        self._stopping = False
+        self._idle = threading.Event()  # no request being answered (or one waiting for us)
+
+    async def load(self) -> None:
+        """Import the rest: from the end of the first request on (the server listens then,
+        and a client that is there asks for more at once) or ``LATE_START`` s after the
+        server started, whichever comes first; only while no request is being answered."""
+        loop = asyncio.get_running_loop()
+        loop.call_later(LATE_START, self._start_anyway)
+        imported: asyncio.Future[list[APIRouter]] = loop.create_future()
+
+        def run() -> None:
+            try:
+                routers = self._import()
+            except BaseException as exc:
+                error = exc
+                deliver(lambda: imported.set_exception(error))
+            else:
+                deliver(lambda: imported.set_result(routers))
+
+        def deliver(settle: Callable[[], None]) -> None:
+            def once() -> None:
+                if not imported.done():  # not cancelled meanwhile
+                    settle()
+
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+                loop.call_soon_threadsafe(once)
+
+        # A daemon thread: a server told to stop does not wait for imports nobody needs.
+        threading.Thread(target=run, name="sav-late-routes", daemon=True).start()
+        try:
+            for router in await imported:  # on the event loop, between two requests' routing
+                self.app.include_router(router)
+        except Exception as exc:  # said to every request that needs them: a 500, logged
+            self.error = exc
+            log.exception("the routes could not be loaded")
+        finally:
+            self.done.set()
+            self.hurry()
+
+    def stop(self) -> None:
+        """The server stops: the thread imports no further module."""
+        self._stopping = True
+        self._idle.set()
+
+    def _import(self) -> list[APIRouter]:
+        routers = []
+        for name in self.later:
+            self._idle.wait()
+            if self._stopping:
+                raise RuntimeError("the server stopped before the routes were loaded")
+            routers += _routers([name])
+        return routers
+
+    def ready_for(self, scope: Scope) -> bool:
+        """Whether this request can be routed now (a first router's route, or all loaded)."""
+        return self.done.is_set() or any(
+            route.matches(scope)[0] is Match.FULL for route in self.first
+        )
+
+    def begin(self) -> None:
+        self._busy += 1
+        if not self._urgent:
+            self._idle.clear()
+
+    def end(self) -> None:
+        self._busy -= 1
+        if self._busy == 0:
+            self._idle.set()
+
+    def _start_anyway(self) -> None:
+        if self._busy == 0:
+            self._idle.set()
+
+    def hurry(self) -> None:
+        """A request waits for a late route: import the rest now, requests or not."""
+        self._urgent = True
+        self._idle.set()
+
+
+class WaitForRoutes:
+    """A request for a route not imported yet waits until it is (``LateRoutes``)."""
+
+    def __init__(self, app: ASGIApp, routes: LateRoutes) -> None:
+        self.app, self.routes = app, routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        routes = self.routes
+        if routes.done.is_set() or scope["type"] != "http":
+            if routes.error is not None:
+                raise RuntimeError("the routes could not be loaded") from routes.error
+            await self.app(scope, receive, send)
+            return
+        if not routes.ready_for(scope):
+            routes.hurry()
+            await routes.done.wait()
+            await self(scope, receive, send)
+            return
+        routes.begin()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            routes.end()
 
 
 class BodyLimit:
@@ -97,27 +246,36 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, defer_routes: bool = False) -> FastAPI:
+    """The backend. ``defer_routes`` (the embedded backend): answer before every router is
+    imported (``LateRoutes``); a request for one not there yet waits for it."""
     settings = settings or Settings()
     engine = create_engine(settings.database_url, echo=settings.sql_echo)
+    late: LateRoutes | None = None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # the supplier sync every supplier_sync_hours: once per period across processes
-        ticker = SyncTicker(
-            RunContext(
-                sessions=_app.state.sessions,
-                settings=settings,
-                clients=_app.state.supplier_sync_clients,
-            )
-        )
-        ticker.start()
-        # the dummy hash that unknown names are checked against, made in the background
-        # (not waited for: the embedded backend's first answer would wait too)
-        warm_up = asyncio.create_task(asyncio.to_thread(passwords.warm_up))
+        tickers: list[SyncTicker] = []
+        loading = None
+        if late is None:
+            tickers.append(_start_ticker(_app, settings))
+        else:
+            routes = late
+
+            async def load_then_tick() -> None:
+                await routes.load()
+                tickers.append(_start_ticker(_app, settings))  # its modules are loaded now
+
+            loading = asyncio.create_task(load_then_tick())
         yield
-        await warm_up
-        await ticker.stop()
+        if late is not None and loading is not None:
+            late.stop()
+            loading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await loading
+        for ticker in tickers:
+            await ticker.stop()
         for kept in ("supplier_clients", "supplier_sync_clients"):
             if (suppliers := getattr(_app.state, kept, None)) is not None:
                 await suppliers.aclose()
@@ -135,29 +293,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
-    app.state.supplier_sync_clients = SupplierClients()
     install_error_handlers(app)
-    for module in (
-        health,
-        auth,
-        dashboard,
-        service_centres,
-        tickets,
-        ticket_actions,
-        closing,
-        documents,  # before orders and invoicing: /orders/{id}.pdf is not /orders/{id}
-        catalogue,
-        cart,
-        addresses,
-        orders,
-        supplier_routes,
-        supplier_sync_routes,
-        supplier_order_routes,
-        invoicing,
-        reports,
-    ):
-        app.include_router(module.router)
+    routers = _routers(ROUTE_MODULES[:FIRST_ROUTES] if defer_routes else ROUTE_MODULES)
+    for router in routers:
+        app.include_router(router)
     install_openapi(app)  # every route's 4xx answers declared, with their ErrorBody
+    if defer_routes:
+        late = app.state.late_routes = LateRoutes(app, routers, ROUTE_MODULES[FIRST_ROUTES:])
+        app.add_middleware(WaitForRoutes, routes=late)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     # method, route template, status, duration (never a query string); a bug becomes a 500
     # whose log entry holds no message (server/observability.py)
@@ -165,3 +308,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # outermost (added last): every message of the request, the 413 above too, in its language
     app.add_middleware(LanguageMiddleware)
     return app
+
+
+def _start_ticker(app: FastAPI, settings: Settings) -> SyncTicker:
+    from server.suppliers.registry import SupplierClients
+    from server.suppliers.sync import RunContext
+    from server.suppliers.sync_schedule import SyncTicker
+
+    app.state.supplier_sync_clients = SupplierClients()
+    ticker = SyncTicker(
+        RunContext(
+            sessions=app.state.sessions,
+            settings=settings,
+            clients=app.state.supplier_sync_clients,
+        )
+    )
+    ticker.start()
+    return ticker

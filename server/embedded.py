@@ -7,6 +7,12 @@ the TUI process stays small and its event loop never competes with the backend's
 (``bench/`` measures both start-ups).
 
     python -m server.embedded --database URL (--socket PATH | --port N) [--parent-pid PID]
+        [--nice N] [--ready-fd FD]
+
+Its start-up is on the path from the user's Enter on the login screen to the home screen:
+only the standard library is imported before ``main`` has lowered the priority (``--nice``),
+the routers the first requests do not need are imported once it answers
+(``create_app(defer_routes=True)``), and it says on ``--ready-fd`` the moment it listens.
 """
 
 from __future__ import annotations
@@ -20,26 +26,34 @@ import signal
 import socket
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import uvicorn
-
-from server.app import create_app
-from server.db.migrate import upgrade
-from server.db.session import create_engine
-from server.services.mail import outbox_dir
-from server.settings import Settings
+if TYPE_CHECKING:
+    import uvicorn
 
 log = logging.getLogger("sav.embedded")
+
+LEFT_OUT = ("pydantic.v1", "httpx._main")
+"""Modules this process never uses, which libraries import when they can: FastAPI checks every
+route's models against pydantic.v1's (~0.1 s to import), httpx loads its command-line client
+(click, rich, pygments) when they are installed. Marked missing, both go on without them."""
 
 
 async def prepare(database_url: str, *, demo_tickets: int = 400) -> None:
     """Migrate the database and seed the demo data if it is empty."""
-    from server.demo import is_seeded, seed_demo
+    from sqlalchemy import text
+
+    from server.db.migrate import upgrade
+    from server.db.session import create_engine
 
     engine = create_engine(database_url)
     try:
         await upgrade(database_url, engine)
-        if not await is_seeded(engine):
+        async with engine.connect() as conn:  # server.demo.is_seeded, without importing it
+            seeded = (await conn.execute(text("SELECT 1 FROM users LIMIT 1"))).first()
+        if seeded is None:
+            from server.demo import seed_demo
+
             summary = await seed_demo(engine, tickets=demo_tickets)
             log.info("seeded the demo data: %s", summary)
     finally:
@@ -69,6 +83,12 @@ async def _watch_parent(parent_pid: int, server: uvicorn.Server) -> None:
 
 
 async def serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from server.app import create_app
+    from server.services.mail import outbox_dir
+    from server.settings import Settings
+
     await prepare(args.database)
     settings = Settings(database_url=args.database, demo=True)
     if settings.supplier_platform_database is None and "SAV_SUPPLIERS" not in os.environ:
@@ -76,7 +96,7 @@ async def serve(args: argparse.Namespace) -> None:
         settings.supplier_platform_database = platform_database(args.database)
     # No SMTP here unless SAV_SMTP_HOST is set: e-mailed logs go to an outbox beside the database.
     log.info("e-mailed logs without SMTP go to %s", outbox_dir(settings))
-    app = create_app(settings)
+    app = create_app(settings, defer_routes=True)
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
@@ -85,7 +105,7 @@ async def serve(args: argparse.Namespace) -> None:
         access_log=False,
         lifespan="on",
     )
-    server = uvicorn.Server(config)
+    server = _ready_server(config, args.ready_fd)
     watcher = None
     if args.parent_pid:
         watcher = asyncio.create_task(_watch_parent(args.parent_pid, server))
@@ -101,6 +121,23 @@ async def serve(args: argparse.Namespace) -> None:
         if args.socket:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(args.socket)
+
+
+def _ready_server(config: uvicorn.Config, ready_fd: int | None) -> uvicorn.Server:
+    """uvicorn's server, which writes a line to ``ready_fd`` once it listens: the TUI waits
+    on that pipe rather than polling the socket (``tui.backend.EmbeddedBackend``)."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if ready_fd is not None and self.started:
+                with contextlib.suppress(OSError):  # the TUI went away: nobody to tell
+                    os.write(ready_fd, b"ready\n")
+                with contextlib.suppress(OSError):
+                    os.close(ready_fd)
+
+    return Server(config)
 
 
 def _private_socket(path: str) -> socket.socket:
@@ -127,10 +164,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--nice", type=int, default=0, help="lower this process's CPU priority by N"
     )
+    parser.add_argument(
+        "--ready-fd", type=int, help="a pipe to write a line to once the server listens"
+    )
     args = parser.parse_args(argv)
     if args.nice:
         # Beside a TUI, the terminal comes first: our work waits when both want the CPU.
         os.nice(args.nice)
+    for name in LEFT_OUT:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # backend.log beside the TUI: errors, not one line per request
     logging.getLogger("sav.access").setLevel(logging.WARNING)

@@ -113,9 +113,12 @@ def preferred(header: str | None) -> list[str]:
 def negotiate(header: str | None) -> str:
     """The language to answer in: the first wanted one we have (Babel's negotiation, which
     also matches ``fr-FR`` with ``fr``), else English."""
+    wanted = preferred(header)
+    if not wanted or wanted[0] in LANGUAGES:  # what Babel answers too, without importing it
+        return wanted[0] if wanted else DEFAULT
     from babel.core import negotiate_locale
 
-    found = negotiate_locale(preferred(header), LANGUAGES, sep="-")
+    found = negotiate_locale(wanted, LANGUAGES, sep="-")
     return found.lower() if found else DEFAULT
 
 

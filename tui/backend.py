@@ -9,11 +9,10 @@ HTTP client (which costs as much as Textual itself) and waits for the backend to
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import importlib
 import os
 import socket
-import ssl
 import subprocess
 import sys
 import time
@@ -29,6 +28,8 @@ if TYPE_CHECKING:
 
 
 MAX_SOCKET_PATH = 100  # sun_path holds 104-108 bytes depending on the system
+BACKEND_NICE = 5
+"""How much lower the embedded backend's CPU priority is than the TUI's."""
 
 
 class BackendUnavailable(Exception):
@@ -55,6 +56,8 @@ class Backend(Protocol):
 
 
 async def _load_client_module() -> None:
+    import asyncio
+
     # httpx imports its command-line client (click, pygments, rich) whenever those are
     # installed; the TUI never uses it, and it would add ~8 MB to every terminal session.
     # A None entry makes that import fail, and httpx falls back to a stub.
@@ -63,6 +66,8 @@ async def _load_client_module() -> None:
 
 
 def _client_for(base_url: str, *, uds: str | None = None) -> SavClient:
+    import ssl
+
     import httpx
 
     from client.api import DEFAULT_TIMEOUT, SavClient
@@ -92,6 +97,8 @@ class EmbeddedBackend:
     process: subprocess.Popen[bytes] | None = None
     socket_path: str | None = None
     port: int | None = None
+    ready_fd: int | None = None
+    """The read end of a pipe the backend writes a line to once it listens (POSIX)."""
 
     @property
     def label(self) -> str:
@@ -119,17 +126,52 @@ class EmbeddedBackend:
                 self.port = probe.getsockname()[1]
             command += ["--port", str(self.port)]
         # The backend yields the CPU to the terminal when both want it (the first frame, typing).
-        command += ["--parent-pid", str(os.getpid()), "--nice", "5"]
+        command += ["--parent-pid", str(os.getpid()), "--nice", str(BACKEND_NICE)]
+        self._close_ready()
+        write_fd = None
+        if os.name == "posix":  # no polling of the socket: the backend says when it listens
+            self.ready_fd, write_fd = os.pipe()
+            command += ["--ready-fd", str(write_fd)]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
+        try:
+            self.process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                pass_fds=() if write_fd is None else (write_fd,),
+            )
+        finally:
+            log.close()
+            if write_fd is not None:
+                os.close(write_fd)  # the child's copy is the only one: EOF if it dies
+
+    def _close_ready(self) -> None:
+        if self.ready_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.ready_fd)
+            self.ready_fd = None
+
+    async def _wait_ready(self, at_most: float) -> None:
+        """Until the backend says it listens (or dies: EOF), ``at_most`` seconds."""
+        import asyncio
+
+        fd = self.ready_fd
+        if fd is None:
+            await asyncio.sleep(at_most)
+            return
+        loop = asyncio.get_running_loop()
+        readable = loop.create_future()
+        loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
+        try:
+            await asyncio.wait_for(readable, at_most)
+        except TimeoutError:
+            return
+        finally:
+            loop.remove_reader(fd)
+        self._close_ready()  # a line or EOF: either way, nothing more will come
 
     def _where(self) -> str:
         if self.socket_path:
@@ -137,6 +179,7 @@ class EmbeddedBackend:
         return f"127.0.0.1:{self.port}"
 
     async def connect(self) -> tuple[SavClient, Health]:
+
         if self.process is None or self.process.poll() is not None:
             self.start()
         await _load_client_module()
@@ -163,12 +206,18 @@ class EmbeddedBackend:
                         *_tail(self.log_path),
                     ],
                 )
-            if self.port or Path(self.socket_path or "").exists():  # noqa: ASYNC240 - a stat
+            # With the pipe, not before it said so: a socket that exists may not listen yet,
+            # and the client would retry after a back-off (0.1-0.3 s, then twice that).
+            listening = self.ready_fd is None and (
+                self.port or Path(self.socket_path or "").exists()  # noqa: ASYNC240 - a stat
+            )
+            if listening:
                 try:
                     return client, await client.health()
                 except SavError:
                     pass
             if time.monotonic() > deadline:
+                self._close_ready()
                 await client.aclose()
                 raise BackendUnavailable(
                     _("The local backend did not answer within {s} s.").format(
@@ -179,10 +228,11 @@ class EmbeddedBackend:
                         _("Its log: {path}").format(path=self.log_path),
                     ],
                 )
-            await asyncio.sleep(delay)
+            await self._wait_ready(delay)
             delay = min(delay * 1.5, 0.25)
 
     async def close(self) -> None:
+        self._close_ready()
         stop_process(self.process)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from client.models.reports import shift_month
 from tui import i18n
 from tui.i18n import N_, _
 from tui.search_words import plain
@@ -154,6 +153,9 @@ def parse(text: str) -> Command:
     if spec.name == "ticket" and not argument.isdigit():
         raise CommandError(_("A ticket number is digits only: {arg}").format(arg=argument))
     if spec.name == "parts":
+        # here, not at the top: client.models is pydantic, which the login screen does without
+        from client.models.reports import shift_month
+
         try:
             shift_month(argument, 0)
         except ValueError:

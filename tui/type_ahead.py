@@ -44,6 +44,7 @@ import asyncio
 import contextlib
 import functools
 import os
+import sys
 import time
 import weakref
 from collections import deque
@@ -55,7 +56,6 @@ from textual import events
 from textual._dispatch_key import dispatch_key
 from textual.app import App
 from textual.binding import Binding
-from textual.widgets import TextArea
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
@@ -83,7 +83,12 @@ def takes_text(widget: Widget, event: events.Key | events.Paste) -> bool:
         return True
     if widget.check_consume_key(event.key, event.character):
         return True
-    return isinstance(widget, TextArea) and not widget.read_only and event.key == "enter"
+    if event.key != "enter":
+        return False
+    # No import of TextArea for this (its themes cost as much as a screen): if no module has
+    # imported it, no widget is one.
+    text_area = sys.modules.get("textual.widgets._text_area")
+    return text_area is not None and isinstance(widget, text_area.TextArea) and not widget.read_only
 
 
 _GENERIC = ("textual.widget", "textual.scroll_view", "textual.containers", "textual.dom")

@@ -23,6 +23,7 @@ the bytes: the strips are read segment by segment, as ``render_segments`` reads 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -32,7 +33,7 @@ from rich.style import Style
 from textual._compositor import ChopsUpdate, CompositorUpdate, LayoutUpdate
 from textual.app import App
 from textual.strip import SGR_STYLES, Strip
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -446,5 +447,19 @@ def set_cursor_blink(blink: bool) -> None:
 
     A blinking cursor repaints its field twice a second: bytes on an idle SSH line. Off
     unless asked for (``"cursor_blink": true`` in config.json)."""
-    for widget in (Input, TextArea):
-        widget.__dict__["cursor_blink"]._default = blink
+    global _cursor_blink
+    _cursor_blink = blink
+    Input.__dict__["cursor_blink"]._default = blink
+    if "textual.widgets._text_area" in sys.modules:  # else: when it is (tui.widgets.note)
+        text_area_cursor_blink()
+
+
+_cursor_blink = False
+
+
+def text_area_cursor_blink() -> None:
+    """``set_cursor_blink``'s choice for TextArea: not imported for the login screen (its
+    themes and syntax trees cost a tenth of the first frame), applied when it is."""
+    from textual.widgets import TextArea
+
+    TextArea.__dict__["cursor_blink"]._default = _cursor_blink

@@ -13,12 +13,13 @@ from sqlalchemy import Table
 from client.models import (
     HistoryType,
     OrderStatus,
-    Role,
     TicketStatus,
     Transport,
     WarrantyStatus,
 )
 from server.db import models as db
+from server.demo_accounts import DEMO_ACCOUNTS as DEMO_ACCOUNTS
+from server.demo_accounts import DEMO_PASSWORD as DEMO_PASSWORD
 
 UTC = dt.UTC
 try:
@@ -27,16 +28,7 @@ except zoneinfo.ZoneInfoNotFoundError:  # no time zone database: UTC will do for
     LOCAL_TZ = UTC
 CHUNK = 5000
 
-DEMO_PASSWORD = "demo"
 UNUSABLE_PASSWORD_HASH = "!unusable"  # not an argon2 hash: never verifies
-
-DEMO_ACCOUNTS: list[tuple[str, str, str, str | None]] = [
-    ("tech", DEMO_PASSWORD, Role.TECHNICIAN.value, "249050"),
-    ("manager", DEMO_PASSWORD, Role.MANAGER.value, "249050"),
-    ("operator", DEMO_PASSWORD, Role.OPERATOR.value, None),
-    ("tech2", DEMO_PASSWORD, Role.TECHNICIAN.value, "249117"),
-]
-"""(username, password, role, service centre code) of the accounts one can sign in with."""
 
 CATEGORY_NAMES = {
     "hobs": {"en": "Hobs", "fr": "Tables de cuisson", "it": "Piani cottura"},

@@ -6,8 +6,7 @@ from fastapi import APIRouter
 
 from client.models import Dashboard
 from server.deps import AppSettings, CurrentUser, Now, Session
-from server.services.dashboard import dashboard
-from server.suppliers.changes import last_success_at
+from server.services.dashboard import dashboard, last_success_at
 
 router = APIRouter(tags=["home"])
 

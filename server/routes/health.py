@@ -17,7 +17,7 @@ async def health(session: Session, settings: AppSettings) -> Health:
     await session.execute(text("SELECT 1"))
     accounts: list[DemoAccount] = []
     if settings.demo:
-        from server.demo import DEMO_ACCOUNTS
+        from server.demo_accounts import DEMO_ACCOUNTS
 
         accounts = [
             DemoAccount(username=u, password=p, role=Role(r), service_centre=c)

@@ -11,6 +11,7 @@ from client import models as wire
 from server.db import models as db
 from server.services import contact_clock
 from server.services.tenancy import scope
+from server.suppliers.sync_models import SupplierSyncRun
 
 OPEN_STATUSES = frozenset(
     {
@@ -56,3 +57,15 @@ async def dashboard(
         open_tickets=sum(c.count for c in status_counts if c.status in OPEN_STATUSES),
         generated_at=now,
     )
+
+
+async def last_success_at(session: AsyncSession, centre_id: int) -> dt.datetime | None:
+    """When the centre's last supplier sync that checked every order finished (here, not in
+    server.suppliers.changes: the home screen's figures need none of the supplier modules)."""
+    return (
+        await session.execute(
+            select(func.max(SupplierSyncRun.finished_at)).where(
+                SupplierSyncRun.service_centre_id == centre_id, SupplierSyncRun.status == "done"
+            )
+        )
+    ).scalar_one_or_none()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import os
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from argon2.low_level import ARGON2_VERSION
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -15,14 +18,21 @@ def hash_password_sync(password: str) -> str:
     return _hasher.hash(password)
 
 
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode().rstrip("=")  # argon2's encoding: no padding
+
+
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
-    return _hasher.hash("not-a-real-password-used-to-equalise-timing")
-
-
-def warm_up() -> None:
-    """Make the dummy hash now (the first unknown name would otherwise pay for it)."""
-    _dummy_hash()
+    """A hash that no password matches, with the hasher's parameters: checking one against it
+    costs what checking a real hash costs. Written rather than hashed (a random salt and a
+    random digest): hashing would cost one argon2 run at start-up, when the first sign-in
+    wants the CPU."""
+    h = _hasher
+    return (
+        f"$argon2{h.type.name.lower()}$v={ARGON2_VERSION}$m={h.memory_cost},t={h.time_cost},p={h.parallelism}"
+        f"${_b64(os.urandom(h.salt_len))}${_b64(os.urandom(h.hash_len))}"
+    )
 
 
 def _spend_a_verification(password: str) -> None:

@@ -34,7 +34,7 @@ from server.db import models as db
 from server.errors import Conflict, Invalid, NotFound
 from server.i18n import _, ngettext
 from server.services import events, ticket_history
-from server.services.dashboard import OPEN_STATUSES
+from server.services.dashboard import OPEN_STATUSES, last_success_at
 from server.services.tenancy import require_role
 from server.suppliers.accounts import SUPPLIER_NAMES
 from server.suppliers.db_models import SupplierAccount
@@ -114,17 +114,6 @@ async def summary(session: AsyncSession, run: SupplierSyncRun) -> SyncSummary:
         changes_found=run.changes_found,
         problems=problems,
     )
-
-
-async def last_success_at(session: AsyncSession, centre_id: int) -> dt.datetime | None:
-    """When the centre's last sync that checked every order finished."""
-    return (
-        await session.execute(
-            select(func.max(SupplierSyncRun.finished_at)).where(
-                SupplierSyncRun.service_centre_id == centre_id, SupplierSyncRun.status == "done"
-            )
-        )
-    ).scalar_one_or_none()
 
 
 async def last_run(session: AsyncSession, centre_id: int) -> SupplierSyncRun | None:

@@ -8,6 +8,9 @@ from textual.widgets import TextArea
 from tui.editor import edit
 from tui.i18n import N_, localized
 from tui.widgets.text_field import TextField
+from tui.wire import text_area_cursor_blink
+
+text_area_cursor_blink()  # as the app was told (TextArea is imported here, not at start-up)
 
 EDITOR_BINDING = Binding(
     "ctrl+e", "editor", N_("Editor"), id="note.editor",
