@@ -112,14 +112,20 @@ class KeyFooter(Footer):
         self._width = self.size.width or self.app.size.width
         for entry in fit(footer_entries(self.screen), self._width, self.app.get_key_display):
             binding = entry.binding
-            yield FooterKey(
+            key = FooterKey(
                 binding.key,
                 self.app.get_key_display(binding),
                 binding.description,
                 binding.action,
                 disabled=not entry.enabled,
                 tooltip=entry.tooltip,
-            ).data_bind(compact=Footer.compact)
+            )
+            # Not data_bind(compact=...) as Textual's Footer does: that binding stays in
+            # this footer's watchers after a recompose removes the key, and with it the
+            # key and its styles (every binding change recomposes: dozens an hour).
+            key.set_reactive(FooterKey.compact, self.compact)
+            key.set_class(self.compact, "-compact", update=False)
+            yield key
 
     def on_resize(self) -> None:
         if self._bindings_ready and self.size.width != self._width:
