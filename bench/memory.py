@@ -340,6 +340,34 @@ def _stats(values: list[float]) -> str:
     return f"{statistics.median(values):6.1f} {_percentile(values, 0.95):6.1f}"
 
 
+def _report_journey(journey: Journey, runs: int, rounds: int) -> None:
+    for name, values in journey.steps.items():
+        print(f"  {name:<28}{_stats(values)}")
+    peak_p50 = statistics.median(journey.peaks)
+    peak_p95 = _percentile(journey.peaks, 0.95)
+    print(f"  {'peak, the whole day':<28}{_stats(journey.peaks)}   target ≤ {TARGET_PEAK_MIB:.0f}")
+    growth = [p[-1] - p[0] for p in journey.round_peaks]
+    if rounds > 1:
+        print(f"  {f'peak growth, rounds 2-{rounds}':<28}{_stats(growth)}")
+    load_now = statistics.median(journey.loads)
+    record(
+        "memory",
+        "TUI peak RSS, a day's journey in one process",
+        peak_p95,
+        "MiB",
+        target=f"≤ {TARGET_PEAK_MIB:.0f} MiB",
+        passed=peak_p95 <= TARGET_PEAK_MIB,
+        note=f"p50 {peak_p50:.1f}, {runs} runs × {rounds} rounds, load {load_now}",
+    )
+    if rounds > 1:
+        record(
+            "memory",
+            f"TUI peak growth over journey rounds 2-{rounds}",
+            statistics.median(growth),
+            "MiB",
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.memory",
@@ -384,31 +412,8 @@ def main(argv: list[str] | None = None) -> int:
         f"TUI process RSS, MiB (sav --server, 80x24; nproc {os.cpu_count()}, "
         f"load {load_before} -> {_load()}; {args.runs} runs: p50 p95)"
     )
-    for name, values in journey.steps.items():
-        print(f"  {name:<28}{_stats(values)}")
-    peak_p50 = statistics.median(journey.peaks)
-    peak_p95 = _percentile(journey.peaks, 0.95)
-    print(f"  {'peak, the whole day':<28}{_stats(journey.peaks)}   target ≤ {TARGET_PEAK_MIB:.0f}")
-    growth = [p[-1] - p[0] for p in journey.round_peaks]
-    if args.rounds > 1:
-        print(f"  {f'peak growth, rounds 2-{args.rounds}':<28}{_stats(growth)}")
-    load_now = statistics.median(journey.loads)
-    record(
-        "memory",
-        "TUI peak RSS, a day's journey in one process",
-        peak_p95,
-        "MiB",
-        target=f"≤ {TARGET_PEAK_MIB:.0f} MiB",
-        passed=peak_p95 <= TARGET_PEAK_MIB,
-        note=f"p50 {peak_p50:.1f}, {args.runs} runs × {args.rounds} rounds, load {load_now}",
-    )
-    if args.rounds > 1:
-        record(
-            "memory",
-            f"TUI peak growth over journey rounds 2-{args.rounds}",
-            statistics.median(growth),
-            "MiB",
-        )
+    if journey.peaks:
+        _report_journey(journey, args.runs, args.rounds)
     if paging is not None:
         grew = paging.after - paging.before
         print(
