@@ -28,6 +28,7 @@ BENCHES: list[tuple[str, str, list[str]]] = [
     ("search", "bench.search", []),
     ("keys", "bench.tickets_tui", []),
     ("catalogue", "bench.catalogue", []),
+    ("memory", "bench.memory", []),
     ("server_cost", "bench.server_cost", []),
 ]
 

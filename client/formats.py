@@ -33,7 +33,41 @@ _SPACES = str.maketrans({"\u202f": " ", "\xa0": " "})
 def _locale(lang: str) -> Any:
     from babel import Locale
 
-    return Locale.parse(lang if lang in LANGUAGES else "en")
+    locale = Locale.parse(lang if lang in LANGUAGES else "en")
+    locale.number_symbols  # noqa: B018 (loads the language's data, which reads Babel's global data)
+    _lean_global_data()
+    return locale
+
+
+_KEPT_GLOBALS = ("parent_exceptions", "currency_fractions")
+"""What these rules read of Babel's global data once a language is loaded."""
+
+
+class _LeanGlobalData(dict[str, Any]):
+    """Babel's global data cut to ``_KEPT_GLOBALS``; any other key loads it all again (for
+    whoever needs more: the server's negotiation, time zones), so no answer ever changes."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self:
+            return self[key]
+        import babel.core
+
+        core: Any = babel.core
+        core._global_data = None
+        return core.get_global(key)
+
+
+def _lean_global_data() -> None:
+    """Keep only what formatting needs of Babel's global data: the rest (most of it, likely
+    subtags of every language on earth) is 2 MiB of a TUI's memory, read once to find a
+    language's parent and then never again."""
+    import babel.core
+
+    core: Any = babel.core
+    data = core._global_data
+    if data is None or isinstance(data, _LeanGlobalData):
+        return
+    core._global_data = _LeanGlobalData({key: data[key] for key in _KEPT_GLOBALS if key in data})
 
 
 def number(value: Decimal | int | float | str, lang: str, places: int = 0) -> str:

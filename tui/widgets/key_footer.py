@@ -112,14 +112,20 @@ class KeyFooter(Footer):
 
     def _key(self, entry: Entry) -> FooterKey:
         binding = entry.binding
-        return FooterKey(
+        key = FooterKey(
             binding.key,
             self.app.get_key_display(binding),
             binding.description,
             binding.action,
             disabled=not entry.enabled,
             tooltip=entry.tooltip,
-        ).data_bind(compact=Footer.compact)
+        )
+        # Not data_bind(compact=...) as Textual's Footer does: that binding stays in this
+        # footer's watchers after a recompose removes the key, and with it the key and its
+        # styles (every binding change recomposes: dozens an hour).
+        key.set_reactive(FooterKey.compact, self.compact)
+        key.set_class(self.compact, "-compact", update=False)
+        return key
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
