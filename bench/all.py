@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -82,7 +83,20 @@ def main(argv: list[str] | None = None) -> int:
         "--markdown", action="store_true", help="print the table as Markdown (for the README)"
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument(
+        "--args",
+        action="append",
+        default=[],
+        metavar="NAME=ARGS",
+        help='more arguments for one bench, e.g. --args "keys=--runs 5" (repeatable)',
+    )
     args = parser.parse_args(argv)
+    more: dict[str, list[str]] = {}
+    for given in args.args:
+        name, _, rest = given.partition("=")
+        if name not in {b[0] for b in BENCHES}:
+            parser.error(f"--args {given!r}: no bench named {name!r}")
+        more.setdefault(name, []).extend(shlex.split(rest))
 
     failed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="sav-bench-") as tmp:
@@ -90,9 +104,10 @@ def main(argv: list[str] | None = None) -> int:
         env = {**os.environ, RESULTS_ENV: str(results)}
         load_before = load()
         started = time.perf_counter()
-        for name, module, extra in BENCHES:
+        for name, module, default in BENCHES:
             if args.only and name not in args.only:
                 continue
+            extra = [*default, *more.get(name, [])]
             print(
                 f"\n===== {name} (python -m {module} {' '.join(extra)}) load {load()}", flush=True
             )
