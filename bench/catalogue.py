@@ -40,7 +40,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,7 +50,7 @@ from sqlalchemy.engine import make_url
 
 from bench.pty_driver import KEY_DOWN, KEY_ENTER, KEY_TAB, MarkerNotFound, PtyDriver
 from bench.results import record
-from bench.serving import ServerDidNotStart, serving
+from bench.serving import isolated_environment, sav_serve
 from server.db import models as db
 from server.db.migrate import upgrade
 from server.db.session import create_engine, session_factory
@@ -303,37 +302,6 @@ async def _server(url: str, runs: int) -> dict[str, list[float]]:
 
 
 # ------------------------------------------------------------------ the TUI
-
-
-def _environment(home: Path) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("TEXTUAL") and k not in ("NO_COLOR", "FORCE_COLOR", "SAV_TOKEN")
-    }
-    env.update(
-        SAV_HOME=str(home),
-        XDG_CONFIG_HOME=str(home / "config"),
-        XDG_DATA_HOME=str(home / "data"),
-        XDG_STATE_HOME=str(home / "state"),
-        XDG_CACHE_HOME=str(home / "cache"),
-        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
-        COLORTERM="truecolor",
-        LANG="C.UTF-8",
-        TZ="UTC",
-    )
-    return env
-
-
-@contextlib.contextmanager
-def _backend(url: str, home: Path, timeout: float) -> Iterator[str]:
-    command = [sys.executable, "-m", "tui.cli", "serve", "--database", url]
-    try:
-        # a busy machine can take more than a marker's timeout to import and migrate
-        with serving(command, _environment(home), home / "serve.log", max(timeout, 90)) as base:
-            yield base
-    except ServerDidNotStart as e:
-        raise SystemExit(f"sav serve: {e}") from e
 
 
 @dataclass(frozen=True)
@@ -613,12 +581,12 @@ async def _token(base: str) -> str:
 def _tui(url: str, rounds: int, timeout: float) -> Filtering:
     with tempfile.TemporaryDirectory(prefix="sav-bench-catalogue-") as tmp:
         home = Path(tmp)
-        with _backend(url, home, timeout) as base:
+        with sav_serve(url, home, timeout) as base:
             lines = asyncio.run(_view_lines(base, asyncio.run(_token(base))))
             assert len(lines) == LINES, len(lines)
             argv = [sys.executable, "-m", "tui.cli", "--lang", "en", "--server", base]
             argv.append("--store-token-in-file")  # no keyring notice over the screen
-            tui = PtyDriver(argv, env=_environment(home), cwd=str(ROOT))
+            tui = PtyDriver(argv, env=isolated_environment(home), cwd=str(ROOT))
             try:
                 _open_model(tui, timeout)
                 result, _screen = _filter(tui, lines, rounds, timeout)

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import re
@@ -51,7 +50,7 @@ import psutil
 
 from bench.pty_driver import MarkerNotFound, PtyDriver
 from bench.results import record
-from bench.serving import ServerDidNotStart, serving
+from bench.serving import isolated_environment, sav_serve
 
 ROOT = Path(__file__).resolve().parent.parent
 MIB = 1024 * 1024
@@ -86,36 +85,6 @@ def _percentile(values: list[float], fraction: float) -> float:
 # ------------------------------------------------------------------ the processes
 
 
-def _environment(home: Path) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("TEXTUAL") and k not in ("NO_COLOR", "FORCE_COLOR", "SAV_TOKEN")
-    }
-    env.update(
-        SAV_HOME=str(home),
-        XDG_CONFIG_HOME=str(home / "config"),
-        XDG_DATA_HOME=str(home / "data"),
-        XDG_STATE_HOME=str(home / "state"),
-        XDG_CACHE_HOME=str(home / "cache"),
-        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
-        COLORTERM="truecolor",
-        TZ="UTC",
-    )
-    return env
-
-
-@contextlib.contextmanager
-def _server(url: str, home: Path, timeout: float) -> Iterator[str]:
-    command = [sys.executable, "-m", "tui.cli", "serve", "--database", url]
-    home.mkdir(parents=True, exist_ok=True)
-    try:
-        with serving(command, _environment(home), home / "serve.log", timeout) as base:
-            yield base
-    except ServerDidNotStart as e:
-        raise SystemExit(f"sav serve: {e}") from e
-
-
 class Tui:
     """The TUI in a pty: keys, markers, and its RSS."""
 
@@ -123,7 +92,7 @@ class Tui:
         home.mkdir(parents=True, exist_ok=True)
         argv = [sys.executable, "-m", "tui.cli", "--lang", "en", "--server", base]
         argv.append("--store-token-in-file")  # no keyring notice over the screen
-        self.driver = PtyDriver(argv, env=_environment(home), cwd=str(ROOT))
+        self.driver = PtyDriver(argv, env=isolated_environment(home), cwd=str(ROOT))
         self.process = psutil.Process(self.driver.pid)
         self.timeout = timeout
 
@@ -391,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     paging: Paging | None = None
     with tempfile.TemporaryDirectory(prefix="sav-bench-memory-") as tmp:
         home = Path(tmp)
-        with _server(url, home / "server", args.timeout) as base:
+        with sav_serve(url, home / "server", args.timeout) as base:
             try:
                 for run in range(args.runs):
                     _journey(base, home / f"tech-{run}", args.rounds, args.timeout, journey)

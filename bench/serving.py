@@ -87,3 +87,45 @@ def app_in_thread(app: object, timeout: float = 60) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+def isolated_environment(home: Path) -> dict[str, str]:
+    """The environment of a bench's ``sav`` processes: its own ``SAV_HOME`` and XDG folders
+    under ``home``, no real keyring, no inherited Textual or colour settings, UTC, UTF-8."""
+    import os
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TEXTUAL") and k not in ("NO_COLOR", "FORCE_COLOR", "SAV_TOKEN")
+    }
+    env.update(
+        SAV_HOME=str(home),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_STATE_HOME=str(home / "state"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+        COLORTERM="truecolor",
+        LANG="C.UTF-8",
+        TZ="UTC",
+    )
+    return env
+
+
+@contextlib.contextmanager
+def sav_serve(database: str, home: Path, timeout: float = 90) -> Iterator[str]:
+    """``sav serve --database URL`` in its own process for a bench (its log in ``home``):
+    its base URL. A server that does not start ends the bench with the reason. A busy
+    machine can take over a minute to import and migrate: at least 90 s are given."""
+    import sys
+
+    command = [sys.executable, "-m", "tui.cli", "serve", "--database", database]
+    home.mkdir(parents=True, exist_ok=True)
+    try:
+        with serving(
+            command, isolated_environment(home), home / "serve.log", max(timeout, 90)
+        ) as base:
+            yield base
+    except ServerDidNotStart as e:
+        raise SystemExit(f"sav serve: {e}") from e

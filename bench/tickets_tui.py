@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import datetime as dt
 import json
 import os
@@ -55,7 +54,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -64,7 +63,7 @@ import httpx
 from bench import results
 from bench.pty_driver import KEY_ENTER, KEY_TAB, MarkerNotFound, PtyDriver
 from bench.search import DATA, _percentile, _prepare, _queries
-from bench.serving import ServerDidNotStart, serving
+from bench.serving import isolated_environment, sav_serve
 
 TARGET_P95_MS = 100.0
 KEY_CTRL_U = "\x15"
@@ -182,35 +181,6 @@ async def _values(url: str) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------ the backend
-
-
-def _environment(home: Path) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("TEXTUAL") and k not in ("NO_COLOR", "FORCE_COLOR", "SAV_TOKEN")
-    }
-    env.update(
-        SAV_HOME=str(home),
-        XDG_CONFIG_HOME=str(home / "config"),
-        XDG_DATA_HOME=str(home / "data"),
-        XDG_STATE_HOME=str(home / "state"),
-        XDG_CACHE_HOME=str(home / "cache"),
-        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
-        COLORTERM="truecolor",
-    )
-    return env
-
-
-@contextlib.contextmanager
-def _server(url: str, home: Path, timeout: float) -> Iterator[str]:
-    """``sav serve`` on ``url`` in its own process; yields its base URL."""
-    command = [sys.executable, "-m", "tui.cli", "serve", "--database", url]
-    try:
-        with serving(command, _environment(home), home / "serve.log", timeout) as base:
-            yield base
-    except ServerDidNotStart as e:
-        raise SystemExit(f"sav serve: {e}") from e
 
 
 # ------------------------------------------------------------------ what to expect
@@ -518,13 +488,13 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="sav-bench-keys-") as tmp:
         home = Path(tmp)
-        with _server(url, home, args.timeout) as base:
+        with sav_serve(url, home, args.timeout) as base:
             cases, token = asyncio.run(_prepare_cases(base, cases))
             for case in cases:
                 print(f"  {case.kind}: {_shown_keys(case)!r} {case.before} -> {case.after}")
             argv_tui = [sys.executable, "-m", "tui.cli", "--lang", "en", "--server", base]
             argv_tui.append("--store-token-in-file")  # no keyring notice over the screen
-            tui = PtyDriver(argv_tui, env=_environment(home), cwd=str(ROOT))
+            tui = PtyDriver(argv_tui, env=isolated_environment(home), cwd=str(ROOT))
             http = httpx.Client(
                 base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60.0
             )
