@@ -3,49 +3,34 @@ copy of the demo database, on SQLite and on PostgreSQL (SAV_TEST_DATABASE_URL)."
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-from alembic import command
 from sqlalchemy import inspect, text
 
-from server.db.migrate import alembic_config
-from server.db.session import create_engine
 from server.services.money import from_cents, to_cents, vat_on
-from tests.server.test_migrations import check_no_drift
+from tests.server.test_migrations import check_no_drift, migrate_then
 
 
 def _migrate(url: str, target: str, *, down: bool) -> dict[str, Any]:
-    async def run() -> dict[str, Any]:
-        engine = create_engine(url)
+    def read(connection: Any) -> dict[str, Any]:
+        inspector = inspect(connection)
+        rows = connection.execute(
+            text(
+                "SELECT count(*) FROM interventions WHERE closed_at IS NOT NULL"
+                if down
+                else "SELECT rate_cents, spares_cents, bonuses_cents, vat_rate, "
+                "net_cents, vat_cents, total_cents, closed_at IS NOT NULL "
+                "FROM interventions"
+            )
+        ).all()
+        return {
+            "tables": set(inspector.get_table_names()),
+            "columns": {c["name"] for c in inspector.get_columns("interventions")},
+            "centre": {c["name"] for c in inspector.get_columns("service_centres")},
+            "rows": rows,
+        }
 
-        def step(connection: Any) -> dict[str, Any]:
-            config = alembic_config(url)
-            config.attributes["connection"] = connection
-            (command.downgrade if down else command.upgrade)(config, target)
-            inspector = inspect(connection)
-            rows = connection.execute(
-                text(
-                    "SELECT count(*) FROM interventions WHERE closed_at IS NOT NULL"
-                    if down
-                    else "SELECT rate_cents, spares_cents, bonuses_cents, vat_rate, "
-                    "net_cents, vat_cents, total_cents, closed_at IS NOT NULL "
-                    "FROM interventions"
-                )
-            ).all()
-            return {
-                "tables": set(inspector.get_table_names()),
-                "columns": {c["name"] for c in inspector.get_columns("interventions")},
-                "centre": {c["name"] for c in inspector.get_columns("service_centres")},
-                "rows": rows,
-            }
-
-        async with engine.begin() as conn:
-            found = await conn.run_sync(step)
-        await engine.dispose()
-        return found
-
-    return asyncio.run(run())
+    return migrate_then(url, target, down=down, read=read)
 
 
 def test_0006_down_and_up_keeps_the_closings_and_freezes_their_amounts(database_url: str) -> None:

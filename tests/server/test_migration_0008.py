@@ -4,45 +4,30 @@ change (both columns empty)."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-from alembic import command
 from sqlalchemy import inspect, text
 
-from server.db.migrate import alembic_config
-from server.db.session import create_engine
-from tests.server.test_migrations import check_no_drift
+from tests.server.test_migrations import check_no_drift, migrate_then
 
 
 def _migrate(url: str, target: str, *, down: bool) -> dict[str, Any]:
-    async def run() -> dict[str, Any]:
-        engine = create_engine(url)
+    def read(connection: Any) -> dict[str, Any]:
+        columns = {c["name"] for c in inspect(connection).get_columns("tickets")}
+        count = connection.execute(text("SELECT count(*) FROM tickets")).scalar_one()
+        clocks = (
+            None
+            if down
+            else connection.execute(
+                text(
+                    "SELECT count(*) FROM tickets WHERE contact_clock_at IS NOT NULL "
+                    "OR contact_paused_at IS NOT NULL"
+                )
+            ).scalar_one()
+        )
+        return {"columns": columns, "count": count, "clocks": clocks}
 
-        def step(connection: Any) -> dict[str, Any]:
-            config = alembic_config(url)
-            config.attributes["connection"] = connection
-            (command.downgrade if down else command.upgrade)(config, target)
-            columns = {c["name"] for c in inspect(connection).get_columns("tickets")}
-            count = connection.execute(text("SELECT count(*) FROM tickets")).scalar_one()
-            clocks = (
-                None
-                if down
-                else connection.execute(
-                    text(
-                        "SELECT count(*) FROM tickets WHERE contact_clock_at IS NOT NULL "
-                        "OR contact_paused_at IS NOT NULL"
-                    )
-                ).scalar_one()
-            )
-            return {"columns": columns, "count": count, "clocks": clocks}
-
-        async with engine.begin() as conn:
-            found = await conn.run_sync(step)
-        await engine.dispose()
-        return found
-
-    return asyncio.run(run())
+    return migrate_then(url, target, down=down, read=read)
 
 
 def test_0008_down_and_up(database_url: str) -> None:

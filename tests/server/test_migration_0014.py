@@ -4,47 +4,32 @@ the same on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-from alembic import command
 from sqlalchemy import inspect, text
 
 from server.db import models as db
-from server.db.migrate import alembic_config
-from server.db.session import create_engine
-from tests.server.test_migrations import check_no_drift
+from tests.server.test_migrations import check_no_drift, migrate_then
 
 
 def _migrate(url: str, target: str, *, down: bool) -> dict[str, Any]:
-    async def run() -> dict[str, Any]:
-        engine = create_engine(url)
-
-        def step(connection: Any) -> dict[str, Any]:
-            config = alembic_config(url)
-            config.attributes["connection"] = connection
-            (command.downgrade if down else command.upgrade)(config, target)
-            columns = {c["name"] for c in inspect(connection).get_columns("customers")}
-            if down:
-                # a customer whose phone and city only Python folds the same everywhere
-                connection.execute(
-                    text(
-                        "UPDATE customers SET home_phone = '+39 (0)2-12.34', city = 'ÉVRY' "
-                        "WHERE id = (SELECT min(id) FROM customers)"
-                    )
+    def read(connection: Any) -> dict[str, Any]:
+        columns = {c["name"] for c in inspect(connection).get_columns("customers")}
+        if down:
+            # a customer whose phone and city only Python folds the same everywhere
+            connection.execute(
+                text(
+                    "UPDATE customers SET home_phone = '+39 (0)2-12.34', city = 'ÉVRY' "
+                    "WHERE id = (SELECT min(id) FROM customers)"
                 )
-                return {"columns": columns}
-            rows = connection.execute(
-                text("SELECT home_phone, city, phone_digits, city_key FROM customers")
-            ).all()
-            return {"columns": columns, "rows": rows}
+            )
+            return {"columns": columns}
+        rows = connection.execute(
+            text("SELECT home_phone, city, phone_digits, city_key FROM customers")
+        ).all()
+        return {"columns": columns, "rows": rows}
 
-        async with engine.begin() as conn:
-            found = await conn.run_sync(step)
-        await engine.dispose()
-        return found
-
-    return asyncio.run(run())
+    return migrate_then(url, target, down=down, read=read)
 
 
 def test_0014_down_and_up_fills_the_keys(database_url: str) -> None:
