@@ -184,7 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print every key of sav: where it works, the key (yours marked *), what "
         "it does and its id, the name to give it in keys.toml in the config folder.",
     )
-    keys.add_argument("--lang", choices=("en", "fr", "it"), help="language of the list")
+    # SUPPRESS: without the option here, the --lang given before the command stays.
+    keys.add_argument(
+        "--lang", choices=("en", "fr", "it"), default=argparse.SUPPRESS, help="language of the list"
+    )
     return parser
 
 
@@ -210,7 +213,10 @@ def _add_supplier(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     change.add_argument("--name", metavar="TEXT", help="new part name")
     change.add_argument("--status", choices=("pending", "delivered", "cancelled"))
     for sub in (serve, change):
-        sub.add_argument("--database", metavar="PATH", help="the platform's SQLite file")
+        # Its own dest: sav's --database (before the command) is a URL of sav's database.
+        sub.add_argument(
+            "--database", metavar="PATH", dest="platform", help="the platform's SQLite file"
+        )
 
 
 def _supplier(args: argparse.Namespace) -> int:
@@ -218,7 +224,7 @@ def _supplier(args: argparse.Namespace) -> int:
 
     from server.suppliers import cli
 
-    database = Path(args.database) if args.database else cli.default_database()
+    database = Path(args.platform) if args.platform else cli.default_database()
     if args.supplier_command == "serve":
         return cli.serve(args.port, database, args.seed, args.host, args.latency_ms)
     return cli.change(

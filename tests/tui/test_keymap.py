@@ -162,5 +162,8 @@ def test_sav_keys_prints_the_effective_map(tmp_path, capsys) -> None:
         assert main(["keys", "--lang", "fr"]) == 1
         out, _err = capsys.readouterr()
         assert "Recherche de tickets" in out and "Exporter CSV" in out
+        assert main(["--lang", "it", "keys"]) == 1  # the option before the command holds too
+        out, _err = capsys.readouterr()
+        assert "Ricerca interventi" in out and "Esporta CSV" in out
     finally:
         i18n.set_language("en")
