@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -14,6 +17,7 @@ from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
+from textual.worker import get_current_worker
 
 from client.models import TicketQuery, TicketSort, TicketStatus
 from tui import appearance, formats, glyphs, i18n, search_words
@@ -31,6 +35,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from textual.timer import Timer
+    from textual.worker import Worker
 
     from client.models import Page, TicketSummary
     from tui.app import SavApp
@@ -39,6 +44,13 @@ SORT_CYCLE = [c.sort for c in COLUMNS if c.sort is not None]
 SEARCHING_AFTER = 0.25
 """Seconds an answer may take before the status line says "Searching…": a quick one
 replaces the count at once, without a frame of "Searching…" in between."""
+WAIT_FOR_ANSWER = 0.25
+"""Seconds a newer line waits for the answer to the search already out before it is sent
+anyway (that search then cancelled). Keys typed faster than the server answers (a burst, a
+paste) thus send one search for the line as it stands once the answer comes, not one per
+key: the server computes a search whose client has gone all the same, and those prefixes
+(``m``, ``ma``, ``mar``) are the dearest to compute. A key typed after the answer came
+(at a human pace, or after a pause) is sent at once."""
 
 
 def count_text(total: int, exact: bool = True) -> str:
@@ -47,6 +59,15 @@ def count_text(total: int, exact: bool = True) -> str:
     if exact:
         return ngettext("{n} ticket", "{n} tickets", total).format(n=formats.number(total))
     return ngettext("{n}+ ticket", "{n}+ tickets", total).format(n=formats.number(total))
+
+
+@dataclass
+class _Out:
+    """A search whose request is out: its worker, when it left, and whether it came back."""
+
+    worker: Worker[None]
+    sent: float
+    answered: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass
@@ -126,6 +147,10 @@ class TicketSearchScreen(Copies, Screen[None]):
         self._queues: list[saved_queues.Queue] = []
         self.queue_index: int | None = None
         self._searching: Timer | None = None
+        self._out: _Out | None = None
+        """The search whose request is out, if any."""
+        self._first_failed = False
+        """Whether the current line's first page could not be fetched."""
 
     @property
     def sav(self) -> SavApp:
@@ -273,11 +298,14 @@ class TicketSearchScreen(Copies, Screen[None]):
             return
         if error.display:
             error.display = False
+        if self.generation and query == self.current_query and not self._first_failed:
+            return  # the same search (``st:to_contact `` then ``cp:``): its result is there
         self.run_query(query)
 
     def run_query(self, query: TicketQuery) -> None:
         self.current_query = query
         self.generation += 1
+        self._first_failed = False
         self._show_header()
         # the request leaves at once; "Searching…" only if its answer is slow to come
         if self._searching is not None:
@@ -306,9 +334,33 @@ class TicketSearchScreen(Copies, Screen[None]):
     def action_refresh(self) -> None:
         self.run_query(self.current_query)
 
-    @work(exclusive=True, group="search", exit_on_error=False)
+    @work(group="search", exit_on_error=False)
     async def search(self, generation: int, query: TicketQuery) -> None:
-        await self._fetch(generation, query, 0, first=True)
+        """The first page of ``query``: sent at once when no search is out; else once the
+        answer to the one out has come (``WAIT_FOR_ANSWER`` at most), and only if no newer
+        line came meanwhile (that one is sent instead)."""
+        await self._wait_for_answer()
+        if generation != self.generation:
+            return
+        out = _Out(get_current_worker(), time.monotonic())
+        self._out = out
+        try:
+            await self._fetch(generation, query, 0, first=True)
+        finally:
+            out.answered.set()
+            if self._out is out:
+                self._out = None
+
+    async def _wait_for_answer(self) -> None:
+        out = self._out
+        if out is None:
+            return
+        left = out.sent + WAIT_FOR_ANSWER - time.monotonic()
+        if left > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(out.answered.wait(), left)
+        if not out.answered.is_set():
+            out.worker.cancel()  # slow: the newer line goes now
 
     @work(group="rows", exit_on_error=False)
     async def fetch_rows(self, generation: int, query: TicketQuery, offset: int) -> None:
@@ -352,6 +404,7 @@ class TicketSearchScreen(Copies, Screen[None]):
             self.query_one(TicketList).forget(message.offset)
         else:
             self._answered()
+            self._first_failed = True
         self._show_line(
             "#result-status",
             glyphs.error_mark() + escape(message.message) + " " + _("(F5 to try again)"),
