@@ -66,6 +66,10 @@ def _routers(modules: Sequence[str]) -> list[APIRouter]:
 
 LATE_START = 1.0
 """Seconds after start-up when the late routes are imported even if no request came."""
+QUIET = 0.25
+"""Seconds without a request before the late routes are imported: a client that has just
+been answered asks again at once (sign-in after ``/health``, the home screen's figures after
+sign-in), and a module being imported would take half the interpreter from that request."""
 
 
 class LateRoutes:
@@ -88,11 +92,13 @@ class LateRoutes:
         self._urgent = False
         self._stopping = False
         self._idle = threading.Event()  # no request being answered (or one waiting for us)
+        self._quiet: asyncio.TimerHandle | None = None
 
     async def load(self) -> None:
-        """Import the rest: from the end of the first request on (the server listens then,
-        and a client that is there asks for more at once) or ``LATE_START`` s after the
-        server started, whichever comes first; only while no request is being answered."""
+        """Import the rest: once ``QUIET`` s have passed with no request after one (the
+        server listens then, and a client that is there asks for more at once) or
+        ``LATE_START`` s after the server started, whichever comes first; only while no
+        request is being answered."""
         loop = asyncio.get_running_loop()
         loop.call_later(LATE_START, self._start_anyway)
         imported: asyncio.Future[list[APIRouter]] = loop.create_future()
@@ -148,15 +154,19 @@ class LateRoutes:
 
     def begin(self) -> None:
         self._busy += 1
+        if self._quiet is not None:
+            self._quiet.cancel()
+            self._quiet = None
         if not self._urgent:
             self._idle.clear()
 
     def end(self) -> None:
         self._busy -= 1
         if self._busy == 0:
-            self._idle.set()
+            self._quiet = asyncio.get_running_loop().call_later(QUIET, self._start_anyway)
 
     def _start_anyway(self) -> None:
+        self._quiet = None
         if self._busy == 0:
             self._idle.set()
 
