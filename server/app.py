@@ -80,7 +80,7 @@ class LateRoutes:
     its user may sign in at once: the first requests need three routers. The others are
     imported in a thread, one module at a time, while no request is being answered (the
     thread and the requests would share the GIL); a request that needs one of them has them
-    imported at once, whatever else is going on."""
+    imported as soon as the requests being answered are, whatever comes after."""
 
     def __init__(self, app: FastAPI, first: Sequence[APIRouter], later: Sequence[str]) -> None:
         self.app = app
@@ -163,7 +163,10 @@ class LateRoutes:
     def end(self) -> None:
         self._busy -= 1
         if self._busy == 0:
-            self._quiet = asyncio.get_running_loop().call_later(QUIET, self._start_anyway)
+            if self._urgent:
+                self._idle.set()
+            else:
+                self._quiet = asyncio.get_running_loop().call_later(QUIET, self._start_anyway)
 
     def _start_anyway(self) -> None:
         self._quiet = None
@@ -171,9 +174,11 @@ class LateRoutes:
             self._idle.set()
 
     def hurry(self) -> None:
-        """A request waits for a late route: import the rest now, requests or not."""
+        """A request waits for a late route: import the rest once the requests being answered
+        are (the home screen's figures before the cart's count), then whatever comes."""
         self._urgent = True
-        self._idle.set()
+        if self._busy == 0:
+            self._idle.set()
 
 
 class WaitForRoutes:
