@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import importlib
 import logging
+import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -294,9 +295,12 @@ def create_app(settings: Settings | None = None, *, defer_routes: bool = False) 
         for kept in ("supplier_clients", "supplier_sync_clients"):
             if (suppliers := getattr(_app.state, kept, None)) is not None:
                 await suppliers.aclose()
-        from server.suppliers.launcher import stop_platforms
-
-        stop_platforms()  # the embedded supplier platform, if one was started
+        # The embedded supplier platform, if one was started: by the launcher, which is then
+        # imported. Not imported here: the late routes' thread may be importing it (or what
+        # imports it) as the server stops, and the import would wait for that thread.
+        launcher = sys.modules.get("server.suppliers.launcher")
+        if (stop_platforms := getattr(launcher, "stop_platforms", None)) is not None:
+            stop_platforms()
         await engine.dispose()
 
     app = FastAPI(
