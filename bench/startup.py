@@ -74,11 +74,15 @@ class RunResult:
 
 # --------------------------------------------------------------------- helpers
 def child_env(base_tmp: Path, sav_home: Path | None = None) -> dict[str, str]:
-    """The environment for both apps: isolated config/data dirs, no real keyring."""
+    """The environment for both apps: isolated config/data dirs, no real keyring, and
+    bytecode written (``PYTHONDONTWRITEBYTECODE`` left out): the warm-up runs leave it for the
+    measured ones, as an installed sav has it. With it set, every start of sav compiled its
+    own modules again (~0.1 s of CPU before the login, ~5,700 lines), bare Textual almost none."""
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("TEXTUAL") and k not in {"NO_COLOR", "FORCE_COLOR"}
+        if not k.startswith("TEXTUAL")
+        and k not in {"NO_COLOR", "FORCE_COLOR", "PYTHONDONTWRITEBYTECODE"}
     }
     for name in ("CONFIG", "DATA", "CACHE", "STATE"):
         path = base_tmp / "xdg" / name.lower()

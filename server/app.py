@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import importlib
 import logging
+import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -66,6 +67,10 @@ def _routers(modules: Sequence[str]) -> list[APIRouter]:
 
 LATE_START = 1.0
 """Seconds after start-up when the late routes are imported even if no request came."""
+QUIET = 0.25
+"""Seconds without a request before the late routes are imported: a client that has just
+been answered asks again at once (sign-in after ``/health``, the home screen's figures after
+sign-in), and a module being imported would take half the interpreter from that request."""
 
 
 class LateRoutes:
@@ -76,7 +81,7 @@ class LateRoutes:
     its user may sign in at once: the first requests need three routers. The others are
     imported in a thread, one module at a time, while no request is being answered (the
     thread and the requests would share the GIL); a request that needs one of them has them
-    imported at once, whatever else is going on."""
+    imported as soon as the requests being answered are, whatever comes after."""
 
     def __init__(self, app: FastAPI, first: Sequence[APIRouter], later: Sequence[str]) -> None:
         self.app = app
@@ -88,11 +93,13 @@ class LateRoutes:
         self._urgent = False
         self._stopping = False
         self._idle = threading.Event()  # no request being answered (or one waiting for us)
+        self._quiet: asyncio.TimerHandle | None = None
 
     async def load(self) -> None:
-        """Import the rest: from the end of the first request on (the server listens then,
-        and a client that is there asks for more at once) or ``LATE_START`` s after the
-        server started, whichever comes first; only while no request is being answered."""
+        """Import the rest: once ``QUIET`` s have passed with no request after one (the
+        server listens then, and a client that is there asks for more at once) or
+        ``LATE_START`` s after the server started, whichever comes first; only while no
+        request is being answered."""
         loop = asyncio.get_running_loop()
         loop.call_later(LATE_START, self._start_anyway)
         imported: asyncio.Future[list[APIRouter]] = loop.create_future()
@@ -148,22 +155,31 @@ class LateRoutes:
 
     def begin(self) -> None:
         self._busy += 1
+        if self._quiet is not None:
+            self._quiet.cancel()
+            self._quiet = None
         if not self._urgent:
             self._idle.clear()
 
     def end(self) -> None:
         self._busy -= 1
         if self._busy == 0:
-            self._idle.set()
+            if self._urgent:
+                self._idle.set()
+            else:
+                self._quiet = asyncio.get_running_loop().call_later(QUIET, self._start_anyway)
 
     def _start_anyway(self) -> None:
+        self._quiet = None
         if self._busy == 0:
             self._idle.set()
 
     def hurry(self) -> None:
-        """A request waits for a late route: import the rest now, requests or not."""
+        """A request waits for a late route: import the rest once the requests being answered
+        are (the home screen's figures before the cart's count), then whatever comes."""
         self._urgent = True
-        self._idle.set()
+        if self._busy == 0:
+            self._idle.set()
 
 
 class WaitForRoutes:
@@ -279,9 +295,12 @@ def create_app(settings: Settings | None = None, *, defer_routes: bool = False) 
         for kept in ("supplier_clients", "supplier_sync_clients"):
             if (suppliers := getattr(_app.state, kept, None)) is not None:
                 await suppliers.aclose()
-        from server.suppliers.launcher import stop_platforms
-
-        stop_platforms()  # the embedded supplier platform, if one was started
+        # The embedded supplier platform, if one was started: by the launcher, which is then
+        # imported. Not imported here: the late routes' thread may be importing it (or what
+        # imports it) as the server stops, and the import would wait for that thread.
+        launcher = sys.modules.get("server.suppliers.launcher")
+        if (stop_platforms := getattr(launcher, "stop_platforms", None)) is not None:
+            stop_platforms()
         await engine.dispose()
 
     app = FastAPI(

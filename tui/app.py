@@ -56,6 +56,22 @@ def _release_styles_caches() -> None:
 
 _release_styles_caches()
 
+
+def _import_soon(name: str) -> None:
+    """Import a module in a thread, now: a screen that comes next (the home screen after the
+    sign-in) finds it loaded. An error is left for the import where the module is used."""
+    import importlib
+    import threading
+
+    def run() -> None:
+        try:
+            importlib.import_module(name)
+        except Exception:  # said where the module is used, as without this thread
+            pass
+
+    threading.Thread(target=run, name=f"import-{name}", daemon=True).start()
+
+
 if TYPE_CHECKING:
     from textual.notifications import Notification
 
@@ -217,6 +233,7 @@ class SavApp(TypeAheadApp, WireApp):
         if isinstance(self.screen, LoginScreen):
             self.screen.show_connected(message.health)
         self.resume_session()
+        _import_soon("tui.screens.home")  # while the sign-in is on its way
 
     @on(ConnectionFailed)
     def _connection_failed(self, message: ConnectionFailed) -> None:

@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.db import models as db
 from server.errors import TooManyRequests, Unauthorized
 from server.i18n import N_, _
-from server.services.passwords import verify_password
+from server.services.passwords import hash_password, needs_rehash, verify_password
 from server.settings import Settings
 
 BAD_CREDENTIALS = N_("wrong user name or password")
@@ -148,6 +148,12 @@ async def authenticate(
     ok = await verify_password(user.password_hash if usable and user else None, password)
     if not ok or user is None:
         raise Unauthorized(_(BAD_CREDENTIALS))
+    if user.password_hash and needs_rehash(user.password_hash):
+        # made with other parameters (an older sav's): made again with today's, once
+        user.password_hash = await hash_password(password)
+        await session.execute(
+            update(db.User).where(db.User.id == user.id).values(password_hash=user.password_hash)
+        )
     await forget_attempts(session, key, number, settings)
     return user
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 
 from server.app import create_app
 from server.openapi import api_routes
@@ -48,5 +49,29 @@ async def test_a_request_for_a_route_not_loaded_yet_waits_for_it(settings: Setti
             assert (await waiting).status_code == 401  # routed: the ticket list wants a token
             paths = (await openapi).json()["paths"]
             assert "/tickets" in paths and "/health" in paths
+    finally:
+        await app.state.engine.dispose()
+
+
+async def test_the_late_routes_wait_for_a_quiet_moment(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not from the end of the first request on: the client's next one (sign-in after
+    ``/health``) comes at once, and would share the interpreter with an import."""
+    import server.app
+
+    monkeypatch.setattr(server.app, "QUIET", 1.0)  # wide margins on a loaded machine
+    app = create_app(settings, defer_routes=True)
+    late = app.state.late_routes
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            assert (await http.get("/health")).status_code == 200
+            assert not late._idle.is_set()  # answered, but the next request may be on its way
+            await asyncio.sleep(0.3)
+            assert (await http.get("/health")).status_code == 200
+            await asyncio.sleep(0.8)
+            assert not late._idle.is_set()  # the second answer started the wait again
+            await asyncio.wait_for(asyncio.to_thread(late._idle.wait), 5)
     finally:
         await app.state.engine.dispose()

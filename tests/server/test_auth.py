@@ -120,3 +120,34 @@ async def test_passwords_are_argon2id(database_url: str) -> None:
     # "!..." marks an account that cannot sign in (no hash verifies against it)
     assert hashes and all(h.startswith(("$argon2id$", "!")) for h in hashes)
     assert any(h.startswith("$argon2id$") for h in hashes)
+
+
+async def test_hashes_at_owasp_minimum_or_above_and_old_ones_made_again(
+    http: httpx.AsyncClient, database_url: str
+) -> None:
+    """argon2id at m=19 MiB, t=2, p=1 (OWASP's minimum); a hash made with the former
+    parameters (m=64 MiB, t=3, p=4) still signs in, and is made again with today's."""
+    from argon2 import PasswordHasher
+    from argon2.low_level import Type
+
+    from server.services.passwords import _hasher
+
+    assert _hasher.type is Type.ID
+    assert _hasher.memory_cost >= 19 * 1024 and _hasher.time_cost >= 2
+    old = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4).hash("demo")
+    engine = create_engine(database_url)
+    async with engine.begin() as conn:
+        await conn.execute(
+            update(db.User).where(db.User.username == "tech").values(password_hash=old)
+        )
+    try:
+        assert (await login(http, "tech", "demo")).status_code == 200
+        async with engine.connect() as conn:
+            stored = (
+                await conn.execute(select(db.User.password_hash).where(db.User.username == "tech"))
+            ).scalar_one()
+        assert stored != old and stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+        assert (await login(http, "tech", "demo")).status_code == 200
+        assert (await login(http, "tech", "wrong")).status_code == 401
+    finally:
+        await engine.dispose()
