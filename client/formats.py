@@ -36,7 +36,58 @@ def _locale(lang: str) -> Any:
     locale = Locale.parse(lang if lang in LANGUAGES else "en")
     locale.number_symbols  # noqa: B018 (loads the language's data, which reads Babel's global data)
     _lean_global_data()
+    _lean_locale_data(locale)
     return locale
+
+
+_KEPT_LOCALE = (
+    "currency_formats",
+    "currency_names",
+    "currency_names_plural",
+    "currency_symbols",
+    "date_formats",
+    "day_periods",
+    "decimal_formats",
+    "months",
+    "number_symbols",
+    "plural_form",
+    "time_formats",
+)
+"""What these rules read of a language's data (number, money, dates, times, parsing)."""
+
+
+class _LeanLocaleData(dict[str, Any]):
+    """A language's data cut to ``_KEPT_LOCALE``; any other key loads it all again (from
+    Babel's files), so no answer ever changes."""
+
+    def __init__(self, name: str, data: dict[str, Any]) -> None:
+        super().__init__((key, data[key]) for key in _KEPT_LOCALE if key in data)
+        self.name = name
+
+    def __missing__(self, key: str) -> Any:
+        from babel import localedata
+
+        self.update(localedata.load(self.name))
+        return dict.__getitem__(self, key)
+
+
+def _lean_locale_data(locale: Any) -> None:
+    """Keep only what formatting reads of a language's data: the rest (names of every
+    language, territory, unit and time zone, in this language and in Babel's root) is
+    ~1.5 MiB of a TUI's memory that no screen reads."""
+    from babel import localedata
+
+    name = str(locale)
+    data = locale._data  # a LocaleDataDict over the data merged with its parents'
+    if isinstance(data._data, _LeanLocaleData):
+        return
+    lean: Any = _LeanLocaleData(name, data._data)
+    locale._Locale__data = localedata.LocaleDataDict(lean)
+    data_module: Any = localedata
+    with data_module._cache_lock:  # the merged copies Babel keeps: loaded again if asked for
+        for cache in (data_module._cache, getattr(data_module, "_dict_cache", {})):
+            cache.pop(name, None)
+            cache.pop("root", None)
 
 
 _KEPT_GLOBALS = ("parent_exceptions", "currency_fractions")

@@ -72,12 +72,16 @@ def _client_for(base_url: str, *, uds: str | None = None) -> SavClient:
 
     from client.api import DEFAULT_TIMEOUT, SavClient
 
-    if uds is None:
+    # Plain HTTP (the embedded backend's private socket, a team server at http://) needs no
+    # CA bundle: loading certifi's costs ~1.3 MiB of the TUI's memory. The context still
+    # requires certificates; it trusts none. An https:// server gets the default, verified.
+    plain = uds is not None or base_url.lower().startswith("http://")
+    no_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT) if plain else None
+    if no_tls is None:
         http = httpx.AsyncClient(base_url=base_url, timeout=DEFAULT_TIMEOUT)
+    elif uds is None:
+        http = httpx.AsyncClient(base_url=base_url, verify=no_tls, timeout=DEFAULT_TIMEOUT)
     else:
-        # The embedded backend speaks plain HTTP on a private socket: no CA bundle to load
-        # (3 MB per process). The context still requires certificates; it trusts none.
-        no_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         transport = httpx.AsyncHTTPTransport(uds=uds, verify=no_tls)
         http = httpx.AsyncClient(
             base_url=base_url, transport=transport, verify=no_tls, timeout=DEFAULT_TIMEOUT
