@@ -89,7 +89,7 @@ class _Conditions:
     def __init__(
         self, query: wire.TicketQuery, dialect: str, now: dt.datetime, overdue_hours: int
     ) -> None:
-        t, c, a = db.Ticket, db.Customer, db.Appliance
+        t = db.Ticket
         self.dialect = dialect
         self.where: list[ColumnElement[bool]] = []
         self.customer = self.appliance = self.engineer = False
@@ -102,16 +102,14 @@ class _Conditions:
             self.where.append(matching_ids(dialect, words))
         if query.postal_code.strip():  # the customer's, kept on the ticket
             self.where.append(_prefix(t.postal_code, query.postal_code.strip().upper()))
-        if query.city.strip():
-            self.customer = True
-            self.where.append(_prefix(c.city_key, db.city_key_of(query.city.strip())))
+        if query.city.strip():  # the customer's, kept on the ticket
+            self.where.append(_prefix(t.city_key, db.city_key_of(query.city.strip())))
         phone = db.phone_digits_of(query.phone)
         if phone:
             self.customer = True
             self.where.append(_phone_matches(dialect, phone))
-        if query.model.strip():
-            self.appliance = True
-            self.where.append(_prefix(a.model_code, query.model.strip().upper()))
+        if query.model.strip():  # the appliance's, kept on the ticket
+            self.where.append(_prefix(t.model_code, query.model.strip().upper()))
         if query.engineer.strip():
             self.engineer = True
             self.where.append(
@@ -388,6 +386,8 @@ def _ticket_filter(query: wire.TicketQuery) -> bool:
     return bool(
         query.status
         or query.postal_code.strip()
+        or query.city.strip()
+        or query.model.strip()
         or query_words(query.q)
         or query.overdue
         or query.waiting_parts
