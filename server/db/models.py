@@ -29,6 +29,7 @@ from sqlalchemy import (
     event,
     inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
@@ -274,6 +275,10 @@ class TicketGroup(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
+WAITING_PREDICATE = "waiting_parts OR status = 'waiting_parts'"
+"""The tickets waiting for parts (``ix_tickets_waiting``, migration 0015)."""
+
+
 class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
@@ -309,6 +314,14 @@ class Ticket(Base):
         # migration 0015: the city and model filters, counted and sorted by date from these
         Index("ix_tickets_city_created", "city_key", "created_at"),
         Index("ix_tickets_model_created", "model_code", "created_at"),
+        # and "waiting for parts" (the flag or the status), by date (ticket_query.WAITING)
+        Index(
+            "ix_tickets_waiting",
+            "created_at",
+            "id",
+            sqlite_where=text(WAITING_PREDICATE),
+            postgresql_where=text(WAITING_PREDICATE),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

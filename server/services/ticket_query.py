@@ -28,7 +28,6 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    union,
 )
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -83,6 +82,17 @@ def _phone_matches(dialect: str, digits: str) -> ColumnElement[bool]:
     return db.Customer.id.in_(trigrams)
 
 
+WAITING = or_(
+    db.Ticket.waiting_parts,
+    db.Ticket.status == literal_column(f"'{wire.TicketStatus.WAITING_PARTS.value}'"),
+)
+"""Waiting for parts: the flag or the status. Written as the predicate of the partial index
+``ix_tickets_waiting`` (migration 0015), the status as a literal rather than a bound value,
+so that both databases see the index answers it: its matches are counted from it and the
+page by date is its first entries (PostgreSQL counted 7,700 tickets from two bitmaps and
+the table, 29 ms at 100,000 tickets; 2.4 ms from the index)."""
+
+
 class _Conditions:
     """The WHERE clause of a query, and which joined tables it needs."""
 
@@ -93,8 +103,6 @@ class _Conditions:
         self.dialect = dialect
         self.where: list[ColumnElement[bool]] = []
         self.customer = self.appliance = self.engineer = False
-        self.waiting_only = False
-        """Whether "waiting for parts" is the only filter."""
         if query.status:
             self.where.append(t.status.in_([s.value for s in query.status]))
         words = query_words(query.q)
@@ -123,9 +131,7 @@ class _Conditions:
         if query.created_to is not None:
             self.where.append(t.created_at < _day_start(query.created_to + dt.timedelta(days=1)))
         if query.waiting_parts is not None:
-            waiting = or_(t.waiting_parts, t.status == wire.TicketStatus.WAITING_PARTS.value)
-            self.where.append(waiting if query.waiting_parts else not_(waiting))
-            self.waiting_only = query.waiting_parts and len(self.where) == 1
+            self.where.append(WAITING if query.waiting_parts else not_(WAITING))
         if query.overdue is not None:
             overdue = contact_clock.overdue_condition(now, overdue_hours)
             self.where.append(overdue if query.overdue else not_(overdue))
@@ -302,8 +308,6 @@ async def search(
         dense = not few and not reverse and depth * 4 <= total
         if dense and query.sort in _GROUPED_SORTS:
             ids = await _grouped_page(session, query, conditions, user, limit, offset)
-        elif dense and conditions.waiting_only and query.sort is wire.TicketSort.CREATED_AT:
-            ids = await _waiting_page(session, query, user, limit, offset)
         else:
             if dialect == "sqlite" and few:
                 # few matches: found from the filters' indexes, then sorted; SQLite, not
@@ -604,32 +608,6 @@ async def _grouped_page(
         if remaining <= 0:
             break
     return ids
-
-
-async def _waiting_page(
-    session: AsyncSession, query: wire.TicketQuery, user: db.User, limit: int, offset: int
-) -> list[int]:
-    """The ids of a page of "waiting for parts" (the flag or the status) by date: the first
-    ``offset + limit`` of each side along its own index (flag or status, then date), merged.
-    One index walked for an OR would meet the matches only every few hundred tickets."""
-    t = db.Ticket
-    order = [t.created_at.desc(), t.id.desc()] if query.desc else [t.created_at, t.id]
-    sides = [t.waiting_parts.is_(True), t.status == wire.TicketStatus.WAITING_PARTS.value]
-    firsts = [
-        scope(select(t.id, t.created_at).where(side), t.service_centre_id, user)
-        .order_by(*order)
-        .limit(offset + limit)
-        for side in sides
-    ]
-    merged = union(*(first.subquery().select() for first in firsts)).subquery()
-    by = [merged.c.created_at, merged.c.id]
-    stmt = (
-        select(merged.c.id)
-        .order_by(*(key.desc() if query.desc else key.asc() for key in by))
-        .limit(limit)
-        .offset(offset)
-    )
-    return list((await session.execute(stmt)).scalars())
 
 
 def _sort_joins(conditions: _Conditions | _Joinless, sort: wire.TicketSort) -> Select[Any]:

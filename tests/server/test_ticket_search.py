@@ -681,11 +681,11 @@ async def test_pages_past_the_middle_read_from_the_end_are_the_same_pages(
     assert ids(found) == ids(expected)
 
 
-async def test_waiting_for_parts_by_date_is_the_flag_and_the_status_merged(
+async def test_waiting_for_parts_by_date_is_the_flag_and_the_status(
     http: httpx.AsyncClient, operator: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The pages of "waiting for parts" read from each side's index and merged are those
-    of the plain query, both ways, at every depth."""
+    """The pages of "waiting for parts" walked along its partial index (the flag or the
+    status, by date) are those of the plain query, both ways, at every depth."""
     from server.services import ticket_query
 
     for desc in ("true", "false"):
@@ -696,7 +696,7 @@ async def test_waiting_for_parts_by_date_is_the_flag_and_the_status_merged(
         monkeypatch.setattr(ticket_query, "DENSE", 1)
         monkeypatch.setattr(ticket_query, "DENSE_FACTOR", 0)
         found: list[dict[str, Any]] = []
-        for offset in range(total):  # pages of one: the first quarter is merged
+        for offset in range(total):  # pages of one: the first quarter is walked
             page = (
                 await http.get(
                     "/tickets", params={**params, "limit": 1, "offset": offset}, headers=operator

@@ -16,6 +16,11 @@ The model keeps them (``server.db.models.Ticket``).
 overdue tickets' page, walked by date along it, checks each ticket's clock in the index
 instead of reading the ticket (8 -> 1.4 ms of CPU on SQLite at 100,000 tickets).
 
+``ix_tickets_waiting``: the tickets waiting for parts (the flag or the status: a partial
+index), by date. PostgreSQL counted them from two bitmaps and the table (29 ms, 7,700
+tickets at 100,000), both databases merged two walks for the page; now both are read from
+this index alone (2.4 ms to count on PostgreSQL, 1.3 ms on SQLite).
+
 PostgreSQL: ``to_tsvector('simple', search_document)`` was computed again for every
 ticket a free-text search read (the GIN index's prefix matches are rechecked on the
 row); the vector is now a stored generated column (``search_vector``, kept by the
@@ -32,6 +37,7 @@ down_revision = "0014"
 branch_labels = None
 depends_on = None
 
+_WAITING = "waiting_parts OR status = 'waiting_parts'"
 _STATUS_CLOCK = ["status", "created_at", "contact_clock_at", "status_changed_at"]
 
 
@@ -55,6 +61,13 @@ def upgrade() -> None:
     )
     op.drop_index("ix_tickets_status_created", table_name="tickets")
     op.create_index("ix_tickets_status_created", "tickets", _STATUS_CLOCK)
+    op.create_index(
+        "ix_tickets_waiting",
+        "tickets",
+        ["created_at", "id"],
+        sqlite_where=sa.text(_WAITING),
+        postgresql_where=sa.text(_WAITING),
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "ALTER TABLE tickets ADD COLUMN search_vector tsvector "
@@ -72,6 +85,7 @@ def downgrade() -> None:
             "CREATE INDEX ix_tickets_search ON tickets "
             "USING gin (to_tsvector('simple', search_document))"
         )
+    op.drop_index("ix_tickets_waiting", table_name="tickets")
     op.drop_index("ix_tickets_status_created", table_name="tickets")
     op.create_index("ix_tickets_status_created", "tickets", ["status", "created_at"])
     op.drop_index("ix_tickets_model_created", table_name="tickets")
