@@ -313,7 +313,8 @@ class Ticket(Base):
         Index("ix_tickets_appliance_created", "appliance_id", "created_at"),
         # migration 0015: the city and model filters, counted and sorted by date from these
         Index("ix_tickets_city_created", "city_key", "created_at"),
-        Index("ix_tickets_model_created", "model_code", "created_at"),
+        # (model, id) the sort's order; the date: the model filter's page sorted from it alone
+        Index("ix_tickets_model_id", "model_code", "id", "created_at"),
         # and "waiting for parts" (the flag or the status), by date (ticket_query.WAITING)
         Index(
             "ix_tickets_waiting",
@@ -366,7 +367,7 @@ class Ticket(Base):
         String(40), default=lambda context: _appliance_model_code(context), server_default=""
     )
     """The appliance's model code, kept here as ``postal_code`` is (the search's model
-    filter, from ``ix_tickets_model_created``); rewritten when the appliance's model
+    filter and sort, from ``ix_tickets_model_id``); rewritten when the appliance's model
     changes (``_appliance_model_code_changed``, and ``ticket_actions`` for its Core
     UPDATE)."""
     search_document: Mapped[str] = mapped_column(Text, default="", server_default="")

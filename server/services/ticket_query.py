@@ -160,7 +160,7 @@ def _sort_keys(sort: wire.TicketSort) -> list[Any]:
         wire.TicketSort.CUSTOMER: [db.Customer.last_name, db.Customer.first_name],
         wire.TicketSort.CITY: [db.Customer.city],
         wire.TicketSort.POSTAL_CODE: [db.Customer.postal_code],
-        wire.TicketSort.MODEL: [db.Appliance.model_code],
+        wire.TicketSort.MODEL: [t.model_code],  # the appliance's, kept on the ticket
         wire.TicketSort.STATUS: [case(_STATUS_ORDER, value=t.status, else_=99)],
         wire.TicketSort.SERVICE_CENTRE: [db.ServiceCentre.code],
         wire.TicketSort.ENGINEER: [Engineer.full_name],
@@ -411,7 +411,7 @@ _SORT_INDEX: dict[wire.TicketSort, tuple[type[db.Base], str]] = {
     wire.TicketSort.CUSTOMER: (db.Customer, "INDEXED BY ix_customers_name"),
     wire.TicketSort.CITY: (db.Customer, "INDEXED BY ix_customers_city"),
     wire.TicketSort.POSTAL_CODE: (db.Customer, "INDEXED BY ix_customers_postal_code"),
-    wire.TicketSort.MODEL: (db.Appliance, "INDEXED BY ix_appliances_model_code"),
+    wire.TicketSort.MODEL: (db.Ticket, "INDEXED BY ix_tickets_model_id"),
 }
 """SQLite: the index that gives each sort's order (the planner, not knowing how many
 tickets a filter keeps, would rather read the filter's index and sort every match)."""
@@ -620,7 +620,7 @@ def _sort_joins(conditions: _Conditions | _Joinless, sort: wire.TicketSort) -> S
     )
     if customer:
         stmt = stmt.join(db.Customer, db.Customer.id == db.Ticket.customer_id)
-    if conditions.appliance or sort is wire.TicketSort.MODEL:
+    if conditions.appliance:
         stmt = stmt.join(db.Appliance, db.Appliance.id == db.Ticket.appliance_id)
     if conditions.engineer:
         stmt = stmt.join(Engineer, Engineer.id == db.Ticket.engineer_id)

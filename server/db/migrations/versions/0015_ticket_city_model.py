@@ -10,7 +10,9 @@ and read a ticket per match, both to count and to sort the page by date (26-27 m
 100,000 tickets on SQLite, 40 ms on PostgreSQL). Each ticket now keeps its customer's
 ``city_key`` and its appliance's ``model_code``, each indexed with the creation date, as
 ``postal_code`` is (0014): the count and the page are read from one index of tickets.
-The model keeps them (``server.db.models.Ticket``).
+The sort by model follows ``ix_tickets_model_id`` (model, id) instead of joining every
+appliance to sort 100,000 tickets (PostgreSQL: 44-46 ms). The model keeps them
+(``server.db.models.Ticket``).
 
 ``ix_tickets_status_created`` (status, date) gains the contact clock's columns: the
 overdue tickets' page, walked by date along it, checks each ticket's clock in the index
@@ -51,7 +53,7 @@ def upgrade() -> None:
         sa.Column("model_code", sa.String(length=40), nullable=False, server_default=""),
     )
     op.create_index("ix_tickets_city_created", "tickets", ["city_key", "created_at"])
-    op.create_index("ix_tickets_model_created", "tickets", ["model_code", "created_at"])
+    op.create_index("ix_tickets_model_id", "tickets", ["model_code", "id", "created_at"])
     op.execute(
         "UPDATE tickets SET "
         "city_key = (SELECT customers.city_key FROM customers "
@@ -88,7 +90,7 @@ def downgrade() -> None:
     op.drop_index("ix_tickets_waiting", table_name="tickets")
     op.drop_index("ix_tickets_status_created", table_name="tickets")
     op.create_index("ix_tickets_status_created", "tickets", ["status", "created_at"])
-    op.drop_index("ix_tickets_model_created", table_name="tickets")
+    op.drop_index("ix_tickets_model_id", table_name="tickets")
     op.drop_index("ix_tickets_city_created", table_name="tickets")
     op.execute("ALTER TABLE tickets DROP COLUMN model_code")
     op.execute("ALTER TABLE tickets DROP COLUMN city_key")
