@@ -275,8 +275,13 @@ class TicketGroup(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
-WAITING_PREDICATE = "waiting_parts OR status = 'waiting_parts'"
-"""The tickets waiting for parts (``ix_tickets_waiting``, migration 0015)."""
+WAITING_PREDICATE = {
+    "sqlite": "waiting_parts = 1 OR status = 'waiting_parts'",
+    "postgresql": "waiting_parts OR status = 'waiting_parts'",
+}
+"""The tickets waiting for parts (``ix_tickets_waiting``, migration 0015), as each dialect
+renders ``ticket_query.WAITING``: SQLite uses a partial index only for the very terms of
+its WHERE."""
 
 
 class Ticket(Base):
@@ -320,8 +325,8 @@ class Ticket(Base):
             "ix_tickets_waiting",
             "created_at",
             "id",
-            sqlite_where=text(WAITING_PREDICATE),
-            postgresql_where=text(WAITING_PREDICATE),
+            sqlite_where=text(WAITING_PREDICATE["sqlite"]),
+            postgresql_where=text(WAITING_PREDICATE["postgresql"]),
         ),
     )
 

@@ -816,3 +816,25 @@ async def test_a_tickets_city_and_model_follow_its_customer_and_appliance(
     assert keys[ticket + 1_000_000] == ("lisses", "QQ123")
     for _id, city_key, model_code, customer_city, appliance_model in rows:
         assert (city_key, model_code) == (customer_city, appliance_model), _id
+
+
+async def test_waiting_for_parts_is_read_from_its_partial_index(app: Any) -> None:
+    """``ticket_query.WAITING`` as each database receives it is the predicate of
+    ``ix_tickets_waiting``: the planner may use the index (SQLite only for the very terms,
+    ``waiting_parts = 1`` there; PostgreSQL only for a literal, not a bound value)."""
+    from sqlalchemy import select, text
+
+    from server.db import models as db
+    from server.services import ticket_query
+
+    t = db.Ticket
+    stmt = select(t.id).where(ticket_query.WAITING).order_by(t.created_at.desc(), t.id.desc())
+    async with app.state.sessions() as session:
+        dialect = session.get_bind().dialect
+        sql = str(stmt.limit(50).compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        if dialect.name == "postgresql":  # a tiny table: a scan would be as cheap
+            await session.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = (await session.execute(text(f"EXPLAIN {sql}"))).scalars().all()
+        else:
+            plan = [row[-1] for row in await session.execute(text(f"EXPLAIN QUERY PLAN {sql}"))]
+    assert any("ix_tickets_waiting" in line for line in plan), plan

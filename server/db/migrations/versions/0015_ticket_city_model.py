@@ -39,7 +39,10 @@ down_revision = "0014"
 branch_labels = None
 depends_on = None
 
-_WAITING = "waiting_parts OR status = 'waiting_parts'"
+_WAITING = {  # as each dialect renders ticket_query.WAITING (SQLite: "= 1")
+    "sqlite": "waiting_parts = 1 OR status = 'waiting_parts'",
+    "postgresql": "waiting_parts OR status = 'waiting_parts'",
+}
 _STATUS_CLOCK = ["status", "created_at", "contact_clock_at", "status_changed_at"]
 
 
@@ -67,8 +70,8 @@ def upgrade() -> None:
         "ix_tickets_waiting",
         "tickets",
         ["created_at", "id"],
-        sqlite_where=sa.text(_WAITING),
-        postgresql_where=sa.text(_WAITING),
+        sqlite_where=sa.text(_WAITING["sqlite"]),
+        postgresql_where=sa.text(_WAITING["postgresql"]),
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
