@@ -293,11 +293,12 @@ class Ticket(Base):
         Index("ix_tickets_status_changed", "status", "status_changed_at", "created_at"),
         Index("ix_tickets_customer_created", "customer_id", "created_at"),
         Index("ix_tickets_created", "created_at", "id"),
-        # with the contact clock's columns (0015): "overdue", walked by date, reads no ticket
+        # with the id and the contact clock (0015): "overdue" walked by date reads no ticket
         Index(
             "ix_tickets_status_created",
             "status",
             "created_at",
+            "id",
             "contact_clock_at",
             "status_changed_at",
         ),
