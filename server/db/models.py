@@ -29,6 +29,7 @@ from sqlalchemy import (
     event,
     inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
@@ -274,6 +275,15 @@ class TicketGroup(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
+WAITING_PREDICATE = {
+    "sqlite": "waiting_parts = 1 OR status = 'waiting_parts'",
+    "postgresql": "waiting_parts OR status = 'waiting_parts'",
+}
+"""The tickets waiting for parts (``ix_tickets_waiting``, migration 0015), as each dialect
+renders ``ticket_query.WAITING``: SQLite uses a partial index only for the very terms of
+its WHERE."""
+
+
 class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
@@ -283,7 +293,15 @@ class Ticket(Base):
         Index("ix_tickets_status_changed", "status", "status_changed_at", "created_at"),
         Index("ix_tickets_customer_created", "customer_id", "created_at"),
         Index("ix_tickets_created", "created_at", "id"),
-        Index("ix_tickets_status_created", "status", "created_at"),
+        # with the id and the contact clock (0015): "overdue" walked by date reads no ticket
+        Index(
+            "ix_tickets_status_created",
+            "status",
+            "created_at",
+            "id",
+            "contact_clock_at",
+            "status_changed_at",
+        ),
         Index("ix_tickets_centre_created", "service_centre_id", "created_at"),
         # a search sorted by status, centre, engineer or appointment reads each group of
         # tickets in the order of one of these (migration 0012)
@@ -299,6 +317,18 @@ class Ticket(Base):
         Index("ix_tickets_status_postal", "status", "postal_code"),
         # a model's tickets sorted by date without reading each ticket (migration 0014)
         Index("ix_tickets_appliance_created", "appliance_id", "created_at"),
+        # migration 0015: the city and model filters, counted and sorted by date from these
+        Index("ix_tickets_city_created", "city_key", "created_at"),
+        # (model, id) the sort's order; the date: the model filter's page sorted from it alone
+        Index("ix_tickets_model_id", "model_code", "id", "created_at"),
+        # and "waiting for parts" (the flag or the status), by date (ticket_query.WAITING)
+        Index(
+            "ix_tickets_waiting",
+            "created_at",
+            "id",
+            sqlite_where=text(WAITING_PREDICATE["sqlite"]),
+            postgresql_where=text(WAITING_PREDICATE["postgresql"]),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -334,6 +364,18 @@ class Ticket(Base):
     answered (and counted) from an index of tickets, without reading a customer per ticket.
     Set from the customer when the ticket is inserted without it, and rewritten when the
     customer's postal code changes (``_customer_postal_code_changed``)."""
+    city_key: Mapped[str] = mapped_column(
+        String(100), default=lambda context: _customer_city_key(context), server_default=""
+    )
+    """The customer's ``city_key``, kept here as ``postal_code`` is (the search's city
+    filter, counted and sorted by date from ``ix_tickets_city_created``)."""
+    model_code: Mapped[str] = mapped_column(
+        String(40), default=lambda context: _appliance_model_code(context), server_default=""
+    )
+    """The appliance's model code, kept here as ``postal_code`` is (the search's model
+    filter and sort, from ``ix_tickets_model_id``); rewritten when the appliance's model
+    changes (``_appliance_model_code_changed``, and ``ticket_actions`` for its Core
+    UPDATE)."""
     search_document: Mapped[str] = mapped_column(Text, default="", server_default="")
     """Normalised words for free-text search (server.services.ticket_search.document).
 
@@ -352,14 +394,48 @@ def _customer_postal_code(context: Any) -> str:
     return found or ""
 
 
+def _customer_city_key(context: Any) -> str:
+    """The default of ``tickets.city_key``: the ticket's customer's."""
+    customer_id = context.get_current_parameters().get("customer_id")
+    if customer_id is None:
+        return ""
+    found = context.connection.scalar(select(Customer.city_key).where(Customer.id == customer_id))
+    return found or ""
+
+
+def _appliance_model_code(context: Any) -> str:
+    """The default of ``tickets.model_code``: the ticket's appliance's."""
+    appliance_id = context.get_current_parameters().get("appliance_id")
+    if appliance_id is None:
+        return ""
+    found = context.connection.scalar(
+        select(Appliance.model_code).where(Appliance.id == appliance_id)
+    )
+    return found or ""
+
+
 @event.listens_for(Customer, "after_update")
 def _customer_postal_code_changed(mapper: Any, connection: Any, customer: Customer) -> None:
-    """A customer's new postal code goes to their tickets (``Ticket.postal_code``)."""
-    if inspect(customer).attrs.postal_code.history.has_changes():
+    """A customer's new postal code or city goes to their tickets (``Ticket.postal_code``,
+    ``Ticket.city_key``)."""
+    attrs = inspect(customer).attrs
+    values: dict[str, str] = {}
+    if attrs.postal_code.history.has_changes():
+        values["postal_code"] = customer.postal_code
+    if attrs.city.history.has_changes() or attrs.city_key.history.has_changes():
+        values["city_key"] = customer.city_key
+    if values:
+        connection.execute(update(Ticket).where(Ticket.customer_id == customer.id).values(**values))
+
+
+@event.listens_for(Appliance, "after_update")
+def _appliance_model_code_changed(mapper: Any, connection: Any, appliance: Appliance) -> None:
+    """An appliance's new model code goes to its tickets (``Ticket.model_code``)."""
+    if inspect(appliance).attrs.model_code.history.has_changes():
         connection.execute(
             update(Ticket)
-            .where(Ticket.customer_id == customer.id)
-            .values(postal_code=customer.postal_code)
+            .where(Ticket.appliance_id == appliance.id)
+            .values(model_code=appliance.model_code)
         )
 
 

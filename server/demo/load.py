@@ -234,9 +234,12 @@ def _add_search_documents(rows: dict[str, list[dict[str, Any]]]) -> None:
     """Each ticket's free-text words, as the services compute them for a new ticket."""
     customers = {c["id"]: c for c in rows["customers"]}
     serials = {a["id"]: a["serial_number"] for a in rows["appliances"]}
+    models = {a["id"]: a["model_code"] for a in rows["appliances"]}
     for ticket in rows["tickets"]:
         customer = customers[ticket["customer_id"]]
         ticket["postal_code"] = customer["postal_code"]  # kept on the ticket for the search
+        ticket["city_key"] = db.city_key_of(customer.get("city", ""))
+        ticket["model_code"] = models[ticket["appliance_id"]]
         ticket["search_document"] = search_document(
             ticket_id=ticket["id"],
             group_id=ticket["group_id"],

@@ -458,6 +458,13 @@ async def apply_appliance(
     )
     if "serial_number" in changed:
         await _reindex_tickets_of(session, appliance.id, body.serial_number)
+    if "model_code" in changed:  # kept on its tickets for the search (a Core UPDATE above)
+        await session.execute(
+            update(db.Ticket)
+            .where(db.Ticket.appliance_id == appliance.id)
+            .values(model_code=changed["model_code"])
+            .execution_options(synchronize_session=False)
+        )
     session.add(
         db.HistoryEntry(
             ticket_id=ticket.id,

@@ -28,7 +28,6 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    union,
 )
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -83,18 +82,27 @@ def _phone_matches(dialect: str, digits: str) -> ColumnElement[bool]:
     return db.Customer.id.in_(trigrams)
 
 
+WAITING = or_(
+    db.Ticket.waiting_parts,
+    db.Ticket.status == literal_column(f"'{wire.TicketStatus.WAITING_PARTS.value}'"),
+)
+"""Waiting for parts: the flag or the status. Written as the predicate of the partial index
+``ix_tickets_waiting`` (migration 0015), the status as a literal rather than a bound value,
+so that both databases see the index answers it: its matches are counted from it and the
+page by date is its first entries (PostgreSQL counted 7,700 tickets from two bitmaps and
+the table, 29 ms at 100,000 tickets; 2.4 ms from the index)."""
+
+
 class _Conditions:
     """The WHERE clause of a query, and which joined tables it needs."""
 
     def __init__(
         self, query: wire.TicketQuery, dialect: str, now: dt.datetime, overdue_hours: int
     ) -> None:
-        t, c, a = db.Ticket, db.Customer, db.Appliance
+        t = db.Ticket
         self.dialect = dialect
         self.where: list[ColumnElement[bool]] = []
         self.customer = self.appliance = self.engineer = False
-        self.waiting_only = False
-        """Whether "waiting for parts" is the only filter."""
         if query.status:
             self.where.append(t.status.in_([s.value for s in query.status]))
         words = query_words(query.q)
@@ -102,16 +110,14 @@ class _Conditions:
             self.where.append(matching_ids(dialect, words))
         if query.postal_code.strip():  # the customer's, kept on the ticket
             self.where.append(_prefix(t.postal_code, query.postal_code.strip().upper()))
-        if query.city.strip():
-            self.customer = True
-            self.where.append(_prefix(c.city_key, db.city_key_of(query.city.strip())))
+        if query.city.strip():  # the customer's, kept on the ticket
+            self.where.append(_prefix(t.city_key, db.city_key_of(query.city.strip())))
         phone = db.phone_digits_of(query.phone)
         if phone:
             self.customer = True
             self.where.append(_phone_matches(dialect, phone))
-        if query.model.strip():
-            self.appliance = True
-            self.where.append(_prefix(a.model_code, query.model.strip().upper()))
+        if query.model.strip():  # the appliance's, kept on the ticket
+            self.where.append(_prefix(t.model_code, query.model.strip().upper()))
         if query.engineer.strip():
             self.engineer = True
             self.where.append(
@@ -125,9 +131,7 @@ class _Conditions:
         if query.created_to is not None:
             self.where.append(t.created_at < _day_start(query.created_to + dt.timedelta(days=1)))
         if query.waiting_parts is not None:
-            waiting = or_(t.waiting_parts, t.status == wire.TicketStatus.WAITING_PARTS.value)
-            self.where.append(waiting if query.waiting_parts else not_(waiting))
-            self.waiting_only = query.waiting_parts and len(self.where) == 1
+            self.where.append(WAITING if query.waiting_parts else not_(WAITING))
         if query.overdue is not None:
             overdue = contact_clock.overdue_condition(now, overdue_hours)
             self.where.append(overdue if query.overdue else not_(overdue))
@@ -156,7 +160,7 @@ def _sort_keys(sort: wire.TicketSort) -> list[Any]:
         wire.TicketSort.CUSTOMER: [db.Customer.last_name, db.Customer.first_name],
         wire.TicketSort.CITY: [db.Customer.city],
         wire.TicketSort.POSTAL_CODE: [db.Customer.postal_code],
-        wire.TicketSort.MODEL: [db.Appliance.model_code],
+        wire.TicketSort.MODEL: [t.model_code],  # the appliance's, kept on the ticket
         wire.TicketSort.STATUS: [case(_STATUS_ORDER, value=t.status, else_=99)],
         wire.TicketSort.SERVICE_CENTRE: [db.ServiceCentre.code],
         wire.TicketSort.ENGINEER: [Engineer.full_name],
@@ -304,8 +308,6 @@ async def search(
         dense = not few and not reverse and depth * 4 <= total
         if dense and query.sort in _GROUPED_SORTS:
             ids = await _grouped_page(session, query, conditions, user, limit, offset)
-        elif dense and conditions.waiting_only and query.sort is wire.TicketSort.CREATED_AT:
-            ids = await _waiting_page(session, query, user, limit, offset)
         else:
             if dialect == "sqlite" and few:
                 # few matches: found from the filters' indexes, then sorted; SQLite, not
@@ -388,6 +390,8 @@ def _ticket_filter(query: wire.TicketQuery) -> bool:
     return bool(
         query.status
         or query.postal_code.strip()
+        or query.city.strip()
+        or query.model.strip()
         or query_words(query.q)
         or query.overdue
         or query.waiting_parts
@@ -407,7 +411,7 @@ _SORT_INDEX: dict[wire.TicketSort, tuple[type[db.Base], str]] = {
     wire.TicketSort.CUSTOMER: (db.Customer, "INDEXED BY ix_customers_name"),
     wire.TicketSort.CITY: (db.Customer, "INDEXED BY ix_customers_city"),
     wire.TicketSort.POSTAL_CODE: (db.Customer, "INDEXED BY ix_customers_postal_code"),
-    wire.TicketSort.MODEL: (db.Appliance, "INDEXED BY ix_appliances_model_code"),
+    wire.TicketSort.MODEL: (db.Ticket, "INDEXED BY ix_tickets_model_id"),
 }
 """SQLite: the index that gives each sort's order (the planner, not knowing how many
 tickets a filter keeps, would rather read the filter's index and sort every match)."""
@@ -606,32 +610,6 @@ async def _grouped_page(
     return ids
 
 
-async def _waiting_page(
-    session: AsyncSession, query: wire.TicketQuery, user: db.User, limit: int, offset: int
-) -> list[int]:
-    """The ids of a page of "waiting for parts" (the flag or the status) by date: the first
-    ``offset + limit`` of each side along its own index (flag or status, then date), merged.
-    One index walked for an OR would meet the matches only every few hundred tickets."""
-    t = db.Ticket
-    order = [t.created_at.desc(), t.id.desc()] if query.desc else [t.created_at, t.id]
-    sides = [t.waiting_parts.is_(True), t.status == wire.TicketStatus.WAITING_PARTS.value]
-    firsts = [
-        scope(select(t.id, t.created_at).where(side), t.service_centre_id, user)
-        .order_by(*order)
-        .limit(offset + limit)
-        for side in sides
-    ]
-    merged = union(*(first.subquery().select() for first in firsts)).subquery()
-    by = [merged.c.created_at, merged.c.id]
-    stmt = (
-        select(merged.c.id)
-        .order_by(*(key.desc() if query.desc else key.asc() for key in by))
-        .limit(limit)
-        .offset(offset)
-    )
-    return list((await session.execute(stmt)).scalars())
-
-
 def _sort_joins(conditions: _Conditions | _Joinless, sort: wire.TicketSort) -> Select[Any]:
     """``SELECT tickets.id`` with the joins the filters and the sort column need."""
     stmt = select(db.Ticket.id)
@@ -642,7 +620,7 @@ def _sort_joins(conditions: _Conditions | _Joinless, sort: wire.TicketSort) -> S
     )
     if customer:
         stmt = stmt.join(db.Customer, db.Customer.id == db.Ticket.customer_id)
-    if conditions.appliance or sort is wire.TicketSort.MODEL:
+    if conditions.appliance:
         stmt = stmt.join(db.Appliance, db.Appliance.id == db.Ticket.appliance_id)
     if conditions.engineer:
         stmt = stmt.join(Engineer, Engineer.id == db.Ticket.engineer_id)

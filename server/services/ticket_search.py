@@ -5,7 +5,7 @@ company, serial number, external reference), lower-cased, without accents, one s
 between words. Each word the user types must start one of them (``regg 1164`` finds
 Reggiani's ticket 116496). SQLite answers from the ``tickets_fts`` FTS5 table,
 PostgreSQL from a GIN index on ``to_tsvector('simple', search_document)``: both made
-by migration 0002.
+by migration 0002 (PostgreSQL's vector stored in ``tickets.search_vector`` since 0015).
 """
 
 from __future__ import annotations
@@ -72,7 +72,9 @@ def matching_ids(dialect: str, words: Iterable[str]) -> ColumnElement[bool]:
         fts = fts.where(text("tickets_fts MATCH :fts_match").bindparams(fts_match=match))
         return db.Ticket.id.in_(fts)
     tsquery = " & ".join(f"{w}:*" for w in words)
-    return func.to_tsvector(literal_column("'simple'"), db.Ticket.search_document).op("@@")(
+    # the stored ``to_tsvector('simple', search_document)`` (migration 0015): not computed
+    # again for each ticket a search reads
+    return literal_column("tickets.search_vector").op("@@")(
         func.to_tsquery(literal_column("'simple'"), bindparam("ts_query", tsquery))
     )
 

@@ -22,6 +22,7 @@ _UNMANAGED_PREFIXES = (
     "ix_tickets_overdue",
     "customers_phone",  # migration 0014: the phones' trigrams (FTS5 on SQLite) ...
     "ix_customers_phone_trgm",  # ... and pg_trgm's GIN index on PostgreSQL
+    "search_vector",  # migration 0015: PostgreSQL's stored free-text vector of a ticket
 )
 
 
