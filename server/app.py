@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from client.models import ErrorBody
 from server import __version__
-from server.db.session import create_engine, session_factory
+from server.db.session import create_engine, read_session_factory, session_factory
 from server.errors import install_error_handlers
 from server.i18n import LanguageMiddleware, _
 from server.observability import AccessLog
@@ -312,6 +312,7 @@ def create_app(settings: Settings | None = None, *, defer_routes: bool = False) 
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.state.read_sessions = read_session_factory(engine)  # routes marked deps.read_only
     install_error_handlers(app)
     routers = _routers(ROUTE_MODULES[:FIRST_ROUTES] if defer_routes else ROUTE_MODULES)
     for router in routers:

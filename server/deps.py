@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -24,9 +24,26 @@ from server.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False)
 
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+_READ_ONLY: set[Callable[..., Any]] = set()
+
+
+def read_only(endpoint: Endpoint) -> Endpoint:
+    """Mark a route's function as one that only reads (below its ``@router.get``): its
+    session, the token lookup's too, is ``server.db.session.read_session_factory``'s (on
+    PostgreSQL no BEGIN / ROLLBACK round trips; a write through it raises)."""
+    _READ_ONLY.add(endpoint)
+    return endpoint
+
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.sessions() as session:
+    state = request.app.state
+    route = request.scope.get("route")
+    if getattr(route, "endpoint", None) in _READ_ONLY:
+        sessions = getattr(state, "read_sessions", None) or state.sessions
+    else:
+        sessions = state.sessions
+    async with sessions() as session:
         yield session
 
 

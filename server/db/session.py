@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import ORMExecuteState, Session
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 SQL_LOG_ENV = "SAV_SQL_LOG"
@@ -90,3 +91,42 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+class ReadOnlySession(Session):
+    """A session that reads only: a write through it (an INSERT, UPDATE or DELETE, a flush
+    of a change) raises ``ReadOnlyViolation``, so a route marked read-only that comes to
+    write fails loudly (a 500, and every test of it) instead of writing outside a
+    transaction."""
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A read-only session was asked to write."""
+
+
+@event.listens_for(ReadOnlySession, "do_orm_execute")
+def _refuse_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise ReadOnlyViolation("a read-only request tried to write")
+
+
+@event.listens_for(ReadOnlySession, "before_flush")
+def _refuse_flush(session: Session, *_args: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise ReadOnlyViolation("a read-only request tried to write")
+
+
+def read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for the requests that only read (``server.deps.read_only``).
+
+    On PostgreSQL their connection is in autocommit mode: no ``BEGIN`` before the first
+    statement and no ``ROLLBACK`` at the end, two of the three round trips of a ``GET /me``.
+    Nothing a reader sees changes: at READ COMMITTED each statement of a transaction takes
+    its own snapshot anyway. On SQLite the connection is as for any request (its driver
+    opens no transaction for a SELECT)."""
+    bind = (
+        engine
+        if is_sqlite(str(engine.url))
+        else engine.execution_options(isolation_level="AUTOCOMMIT")
+    )
+    return async_sessionmaker(bind, expire_on_commit=False, sync_session_class=ReadOnlySession)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from client.models import LoginRequest, TokenResponse, User
-from server.deps import AppSettings, CurrentUser, Now, Session, Token
+from server.deps import AppSettings, CurrentUser, Now, Session, Token, read_only
 from server.services import auth, mapping
 
 router = APIRouter(tags=["auth"])
@@ -27,5 +27,6 @@ async def logout(session: Session, token: Token, now: Now) -> Response:
 
 
 @router.get("/me", response_model=User)
+@read_only
 async def me(user: CurrentUser) -> User:
     return mapping.user(user)

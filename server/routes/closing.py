@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header
 
 from client.models import Closing, InterventionForm, InterventionTotals, NoteRequest, Ticket
 from client.models.base import IdParam
-from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session
+from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session, read_only
 from server.routes.ticket_actions import IfMatch
 from server.services import closing, tickets
 from server.services import parts_received as received
@@ -30,6 +30,7 @@ DraftIfMatch = Annotated[
 
 
 @router.get("/tickets/{ticket_id}/intervention", response_model=Closing)
+@read_only
 async def get_intervention(
     ticket_id: IdParam, user: CurrentUser, session: Session, now: Now, zone: ReaderZone
 ) -> Closing:

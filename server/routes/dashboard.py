@@ -5,13 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from client.models import Dashboard
-from server.deps import AppSettings, CurrentUser, Now, Session
+from server.deps import AppSettings, CurrentUser, Now, Session, read_only
 from server.services.dashboard import dashboard, last_success_at
 
 router = APIRouter(tags=["home"])
 
 
 @router.get("/dashboard", response_model=Dashboard)
+@read_only
 async def get_dashboard(
     user: CurrentUser, session: Session, settings: AppSettings, now: Now
 ) -> Dashboard:

@@ -26,7 +26,7 @@ from client.models import (
     ValidationResult,
 )
 from client.models.base import LINE, MAX_OFFSET, Day, IdParam
-from server.deps import CurrentUser, Now, Session
+from server.deps import CurrentUser, Now, Session, read_only
 from server.services import checkout, orders, shipments
 from server.services.ticket_actions import parse_if_match
 
@@ -97,6 +97,7 @@ async def place_order(
 
 
 @router.get("/orders", response_model=Page[OrderSummary])
+@read_only
 async def search_orders(
     query: Annotated[OrderQuery, Depends(_query)],
     user: CurrentUser,
@@ -131,6 +132,7 @@ async def record_shipment(
 
 
 @router.get("/orders/{order_id}", response_model=Order)
+@read_only
 async def get_order(order_id: IdParam, user: CurrentUser, session: Session) -> Order:
     return await orders.get_order(session, order_id, user)
 

@@ -32,7 +32,7 @@ from client.models import (
 )
 from client.models.base import IdParam
 from server.db import models as db
-from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session
+from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session, read_only
 from server.services import closing, ticket_actions, ticket_create, ticket_history, tickets
 from server.services.ticket_actions import ActionBody
 from server.settings import Settings
@@ -50,6 +50,7 @@ IfMatch = Annotated[
 
 
 @router.get("/tickets/{ticket_id}/history", response_model=Page[HistoryEntry])
+@read_only
 async def get_history(
     ticket_id: IdParam,
     user: CurrentUser,
@@ -66,6 +67,7 @@ async def get_history(
 
 
 @router.get("/tickets/{ticket_id}/previous", response_model=list[TicketSummary])
+@read_only
 async def get_previous(
     ticket_id: IdParam, user: CurrentUser, session: Session, settings: AppSettings, now: Now
 ) -> list[TicketSummary]:

@@ -22,7 +22,7 @@ from client.models import (
     TicketSummary,
 )
 from client.models.base import LINE, MAX_OFFSET, Day, IdParam
-from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session
+from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session, read_only
 from server.i18n import language
 from server.routes.orders import IdempotencyKey
 from server.services import ticket_create, ticket_query, tickets
@@ -84,6 +84,7 @@ SearchQuery = Annotated[TicketQuery, Depends(_query)]
 
 
 @router.get("/tickets", response_model=Page[TicketSummary])
+@read_only
 async def search_tickets(
     query: SearchQuery,
     user: CurrentUser,
@@ -186,6 +187,7 @@ async def create_ticket(
 
 
 @router.get("/tickets/{ticket_id}", response_model=Ticket)
+@read_only
 async def get_ticket(
     ticket_id: IdParam, user: CurrentUser, session: Session, settings: AppSettings, now: Now
 ) -> Ticket:
@@ -193,6 +195,7 @@ async def get_ticket(
 
 
 @router.get("/ticket-groups/{group_id}", response_model=TicketGroup)
+@read_only
 async def get_group(
     group_id: IdParam, user: CurrentUser, session: Session, settings: AppSettings, now: Now
 ) -> TicketGroup:

@@ -3,37 +3,74 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from client import models as wire
 from server.db import models as db
 from server.services import contact_clock, mapping, status_machine, ticket_query
-from server.services.tenancy import get_scoped, scope
+from server.services.tenancy import get_scoped, scope, sees_all_centres
+
+_Engineer = aliased(db.User)
+_Operator = aliased(db.User)
+_Updater = aliased(db.User)
 
 
-async def _user_name(session: AsyncSession, user_id: int | None) -> str | None:
-    user = await session.get(db.User, user_id) if user_id is not None else None
-    return user.full_name if user is not None else None
+@functools.cache
+def _ticket_stmt(scoped: bool) -> Select[Any]:
+    """A ticket with everything its screen shows, in one statement (it took eight, one per
+    customer, appliance, centre, user name and the count of contact attempts): built once,
+    the ticket's id bound as ``ticket_id`` and, ``scoped``, the reader's centre as
+    ``centre_id``."""
+    attempts = (
+        select(func.count())
+        .where(
+            db.HistoryEntry.ticket_id == db.Ticket.id,
+            db.HistoryEntry.event == wire.HistoryEvent.UNREACHABLE.value,
+        )
+        .scalar_subquery()
+    )
+    stmt = (
+        select(
+            db.Ticket,
+            db.Customer,
+            db.Appliance,
+            db.ServiceCentre,
+            _Engineer.full_name,
+            _Operator.full_name,
+            _Updater.full_name,
+            attempts,
+        )
+        .join(db.Customer, db.Customer.id == db.Ticket.customer_id)
+        .join(db.Appliance, db.Appliance.id == db.Ticket.appliance_id)
+        .outerjoin(db.ServiceCentre, db.ServiceCentre.id == db.Ticket.service_centre_id)
+        .outerjoin(_Engineer, _Engineer.id == db.Ticket.engineer_id)
+        .outerjoin(_Operator, _Operator.id == db.Ticket.operator_id)
+        .outerjoin(_Updater, _Updater.id == db.Ticket.updated_by_id)
+        .where(db.Ticket.id == bindparam("ticket_id"))
+    )
+    if scoped:
+        stmt = stmt.where(db.Ticket.service_centre_id == bindparam("centre_id"))
+    return stmt
 
 
 async def get_ticket(
     session: AsyncSession, ticket_id: int, user: db.User, overdue_hours: int, now: dt.datetime
 ) -> wire.Ticket:
-    ticket = await get_scoped(session, db.Ticket, ticket_id, user, what="ticket")
-    customer = await session.get(db.Customer, ticket.customer_id)
-    appliance = await session.get(db.Appliance, ticket.appliance_id)
-    assert customer is not None and appliance is not None
-    centre = (
-        await session.get(db.ServiceCentre, ticket.service_centre_id)
-        if ticket.service_centre_id
-        else None
-    )
-    engineer, operator, updater = [
-        await _user_name(session, user_id)
-        for user_id in (ticket.engineer_id, ticket.operator_id, ticket.updated_by_id)
-    ]
+    found = None
+    if sees_all_centres(user):
+        found = (await session.execute(_ticket_stmt(False), {"ticket_id": ticket_id})).first()
+    elif user.service_centre_id is not None:
+        params = {"ticket_id": ticket_id, "centre_id": user.service_centre_id}
+        found = (await session.execute(_ticket_stmt(True), params)).first()
+    if found is None:  # not there, or not the reader's: get_scoped's 404
+        await get_scoped(session, db.Ticket, ticket_id, user, what="ticket")
+        raise AssertionError("get_scoped found a ticket the reader may not see")
+    ticket, customer, appliance, centre, engineer, operator, updater, attempts = found
     status = wire.TicketStatus(ticket.status)
     clock_start = contact_clock.start(ticket.contact_clock_at, ticket.status_changed_at)
     left = contact_clock.left_when_paused(ticket, overdue_hours)
@@ -60,7 +97,7 @@ async def get_ticket(
         overdue=contact_clock.is_overdue(ticket.status, clock_start, now, overdue_hours),
         service_centre_name=centre.name if centre else None,
         contact_due_at=contact_clock.due_at(ticket.status, clock_start, overdue_hours),
-        contact_attempts=await contact_attempts(session, ticket.id),
+        contact_attempts=attempts,
         contact_paused_minutes_left=(None if left is None else int(left.total_seconds() // 60)),
         updated_at=ticket.updated_at,
         updated_by=updater,

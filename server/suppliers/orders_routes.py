@@ -13,7 +13,7 @@ from client.models.supplier_orders import (
     SupplierOrder,
     SupplierOrderSummary,
 )
-from server.deps import CurrentUser, Now, Session
+from server.deps import CurrentUser, Now, Session, read_only
 from server.suppliers import orders
 from server.suppliers.registry import SupplierClients
 from server.suppliers.routes import _factory
@@ -22,6 +22,7 @@ router = APIRouter(tags=["suppliers"])
 
 
 @router.get("/supplier-orders", response_model=list[SupplierOrderSummary])
+@read_only
 async def list_supplier_orders(
     user: CurrentUser,
     session: Session,
@@ -47,6 +48,7 @@ async def create_supplier_order(
 
 
 @router.get("/supplier-orders/{order_id}", response_model=SupplierOrder)
+@read_only
 async def get_supplier_order(
     order_id: IdParam, user: CurrentUser, session: Session
 ) -> SupplierOrder:

@@ -59,7 +59,8 @@ async def test_requests_after_the_database_closed_the_pool_s_connections(
 async def test_a_signed_in_read_sends_no_connection_check(
     settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``GET /me``: BEGIN, the token's user, ROLLBACK; no ``;`` ping in its own transaction."""
+    """``GET /me`` (a read-only route, ``server.deps.read_only``): the token's user alone, no
+    BEGIN / ROLLBACK (its session is in autocommit mode) and no ``;`` ping."""
     from server.app import create_app
 
     log = tmp_path / "sql.log"
@@ -80,5 +81,26 @@ async def test_a_signed_in_read_sends_no_connection_check(
         f.seek(before)
         statements = [line.split("\t", 1)[1].strip() for line in f]
     assert ";" not in statements, statements
-    assert len(statements) == 3, statements
-    assert sum(s.startswith("SELECT") for s in statements) == 1, statements
+    assert len(statements) == 1, statements
+    assert statements[0].startswith("SELECT"), statements
+
+
+async def test_a_read_only_session_refuses_to_write(settings: Settings) -> None:
+    """A route marked read-only that comes to write fails (a 500), on either database, rather
+    than writing outside a transaction."""
+    from sqlalchemy import literal, select, update
+
+    from server.db import models as db
+    from server.db.session import ReadOnlyViolation, create_engine, read_session_factory
+
+    engine = create_engine(settings.database_url)
+    try:
+        async with read_session_factory(engine)() as session:
+            assert (await session.execute(select(literal(1)))).scalar_one() == 1  # it reads
+            with pytest.raises(ReadOnlyViolation):
+                await session.execute(update(db.User).values(full_name="x"))
+            session.add(db.ServiceCentre(code="RO", name="read only"))
+            with pytest.raises(ReadOnlyViolation):
+                await session.flush()
+    finally:
+        await engine.dispose()
