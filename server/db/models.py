@@ -313,12 +313,13 @@ class Ticket(Base):
         Index("ix_tickets_waiting_parts", "waiting_parts", "created_at"),
         # the postal code filter, alone or with statuses, counted from an index of tickets
         # (migration 0014)
-        Index("ix_tickets_postal_created", "postal_code", "created_at"),
+        # (postal code, id): the sort's order (migration 0016); the date: the filter's page
+        Index("ix_tickets_postal_id", "postal_code", "id", "created_at"),
         Index("ix_tickets_status_postal", "status", "postal_code"),
         # a model's tickets sorted by date without reading each ticket (migration 0014)
         Index("ix_tickets_appliance_created", "appliance_id", "created_at"),
         # migration 0015: the city and model filters, counted and sorted by date from these
-        Index("ix_tickets_city_created", "city_key", "created_at"),
+        Index("ix_tickets_city_id", "city_key", "id", "created_at"),  # as postal (0016)
         # (model, id) the sort's order; the date: the model filter's page sorted from it alone
         Index("ix_tickets_model_id", "model_code", "id", "created_at"),
         # and "waiting for parts" (the flag or the status), by date (ticket_query.WAITING)
@@ -368,7 +369,7 @@ class Ticket(Base):
         String(100), default=lambda context: _customer_city_key(context), server_default=""
     )
     """The customer's ``city_key``, kept here as ``postal_code`` is (the search's city
-    filter, counted and sorted by date from ``ix_tickets_city_created``)."""
+    filter, counted from ``ix_tickets_city_id``, and the sort by city)."""
     model_code: Mapped[str] = mapped_column(
         String(40), default=lambda context: _appliance_model_code(context), server_default=""
     )

@@ -165,8 +165,9 @@ def _sort_keys(sort: wire.TicketSort) -> tuple[Any, ...]:
         wire.TicketSort.CREATED_AT: [t.created_at],
         wire.TicketSort.ID: [],
         wire.TicketSort.CUSTOMER: [db.Customer.last_name, db.Customer.first_name],
-        wire.TicketSort.CITY: [db.Customer.city],
-        wire.TicketSort.POSTAL_CODE: [db.Customer.postal_code],
+        # the customer's city (lower case) and postal code, kept on the ticket
+        wire.TicketSort.CITY: [t.city_key],
+        wire.TicketSort.POSTAL_CODE: [t.postal_code],
         wire.TicketSort.MODEL: [t.model_code],  # the appliance's, kept on the ticket
         wire.TicketSort.STATUS: [case(_STATUS_ORDER, value=t.status, else_=99)],
         wire.TicketSort.SERVICE_CENTRE: [db.ServiceCentre.code],
@@ -433,8 +434,8 @@ _SORT_INDEX: dict[wire.TicketSort, tuple[type[db.Base], str]] = {
     wire.TicketSort.CREATED_AT: (db.Ticket, "INDEXED BY ix_tickets_created"),
     wire.TicketSort.ID: (db.Ticket, "NOT INDEXED"),  # the rowid: the id's order
     wire.TicketSort.CUSTOMER: (db.Customer, "INDEXED BY ix_customers_name"),
-    wire.TicketSort.CITY: (db.Customer, "INDEXED BY ix_customers_city"),
-    wire.TicketSort.POSTAL_CODE: (db.Customer, "INDEXED BY ix_customers_postal_code"),
+    wire.TicketSort.CITY: (db.Ticket, "INDEXED BY ix_tickets_city_id"),
+    wire.TicketSort.POSTAL_CODE: (db.Ticket, "INDEXED BY ix_tickets_postal_id"),
     wire.TicketSort.MODEL: (db.Ticket, "INDEXED BY ix_tickets_model_id"),
 }
 """SQLite: the index that gives each sort's order (the planner, not knowing how many
@@ -637,12 +638,7 @@ async def _grouped_page(
 def _sort_joins(conditions: _Conditions | _Joinless, sort: wire.TicketSort) -> Select[Any]:
     """``SELECT tickets.id`` with the joins the filters and the sort column need."""
     stmt = select(db.Ticket.id)
-    customer = conditions.customer or sort in (
-        wire.TicketSort.CUSTOMER,
-        wire.TicketSort.CITY,
-        wire.TicketSort.POSTAL_CODE,
-    )
-    if customer:
+    if conditions.customer or sort is wire.TicketSort.CUSTOMER:
         stmt = stmt.join(db.Customer, db.Customer.id == db.Ticket.customer_id)
     if conditions.appliance:
         stmt = stmt.join(db.Appliance, db.Appliance.id == db.Ticket.appliance_id)

@@ -175,7 +175,7 @@ async def test_free_text_finds_a_serial_number(
 SORT_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "created_at": lambda t: dt.datetime.fromisoformat(t["created_at"]),
     "id": lambda t: t["id"],
-    "city": lambda t: t["city"],
+    "city": lambda t: t["city"].lower(),  # the city as the search matches it
     "postal_code": lambda t: t["postal_code"],
     "model": lambda t: t["model_code"],
 }
