@@ -8,6 +8,7 @@ Rows that two people can edit carry a ``version`` column used for ``If-Match``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -284,6 +285,21 @@ renders ``ticket_query.WAITING``: SQLite uses a partial index only for the very 
 its WHERE."""
 
 
+def _copied(source: Any, key: str) -> Callable[[Any], str]:
+    """A column default of ``tickets``: ``source``, a column of the row the inserted ticket's
+    ``key`` names (its customer's postal code or city, its appliance's model); empty
+    without one."""
+
+    def default(context: Any) -> str:
+        ident = context.get_current_parameters().get(key)
+        if ident is None:
+            return ""
+        found = context.connection.scalar(select(source).where(source.table.c.id == ident))
+        return found or ""
+
+    return default
+
+
 class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
@@ -359,19 +375,19 @@ class Ticket(Base):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     postal_code: Mapped[str] = mapped_column(
-        String(20), default=lambda context: _customer_postal_code(context), server_default=""
+        String(20), default=_copied(Customer.postal_code, "customer_id"), server_default=""
     )
     """The customer's postal code, kept here so that the search's postal code filter is
     answered (and counted) from an index of tickets, without reading a customer per ticket.
     Set from the customer when the ticket is inserted without it, and rewritten when the
     customer's postal code changes (``_customer_postal_code_changed``)."""
     city_key: Mapped[str] = mapped_column(
-        String(100), default=lambda context: _customer_city_key(context), server_default=""
+        String(100), default=_copied(Customer.city_key, "customer_id"), server_default=""
     )
     """The customer's ``city_key``, kept here as ``postal_code`` is (the search's city
     filter, counted from ``ix_tickets_city_id``, and the sort by city)."""
     model_code: Mapped[str] = mapped_column(
-        String(40), default=lambda context: _appliance_model_code(context), server_default=""
+        String(40), default=_copied(Appliance.model_code, "appliance_id"), server_default=""
     )
     """The appliance's model code, kept here as ``postal_code`` is (the search's model
     filter and sort, from ``ix_tickets_model_id``); rewritten when the appliance's model
@@ -382,37 +398,6 @@ class Ticket(Base):
 
     Indexed by the ``tickets_fts`` FTS5 table on SQLite and a GIN index on PostgreSQL,
     both made by migration 0002 (outside this metadata)."""
-
-
-def _customer_postal_code(context: Any) -> str:
-    """The default of ``tickets.postal_code``: the ticket's customer's."""
-    customer_id = context.get_current_parameters().get("customer_id")
-    if customer_id is None:
-        return ""
-    found = context.connection.scalar(
-        select(Customer.postal_code).where(Customer.id == customer_id)
-    )
-    return found or ""
-
-
-def _customer_city_key(context: Any) -> str:
-    """The default of ``tickets.city_key``: the ticket's customer's."""
-    customer_id = context.get_current_parameters().get("customer_id")
-    if customer_id is None:
-        return ""
-    found = context.connection.scalar(select(Customer.city_key).where(Customer.id == customer_id))
-    return found or ""
-
-
-def _appliance_model_code(context: Any) -> str:
-    """The default of ``tickets.model_code``: the ticket's appliance's."""
-    appliance_id = context.get_current_parameters().get("appliance_id")
-    if appliance_id is None:
-        return ""
-    found = context.connection.scalar(
-        select(Appliance.model_code).where(Appliance.id == appliance_id)
-    )
-    return found or ""
 
 
 @event.listens_for(Customer, "after_update")
