@@ -73,6 +73,21 @@ def filter_date(key: str, value: str, lang: str | None = None) -> dt.date:
         ) from None
 
 
+PHONE_SIGNS = frozenset("0123456789+.-/()")
+
+
+def filter_phone(key: str, value: str) -> str:
+    """A phone number as written (``06.12``, ``+39``): digits and the signs numbers are
+    written with; a letter is refused rather than dropped (``tel:12ab`` would search 12)."""
+    if not value or any(c not in PHONE_SIGNS for c in value) or not any(c.isdigit() for c in value):
+        raise FilterError(
+            _("{key}:{value} is not a phone number (digits, with + . - / if you like)").format(
+                key=key, value=value
+            )
+        )
+    return value
+
+
 def tokens(
     text: str, keys: Mapping[str, str], shown: Iterable[str] | None = None
 ) -> Iterator[tuple[str, str | None, str]]:
@@ -143,6 +158,8 @@ def parse(text: str, base: TicketQuery | None = None, lang: str | None = None) -
             )
         elif field in ("created_from", "created_to"):
             fields[field] = filter_date(key, value, lang)
+        elif field == "phone":
+            fields[field] = filter_phone(key, value)
         elif field in ("is", "not"):
             flag = flags.get(search_words.plain(value))
             if flag is None:

@@ -112,6 +112,10 @@ def test_a_whole_name_start_wins_over_a_word_start() -> None:
         ("fr", "est:zz", "est:zz : utilisez est:retard est:pièces est:attente$"),
         ("fr", "du:31/02/2026", "du:31/02/2026 n'est pas une date .YYYY-MM-DD ou 03/12/2026"),
         ("en", "from:12/31/2026", "from:12/31/2026 is not a date .YYYY-MM-DD or Dec 3, 2026"),
+        # letters in a phone are refused, not dropped (tel:12ab would have searched 12)
+        ("en", "tel:12ab", "tel:12ab is not a phone number"),
+        ("fr", "tél:06.12.3x", "tél:06.12.3x n'est pas un numéro de téléphone"),
+        ("it", "tel:--", "tel:-- non è un numero di telefono"),
     ],
 )
 def test_bad_filters_name_what_is_wrong(lang: str, line: str, named: str) -> None:
@@ -122,6 +126,12 @@ def test_bad_filters_name_what_is_wrong(lang: str, line: str, named: str) -> Non
             parse(line, lang=lang)
     finally:
         i18n.set_language(before)
+
+
+def test_a_phone_is_searched_as_written() -> None:
+    assert parse("tel:06.12.34", lang="en").phone == "06.12.34"
+    assert parse("telefono:+39-02", lang="it").phone == "+39-02"
+    assert parse("tél:(0)612", lang="fr").phone == "(0)612"
 
 
 def test_dates_in_the_users_form_and_iso() -> None:
