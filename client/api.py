@@ -20,101 +20,93 @@ import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from client import models as wire  # each model's module imported when first used
 from client.messages import _
-from client.models import (
-    AddLogRequest,
-    AddressBook,
-    AddToCart,
-    ApplianceUpdate,
-    AssignRequest,
-    Cart,
-    CartAdded,
-    CartCount,
-    CartLineUpdate,
-    CartNoteUpdate,
-    CatalogueModel,
-    Category,
-    CentreInvoiceRequest,
-    Closing,
-    ContactedRequest,
-    ContactOutcome,
-    CsvFormat,
-    Dashboard,
-    ErrorBody,
-    Health,
-    HistoryEntry,
-    InterventionForm,
-    InterventionTotals,
-    InvoiceRequest,
-    InvoicingList,
-    InvoicingPeriods,
-    InvoicingQuery,
-    LoginRequest,
-    ModelView,
-    MotivationRequest,
-    NewTicket,
-    NoteRequest,
-    Order,
-    OrderQuery,
-    OrderSummary,
-    OrderUpdate,
-    Page,
-    Part,
-    PartDetail,
-    PartsReport,
-    PartsReportQuery,
-    PeriodsQuery,
-    PlaceOrder,
-    RecordShipment,
-    ReportEmailed,
-    ReportEmailRequest,
-    RequestBody,
-    RescheduleRequest,
-    Resolution,
-    SaveAddressRequest,
-    SavedAddress,
-    ServiceCentre,
-    SupersessionTree,
-    Ticket,
-    TicketAction,
-    TicketGroup,
-    TicketQuery,
-    TicketSummary,
-    TokenResponse,
-    UnreachableRequest,
-    User,
-    ValidateOrders,
-    ValidationResult,
-    VoucherDetail,
-    VoucherQuery,
-    VoucherSummary,
-    WhereUsed,
-)
-from client.models.supplier_orders import (
-    CreateSupplierOrder,
-    SendSupplierOrder,
-    SupplierOrder,
-    SupplierOrderSummary,
-    supplier_order_params,
-)
-from client.models.supplier_sync import (
-    ChangeDecision,
-    DecisionResult,
-    SupplierChanges,
-    SyncSummary,
-)
-from client.models.suppliers import (
-    SaveSupplierAccountRequest,
-    Supplier,
-    SupplierAccount,
-    SupplierAvailability,
-)
+
+if TYPE_CHECKING:
+    from client.models import (
+        AddLogRequest,
+        AddressBook,
+        AddToCart,
+        ApplianceUpdate,
+        AssignRequest,
+        Cart,
+        CartAdded,
+        CartLineUpdate,
+        CartNoteUpdate,
+        CatalogueModel,
+        Category,
+        Closing,
+        ContactedRequest,
+        CsvFormat,
+        Dashboard,
+        ErrorBody,
+        Health,
+        HistoryEntry,
+        InterventionForm,
+        InterventionTotals,
+        InvoicingList,
+        InvoicingPeriods,
+        InvoicingQuery,
+        ModelView,
+        MotivationRequest,
+        NewTicket,
+        NoteRequest,
+        Order,
+        OrderQuery,
+        OrderSummary,
+        OrderUpdate,
+        Page,
+        Part,
+        PartDetail,
+        PartsReport,
+        PartsReportQuery,
+        PlaceOrder,
+        RecordShipment,
+        ReportEmailed,
+        RequestBody,
+        RescheduleRequest,
+        Resolution,
+        SaveAddressRequest,
+        SavedAddress,
+        ServiceCentre,
+        SupersessionTree,
+        Ticket,
+        TicketAction,
+        TicketGroup,
+        TicketQuery,
+        TicketSummary,
+        TokenResponse,
+        UnreachableRequest,
+        User,
+        ValidationResult,
+        VoucherDetail,
+        VoucherQuery,
+        VoucherSummary,
+        WhereUsed,
+    )
+    from client.models.supplier_orders import (
+        CreateSupplierOrder,
+        SupplierOrder,
+        SupplierOrderSummary,
+    )
+    from client.models.supplier_sync import (
+        DecisionResult,
+        SupplierChanges,
+        SyncSummary,
+    )
+    from client.models.suppliers import (
+        SaveSupplierAccountRequest,
+        Supplier,
+        SupplierAccount,
+        SupplierAvailability,
+    )
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -252,12 +244,12 @@ class SavClient:
     # ------------------------------------------------------------------ endpoints
 
     async def health(self) -> Health:
-        return await self._get("/health", Health)
+        return await self._get("/health", wire.Health)
 
     async def login(self, username: str, password: str) -> TokenResponse:
-        body = LoginRequest(username=username, password=password)
+        body = wire.LoginRequest(username=username, password=password)
         answer = await self._call("POST", "/auth/login", json=body.model_dump(), auth=False)
-        result = _parse(answer, TokenResponse)
+        result = _parse(answer, wire.TokenResponse)
         self._token = result.access_token
         return result
 
@@ -270,10 +262,10 @@ class SavClient:
             self._token = None
 
     async def me(self) -> User:
-        return await self._get("/me", User)
+        return await self._get("/me", wire.User)
 
     async def dashboard(self) -> Dashboard:
-        return await self._get("/dashboard", Dashboard)
+        return await self._get("/dashboard", wire.Dashboard)
 
     async def service_centres(
         self, *, limit: int = 50, cursor: str | None = None
@@ -282,16 +274,16 @@ class SavClient:
         if cursor:
             params["cursor"] = cursor
         answer = await self._call("GET", "/service-centres", params=params)
-        return _parse(answer, Page[ServiceCentre])
+        return _parse(answer, wire.Page[wire.ServiceCentre])
 
     async def service_centre(self, centre_id: int) -> ServiceCentre:
-        return await self._get(f"/service-centres/{centre_id}", ServiceCentre)
+        return await self._get(f"/service-centres/{centre_id}", wire.ServiceCentre)
 
     async def ticket(self, ticket_id: int) -> Ticket:
-        return await self._get(f"/tickets/{ticket_id}", Ticket)
+        return await self._get(f"/tickets/{ticket_id}", wire.Ticket)
 
     async def ticket_group(self, group_id: int) -> TicketGroup:
-        return await self._get(f"/ticket-groups/{group_id}", TicketGroup)
+        return await self._get(f"/ticket-groups/{group_id}", wire.TicketGroup)
 
     async def search_tickets(
         self, query: TicketQuery, *, limit: int = 50, offset: int = 0
@@ -299,14 +291,14 @@ class SavClient:
         """One page of the tickets matching ``query``, from position ``offset`` of the result."""
         params: dict[str, Any] = {**query.params(), "limit": limit, "offset": offset}
         answer = await self._call("GET", "/tickets", params=params)
-        return _parse(answer, Page[TicketSummary])
+        return _parse(answer, wire.Page[wire.TicketSummary])
 
     async def export_tickets(
         self,
         query: TicketQuery,
         target: Path,
         *,
-        csv_format: CsvFormat = CsvFormat.SPREADSHEET,
+        csv_format: CsvFormat = wire.CsvFormat.SPREADSHEET,
     ) -> int:
         """Stream every ticket matching ``query`` as CSV into ``target``; the rows written.
 
@@ -329,16 +321,16 @@ class SavClient:
         if cursor:
             params["cursor"] = cursor
         answer = await self._call("GET", f"/tickets/{ticket_id}/history", params=params)
-        return _parse(answer, Page[HistoryEntry])
+        return _parse(answer, wire.Page[wire.HistoryEntry])
 
     async def previous_tickets(self, ticket_id: int) -> list[TicketSummary]:
         """Earlier tickets of the same customer or appliance, newest first."""
         answer = await self._call("GET", f"/tickets/{ticket_id}/previous")
-        return _parse_list(answer, TicketSummary)
+        return _parse_list(answer, wire.TicketSummary)
 
     async def add_log(self, ticket_id: int, body: AddLogRequest) -> HistoryEntry:
         answer = await self._call("POST", f"/tickets/{ticket_id}/logs", json=_body(body))
-        return _parse(answer, HistoryEntry)
+        return _parse(answer, wire.HistoryEntry)
 
     async def ticket_action(
         self,
@@ -363,9 +355,9 @@ class SavClient:
         answer = await self._call(
             "POST", f"/tickets/{ticket_id}/{action.value}", json=_body(body), headers=headers
         )
-        if action in (TicketAction.CONTACTED, TicketAction.UNREACHABLE):
-            return _parse(answer, ContactOutcome)
-        return _parse(answer, Ticket)
+        if action in (wire.TicketAction.CONTACTED, wire.TicketAction.UNREACHABLE):
+            return _parse(answer, wire.ContactOutcome)
+        return _parse(answer, wire.Ticket)
 
     async def create_ticket(self, body: NewTicket, *, idempotency_key: str | None = None) -> Ticket:
         """Operators: record a customer's request (a new ticket group); to assign, or to
@@ -377,7 +369,7 @@ class SavClient:
         answer = await self._call(
             "POST", "/tickets", json=_body(body), headers={"Idempotency-Key": key}
         )
-        return _parse(answer, Ticket)
+        return _parse(answer, wire.Ticket)
 
     async def reschedule(
         self, ticket_id: int, body: RescheduleRequest, *, version: int | None = None
@@ -387,7 +379,7 @@ class SavClient:
         answer = await self._call(
             "POST", f"/tickets/{ticket_id}/reschedule", json=_body(body), headers=headers
         )
-        return _parse(answer, Ticket)
+        return _parse(answer, wire.Ticket)
 
     async def update_appliance(
         self, ticket_id: int, body: ApplianceUpdate, *, version: int
@@ -398,7 +390,7 @@ class SavClient:
             json=_body(body),
             headers={"If-Match": str(version)},
         )
-        return _parse(answer, Ticket)
+        return _parse(answer, wire.Ticket)
 
     # ------------------------------------------------------------------ closing
 
@@ -406,7 +398,7 @@ class SavClient:
         """The ticket's intervention: its draft or closing, or a new form prefilled (the
         centre's fixed rate), with the coded lists, the parts ordered and the figures. What
         the operator sees to verify it."""
-        return await self._get(f"/tickets/{ticket_id}/intervention", Closing)
+        return await self._get(f"/tickets/{ticket_id}/intervention", wire.Closing)
 
     async def intervention_totals(
         self, ticket_id: int, form: InterventionForm
@@ -416,7 +408,7 @@ class SavClient:
         answer = await self._call(
             "POST", f"/tickets/{ticket_id}/intervention/totals", json=_body(form), idempotent=True
         )
-        return _parse(answer, InterventionTotals)
+        return _parse(answer, wire.InterventionTotals)
 
     async def save_intervention(
         self, ticket_id: int, form: InterventionForm, *, version: int | None = None
@@ -428,7 +420,7 @@ class SavClient:
         answer = await self._call(
             "PUT", f"/tickets/{ticket_id}/intervention", json=_body(form), headers=headers
         )
-        return _parse(answer, Closing)
+        return _parse(answer, wire.Closing)
 
     async def close_intervention(
         self, ticket_id: int, form: InterventionForm, *, ticket_version: int | None = None
@@ -438,7 +430,7 @@ class SavClient:
         answer = await self._call(
             "POST", f"/tickets/{ticket_id}/close", json=_body(form), headers=headers
         )
-        return _parse(answer, Closing)
+        return _parse(answer, wire.Closing)
 
     # ------------------------------------------------------------------ documents (PDF)
 
@@ -462,10 +454,10 @@ class SavClient:
         answer = await self._call(
             "POST",
             f"/tickets/{ticket_id}/intervention/email",
-            json=_body(ReportEmailRequest(to=to)),
+            json=_body(wire.ReportEmailRequest(to=to)),
             headers={"Idempotency-Key": idempotency_key},
         )
-        return _parse(answer, ReportEmailed)
+        return _parse(answer, wire.ReportEmailed)
 
     async def _bytes(self, path: str) -> bytes:
         return (await self._call("GET", path)).content
@@ -493,33 +485,35 @@ class SavClient:
             cursor=cursor,
         )
         answer = await self._call("GET", "/catalogue/models", params=params)
-        return _parse(answer, Page[CatalogueModel])
+        return _parse(answer, wire.Page[wire.CatalogueModel])
 
     async def categories(self) -> list[Category]:
         """Every category: its code and its name in the client's language."""
         answer = await self._call("GET", "/catalogue/categories")
-        return _parse_list(answer, Category)
+        return _parse_list(answer, wire.Category)
 
     async def model_view(
         self, model_id: int, *, serial: str | None = None, production_date: dt.date | None = None
     ) -> ModelView:
         params = _params(serial=serial, production_date=production_date)
         answer = await self._call("GET", f"/catalogue/models/{model_id}", params=params)
-        return _parse(answer, ModelView)
+        return _parse(answer, wire.ModelView)
 
     async def parts(self, q: str = "", *, limit: int = 50, cursor: str | None = None) -> Page[Part]:
         params = _params(q=q, limit=limit, cursor=cursor)
-        return _parse(await self._call("GET", "/catalogue/parts", params=params), Page[Part])
+        return _parse(
+            await self._call("GET", "/catalogue/parts", params=params), wire.Page[wire.Part]
+        )
 
     async def part(self, code: str) -> PartDetail:
-        return await self._get(f"/catalogue/parts/{_segment(code)}", PartDetail)
+        return await self._get(f"/catalogue/parts/{_segment(code)}", wire.PartDetail)
 
     async def where_used(
         self, code: str, *, limit: int = 50, cursor: str | None = None
     ) -> Page[WhereUsed]:
         params = _params(limit=limit, cursor=cursor)
         path = f"/catalogue/parts/{_segment(code)}/where-used"
-        return _parse(await self._call("GET", path, params=params), Page[WhereUsed])
+        return _parse(await self._call("GET", path, params=params), wire.Page[wire.WhereUsed])
 
     async def part_tree(
         self,
@@ -531,7 +525,7 @@ class SavClient:
     ) -> SupersessionTree:
         params = _params(serial=serial, production_date=production_date, model_id=model_id)
         path = f"/catalogue/parts/{_segment(code)}/tree"
-        return _parse(await self._call("GET", path, params=params), SupersessionTree)
+        return _parse(await self._call("GET", path, params=params), wire.SupersessionTree)
 
     async def resolve(
         self,
@@ -543,40 +537,42 @@ class SavClient:
     ) -> Resolution:
         params = _params(serial=serial, production_date=production_date, model_id=model_id)
         path = f"/catalogue/parts/{_segment(code)}/resolution"
-        return _parse(await self._call("GET", path, params=params), Resolution)
+        return _parse(await self._call("GET", path, params=params), wire.Resolution)
 
     async def add_to_cart(self, request: AddToCart) -> CartAdded:
         body = request.model_dump(mode="json", exclude_none=True)
-        return _parse(await self._call("POST", "/cart/lines", json=body), CartAdded)
+        return _parse(await self._call("POST", "/cart/lines", json=body), wire.CartAdded)
 
     async def cart(self) -> Cart:
-        return await self._get("/cart", Cart)
+        return await self._get("/cart", wire.Cart)
 
     async def cart_count(self) -> int:
-        return (await self._get("/cart/count", CartCount)).count
+        return (await self._get("/cart/count", wire.CartCount)).count
 
     async def remove_cart_line(self, line_id: int) -> int:
         answer = await self._call("DELETE", f"/cart/lines/{line_id}")
-        return _parse(answer, CartCount).count
+        return _parse(answer, wire.CartCount).count
 
     # ------------------------------------------------------------------ cart, checkout, orders
 
     async def update_cart_line(self, line_id: int, body: CartLineUpdate) -> Cart:
         """Set a line's quantity, ticket and note; the whole cart with its new totals."""
-        return _parse(await self._call("PUT", f"/cart/lines/{line_id}", json=_body(body)), Cart)
+        return _parse(
+            await self._call("PUT", f"/cart/lines/{line_id}", json=_body(body)), wire.Cart
+        )
 
     async def set_cart_note(self, body: CartNoteUpdate) -> Cart:
-        return _parse(await self._call("PUT", "/cart/note", json=_body(body)), Cart)
+        return _parse(await self._call("PUT", "/cart/note", json=_body(body)), wire.Cart)
 
     async def empty_cart(self) -> int:
         """Remove every line (and the order note); the count, 0."""
-        return _parse(await self._call("DELETE", "/cart"), CartCount).count
+        return _parse(await self._call("DELETE", "/cart"), wire.CartCount).count
 
     async def addresses(self) -> AddressBook:
-        return await self._get("/addresses", AddressBook)
+        return await self._get("/addresses", wire.AddressBook)
 
     async def save_address(self, body: SaveAddressRequest) -> SavedAddress:
-        return _parse(await self._call("POST", "/addresses", json=_body(body)), SavedAddress)
+        return _parse(await self._call("POST", "/addresses", json=_body(body)), wire.SavedAddress)
 
     async def place_order(self, body: PlaceOrder, *, idempotency_key: str) -> Order:
         """Order the cart. ``idempotency_key`` is chosen once per confirmation and reused on
@@ -584,42 +580,44 @@ class SavClient:
         answer = await self._call(
             "POST", "/orders", json=_body(body), headers={"Idempotency-Key": idempotency_key}
         )
-        return _parse(answer, Order)
+        return _parse(answer, wire.Order)
 
     async def search_orders(
         self, query: OrderQuery, *, limit: int = 50, offset: int = 0
     ) -> Page[OrderSummary]:
         params: dict[str, Any] = {**query.params(), "limit": limit, "offset": offset}
-        return _parse(await self._call("GET", "/orders", params=params), Page[OrderSummary])
+        return _parse(
+            await self._call("GET", "/orders", params=params), wire.Page[wire.OrderSummary]
+        )
 
     async def order(self, order_id: int) -> Order:
-        return await self._get(f"/orders/{order_id}", Order)
+        return await self._get(f"/orders/{order_id}", wire.Order)
 
     async def update_order(self, order_id: int, body: OrderUpdate, *, version: int) -> Order:
         answer = await self._call(
             "PUT", f"/orders/{order_id}", json=_body(body), headers={"If-Match": str(version)}
         )
-        return _parse(answer, Order)
+        return _parse(answer, wire.Order)
 
     async def delete_order(self, order_id: int, *, version: int) -> Order:
         """Withdraw an order awaiting validation; the order, now cancelled."""
         answer = await self._call(
             "DELETE", f"/orders/{order_id}", headers={"If-Match": str(version)}
         )
-        return _parse(answer, Order)
+        return _parse(answer, wire.Order)
 
     async def record_shipment(self, order_id: int, body: RecordShipment | None = None) -> Order:
         """Operators: what of the order was shipped (all of the rest without lines); tickets
         whose parts are now all shipped go back to confirmed."""
         answer = await self._call(
-            "POST", f"/orders/{order_id}/shipments", json=_body(body or RecordShipment())
+            "POST", f"/orders/{order_id}/shipments", json=_body(body or wire.RecordShipment())
         )
-        return _parse(answer, Order)
+        return _parse(answer, wire.Order)
 
     async def validate_orders(self, order_ids: Sequence[int]) -> ValidationResult:
-        body = ValidateOrders(ids=list(order_ids))
+        body = wire.ValidateOrders(ids=list(order_ids))
         answer = await self._call("POST", "/orders/validate", json=_body(body))
-        return _parse(answer, ValidationResult)
+        return _parse(answer, wire.ValidationResult)
 
     # ------------------------------------------------------------------ plumbing
 
@@ -630,11 +628,11 @@ class SavClient:
     ) -> InvoicingList:
         """The verified interventions waiting to be invoiced, and the sums of every match."""
         params: dict[str, Any] = {
-            **(query or InvoicingQuery()).params(),
+            **(query or wire.InvoicingQuery()).params(),
             "limit": limit,
             "offset": offset,
         }
-        return _parse(await self._call("GET", "/invoicing", params=params), InvoicingList)
+        return _parse(await self._call("GET", "/invoicing", params=params), wire.InvoicingList)
 
     async def invoice(
         self, ticket_ids: Sequence[int], *, idempotency_key: str | None = None
@@ -645,25 +643,27 @@ class SavClient:
         ``idempotency_key`` is chosen once per user action and passed again when the user
         retries it (a new one is drawn when none is given); every retry of this call sends
         the same key, so a lost answer never makes a second voucher."""
-        body = InvoiceRequest(ticket_ids=list(ticket_ids))
+        body = wire.InvoiceRequest(ticket_ids=list(ticket_ids))
         key = idempotency_key or uuid.uuid4().hex
         answer = await self._call(
             "POST", "/vouchers", json=_body(body), headers={"Idempotency-Key": key}
         )
-        return _parse(answer, VoucherDetail)
+        return _parse(answer, wire.VoucherDetail)
 
     async def search_vouchers(
         self, query: VoucherQuery | None = None, *, limit: int = 50, offset: int = 0
     ) -> Page[VoucherSummary]:
         params: dict[str, Any] = {
-            **(query or VoucherQuery()).params(),
+            **(query or wire.VoucherQuery()).params(),
             "limit": limit,
             "offset": offset,
         }
-        return _parse(await self._call("GET", "/vouchers", params=params), Page[VoucherSummary])
+        return _parse(
+            await self._call("GET", "/vouchers", params=params), wire.Page[wire.VoucherSummary]
+        )
 
     async def voucher(self, voucher_id: int) -> VoucherDetail:
-        return await self._get(f"/vouchers/{voucher_id}", VoucherDetail)
+        return await self._get(f"/vouchers/{voucher_id}", wire.VoucherDetail)
 
     async def _download(self, path: str, params: Mapping[str, Any], target: Path) -> int:
         """Stream ``path`` into ``target``; the lines written.
@@ -712,7 +712,9 @@ class SavClient:
     async def parts_report(self, query: PartsReportQuery) -> PartsReport:
         """The monthly spare-parts report: the parts installed in the month's closed
         interventions, by model, with totals."""
-        return _parse(await self._call("GET", "/reports/parts", params=query.params()), PartsReport)
+        return _parse(
+            await self._call("GET", "/reports/parts", params=query.params()), wire.PartsReport
+        )
 
     async def parts_report_pdf(self, query: PartsReportQuery) -> bytes:
         """The monthly spare-parts report as a PDF."""
@@ -723,7 +725,7 @@ class SavClient:
         query: PartsReportQuery,
         target: Path,
         *,
-        csv_format: CsvFormat = CsvFormat.SPREADSHEET,
+        csv_format: CsvFormat = wire.CsvFormat.SPREADSHEET,
     ) -> int:
         """Write the monthly spare-parts report as CSV into ``target`` (as
         :meth:`export_tickets` does); the lines written after the header."""
@@ -732,34 +734,38 @@ class SavClient:
 
     async def invoicing_periods(self, year: int, centre: str = "") -> InvoicingPeriods:
         """The voucher period view of ``year``, month by month."""
-        params = PeriodsQuery(year=year, centre=centre).params()
+        params = wire.PeriodsQuery(year=year, centre=centre).params()
         answer = await self._call("GET", "/invoicing/periods", params=params)
-        return _parse(answer, InvoicingPeriods)
+        return _parse(answer, wire.InvoicingPeriods)
 
     async def record_centre_invoice(
         self, voucher_id: int, number: str, amount: Decimal, *, version: int
     ) -> VoucherDetail:
         """Record (or correct) the centre's invoice for a voucher (its manager); the voucher
         as it now is. A stale ``version`` is a ConflictError saying who changed it."""
-        body = CentreInvoiceRequest(number=number, amount=amount)
+        body = wire.CentreInvoiceRequest(number=number, amount=amount)
         answer = await self._call(
             "PUT",
             f"/vouchers/{voucher_id}/centre-invoice",
             json=_body(body),
             headers={"If-Match": str(version)},
         )
-        return _parse(answer, VoucherDetail)
+        return _parse(answer, wire.VoucherDetail)
 
     # ------------------------------------------------------------------ supplier sync
 
     async def synchronise_suppliers(self) -> SyncSummary:
         """Check every order of the centre pending at a supplier now; the changes found join
         the pending diff. The summary names the suppliers that did not answer."""
+        from client.models.supplier_sync import SyncSummary
+
         return _parse(await self._call("POST", "/supplier-sync", wait=SYNC_TIMEOUT), SyncSummary)
 
     async def supplier_changes(self, *, limit: int = 5000, offset: int = 0) -> SupplierChanges:
         """The centre's pending supplier changes (``limit`` from ``offset``; ``total`` counts
         them all), and when the sync last succeeded."""
+        from client.models.supplier_sync import SupplierChanges
+
         params = {"limit": limit, "offset": offset}
         answer = await self._call("GET", "/supplier-changes", params=params)
         return _parse(answer, SupplierChanges)
@@ -769,6 +775,8 @@ class SavClient:
     ) -> DecisionResult:
         """Apply these changes (``every``: all pending); a ConflictError when one of the
         named changes is on an order cancelled meanwhile: then nothing was applied."""
+        from client.models.supplier_sync import ChangeDecision, DecisionResult
+
         body = ChangeDecision(ids=list(ids), all=every)
         return _parse(
             await self._call("POST", "/supplier-changes/apply", json=_body(body)), DecisionResult
@@ -777,6 +785,8 @@ class SavClient:
     async def dismiss_supplier_changes(
         self, ids: Sequence[int] = (), *, every: bool = False
     ) -> DecisionResult:
+        from client.models.supplier_sync import ChangeDecision, DecisionResult
+
         body = ChangeDecision(ids=list(ids), all=every)
         return _parse(
             await self._call("POST", "/supplier-changes/dismiss", json=_body(body)),
@@ -789,15 +799,21 @@ class SavClient:
         self, *, status: str | None = None, ticket_id: int | None = None
     ) -> list[SupplierOrderSummary]:
         """The centre's orders with outside suppliers, newest first."""
+        from client.models.supplier_orders import SupplierOrderSummary, supplier_order_params
+
         params = supplier_order_params(status, ticket_id)
         answer = await self._call("GET", "/supplier-orders", params=params)
         return _parse_list(answer, SupplierOrderSummary)
 
     async def supplier_order(self, order_id: int) -> SupplierOrder:
+        from client.models.supplier_orders import SupplierOrder
+
         return await self._get(f"/supplier-orders/{order_id}", SupplierOrder)
 
     async def create_supplier_order(self, body: CreateSupplierOrder) -> SupplierOrder:
         """Create order: a draft with the supplier (cart lines named leave the cart)."""
+        from client.models.supplier_orders import SupplierOrder
+
         answer = await self._call("POST", "/supplier-orders", json=_body(body))
         return _parse(answer, SupplierOrder)
 
@@ -806,6 +822,8 @@ class SavClient:
     ) -> SupplierOrder:
         """Order: send the draft to the supplier. Safe to repeat (the supplier keeps one
         order per client reference; a sent order is answered as it is), hence retried."""
+        from client.models.supplier_orders import SendSupplierOrder, SupplierOrder
+
         body = SendSupplierOrder(confirm_to=confirm_to or None)
         answer = await self._call(
             "POST", f"/supplier-orders/{order_id}/send", json=_body(body), idempotent=True
@@ -814,6 +832,8 @@ class SavClient:
 
     async def cancel_supplier_order(self, order_id: int) -> SupplierOrder:
         """Drop a draft."""
+        from client.models.supplier_orders import SupplierOrder
+
         answer = await self._call("POST", f"/supplier-orders/{order_id}/cancel", idempotent=True)
         return _parse(answer, SupplierOrder)
 
@@ -821,16 +841,22 @@ class SavClient:
 
     async def suppliers(self) -> list[Supplier]:
         """The suppliers the server is set up for (a centre may enter an account with each)."""
+        from client.models.suppliers import Supplier
+
         return _parse_list(await self._call("GET", "/suppliers"), Supplier)
 
     async def supplier_accounts(self) -> list[SupplierAccount]:
         """The centre's supplier accounts, without their secrets."""
+        from client.models.suppliers import SupplierAccount
+
         return _parse_list(await self._call("GET", "/supplier-accounts"), SupplierAccount)
 
     async def save_supplier_account(self, body: SaveSupplierAccountRequest) -> SupplierAccount:
         """Enter (or replace) the centre's account with a supplier (its manager): the server
         checks it with the supplier first; wrong credentials are a ``ValidationFailed`` naming
         the fields, a supplier down an ``UnavailableError``; nothing is kept then."""
+        from client.models.suppliers import SupplierAccount
+
         payload = body.model_dump(mode="json")
         if body.secret is not None:
             payload["secret"] = body.secret.get_secret_value()
@@ -843,6 +869,8 @@ class SavClient:
         """Stock, lead time and prices of ``codes`` at every supplier account of the centre
         (or only at ``supplier``), asked in parallel by the server; each supplier's
         ``status`` says whether it answered."""
+        from client.models.suppliers import SupplierAvailability
+
         params = [("code", code) for code in codes]
         if supplier is not None:
             params.append(("supplier", supplier))
@@ -975,10 +1003,10 @@ def _parse(response: httpx.Response, model: type[M]) -> M:
 
 def _error_body(response: httpx.Response) -> ErrorBody:
     try:
-        return ErrorBody.model_validate_json(response.content)
+        return wire.ErrorBody.model_validate_json(response.content)
     except ValidationError:
         text = response.text.strip()[:200] or response.reason_phrase
-        return ErrorBody(code="error", message=text)
+        return wire.ErrorBody(code="error", message=text)
 
 
 def _raise_for(response: httpx.Response) -> None:

@@ -57,6 +57,18 @@ def _release_styles_caches() -> None:
 _release_styles_caches()
 
 
+GC_OFF_AT_MOST = 5.0
+"""Seconds after the start when the garbage collector is on again whatever happened."""
+
+
+def collect_from_now_on() -> None:
+    """The garbage collector on again: ``sav`` starts with it off (``tui.cli.run_tui``), until
+    the home screen is painted after the sign-in, or ``GC_OFF_AT_MOST`` seconds."""
+    import gc
+
+    gc.enable()
+
+
 def _import_soon(name: str) -> None:
     """Import a module in a thread, now: a screen that comes next (the home screen after the
     sign-in) finds it loaded. An error is left for the import where the module is used."""
@@ -186,6 +198,7 @@ class SavApp(TypeAheadApp, WireApp):
     def on_mount(self) -> None:
         self.wire_start()
         self.push_screen(LoginScreen())
+        self.set_timer(GC_OFF_AT_MOST, collect_from_now_on)
         # Connecting imports the HTTP client, which would compete with the first frame
         # for the interpreter: paint first, then connect.
         self.call_after_refresh(self.connect)
@@ -341,6 +354,7 @@ class SavApp(TypeAheadApp, WireApp):
         if not self.language_forced:
             self.set_language(message.user.language.value)
         self.switch_screen(HomeScreen())
+        self.call_after_refresh(collect_from_now_on)
         self.load_cart_count()
 
     @on(SignInFailed)

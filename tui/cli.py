@@ -444,6 +444,12 @@ def keys_command(args: argparse.Namespace) -> int:
 
 
 def run_tui(args: argparse.Namespace) -> int:
+    import gc
+
+    # The start-up (Textual, the login screen, the HTTP client) makes ~60,000 objects and
+    # next to no garbage: the collector's passes over them were ~10 % of the CPU before the
+    # first frame. SavApp turns it on again (collect_from_now_on).
+    gc.disable()
     from client import profiles
     from tui.backend import EmbeddedBackend, RemoteBackend
 
@@ -464,8 +470,15 @@ def run_tui(args: argparse.Namespace) -> int:
     from tui import i18n
 
     language = args.lang or settings.language or i18n.system_language()
-    from tui import keymap
+    # before the screens' modules: their keys are translated once, as they are read
+    i18n.set_language(language)
     from tui.app import SavApp
+
+    user_keys = None
+    if (profiles.config_dir() / "keys.toml").exists():  # tui.keymap.FILE_NAME
+        from tui import keymap  # not before the first frame when there is no file
+
+        user_keys = keymap.load(check_ids=False)  # the ids are checked after the first frame
 
     app = SavApp(
         backend,
@@ -474,7 +487,7 @@ def run_tui(args: argparse.Namespace) -> int:
         store_token_in_file=args.store_token_in_file or settings.store_token_in_file,
         csv_format=settings.csv,
         glyph_setting=settings.glyphs,
-        keymap=keymap.load(check_ids=False),  # the ids are checked after the first frame
+        keymap=user_keys,
         cursor_blink=settings.cursor_blink,
         print_command=settings.print_command,
     )

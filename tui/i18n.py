@@ -24,6 +24,7 @@ DOMAIN = "sav"
 LANGUAGES = ("en", "fr", "it")
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
+_NO_CATALOGUE = _translation
 _language = "en"
 _localized: list[type[DOMNode]] = []
 
@@ -100,7 +101,8 @@ def set_language(code: str) -> str:
 
     messages.install(_translation.gettext)
     for cls in _localized:
-        _translate_class(cls)
+        if getattr(cls, "__translated_to__", None) != code:  # the app sets it again at start
+            _translate_class(cls)
     return code
 
 
@@ -138,6 +140,8 @@ def _translate_class(cls: Any) -> None:
         **{key: value for key, value in bindings.items() if key not in own},
     }
     cls._merged_bindings = merged
+    # set_language skips a class already in its language (not one read before any catalogue)
+    cls.__translated_to__ = None if _translation is _NO_CATALOGUE else _language
 
 
 def refresh_node_bindings(node: DOMNode) -> None:

@@ -302,16 +302,21 @@ class ScreenModel:
                 runs.append((x, x + 1))
         return runs
 
-    def _ahead(self, row: list[Cell], x: int, end: int, blank: Rendering) -> Rendering:
-        """The rendering of the next text of the run when a space drawn with it looks as
-        one drawn with ``blank``: one SGR sequence instead of two."""
-        keys = self.renderings.keys
-        for text, n in row[x:end]:
-            if text == " " or text == "":
-                continue
-            ahead = keys[n] if n >= 0 else PLAIN
-            return ahead if ahead.blank() == blank else blank
-        return blank
+    @staticmethod
+    def _next_text(row: list[Cell], x: int, end: int) -> int:
+        """The first cell from ``x`` on (before ``end``) that holds text, else ``end``."""
+        while x < end and row[x][0] in (" ", ""):
+            x += 1
+        return x
+
+    def _ahead(self, row: list[Cell], at: int, end: int, blank: Rendering) -> Rendering:
+        """The rendering of the next text of the run (at ``at``, ``_next_text``) when a space
+        drawn with it looks as one drawn with ``blank``: one SGR sequence instead of two."""
+        if at >= end:
+            return blank
+        n = row[at][1]
+        ahead = self.renderings.keys[n] if n >= 0 else PLAIN
+        return ahead if ahead.blank() == blank else blank
 
     def _write(self, changed: dict[int, list[Cell]]) -> str:
         out: list[str] = []
@@ -334,6 +339,7 @@ class ScreenModel:
                     out.append(f"\x1b[{start - at[1]}C")
                 else:
                     out.append(f"\x1b[{y + 1};{start + 1}H")
+                text_at = start  # the next cell holding text, found once per stretch of blanks
                 for x in range(start, end):
                     text, n = new[x]
                     if text == "":
@@ -341,7 +347,9 @@ class ScreenModel:
                     rendering = keys[n] if n >= 0 else PLAIN
                     if rendering != current:
                         if rendering.fg == ANY:  # a blank: drawn as the next text will be
-                            rendering = self._ahead(new, x + 1, end, rendering)
+                            if text_at <= x:
+                                text_at = self._next_text(new, x + 1, end)
+                            rendering = self._ahead(new, text_at, end, rendering)
                         step = transitions.get((current, rendering))
                         if step is None:
                             step = transitions[current, rendering] = current.to(rendering)

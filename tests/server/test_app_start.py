@@ -75,3 +75,28 @@ async def test_the_late_routes_wait_for_a_quiet_moment(
             await asyncio.wait_for(asyncio.to_thread(late._idle.wait), 5)
     finally:
         await app.state.engine.dispose()
+
+
+async def test_the_embedded_backend_collects_garbage_again_once_the_routes_are_loaded(
+    settings: Settings,
+) -> None:
+    """``server.embedded.main`` turns the collector off for the start-up; it is on again, and
+    what the start-up made frozen, once the late routes are imported."""
+    import gc
+
+    from server.embedded import _collect_once_started
+
+    app = create_app(settings, defer_routes=True)
+    gc.disable()
+    try:
+        collecting = asyncio.create_task(_collect_once_started(app))
+        await asyncio.sleep(0.05)
+        assert not gc.isenabled()  # the routes are not all there yet
+        await app.state.late_routes.load()
+        await asyncio.wait_for(collecting, 5)
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
+        await app.state.engine.dispose()

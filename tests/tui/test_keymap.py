@@ -167,3 +167,39 @@ def test_sav_keys_prints_the_effective_map(tmp_path, capsys) -> None:
         assert "Ricerca interventi" in out and "Esporta CSV" in out
     finally:
         i18n.set_language("en")
+
+
+@pytest.mark.parametrize("with_file", [False, True])
+def test_sav_gives_the_app_the_keys_file_when_there_is_one(
+    with_file: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sav`` reads keys.toml before the app starts (without it, tui.keymap is not even
+    imported before the first frame): the app gets the user's keys, or none."""
+    import gc
+
+    import tui.app
+
+    given: dict[str, object] = {}
+
+    class App:
+        return_code = 0
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            given.update(kwargs)
+
+        def run(self, **kwargs: object) -> None:
+            pass
+
+    monkeypatch.setattr(tui.app, "SavApp", App)
+    if with_file:
+        Path(keymap.keymap_path()).write_text('"tickets.export" = "f7"\n', encoding="utf-8")
+    try:
+        assert main(["--server", "http://127.0.0.1:9", "--lang", "en"]) == 0
+    finally:
+        i18n.set_language("en")
+        gc.enable()  # sav turns it off until the app is up
+    user = given["keymap"]
+    if with_file:
+        assert isinstance(user, keymap.UserKeymap) and user.keys == {"tickets.export": "f7"}
+    else:
+        assert user is None

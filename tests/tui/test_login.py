@@ -33,6 +33,25 @@ async def test_good_login_lands_on_home(make_tui) -> None:
         assert app.user is not None and app.user.username == "tech"
 
 
+async def test_the_garbage_collector_is_on_again_once_the_home_screen_is_painted(
+    make_tui,
+) -> None:
+    """``sav`` starts with the collector off (tui.cli.run_tui); the sign-in turns it on."""
+    import gc
+
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        gc.disable()
+        try:
+            await type_credentials(pilot, "tech", "demo")
+            await settle(app, pilot)
+            assert isinstance(app.screen, HomeScreen)
+            assert gc.isenabled()
+        finally:
+            gc.enable()
+
+
 async def test_wrong_password_is_answered_inline_and_keeps_the_fields(make_tui) -> None:
     app = make_tui()
     async with app.run_test(size=(80, 24)) as pilot:
