@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func
+from sqlalchemy import ColumnElement, and_, bindparam, func
 
 from client.models import TicketStatus
 from server.db import models as db
@@ -41,6 +41,21 @@ def start(contact_clock_at: dt.datetime | None, status_changed_at: dt.datetime) 
 def overdue_condition(now: dt.datetime, hours: int) -> ColumnElement[bool]:
     # answered from the index ix_tickets_overdue (migration 0012) on this very expression
     return and_(db.Ticket.status == TO_CONTACT, start_column() < now - dt.timedelta(hours=hours))
+
+
+OVERDUE_BEFORE = "overdue_before"
+"""The bound parameter of :func:`overdue_condition_bound`: :func:`overdue_before`'s value."""
+
+
+def overdue_before(now: dt.datetime, hours: int) -> dt.datetime:
+    """A ticket to contact whose clock started before this moment is overdue."""
+    return now - dt.timedelta(hours=hours)
+
+
+def overdue_condition_bound() -> ColumnElement[bool]:
+    """:func:`overdue_condition` with the moment as the bound parameter ``overdue_before``
+    (a statement built once); the same SQL, so the same index answers it."""
+    return and_(db.Ticket.status == TO_CONTACT, start_column() < bindparam(OVERDUE_BEFORE))
 
 
 def is_overdue(status: str, clock_start: dt.datetime, now: dt.datetime, hours: int) -> bool:

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, bindparam, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Integer, String, bindparam, func, literal_column, select, text
 from sqlalchemy.sql import Select
 
 from server.db import models as db
@@ -88,3 +88,37 @@ def matching_ids_only(dialect: str, words: Iterable[str]) -> Select[Any]:
         fts: Select[Any] = select(literal_column("rowid", Integer)).select_from(text("tickets_fts"))
         return fts.where(text("tickets_fts MATCH :fts_match").bindparams(fts_match=match))
     return select(db.Ticket.id).where(matching_ids(dialect, words))
+
+
+TEXT_MATCH = "text_match"
+"""The bound parameter of :func:`matching_ids_bound`: :func:`match_value`'s value."""
+
+
+def match_value(dialect: str, words: Iterable[str]) -> str:
+    """What the full-text index is asked for ``words``: FTS5's MATCH query on SQLite, the
+    ``tsquery`` on PostgreSQL."""
+    if dialect == "sqlite":
+        return " ".join(f'"{w}"*' for w in words)
+    return " & ".join(f"{w}:*" for w in words)
+
+
+def _fts_ids() -> Select[Any]:
+    fts: Select[Any] = select(literal_column("rowid", Integer)).select_from(text("tickets_fts"))
+    return fts.where(text(f"tickets_fts MATCH :{TEXT_MATCH}"))
+
+
+def matching_ids_bound(dialect: str) -> ColumnElement[bool]:
+    """:func:`matching_ids` for a statement built once: the words' query is the bound
+    parameter ``text_match`` (:func:`match_value`); the same SQL."""
+    if dialect == "sqlite":
+        return db.Ticket.id.in_(_fts_ids())
+    return literal_column("tickets.search_vector").op("@@")(
+        func.to_tsquery(literal_column("'simple'"), bindparam(TEXT_MATCH, type_=String))
+    )
+
+
+def matching_ids_only_bound(dialect: str) -> Select[Any]:
+    """:func:`matching_ids_only` with the bound parameter ``text_match``."""
+    if dialect == "sqlite":
+        return _fts_ids()
+    return select(db.Ticket.id).where(matching_ids_bound(dialect))
