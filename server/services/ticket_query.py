@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
@@ -474,7 +474,7 @@ async def search(
         reverse = reverse and not few
         dense = not few and not reverse and depth * 4 <= total
         if dense and query.sort in _GROUPED_SORTS:
-            ids = await _grouped_page(session, query, conditions, kind, params, limit, offset)
+            ids = await _grouped_page(connection, query, conditions, kind, params, limit, offset)
             rows = (await connection.execute(summaries_by_id(dialect), {"ids": ids})).all()
             by_id = {row[0]: row for row in rows}
             items = [_summary_fields(by_id[i], overdue_before) for i in ids if i in by_id]
@@ -737,43 +737,78 @@ order of an index of ``tickets`` (migration 0012), so a page is read group after
 
 
 async def _sort_groups(
-    session: AsyncSession, sort: wire.TicketSort, desc: bool
-) -> list[tuple[ColumnElement[bool], list[Any], str]]:
-    """The groups of a sort, in order: each one's condition, its order, its index."""
-    t = db.Ticket
-    by_id = t.id.desc() if desc else t.id.asc()
+    connection: AsyncConnection, sort: wire.TicketSort, desc: bool
+) -> list[tuple[str, Any]]:
+    """The groups of a sort, in order: each one's kind (``_group_stmts``) and the value
+    bound to it (a status; the ids of the centres or users of one code or name)."""
     if sort is wire.TicketSort.STATUS:
         statuses = [status.value for status in wire.TicketStatus]
         if desc:
             statuses.reverse()
-        return [(t.status == status, [by_id], "ix_tickets_status_id") for status in statuses]
+        return [("status", status) for status in statuses]
     if sort is wire.TicketSort.APPOINTMENT:
-        at = t.appointment_at.desc() if desc else t.appointment_at.asc()
-        return [
-            (t.appointment_at.is_not(None), [at, by_id], "ix_tickets_appointment"),
-            (t.appointment_at.is_(None), [by_id], "ix_tickets_appointment"),
-        ]
-    if sort is wire.TicketSort.SERVICE_CENTRE:
-        key, column, index = db.ServiceCentre.code, t.service_centre_id, "ix_tickets_centre_id"
-        table: type[db.Base] = db.ServiceCentre
+        return [("dated", None), ("undated", None)]
+    rows = (await connection.execute(_GROUP_NAMES[sort, desc])).all()
+    names: dict[Any, list[int]] = {}
+    for row_id, name in rows:  # equal names: one group
+        names.setdefault(name, []).append(row_id)
+    return [("in", ids) for ids in names.values()] + [("none", None)]
+
+
+_GROUP_NAMES = {
+    (sort, desc): select(table.id, key).order_by(key.desc() if desc else key.asc())
+    for sort, table, key in (
+        (wire.TicketSort.SERVICE_CENTRE, db.ServiceCentre, db.ServiceCentre.code),
+        (wire.TicketSort.ENGINEER, db.User, db.User.full_name),
+    )
+    for desc in (False, True)
+}
+"""The centres by code, the users by name: the groups of those sorts."""
+
+
+@functools.lru_cache(maxsize=256)
+def _group_stmts(
+    conditions: _Conditions, kind: str, sort: wire.TicketSort, desc: bool, group: str
+) -> tuple[Select[Any], Select[Any], Select[Any]]:
+    """For a group of a grouped sort (its value bound as ``q_group``): the count of its
+    first ``q_needed`` matches, its page (``q_limit`` from ``q_offset``) in its order, and
+    the same page walking its index (a large group, on SQLite)."""
+    t = db.Ticket
+    by_id = t.id.desc() if desc else t.id.asc()
+    order: list[Any] = [by_id]
+    if sort is wire.TicketSort.STATUS:
+        index = "ix_tickets_status_id"
+        condition = t.status == bindparam("q_group")
+    elif sort is wire.TicketSort.APPOINTMENT:
+        index = "ix_tickets_appointment"
+        if group == "dated":
+            condition = t.appointment_at.is_not(None)
+            order = [t.appointment_at.desc() if desc else t.appointment_at.asc(), by_id]
+        else:
+            condition = t.appointment_at.is_(None)
     else:
-        key, column, index = db.User.full_name, t.engineer_id, "ix_tickets_engineer_id"
-        table = db.User
-    rows = (
-        await session.execute(
-            select(table.id, key).order_by(key.desc() if desc else key.asc())  # type: ignore[attr-defined]
-        )
-    ).all()
-    groups: list[tuple[ColumnElement[bool], list[Any], str]] = []
-    for name in dict.fromkeys(name for _id, name in rows):  # equal names: one group
-        ids = [row_id for row_id, row_name in rows if row_name == name]
-        groups.append((column.in_(ids), [by_id], index))
-    groups.append((column.is_(None), [by_id], index))
-    return groups
+        if sort is wire.TicketSort.SERVICE_CENTRE:
+            column, index = t.service_centre_id, "ix_tickets_centre_id"
+        else:
+            column, index = t.engineer_id, "ix_tickets_engineer_id"
+        if group == "in":
+            condition = column.in_(bindparam("q_group", expanding=True))
+        else:
+            condition = column.is_(None)
+    stmt = _scoped(conditions.apply(select(t.id), joined=False), kind).where(condition)
+    count = select(func.count()).select_from(
+        stmt.limit(bindparam("q_needed", type_=Integer)).subquery()
+    )
+    page = (
+        stmt.order_by(*order)
+        .limit(bindparam("q_limit", type_=Integer))
+        .offset(bindparam("q_offset", type_=Integer))
+    )
+    return count, page, page.with_hint(db.Ticket, f"INDEXED BY {index}", "sqlite")
 
 
 async def _grouped_page(
-    session: AsyncSession,
+    connection: AsyncConnection,
     query: wire.TicketQuery,
     conditions: _Conditions,
     kind: str,
@@ -783,25 +818,21 @@ async def _grouped_page(
 ) -> list[int]:
     """The ids of a page of a grouped sort: group after group, each counted (up to what the
     page needs) then read in its index's order, so no group is read further than the page."""
-    base = _scoped(conditions.apply(select(db.Ticket.id), joined=False), kind)
     sqlite = conditions.dialect == "sqlite"
     ids: list[int] = []
     skip, remaining = offset, limit
-    for condition, order, index in await _sort_groups(session, query.sort, query.desc):
-        group = base.where(condition)
+    for group, value in await _sort_groups(connection, query.sort, query.desc):
+        count, page, walk = _group_stmts(conditions, kind, query.sort, query.desc, group)
+        bound = {**params, "q_group": value}
         needed = skip + remaining
-        counted = (
-            await session.execute(
-                select(func.count()).select_from(group.limit(needed).subquery()), params
-            )
-        ).scalar_one()
+        counted = (await connection.execute(count, {**bound, "q_needed": needed})).scalar_one()
         if counted <= skip:
             skip -= counted
             continue
-        page = group.order_by(*order).limit(remaining).offset(skip)
         if sqlite and counted == needed:  # a large group: walk its index
-            page = page.with_hint(db.Ticket, f"INDEXED BY {index}", "sqlite")
-        found = list((await session.execute(page, params)).scalars())
+            page = walk
+        window = {**bound, "q_limit": remaining, "q_offset": skip}
+        found = list((await connection.execute(page, window)).scalars())
         ids += found
         remaining -= len(found)
         skip = 0
