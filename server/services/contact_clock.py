@@ -38,9 +38,13 @@ def start(contact_clock_at: dt.datetime | None, status_changed_at: dt.datetime) 
     return contact_clock_at if contact_clock_at is not None else status_changed_at
 
 
-def overdue_condition(now: dt.datetime, hours: int) -> ColumnElement[bool]:
+def _overdue(before: Any) -> ColumnElement[bool]:
     # answered from the index ix_tickets_overdue (migration 0012) on this very expression
-    return and_(db.Ticket.status == TO_CONTACT, start_column() < now - dt.timedelta(hours=hours))
+    return and_(db.Ticket.status == TO_CONTACT, start_column() < before)
+
+
+def overdue_condition(now: dt.datetime, hours: int) -> ColumnElement[bool]:
+    return _overdue(overdue_before(now, hours))
 
 
 OVERDUE_BEFORE = "overdue_before"
@@ -55,7 +59,7 @@ def overdue_before(now: dt.datetime, hours: int) -> dt.datetime:
 def overdue_condition_bound() -> ColumnElement[bool]:
     """:func:`overdue_condition` with the moment as the bound parameter ``overdue_before``
     (a statement built once); the same SQL, so the same index answers it."""
-    return and_(db.Ticket.status == TO_CONTACT, start_column() < bindparam(OVERDUE_BEFORE))
+    return _overdue(bindparam(OVERDUE_BEFORE))
 
 
 def is_overdue(status: str, clock_start: dt.datetime, now: dt.datetime, hours: int) -> bool:

@@ -63,33 +63,6 @@ def query_words(text_query: str) -> list[str]:
     return normalize(text_query).split()[:MAX_WORDS]
 
 
-def matching_ids(dialect: str, words: Iterable[str]) -> ColumnElement[bool]:
-    """A condition on ``tickets.id``: every word starts a word of the ticket's document."""
-    words = list(words)
-    if dialect == "sqlite":
-        match = " ".join(f'"{w}"*' for w in words)
-        fts: Select[Any] = select(literal_column("rowid", Integer)).select_from(text("tickets_fts"))
-        fts = fts.where(text("tickets_fts MATCH :fts_match").bindparams(fts_match=match))
-        return db.Ticket.id.in_(fts)
-    tsquery = " & ".join(f"{w}:*" for w in words)
-    # the stored ``to_tsvector('simple', search_document)`` (migration 0015): not computed
-    # again for each ticket a search reads
-    return literal_column("tickets.search_vector").op("@@")(
-        func.to_tsquery(literal_column("'simple'"), bindparam("ts_query", tsquery))
-    )
-
-
-def matching_ids_only(dialect: str, words: Iterable[str]) -> Select[Any]:
-    """``SELECT`` the ids of the tickets every word matches, from the full-text index alone
-    on SQLite (counting them there reads no ticket)."""
-    words = list(words)
-    if dialect == "sqlite":
-        match = " ".join(f'"{w}"*' for w in words)
-        fts: Select[Any] = select(literal_column("rowid", Integer)).select_from(text("tickets_fts"))
-        return fts.where(text("tickets_fts MATCH :fts_match").bindparams(fts_match=match))
-    return select(db.Ticket.id).where(matching_ids(dialect, words))
-
-
 TEXT_MATCH = "text_match"
 """The bound parameter of :func:`matching_ids_bound`: :func:`match_value`'s value."""
 
@@ -108,17 +81,22 @@ def _fts_ids() -> Select[Any]:
 
 
 def matching_ids_bound(dialect: str) -> ColumnElement[bool]:
-    """:func:`matching_ids` for a statement built once: the words' query is the bound
-    parameter ``text_match`` (:func:`match_value`); the same SQL."""
+    """A condition on the ticket: every word starts a word of its document; the words'
+    query is the bound parameter ``text_match`` (:func:`match_value`), so a statement is
+    built once for every search."""
     if dialect == "sqlite":
         return db.Ticket.id.in_(_fts_ids())
+    # the stored ``to_tsvector('simple', search_document)`` (migration 0015): not computed
+    # again for each ticket a search reads
     return literal_column("tickets.search_vector").op("@@")(
         func.to_tsquery(literal_column("'simple'"), bindparam(TEXT_MATCH, type_=String))
     )
 
 
 def matching_ids_only_bound(dialect: str) -> Select[Any]:
-    """:func:`matching_ids_only` with the bound parameter ``text_match``."""
+    """``SELECT`` the ids of the tickets every word matches (the bound parameter
+    ``text_match``), from the full-text index alone on SQLite (counting them there reads no
+    ticket)."""
     if dialect == "sqlite":
         return _fts_ids()
     return select(db.Ticket.id).where(matching_ids_bound(dialect))
