@@ -23,7 +23,6 @@ from sqlalchemy import (
     Integer,
     Select,
     and_,
-    any_,
     bindparam,
     case,
     func,
@@ -33,7 +32,6 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
@@ -292,19 +290,6 @@ def summary_stmt() -> Select[*tuple[Any, ...]]:
     )
 
 
-@functools.cache
-def summaries_by_id(dialect: str) -> Select[*tuple[Any, ...]]:
-    """``summary_stmt()`` for the tickets whose ids are bound as ``ids``: built once (built
-    per request, with the page's ids as literals, it cost a search more CPU than the rest
-    of its statements). On PostgreSQL ``= ANY(:ids)``, one array parameter: an ``IN`` list
-    is rendered anew for each execution, one cast parameter per id."""
-    if dialect == "postgresql":
-        wanted = db.Ticket.id == any_(bindparam("ids", type_=postgresql.ARRAY(Integer)))
-    else:
-        wanted = db.Ticket.id.in_(bindparam("ids", expanding=True))
-    return summary_stmt().where(wanted)
-
-
 _PAGE = wire.Page[wire.TicketSummary]
 """The answer's class, parametrised once (pydantic looks a generic up anew at each
 subscript)."""
@@ -474,10 +459,8 @@ async def search(
         reverse = reverse and not few
         dense = not few and not reverse and depth * 4 <= total
         if dense and query.sort in _GROUPED_SORTS:
-            ids = await _grouped_page(connection, query, conditions, kind, params, limit, offset)
-            rows = (await connection.execute(summaries_by_id(dialect), {"ids": ids})).all()
-            by_id = {row[0]: row for row in rows}
-            items = [_summary_fields(by_id[i], overdue_before) for i in ids if i in by_id]
+            rows = await _grouped_page(connection, query, conditions, kind, params, limit, offset)
+            items = [_summary_fields(row, overdue_before) for row in rows]
         else:
             if dialect == "sqlite" and few:
                 # few matches: found from the filters' indexes, then sorted; SQLite, not
@@ -532,7 +515,7 @@ def _page_stmt(
 ) -> Select[Any]:
     """The rows of a page: ``summary_stmt()`` for the ids the page's statement finds (``path``
     says how: see ``search``), its window bound as ``q_limit`` and ``q_offset``, in the
-    sort's order. One statement: the ids and then their rows cost a statement more."""
+    sort's order (``_rows_of``)."""
     if path == "few":
         ids = _scoped(_ordered(_sort_joins(conditions, sort), sort, desc, unindexed=True), kind)
     elif path == "walk":
@@ -545,19 +528,10 @@ def _page_stmt(
         ids = _walk_stmt(conditions, sort, desc, kind, reverse=reverse)
     else:
         ids = _scoped(_ordered(_sort_joins(conditions, sort), sort, desc, reverse=reverse), kind)
-    window = (
-        ids.limit(bindparam("q_limit", type_=Integer))
-        .offset(bindparam("q_offset", type_=Integer))
-        .correlate(None)
+    window = ids.limit(bindparam("q_limit", type_=Integer)).offset(
+        bindparam("q_offset", type_=Integer)
     )
-    # SQLite: the page's ids lead (each row looked up by its id), never an index of the
-    # sort's order over every ticket
-    return _ordered(
-        summary_stmt().where(db.Ticket.id.in_(window)),
-        sort,
-        desc,
-        unindexed=conditions.dialect == "sqlite",
-    )
+    return _rows_of(window, sort, desc, conditions)
 
 
 def _scoped(stmt: Select[Any], kind: str) -> Select[Any]:
@@ -771,8 +745,9 @@ def _group_stmts(
     conditions: _Conditions, kind: str, sort: wire.TicketSort, desc: bool, group: str
 ) -> tuple[Select[Any], Select[Any], Select[Any]]:
     """For a group of a grouped sort (its value bound as ``q_group``): the count of its
-    first ``q_needed`` matches, its page (``q_limit`` from ``q_offset``) in its order, and
-    the same page walking its index (a large group, on SQLite)."""
+    first ``q_needed`` matches, and the rows of its page (``q_limit`` from ``q_offset``,
+    ``summary_stmt()``) in its order: found by the planner, or walking the group's index
+    (a large group, on SQLite)."""
     t = db.Ticket
     by_id = t.id.desc() if desc else t.id.asc()
     order: list[Any] = [by_id]
@@ -804,7 +779,23 @@ def _group_stmts(
         .limit(bindparam("q_limit", type_=Integer))
         .offset(bindparam("q_offset", type_=Integer))
     )
-    return count, page, page.with_hint(db.Ticket, f"INDEXED BY {index}", "sqlite")
+    walk = page.with_hint(db.Ticket, f"INDEXED BY {index}", "sqlite")
+    return count, _rows_of(page, sort, desc, conditions), _rows_of(walk, sort, desc, conditions)
+
+
+def _rows_of(
+    ids: Select[Any], sort: wire.TicketSort, desc: bool, conditions: _Conditions
+) -> Select[Any]:
+    """``summary_stmt()`` for the tickets ``ids`` (a page: ordered, limited) selects, in the
+    sort's order. One statement: the ids and then their rows cost a statement more. SQLite
+    looks each row up by its id (``ORDER BY +key``: no index of the sort's order over every
+    ticket)."""
+    return _ordered(
+        summary_stmt().where(db.Ticket.id.in_(ids.correlate(None))),
+        sort,
+        desc,
+        unindexed=conditions.dialect == "sqlite",
+    )
 
 
 async def _grouped_page(
@@ -815,11 +806,12 @@ async def _grouped_page(
     params: dict[str, Any],
     limit: int,
     offset: int,
-) -> list[int]:
-    """The ids of a page of a grouped sort: group after group, each counted (up to what the
-    page needs) then read in its index's order, so no group is read further than the page."""
+) -> list[Any]:
+    """The page of a grouped sort: group after group, each counted (up to what the
+    page needs) then read in its index's order, so no group is read further than the page.
+    The rows of the page, in its order."""
     sqlite = conditions.dialect == "sqlite"
-    ids: list[int] = []
+    rows: list[Any] = []
     skip, remaining = offset, limit
     for group, value in await _sort_groups(connection, query.sort, query.desc):
         count, page, walk = _group_stmts(conditions, kind, query.sort, query.desc, group)
@@ -832,13 +824,13 @@ async def _grouped_page(
         if sqlite and counted == needed:  # a large group: walk its index
             page = walk
         window = {**bound, "q_limit": remaining, "q_offset": skip}
-        found = list((await connection.execute(page, window)).scalars())
-        ids += found
+        found = (await connection.execute(page, window)).all()
+        rows += found
         remaining -= len(found)
         skip = 0
         if remaining <= 0:
             break
-    return ids
+    return rows
 
 
 def _sort_joins(conditions: _Conditions | _Joinless, sort: wire.TicketSort) -> Select[Any]:
