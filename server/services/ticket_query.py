@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     Select,
     and_,
+    any_,
     bindparam,
     case,
     func,
@@ -32,6 +33,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
@@ -460,6 +462,8 @@ async def search(
         dense = not few and not reverse and depth * 4 <= total
         if dense and query.sort in _GROUPED_SORTS:
             rows = await _grouped_page(connection, query, conditions, kind, params, limit, offset)
+            if dialect != "sqlite":  # the page's ids (``_rows_of``), then their rows
+                rows = await _rows_by_id(connection, dialect, [row[0] for row in rows])
             items = [_summary_fields(row, overdue_before) for row in rows]
         else:
             if dialect == "sqlite" and few:
@@ -484,6 +488,11 @@ async def search(
                 window = {"q_limit": limit, "q_offset": offset}
             stmt = _page_stmt(conditions, query.sort, query.desc, kind, path, reverse)
             rows = (await connection.execute(stmt, {**params, **window})).all()
+            if dialect != "sqlite":  # the page's ids (``_rows_of``), then their rows
+                ids = [row[0] for row in rows]
+                if reverse:
+                    ids.reverse()
+                rows = await _rows_by_id(connection, dialect, ids)
             items = [_summary_fields(row, overdue_before) for row in rows]
     after = offset + len(items)
     more = after < total or (not exact and len(items) == limit)
@@ -513,9 +522,9 @@ def _page_stmt(
     path: str,
     reverse: bool,
 ) -> Select[Any]:
-    """The rows of a page: ``summary_stmt()`` for the ids the page's statement finds (``path``
-    says how: see ``search``), its window bound as ``q_limit`` and ``q_offset``, in the
-    sort's order (``_rows_of``)."""
+    """The page's statement (``path`` says how it finds the page: see ``search``), its
+    window bound as ``q_limit`` and ``q_offset``: on SQLite with the rows, on PostgreSQL
+    the ids (``_rows_of``)."""
     if path == "few":
         ids = _scoped(_ordered(_sort_joins(conditions, sort), sort, desc, unindexed=True), kind)
     elif path == "walk":
@@ -786,16 +795,41 @@ def _group_stmts(
 def _rows_of(
     ids: Select[Any], sort: wire.TicketSort, desc: bool, conditions: _Conditions
 ) -> Select[Any]:
-    """``summary_stmt()`` for the tickets ``ids`` (a page: ordered, limited) selects, in the
-    sort's order. One statement: the ids and then their rows cost a statement more. SQLite
-    looks each row up by its id (``ORDER BY +key``: no index of the sort's order over every
-    ticket)."""
+    """On SQLite, ``summary_stmt()`` for the tickets ``ids`` (a page: ordered, limited)
+    selects, in the sort's order: one statement, where the ids and then their rows cost a
+    statement more (three hand-offs to the driver's thread each); SQLite looks each row up
+    by its id (``ORDER BY +key``: no index of the sort's order over every ticket).
+
+    On PostgreSQL ``ids`` itself, their rows read after (``_rows_by_id``): the planner spent
+    2 ms on the statement with the subquery (1.4 for the two), and its generic plan, taken
+    after five runs of a prepared statement, read 4-6 ms where the two read 1.4."""
+    if conditions.dialect != "sqlite":
+        return ids
     return _ordered(
         summary_stmt().where(db.Ticket.id.in_(ids.correlate(None))),
         sort,
         desc,
-        unindexed=conditions.dialect == "sqlite",
+        unindexed=True,
     )
+
+
+@functools.cache
+def _summaries_by_id(dialect: str) -> Select[*tuple[Any, ...]]:
+    """``summary_stmt()`` for the tickets whose ids are bound as ``ids``. On PostgreSQL
+    ``= ANY(:ids)``, one array parameter: an ``IN`` list is rendered anew for each
+    execution, one cast parameter per id."""
+    if dialect == "postgresql":
+        wanted = db.Ticket.id == any_(bindparam("ids", type_=postgresql.ARRAY(Integer)))
+    else:
+        wanted = db.Ticket.id.in_(bindparam("ids", expanding=True))
+    return summary_stmt().where(wanted)
+
+
+async def _rows_by_id(connection: AsyncConnection, dialect: str, ids: list[int]) -> list[Any]:
+    """The rows of the tickets ``ids``, in that order."""
+    rows = (await connection.execute(_summaries_by_id(dialect), {"ids": ids})).all()
+    by_id = {row[0]: row for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 async def _grouped_page(
