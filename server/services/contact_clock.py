@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func
+from sqlalchemy import ColumnElement, and_, bindparam, func
 
 from client.models import TicketStatus
 from server.db import models as db
@@ -38,9 +38,28 @@ def start(contact_clock_at: dt.datetime | None, status_changed_at: dt.datetime) 
     return contact_clock_at if contact_clock_at is not None else status_changed_at
 
 
-def overdue_condition(now: dt.datetime, hours: int) -> ColumnElement[bool]:
+def _overdue(before: Any) -> ColumnElement[bool]:
     # answered from the index ix_tickets_overdue (migration 0012) on this very expression
-    return and_(db.Ticket.status == TO_CONTACT, start_column() < now - dt.timedelta(hours=hours))
+    return and_(db.Ticket.status == TO_CONTACT, start_column() < before)
+
+
+def overdue_condition(now: dt.datetime, hours: int) -> ColumnElement[bool]:
+    return _overdue(overdue_before(now, hours))
+
+
+OVERDUE_BEFORE = "overdue_before"
+"""The bound parameter of :func:`overdue_condition_bound`: :func:`overdue_before`'s value."""
+
+
+def overdue_before(now: dt.datetime, hours: int) -> dt.datetime:
+    """A ticket to contact whose clock started before this moment is overdue."""
+    return now - dt.timedelta(hours=hours)
+
+
+def overdue_condition_bound() -> ColumnElement[bool]:
+    """:func:`overdue_condition` with the moment as the bound parameter ``overdue_before``
+    (a statement built once); the same SQL, so the same index answers it."""
+    return _overdue(bindparam(OVERDUE_BEFORE))
 
 
 def is_overdue(status: str, clock_start: dt.datetime, now: dt.datetime, hours: int) -> bool:

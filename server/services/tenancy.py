@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -42,6 +42,35 @@ def scope(stmt: S, centre_column: InstrumentedAttribute[Any], user: db.User) -> 
     if user.service_centre_id is None:  # a centre user without a centre sees nothing
         return stmt.where(False)  # type: ignore[arg-type]
     return stmt.where(centre_column == user.service_centre_id)
+
+
+SCOPE_CENTRE = "scope_centre"
+"""The bound parameter :func:`scope_bound` restricts to: the user's centre id."""
+
+
+def scope_kind(user: db.User) -> str:
+    """What :func:`scope` adds for ``user``: ``all`` (nothing), ``none`` (no row) or
+    ``centre`` (their centre's rows): a statement built once per kind serves every user."""
+    if sees_all_centres(user):
+        return "all"
+    return "none" if user.service_centre_id is None else "centre"
+
+
+def scope_bound(stmt: S, centre_column: InstrumentedAttribute[Any], kind: str) -> S:
+    """:func:`scope` for a statement built once and executed with :func:`scope_params`:
+    the centre's id is the bound parameter ``scope_centre``, not a value."""
+    if kind == "all":
+        return stmt
+    if kind == "none":
+        return stmt.where(False)  # type: ignore[arg-type]
+    return stmt.where(centre_column == bindparam(SCOPE_CENTRE))
+
+
+def scope_params(user: db.User) -> dict[str, Any]:
+    """The values :func:`scope_bound`'s statement is executed with, for ``user``."""
+    if scope_kind(user) == "centre":
+        return {SCOPE_CENTRE: user.service_centre_id}
+    return {}
 
 
 def centre_column_of(model: type[db.Base]) -> InstrumentedAttribute[Any]:

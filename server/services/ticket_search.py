@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, bindparam, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Integer, String, bindparam, func, literal_column, select, text
 from sqlalchemy.sql import Select
 
 from server.db import models as db
@@ -63,28 +63,40 @@ def query_words(text_query: str) -> list[str]:
     return normalize(text_query).split()[:MAX_WORDS]
 
 
-def matching_ids(dialect: str, words: Iterable[str]) -> ColumnElement[bool]:
-    """A condition on ``tickets.id``: every word starts a word of the ticket's document."""
-    words = list(words)
+TEXT_MATCH = "text_match"
+"""The bound parameter of :func:`matching_ids_bound`: :func:`match_value`'s value."""
+
+
+def match_value(dialect: str, words: Iterable[str]) -> str:
+    """What the full-text index is asked for ``words``: FTS5's MATCH query on SQLite, the
+    ``tsquery`` on PostgreSQL."""
     if dialect == "sqlite":
-        match = " ".join(f'"{w}"*' for w in words)
-        fts: Select[Any] = select(literal_column("rowid", Integer)).select_from(text("tickets_fts"))
-        fts = fts.where(text("tickets_fts MATCH :fts_match").bindparams(fts_match=match))
-        return db.Ticket.id.in_(fts)
-    tsquery = " & ".join(f"{w}:*" for w in words)
+        return " ".join(f'"{w}"*' for w in words)
+    return " & ".join(f"{w}:*" for w in words)
+
+
+def _fts_ids() -> Select[Any]:
+    fts: Select[Any] = select(literal_column("rowid", Integer)).select_from(text("tickets_fts"))
+    return fts.where(text(f"tickets_fts MATCH :{TEXT_MATCH}"))
+
+
+def matching_ids_bound(dialect: str) -> ColumnElement[bool]:
+    """A condition on the ticket: every word starts a word of its document; the words'
+    query is the bound parameter ``text_match`` (:func:`match_value`), so a statement is
+    built once for every search."""
+    if dialect == "sqlite":
+        return db.Ticket.id.in_(_fts_ids())
     # the stored ``to_tsvector('simple', search_document)`` (migration 0015): not computed
     # again for each ticket a search reads
     return literal_column("tickets.search_vector").op("@@")(
-        func.to_tsquery(literal_column("'simple'"), bindparam("ts_query", tsquery))
+        func.to_tsquery(literal_column("'simple'"), bindparam(TEXT_MATCH, type_=String))
     )
 
 
-def matching_ids_only(dialect: str, words: Iterable[str]) -> Select[Any]:
-    """``SELECT`` the ids of the tickets every word matches, from the full-text index alone
-    on SQLite (counting them there reads no ticket)."""
-    words = list(words)
+def matching_ids_only_bound(dialect: str) -> Select[Any]:
+    """``SELECT`` the ids of the tickets every word matches (the bound parameter
+    ``text_match``), from the full-text index alone on SQLite (counting them there reads no
+    ticket)."""
     if dialect == "sqlite":
-        match = " ".join(f'"{w}"*' for w in words)
-        fts: Select[Any] = select(literal_column("rowid", Integer)).select_from(text("tickets_fts"))
-        return fts.where(text("tickets_fts MATCH :fts_match").bindparams(fts_match=match))
-    return select(db.Ticket.id).where(matching_ids(dialect, words))
+        return _fts_ids()
+    return select(db.Ticket.id).where(matching_ids_bound(dialect))
