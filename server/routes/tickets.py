@@ -25,7 +25,7 @@ from client.models.base import LINE, MAX_OFFSET, Day, IdParam
 from server.deps import AppSettings, CurrentUser, Now, ReaderZone, Session, read_only
 from server.i18n import language
 from server.routes.orders import IdempotencyKey
-from server.services import ticket_create, ticket_query, tickets
+from server.services import ticket_create, ticket_export, ticket_query, tickets
 
 router = APIRouter(tags=["tickets"])
 
@@ -131,7 +131,7 @@ async def export_tickets(
     sent, propagates: the server then cuts the connection without the chunked body's last
     chunk, and the client sees an incomplete download, never a file that looks whole
     (``SavClient.export_tickets`` reports it and keeps no file)."""
-    rows = ticket_query.export_csv(
+    rows = ticket_export.export_csv(
         request.app.state.sessions,
         query,
         user,

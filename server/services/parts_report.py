@@ -31,7 +31,7 @@ from server.services.invoicing import _centre_filter
 from server.services.money import from_cents
 from server.services.tenancy import scope
 from server.services.text_match import starts_with
-from server.services.ticket_query import BOM, csv_separator
+from server.services.ticket_export import BOM, csv_separator
 
 CLOSED = (TicketStatus.CLOSED.value, TicketStatus.VERIFIED.value, TicketStatus.INVOICED.value)
 

@@ -21,7 +21,7 @@ from client import messages
 from client.api import IncompleteDownload, SavClient, UnavailableError
 from client.models import CsvFormat, TicketQuery
 from server.app import create_app
-from server.services import ticket_query
+from server.services import ticket_export
 from server.settings import Settings
 from tui.i18n import DOMAIN, LOCALE_DIR
 
@@ -40,8 +40,8 @@ class RowFault:
     def __init__(self, monkeypatch: pytest.MonkeyPatch, after: int) -> None:
         self.after, self.rows = after, 0
         for name in ("_spreadsheet_row", "_machine_row"):
-            real = getattr(ticket_query, name)
-            monkeypatch.setattr(ticket_query, name, self._wrap(real))
+            real = getattr(ticket_export, name)
+            monkeypatch.setattr(ticket_export, name, self._wrap(real))
 
     def _wrap(self, real: Any) -> Any:
         def row(*args: Any) -> list[str]:
@@ -56,7 +56,7 @@ class RowFault:
 async def test_an_export_cut_short_by_the_server_is_reported_and_leaves_no_file(
     live_server: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(ticket_query, "EXPORT_BATCH", 20)  # rows go out in batches of 20
+    monkeypatch.setattr(ticket_export, "EXPORT_BATCH", 20)  # rows go out in batches of 20
     async with httpx.AsyncClient(base_url=live_server, timeout=20) as http:
         client = SavClient(http)
         await client.login("operator", "demo")
