@@ -465,6 +465,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", help="only the kinds whose name has this")
     parser.add_argument("--history", type=int, default=200, help="entries of the opened ticket")
     parser.add_argument("--no-open", action="store_true", help="skip opening a ticket")
+    parser.add_argument(
+        "--open-only", action="store_true", help="only opening a ticket (no search kinds)"
+    )
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per marker")
     parser.add_argument("--json", type=Path, help="also write the figures and times here")
     args = parser.parse_args(argv)
@@ -480,12 +483,15 @@ def main(argv: list[str] | None = None) -> int:
     cases = _cases(values)
     if args.only:
         cases = [c for c in cases if any(o in c.kind for o in args.only)]
+    if args.open_only:
+        cases = []
     opening: tuple[int, int] | None = None
-    if not args.no_open and not args.only:
+    if not args.no_open and (args.open_only or not args.only):
         opening = asyncio.run(_history_ticket(url, args.history))
 
     load_before = _load()
     rows: list[dict[str, object]] = []
+    opening_ms: list[float] = []
     with tempfile.TemporaryDirectory(prefix="sav-bench-keys-") as tmp:
         home = Path(tmp)
         with sav_serve(url, home, args.timeout) as base:
@@ -509,6 +515,7 @@ def main(argv: list[str] | None = None) -> int:
                     times, loads = _run_opening(
                         tui, opening[0], opening[1], max(args.runs // 2, 5), args.timeout
                     )
+                    opening_ms = times
                     label = f"open a ticket, {opening[1]} entries"
                     rows.append(_row(label, f":t {opening[0]}⏎", times, loads, None))
             except MarkerNotFound as exc:
@@ -520,7 +527,12 @@ def main(argv: list[str] | None = None) -> int:
     _print(rows, load_before, _load())
     _record(rows)
     if args.json:
-        payload = {"database": url, "rows": rows, "cases": [asdict(c) for c in cases]}
+        payload = {
+            "database": url,
+            "rows": rows,
+            "cases": [asdict(c) for c in cases],
+            "opening_ms": opening_ms,
+        }
         args.json.write_text(json.dumps(payload, indent=1, default=str))
     return 0
 

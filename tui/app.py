@@ -467,12 +467,16 @@ class SavApp(TypeAheadApp, WireApp):
             return
         self.push_screen(TicketSearchScreen(text))
 
-    def open_ticket(self, ticket_id: int) -> None:
-        """A ticket's own screen (its group, history and actions)."""
+    def open_ticket(self, ticket_id: int, replace: bool = False) -> None:
+        """A ticket's own screen (its group, history and actions); ``replace``: in place of
+        the current screen (the ``:`` line that asked for it)."""
         from tui.screens.ticket import TicketScreen
 
         if self.user is not None:
-            self.push_screen(TicketScreen(ticket_id))
+            if replace:
+                self.switch_screen(TicketScreen(ticket_id))
+            else:
+                self.push_screen(TicketScreen(ticket_id))
 
     # ------------------------------------------------------------------ catalogue (issue 4)
 

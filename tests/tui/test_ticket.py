@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from textual.widgets import DataTable, Footer, Input, Label, Static, TextArea
 
 from client.models import (
+    AddLogRequest,
     ApplianceUpdate,
     ContactedRequest,
     ContactMeans,
@@ -117,6 +118,19 @@ async def test_add_a_log_and_see_it_on_top(make_tui, signed_in) -> None:
         assert "Spoke to the reseller" in history_rows(screen)[0][5]
     client = await signed_in("tech")
     assert (await client.ticket_history(SEED)).items[0].note == "Spoke to the reseller"
+
+
+async def test_a_note_that_looks_like_markup_shows_as_typed(make_tui, signed_in) -> None:
+    client = await signed_in("tech")
+    await client.add_log(SEED, AddLogRequest(note="[b]Order[/b] the [red]door seal"))
+    app = make_tui()
+    async with app.run_test(size=(200, 30)) as pilot:  # wide enough for the Note column
+        screen = await open_ticket(app, pilot)
+        await pilot.press("h")
+        await settle(app, pilot)
+        table = screen.query_one("#history-table", DataTable)
+        assert screen.focused is table and table.row_count >= 2
+        assert "[b]Order[/b] the [red]door seal" in table.render_line(1).text  # the newest
 
 
 async def test_customer_contacted_confirms_with_the_appointment(make_tui, signed_in) -> None:

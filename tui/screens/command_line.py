@@ -43,6 +43,11 @@ class CommandLineScreen(ModalScreen[Command | None]):
             error.update(f"{glyphs.error_mark()}{exc}")
             error.display = True
             return
+        if command.name == "ticket" and getattr(self.app, "user", None) is not None:
+            # the ticket takes this line's place: the screen under it is not restyled and
+            # laid out again first, only to be covered at once
+            self.app.open_ticket(int(command.argument), replace=True)  # type: ignore[attr-defined]
+            return
         self.dismiss(command)
 
     @on(Input.Changed, "#command")

@@ -4,12 +4,10 @@ the customer's previous tickets, and the actions the server allows the user now.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rich.cells import cell_len
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +23,15 @@ from tui.copy import COPY_BINDINGS, Copies, tab_line
 from tui.documents import PDF_BINDING, Documents, Fetch
 from tui.i18n import N_, _, localized, ngettext
 from tui.screens import ticket_actions as forms
+from tui.ticket_text import (
+    closing_text,
+    delivery,
+    details_text,
+    entry_text,
+    header_text,
+    short,
+    when,
+)
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.session_bar import SessionBar
@@ -78,57 +85,6 @@ class ModelLookupFailed(Message):
     message: str
 
 
-def _when(moment: dt.datetime | None, with_time: bool = True) -> str:
-    if moment is None:
-        return "-"
-    return formats.moment(moment) if with_time else formats.local_day(moment)
-
-
-_DELIVERY = {"sent": N_("sent"), "outbox": N_("in the outbox")}
-
-
-def _entry_text(e: HistoryEntry) -> str:
-    """A history entry on one line: what the system wrote (rendered by the server in our
-    language and zone), then what the person typed."""
-    return " — ".join(part for part in (e.text, e.note) if part)
-
-
-def _delivery(e: HistoryEntry) -> str:
-    """How an e-mailed log went: " (sent)", " (in the outbox)"; "" when unknown."""
-    if e.email_delivery is None:
-        return ""
-    return " (" + _(_DELIVERY.get(e.email_delivery.value, e.email_delivery.value)) + ")"
-
-
-def _short(name: str | None) -> str:
-    """'Julien Marchal' -> 'J. Marchal'."""
-    if not name:
-        return "-"
-    first, _sep, rest = name.partition(" ")
-    return f"{first[:1]}. {rest}" if rest else first
-
-
-def _day(day: dt.date | None) -> str:
-    return formats.day(day, empty="-")
-
-
-def _duration(delta: dt.timedelta) -> str:
-    hours = int(abs(delta).total_seconds() // 3600)
-    if hours >= 48:
-        return ngettext("{n} day", "{n} days", hours // 24).format(n=hours // 24)
-    return _("{n} h").format(n=hours)
-
-
-def hanging(prefix: str, value: str, width: int) -> str:
-    """``prefix`` then ``value`` wrapped at ``width`` cells, each further line starting under
-    the value's first character (a long work done or part line stays in its column); markup
-    escaped."""
-    room = max(width - len(prefix), 12)
-    chunks = [c for line in value.splitlines() or [""] for c in textwrap.wrap(line, room) or [""]]
-    pad = " " * len(prefix)
-    return "\n".join(escape((prefix if i == 0 else pad) + chunk) for i, chunk in enumerate(chunks))
-
-
 CLOSED_STATUSES = (TicketStatus.CLOSED, TicketStatus.VERIFIED, TicketStatus.INVOICED)
 
 
@@ -139,58 +95,21 @@ async def _closing_of(client: SavClient, ticket: Ticket) -> Closing | None:
     return await client.intervention(ticket.id)
 
 
-def closing_text(c: Closing, width: int = 78) -> str:
-    """The whole closing, as the operator verifies it: codes, work, parts with their frozen
-    price against today's catalogue price, amounts."""
-    from tui.widgets.money import money, percent
+async def _fetch(client: SavClient, ticket_id: int) -> TicketLoaded:
+    """Everything the screen shows of a ticket, asked for at once: the ticket, its history and
+    the previous tickets together, then (they need the ticket) its group and its closing."""
 
-    f, t = c.form, c.totals
+    async def ticket_group_closing() -> tuple[Ticket, TicketGroup, Closing | None]:
+        ticket = await client.ticket(ticket_id)
+        group, closing = await asyncio.gather(
+            client.ticket_group(ticket.group_id), _closing_of(client, ticket)
+        )
+        return ticket, group, closing
 
-    def done(at: dt.datetime | None, by: str | None) -> str:
-        return f"{_when(at)} {_short(by) if by else ''}".strip() if at else ""
-
-    closed, verified = done(c.closed_at, c.closed_by), done(c.verified_at, c.verified_by)
-    work = f"{f.work_done_code} {c.work}" + (f" — {f.work_done}" if f.work_done else "")
-    visit = f"{_day(f.intervention_date)} · " + _("{n} km").format(n=f.distance_km)
-    if f.intervention_code:
-        visit += f" · {f.intervention_code} {c.intervention}"
-    rows = [
-        (_("Visit"), visit),
-        (_("Faulty component"), f"{f.faulty_component_code} {c.faulty_component}"),
-        (_("Fault"), f"{f.fault_code} {c.fault}"
-         + (f" ({c.fault_type.value})" if c.fault_type else "")),
-        (_("Work done"), work),
-        (_("Fault description"), f.fault_description),
-        (_("Closed"), closed),
-    ]  # fmt: skip
-    if verified:
-        rows.append((_("Verified"), verified))
-    title = _("Intervention")
-    lines = [f"[b]{escape(title)}[/b]"]
-    lines += [hanging(f"  {label:<21} ", value.strip() or "-", width) for label, value in rows]
-    if c.parts:
-        parts_used = _("Parts used")
-        lines.append(f"  {escape(parts_used)}")
-    for p in c.parts:
-        mark = ""
-        if p.unit_price != p.catalogue_price:
-            mark = " " + _("(catalogue today: {price})").format(price=money(p.catalogue_price))
-        codes = p.installed_code if p.installed_code == p.requested_code else (
-            f"{p.requested_code} → {p.installed_code}")  # fmt: skip
-        lines.append(
-            hanging("    ", f"{codes} {p.description} × {p.quantity} {money(p.unit_price)} = "
-                    f"{money(p.amount)}{mark}", width)
-        )  # fmt: skip
-    lines.append(
-        hanging("  ", _("Rate {rate} · Spares {spares} · Bonuses {bonuses} · Net {net}").format(
-            rate=money(t.rate), spares=money(t.spares), bonuses=money(t.bonuses),
-            net=money(t.net)), width)
-    )  # fmt: skip
-    lines.append(
-        hanging("  ", _("VAT {vat_rate} {vat} · Final price {total} €").format(
-            vat_rate=percent(t.vat_rate), vat=money(t.vat), total=money(t.total)), width)
-    )  # fmt: skip
-    return "\n".join(lines)
+    (ticket, group, closing), history, previous = await asyncio.gather(
+        ticket_group_closing(), client.ticket_history(ticket_id), client.previous_tickets(ticket_id)
+    )
+    return TicketLoaded(ticket, group, history, previous, closing)
 
 
 # key → action; a key shows in the footer only when the server offers its action
@@ -277,12 +196,19 @@ class TicketScreen(Copies, Documents, Screen[None]):
         self.closing: Closing | None = None
         """The intervention of a closed ticket (F7 makes its report)."""
         self._history: list[HistoryEntry] = []
+        self._history_rows = True
+        """Whether the history table shows ``_history`` (it is filled after the first paint)."""
+        self._prefetch: tuple[int, asyncio.Future[TicketLoaded]] | None = None
+        """The ticket asked for as soon as the screen is composed, while its widgets mount."""
 
     @property
     def sav(self) -> SavApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
+        client = self.sav.client
+        if client is not None and self._prefetch is None:  # the server works while we mount
+            self._prefetch = (self.ticket_id, asyncio.ensure_future(_fetch(client, self.ticket_id)))
         yield SessionBar()
         yield Static(_("Loading ticket {id}…").format(id=self.ticket_id), id="ticket-header")
         yield Tabs(id="group-tabs")
@@ -309,6 +235,13 @@ class TicketScreen(Copies, Documents, Screen[None]):
         orders = self.query_one("#orders-table", DataTable)
         for label in (_("Date"), _("Supplier"), _("Number"), _("Status"), _("Delivery")):
             orders.add_column(label)
+        prefetch = self._prefetch
+        if prefetch is not None and prefetch[1].done() and not prefetch[1].cancelled():
+            if prefetch[1].exception() is None:  # here already: in the first frame painted
+                self._prefetch = None
+                self._show(prefetch[1].result())
+                self.load_orders(self.ticket_id)
+                return
         self.load(self.ticket_id)
 
     # ------------------------------------------------------------------ loading
@@ -320,21 +253,21 @@ class TicketScreen(Copies, Documents, Screen[None]):
         client = self.sav.client
         if client is None:
             return
+        prefetch, self._prefetch = self._prefetch, None
         try:
-            ticket = await client.ticket(ticket_id)
-            group, history, previous, closing = await asyncio.gather(
-                client.ticket_group(ticket.group_id),
-                client.ticket_history(ticket_id),
-                client.previous_tickets(ticket_id),
-                _closing_of(client, ticket),
-            )
+            if prefetch is not None and prefetch[0] == ticket_id:
+                loaded = await prefetch[1]  # asked for while the screen was being built
+            else:
+                if prefetch is not None:
+                    prefetch[1].cancel()
+                loaded = await _fetch(client, ticket_id)
         except NotFoundError:
             self.post_message(TicketFailed(_("No ticket {id} here.").format(id=ticket_id)))
             return
         except SavError as exc:
             self.post_message(TicketFailed(exc.message))
             return
-        self.post_message(TicketLoaded(ticket, group, history, previous, closing))
+        self.post_message(loaded)
         self.load_orders(ticket_id)
 
     @work(exclusive=True, group="ticket-orders", exit_on_error=False)
@@ -378,6 +311,11 @@ class TicketScreen(Copies, Documents, Screen[None]):
             self._reload_on_resume = True  # sent: the ticket waits for parts
             self.sav.open_supplier_order(ticket_id=self.ticket.id)
 
+    def on_unmount(self) -> None:
+        if self._prefetch is not None:
+            self._prefetch[1].cancel()
+            self._prefetch = None
+
     def on_screen_resume(self) -> None:
         if getattr(self, "_reload_on_resume", False):
             self._reload_on_resume = False
@@ -388,8 +326,9 @@ class TicketScreen(Copies, Documents, Screen[None]):
         client = self.sav.client
         if client is None:
             return
-        ticket = await client.ticket(self.ticket_id)
-        history = await client.ticket_history(self.ticket_id)
+        ticket, history = await asyncio.gather(
+            client.ticket(self.ticket_id), client.ticket_history(self.ticket_id)
+        )
         closing = await _closing_of(client, ticket)
         self._show(TicketLoaded(ticket, self.group, history, None, closing))
 
@@ -405,8 +344,9 @@ class TicketScreen(Copies, Documents, Screen[None]):
             self.group = message.group
             self._show_tabs(message.group)
         self.query_one("#ticket-header", Static).update(self._header(ticket))
-        width = max(self.size.width - 4, 40)  # the details' padding and scroll bar
-        details = self._details(ticket, width)
+        # the padding and the scroll bar; the app's size: the screen may not be laid out yet
+        width = max(self.app.size.width - 4, 40)
+        details = details_text(ticket, width)
         if message.closing is not None:  # first: what the operator checks before v
             details = closing_text(message.closing, width) + "\n" + details
         self.query_one("#details-text", Static).update(details)
@@ -431,117 +371,12 @@ class TicketScreen(Copies, Documents, Screen[None]):
     # ------------------------------------------------------------------ painting
 
     def _header(self, t: Ticket) -> str:
-        """Two lines, each whole at the screen's width: what does not fit is shortened
-        (the group number first, then the wording of the deadline) or left out (the
-        operator, then the engineer), never wrapped onto a line of its own."""
-        width = max(self.size.width - 2, 20)  # the header's padding
-        status = f" {ticket_status(t.status.value).upper()} "
-        due, overdue = [""], False
-        if t.contact_due_at is not None:
-            left = t.contact_due_at - self.sav.clock()
-            overdue = left.total_seconds() < 0
-            if overdue:
-                mark = glyphs.current().overdue + " "
-                due = [mark + _("contact overdue by {d}"), mark + _("overdue {d}")]
-            else:
-                due = [_("contact within {d}"), _("due in {d}")]
-            due = [text.format(d=_duration(left)) for text in due]
-        elif t.contact_paused_minutes_left is not None:
-            left = dt.timedelta(minutes=t.contact_paused_minutes_left)
-            pause = glyphs.current().paused
-            due = [
-                _("48 h clock paused, {d} left").format(d=_duration(left)),
-                pause + " " + _("{d} left").format(d=_duration(left)),
-            ]
-        names = [
-            _("Group {group} · ticket {id}").format(group=t.group_id, id=t.id),
-            _("Ticket {id}").format(id=t.id),
-        ]
-        first = [names[-1], status, due[-1]]
-        for name, deadline in [(n, d) for d in due for n in names]:
-            if cell_len("  ".join(p for p in (name, status, deadline) if p)) <= width:
-                first = [name, status, deadline]
-                break
-        name, status, deadline = first
-        line = escape(name) + "  [reverse b]" + escape(status) + "[/]"
-        if deadline:
-            line += "  " + (f"[b $error]{escape(deadline)}[/]" if overdue else escape(deadline))
-        # the appointment first, short names, the centre's code; the names go when short
-        second = [
-            _("Appointment: {when}").format(when=_when(t.appointment_at)),
-            _("Centre: {code}").format(code=t.service_centre_code or "-"),
-            _("Engineer: {name}").format(name=_short(t.engineer)),
-            _("Operator: {name}").format(name=_short(t.operator)),
-        ]
-        while len(second) > 2 and cell_len(" · ".join(second)) > width:
-            second.pop()
-        return line + "\n" + escape(" · ".join(second))
+        """Two lines, each whole at the screen's width (``ticket_text.header_text``)."""
+        return header_text(t, max(self.app.size.width - 2, 20), self.sav.clock())  # the padding
 
     def on_resize(self) -> None:
         if self.ticket is not None:
             self.query_one("#ticket-header", Static).update(self._header(self.ticket))
-
-    def _details(self, t: Ticket, width: int = 78) -> str:
-        c, a = t.customer, t.appliance
-        yes, no = _("yes"), _("no")
-        flags = [
-            label
-            for on_, label in (
-                (t.follow, _("follow")),
-                (t.waiting_parts, _("waiting for parts")),
-                (t.exchange, _("exchange")),
-            )
-            if on_
-        ]
-        sections = [
-            (
-                _("Customer"),
-                [
-                    (_("Name"), f"{c.last_name} {c.first_name}"),
-                    (_("Company"), c.company),
-                    (_("Address"), f"{c.street}, {c.postal_code} {c.city} {c.region} {c.country}"),
-                    (_("Phone"), c.home_phone),
-                    (_("E-mail"), c.email),
-                    (_("Privacy agreed"), yes if c.privacy_agreed else no),
-                    (_("Note"), c.note),
-                ],
-            ),
-            (
-                _("Appliance"),
-                [
-                    (_("Model"), a.model_code),
-                    (_("Service index"), a.service_index),
-                    (_("Serial number"), a.serial_number),
-                    (_("Produced on"), _day(a.production_date)),
-                    (_("Purchased on"), _day(a.purchase_date)),
-                    (_("Invoice number"), a.invoice_number),
-                    (_("Reseller"), a.reseller),
-                ],
-            ),
-            (
-                _("Request"),
-                [
-                    (_("Problem"), t.problem),
-                    (_("Type"), t.ticket_type),
-                    (_("Warranty"), _("in warranty") if t.warranty.value == "in_warranty"
-                     else _("out of warranty")),
-                    (_("External ref."), t.external_ref),
-                    (_("Created"), _when(t.created_at)),
-                    (_("Flags"), ", ".join(flags)),
-                    (_("Last change"), f"{_when(t.updated_at)} {t.updated_by or ''}".strip()),
-                ],
-            ),
-        ]  # fmt: skip
-        if t.contact_attempts:  # failed attempts (customer not reachable), when there were
-            sections[2][1].insert(5, (_("Contact attempts"), str(t.contact_attempts)))
-        lines = []
-        # the labels' column as wide as this language's longest label ("Indice di servizio")
-        labels = max(16, *(len(label) for _title, rows in sections for label, _value in rows))
-        for title, rows in sections:
-            lines.append(f"[b]{escape(title)}[/b]")
-            for label, value in rows:
-                lines.append(hanging(f"  {label:<{labels}} ", value.strip() or "-", width))
-        return "\n".join(lines)
 
     def _show_tabs(self, group: TicketGroup) -> None:
         tabs = self.query_one("#group-tabs", Tabs)
@@ -567,24 +402,39 @@ class TicketScreen(Copies, Documents, Screen[None]):
         return f"{s.id} {s.model_code} · {ticket_status(status or s.status.value)}"
 
     def _show_history(self, page: Page[HistoryEntry]) -> None:
-        table = self.query_one("#history-table", DataTable)
-        table.clear()
+        """The tab's count now; its rows once this frame is painted (the tab is not shown
+        first), or now when it is the tab shown."""
         self._history = list(page.items)
-        for e in page.items:
-            note = _entry_text(e).replace("\n", " ")
-            if e.email_to:
-                note += f"  {glyphs.current().mail} " + e.email_to + _delivery(e)
-            table.add_row(
-                formats.list_moment(e.at, empty="-"),
-                _short(e.author),
-                ticket_status(e.status.value),
-                formats.list_moment(e.appointment_at, empty="-"),
-                forms.history_type(e.type.value),
-                note,
-            )
-        self._show_note(0)
+        self._history_rows = False
         pane = self.query_one(TabbedContent).get_tab("history")
         pane.label = _("History ({n})").format(n=page.total)  # type: ignore[assignment]
+        if self.query_one(TabbedContent).active == "history":
+            self._fill_history()
+        else:
+            self._show_note(0)
+            self.call_after_refresh(self._fill_history)
+
+    def _fill_history(self) -> None:
+        """The history's rows in its table (plain text: a note is not markup)."""
+        if self._history_rows:
+            return
+        self._history_rows = True
+        table = self.query_one("#history-table", DataTable)
+        table.clear()
+        mail = glyphs.current().mail
+        for e in self._history:
+            note = entry_text(e).replace("\n", " ")
+            if e.email_to:
+                note += f"  {mail} " + e.email_to + delivery(e)
+            table.add_row(
+                Text(formats.list_moment(e.at, empty="-")),
+                Text(short(e.author)),
+                Text(ticket_status(e.status.value)),
+                Text(formats.list_moment(e.appointment_at, empty="-")),
+                Text(forms.history_type(e.type.value)),
+                Text(note),
+            )
+        self._show_note(table.cursor_row)
 
     def _show_previous(self, previous: list[TicketSummary]) -> None:
         table = self.query_one("#previous-table", DataTable)
@@ -592,7 +442,7 @@ class TicketScreen(Copies, Documents, Screen[None]):
         for s in previous:
             table.add_row(
                 str(s.id),
-                _when(s.created_at, with_time=False),
+                when(s.created_at, with_time=False),
                 s.model_code,
                 ticket_status(s.status.value),
                 s.service_centre_code or "-",
@@ -602,6 +452,11 @@ class TicketScreen(Copies, Documents, Screen[None]):
         pane.label = _("Previous tickets ({n})").format(n=len(previous))  # type: ignore[assignment]
 
     # ------------------------------------------------------------------ keys
+
+    @on(TabbedContent.TabActivated, "#sections")
+    def _section_shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "history":  # a click on its tab, before its rows were filled
+            self._fill_history()
 
     @on(Tabs.TabActivated, "#group-tabs")
     def _tab(self, event: Tabs.TabActivated) -> None:
@@ -620,6 +475,8 @@ class TicketScreen(Copies, Documents, Screen[None]):
         self.load(self.ticket_id)
 
     def action_section(self, name: str) -> None:
+        if name == "history":
+            self._fill_history()
         self.query_one(TabbedContent).active = name
         if name != "details":
             self.set_focus(self.query_one(f"#{name}-table"))
@@ -634,7 +491,7 @@ class TicketScreen(Copies, Documents, Screen[None]):
         if self.focused is history and 0 <= history.cursor_row < len(self._history):
             e = self._history[history.cursor_row]
             return tab_line(
-                t.id, _when(e.at), e.author, ticket_status(e.status.value),
+                t.id, when(e.at), e.author, ticket_status(e.status.value),
                 forms.history_type(e.type.value), e.note,
             ), _("the history entry")  # fmt: skip
         c, a = t.customer, t.appliance
@@ -649,11 +506,11 @@ class TicketScreen(Copies, Documents, Screen[None]):
             note.update("")
             return
         e = self._history[row]
-        text = f"[b]{escape(_when(e.at))} {escape(e.author)}[/b]  {escape(e.text or e.note or '-')}"
+        text = f"[b]{escape(when(e.at))} {escape(e.author)}[/b]  {escape(e.text or e.note or '-')}"
         if e.text and e.note:
             text += "\n" + escape(e.note)
         if e.email_to:
-            text += f"\n{glyphs.current().mail} " + escape(e.email_to + _delivery(e))
+            text += f"\n{glyphs.current().mail} " + escape(e.email_to + delivery(e))
         note.update(text)
 
     @on(DataTable.RowHighlighted, "#history-table")
