@@ -39,6 +39,7 @@ from sqlalchemy.orm import aliased
 from client import models as wire
 from client.models import OrderStatus, Role
 from server.db import models as db
+from server.db.session import execute_columns
 from server.errors import (
     Forbidden,
     Invalid,
@@ -387,11 +388,11 @@ async def _search_by_ticket(
     del params["scoped_id"]
     params["ticket_id"] = ticket_id
     count, page = _by_ticket(mode)
-    total = (await session.execute(count, params)).scalar_one()
+    total = (await execute_columns(session, count, params)).scalar_one()
     items: list[wire.OrderSummary] = []
     if offset < total:
         params |= {"rows": limit, "skip": offset}
-        items = [_summary(row) for row in (await session.execute(page, params)).all()]
+        items = [_summary(row) for row in (await execute_columns(session, page, params)).all()]
     return _page(items, total, offset)
 
 

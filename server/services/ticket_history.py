@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from client import models as wire
 from client.models import LOG_TYPES, Role, TicketAction, TicketStatus
 from server.db import models as db
+from server.db.session import execute_columns
 from server.errors import ApiError, Invalid
 from server.i18n import _, language, pgettext, using
 from server.services import events, mail, status_machine, ticket_query
@@ -125,7 +126,7 @@ async def history(
     """One page of the ticket's history, newest first (ties: the later written first), its
     events rendered for the reader: the request's language, moments in ``zone``."""
     mode, params = scoped_params(user, ticket_id)
-    found = (await session.execute(_history_head(mode), params)).first()
+    found = (await execute_columns(session, _history_head(mode), params)).first()
     if found is None:  # not there, or not the reader's: the same 404
         raise not_found("ticket", ticket_id)
     ticket_id, total = found
@@ -302,7 +303,7 @@ async def previous(
     same serial number), outside this ticket's group, as the user may see them: newest first,
     at most ``MAX_PREVIOUS``."""
     mode, params = scoped_params(user, ticket_id)
-    found = (await session.execute(_previous_head(mode), params)).first()
+    found = (await execute_columns(session, _previous_head(mode), params)).first()
     if found is None:  # not there, or not the reader's: the same 404
         raise not_found("ticket", ticket_id)
     customer_id, appliance_id, group_id, serial_number = found
@@ -311,7 +312,7 @@ async def previous(
     if serial_number:
         params["serial_number"] = serial_number
     stmt = _previous_stmt(mode, bool(serial_number))
-    rows = (await session.execute(stmt, params)).all()
+    rows = (await execute_columns(session, stmt, params)).all()
     return [ticket_query.summary(row, now, overdue_hours) for row in rows]
 
 

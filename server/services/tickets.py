@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from client import models as wire
 from server.db import models as db
+from server.db.session import execute_columns
 from server.services import contact_clock, mapping, status_machine, ticket_query
 from server.services.tenancy import (
     SCOPE_CENTRE,
@@ -157,7 +158,7 @@ async def get_group(
         raise not_found("ticket group", group_id)
     group, customer, centre = found
     params = {k: v for k, v in params.items() if k != "scoped_id"} | {"group_id": group.id}
-    rows = (await session.execute(_group_tickets_stmt(mode), params)).all()
+    rows = (await execute_columns(session, _group_tickets_stmt(mode), params)).all()
     summaries = [ticket_query.summary(row, now, overdue_hours) for row in rows]
     return wire.TicketGroup(
         id=group.id,
