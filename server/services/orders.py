@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NoReturn
 
-from sqlalchemy import ColumnElement, Integer, Select, bindparam, false, func, or_, select, update
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -53,7 +53,7 @@ from server.services import events, ticket_history
 from server.services.addresses import ADDRESS_FIELDS
 from server.services.money import from_cents, to_cents
 from server.services.pricing import document_totals, line_net
-from server.services.tenancy import SCOPE_CENTRE, require_role, scope, scoped_params
+from server.services.tenancy import require_role, scope, scope_bound, scoped_params
 from server.services.text_match import starts_with
 
 AWAITING = OrderStatus.AWAITING_VALIDATION.value
@@ -336,17 +336,14 @@ def _summary(row: Any) -> wire.OrderSummary:
 @functools.cache
 def _by_ticket(mode: str) -> tuple[Select[Any], Select[Any]]:
     """The count and the page of a ticket's orders (``ticket_id``; ``rows`` from ``skip``),
-    as ``scope`` restricts them (``mode`` of ``scoped_params``, ``SCOPE_CENTRE``): the
+    as ``scope`` restricts them (``mode`` of ``scoped_params``, ``scope_bound``): the
     ticket screen's search, whose statements are built once."""
     o, line = db.Order, db.OrderLine
     wanted = o.id.in_(select(line.order_id).where(line.ticket_id == bindparam("ticket_id")))
     count = select(func.count()).select_from(o).where(wanted)
     page = _summary_stmt().where(wanted)
-    if mode == "none":
-        count, page = count.where(false()), page.where(false())
-    elif mode == "centre":
-        mine = o.service_centre_id == bindparam(SCOPE_CENTRE)
-        count, page = count.where(mine), page.where(mine)
+    count = scope_bound(count, o.service_centre_id, mode)
+    page = scope_bound(page, o.service_centre_id, mode)
     page = (
         page.order_by(o.created_at.desc(), o.id.desc())
         .limit(bindparam("rows", type_=Integer))

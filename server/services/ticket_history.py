@@ -7,7 +7,7 @@ import functools
 from typing import Any
 
 from pydantic import AwareDatetime, Field
-from sqlalchemy import Integer, Row, Select, bindparam, false, func, or_, select
+from sqlalchemy import Integer, Row, Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from client import models as wire
@@ -18,7 +18,7 @@ from server.errors import ApiError, Invalid
 from server.i18n import _, language, pgettext, using
 from server.services import events, mail, status_machine, ticket_query
 from server.services.paging import MAX_ROW_ID, CursorState, decode_cursor, encode_cursor
-from server.services.tenancy import SCOPE_CENTRE, get_scoped, not_found, scoped_params
+from server.services.tenancy import get_scoped, not_found, scope_bound, scoped_params
 from server.settings import Settings
 
 MAX_PREVIOUS = 50
@@ -99,11 +99,7 @@ def _history_head(mode: str) -> Select[*tuple[Any, ...]]:
     H = db.HistoryEntry
     entries = select(func.count()).where(H.ticket_id == db.Ticket.id).scalar_subquery()
     stmt = select(db.Ticket.id, entries).where(db.Ticket.id == bindparam("scoped_id"))
-    if mode == "none":
-        return stmt.where(false())
-    if mode == "centre":
-        return stmt.where(db.Ticket.service_centre_id == bindparam(SCOPE_CENTRE))
-    return stmt
+    return scope_bound(stmt, db.Ticket.service_centre_id, mode)
 
 
 @functools.cache
@@ -329,11 +325,7 @@ def _previous_head(mode: str) -> Select[*tuple[Any, ...]]:
         .join(db.Appliance, db.Appliance.id == t.appliance_id)
         .where(t.id == bindparam("scoped_id"))
     )
-    if mode == "none":
-        return stmt.where(false())
-    if mode == "centre":
-        return stmt.where(t.service_centre_id == bindparam(SCOPE_CENTRE))
-    return stmt
+    return scope_bound(stmt, t.service_centre_id, mode)
 
 
 @functools.cache
@@ -351,8 +343,5 @@ def _previous_stmt(mode: str, serial: bool) -> Select[*tuple[Any, ...]]:
             )
         )
     stmt = ticket_query.summary_stmt().where(or_(*same), t.group_id != bindparam("group_id"))
-    if mode == "none":
-        stmt = stmt.where(false())
-    elif mode == "centre":
-        stmt = stmt.where(t.service_centre_id == bindparam(SCOPE_CENTRE))
+    stmt = scope_bound(stmt, t.service_centre_id, mode)
     return stmt.order_by(t.created_at.desc(), t.id.desc()).limit(MAX_PREVIOUS)

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 from typing import Any
 
-from sqlalchemy import Select, bindparam, false, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -15,9 +15,9 @@ from server.db import models as db
 from server.db.session import execute_columns
 from server.services import contact_clock, mapping, status_machine, ticket_query
 from server.services.tenancy import (
-    SCOPE_CENTRE,
     get_scoped,
     not_found,
+    scope_bound,
     scoped_params,
     scoped_stmt,
     sees_all_centres,
@@ -140,13 +140,9 @@ def _group_stmt(mode: str) -> Select[*tuple[Any, ...]]:
 @functools.cache
 def _group_tickets_stmt(mode: str) -> Select[*tuple[Any, ...]]:
     """The summaries of a group's tickets (``group_id``) the reader may see, by id: built
-    once, restricted as ``scope`` does (``mode`` of ``scoped_params``; ``SCOPE_CENTRE``)."""
+    once, restricted as ``scope`` does (``mode`` of ``scoped_params``; ``scope_bound``)."""
     stmt = ticket_query.summary_stmt().where(db.Ticket.group_id == bindparam("group_id"))
-    if mode == "none":
-        stmt = stmt.where(false())
-    elif mode == "centre":
-        stmt = stmt.where(db.Ticket.service_centre_id == bindparam(SCOPE_CENTRE))
-    return stmt.order_by(db.Ticket.id)
+    return scope_bound(stmt, db.Ticket.service_centre_id, mode).order_by(db.Ticket.id)
 
 
 async def get_group(

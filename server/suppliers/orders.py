@@ -33,7 +33,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, false, select, update
+from sqlalchemy import Select, bindparam, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -50,7 +50,7 @@ from server.errors import ApiError, Conflict, Invalid, NotAllowed
 from server.i18n import _
 from server.services import cart
 from server.services.checkout import _check_ticket, _ticket_statuses
-from server.services.tenancy import SCOPE_CENTRE, get_scoped, require_role, scoped_params
+from server.services.tenancy import get_scoped, require_role, scope_bound, scoped_params
 from server.settings import Settings
 from server.suppliers import accounts
 from server.suppliers import orders_effects as effects
@@ -156,7 +156,7 @@ async def get_order(session: AsyncSession, user: db.User, order_id: int) -> Supp
 @functools.cache
 def _list_stmt(mode: str, status: bool, ticket: bool) -> Select[*tuple[Any, ...]]:
     """The centre's supplier orders, newest first, as ``scope`` restricts them (``mode`` of
-    ``scoped_params``, ``SCOPE_CENTRE``); ``status``: of the status bound as ``status``;
+    ``scoped_params``, ``scope_bound``); ``status``: of the status bound as ``status``;
     ``ticket``: with a line for the ticket bound as ``ticket_id``. Built once (built per
     request, the author's alias cost more CPU than running it)."""
     author = aliased(db.User)
@@ -167,10 +167,7 @@ def _list_stmt(mode: str, status: bool, ticket: bool) -> Select[*tuple[Any, ...]
         .order_by(SupplierOrder.created_at.desc(), SupplierOrder.id.desc())
         .limit(LIST_LIMIT)
     )
-    if mode == "none":
-        stmt = stmt.where(false())
-    elif mode == "centre":
-        stmt = stmt.where(SupplierOrder.service_centre_id == bindparam(SCOPE_CENTRE))
+    stmt = scope_bound(stmt, SupplierOrder.service_centre_id, mode)
     if status:
         stmt = stmt.where(SupplierOrder.status == bindparam("status"))
     if ticket:
