@@ -99,20 +99,26 @@ async def reader_zone(
 ReaderZone = Annotated[dt.tzinfo, Depends(reader_zone)]
 
 
-async def bearer_token(
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> str:
+def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
     if credentials is None or not credentials.credentials:
         raise Unauthorized(_("not signed in"))
     return credentials.credentials
 
 
+async def bearer_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    return _token(credentials)
+
+
 async def current_user(
     session: Annotated[AsyncSession, Depends(get_session)],
-    token: Annotated[str, Depends(bearer_token)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     now: Now,
 ) -> db.User:
-    return await user_for_token(session, token, now)
+    """The token's user (``bearer_token``'s checks, without its own step in every request's
+    dependencies: each one costs FastAPI some 15 µs of CPU to solve)."""
+    return await user_for_token(session, _token(credentials), now)
 
 
 Session = Annotated[AsyncSession, Depends(get_session)]

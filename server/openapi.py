@@ -123,7 +123,7 @@ def error_statuses(route: APIRoute, path: str | None = None) -> set[int]:
     statuses: set[int] = set()
     methods = route.methods or set()
     calls = _calls(route)
-    if bearer_token in calls:
+    if bearer_token in calls or current_user in calls:
         statuses.add(401)
     signed_in = current_user in calls
     if signed_in:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Executable, Result, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -130,3 +131,14 @@ def read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
         else engine.execution_options(isolation_level="AUTOCOMMIT")
     )
     return async_sessionmaker(bind, expire_on_commit=False, sync_session_class=ReadOnlySession)
+
+
+async def execute_columns(
+    session: AsyncSession, statement: Executable, params: Mapping[str, Any] | None = None
+) -> Result[*tuple[Any, ...]]:
+    """Run a SELECT of columns (no ORM entity among them) on the session's connection, in
+    its transaction: the rows are the same as ``session.execute``'s, without the ORM's
+    work around them (about 140 µs of CPU per statement on PostgreSQL, a third of running
+    a small one)."""
+    connection = await session.connection()
+    return await connection.execute(statement, params)

@@ -26,18 +26,20 @@ discount and VAT rate recorded on the order, never the catalogue's current ones.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NoReturn
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from client import models as wire
 from client.models import OrderStatus, Role
 from server.db import models as db
+from server.db.session import execute_columns
 from server.errors import (
     Forbidden,
     Invalid,
@@ -51,7 +53,7 @@ from server.services import events, ticket_history
 from server.services.addresses import ADDRESS_FIELDS
 from server.services.money import from_cents, to_cents
 from server.services.pricing import document_totals, line_net
-from server.services.tenancy import require_role, scope
+from server.services.tenancy import require_role, scope, scope_bound, scoped_params
 from server.services.text_match import starts_with
 
 AWAITING = OrderStatus.AWAITING_VALIDATION.value
@@ -331,10 +333,31 @@ def _summary(row: Any) -> wire.OrderSummary:
     )
 
 
+@functools.cache
+def _by_ticket(mode: str) -> tuple[Select[Any], Select[Any]]:
+    """The count and the page of a ticket's orders (``ticket_id``; ``rows`` from ``skip``),
+    as ``scope`` restricts them (``mode`` of ``scoped_params``, ``scope_bound``): the
+    ticket screen's search, whose statements are built once."""
+    o, line = db.Order, db.OrderLine
+    wanted = o.id.in_(select(line.order_id).where(line.ticket_id == bindparam("ticket_id")))
+    count = select(func.count()).select_from(o).where(wanted)
+    page = _summary_stmt().where(wanted)
+    count = scope_bound(count, o.service_centre_id, mode)
+    page = scope_bound(page, o.service_centre_id, mode)
+    page = (
+        page.order_by(o.created_at.desc(), o.id.desc())
+        .limit(bindparam("rows", type_=Integer))
+        .offset(bindparam("skip", type_=Integer))
+    )
+    return count, page
+
+
 async def search(
     session: AsyncSession, query: wire.OrderQuery, user: db.User, *, limit: int, offset: int
 ) -> wire.Page[wire.OrderSummary]:
     """The orders matching every filter, newest first, ``limit`` of them from ``offset``."""
+    if query.ticket_id is not None and query == wire.OrderQuery(ticket_id=query.ticket_id):
+        return await _search_by_ticket(session, query.ticket_id, user, limit, offset)
     where = _conditions(query)
     total = (
         await session.execute(
@@ -351,8 +374,32 @@ async def search(
         stmt = stmt.order_by(db.Order.created_at.desc(), db.Order.id.desc())
         rows = (await session.execute(stmt.limit(limit).offset(offset))).all()
         items = [_summary(row) for row in rows]
+    return _page(items, total, offset)
+
+
+async def _search_by_ticket(
+    session: AsyncSession, ticket_id: int, user: db.User, limit: int, offset: int
+) -> wire.Page[wire.OrderSummary]:
+    """``search`` by ticket alone (the ticket screen's), with the statements built once."""
+    mode, params = scoped_params(user, None)
+    del params["scoped_id"]
+    params["ticket_id"] = ticket_id
+    count, page = _by_ticket(mode)
+    total = (await execute_columns(session, count, params)).scalar_one()
+    items: list[wire.OrderSummary] = []
+    if offset < total:
+        params |= {"rows": limit, "skip": offset}
+        items = [_summary(row) for row in (await execute_columns(session, page, params)).all()]
+    return _page(items, total, offset)
+
+
+_PAGE = wire.Page[wire.OrderSummary]
+"""The answer's class, parametrised once (pydantic looks a generic up anew at each subscript)."""
+
+
+def _page(items: list[wire.OrderSummary], total: int, offset: int) -> wire.Page[wire.OrderSummary]:
     after = offset + len(items)
-    return wire.Page[wire.OrderSummary](
+    return _PAGE(
         items=items, total=total, offset=offset, next_cursor=str(after) if after < total else None
     )
 

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from typing import Any
 
 from pydantic import AwareDatetime, Field
-from sqlalchemy import func, or_, select
+from sqlalchemy import Integer, Row, Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from client import models as wire
 from client.models import LOG_TYPES, Role, TicketAction, TicketStatus
 from server.db import models as db
+from server.db.session import execute_columns
 from server.errors import ApiError, Invalid
 from server.i18n import _, language, pgettext, using
 from server.services import events, mail, status_machine, ticket_query
 from server.services.paging import MAX_ROW_ID, CursorState, decode_cursor, encode_cursor
-from server.services.tenancy import get_scoped, scope
+from server.services.tenancy import get_scoped, not_found, scope_bound, scoped_params
 from server.settings import Settings
 
 MAX_PREVIOUS = 50
@@ -53,8 +56,9 @@ def event_note(
     )
 
 
-def entry(row: db.HistoryEntry, zone: dt.tzinfo) -> wire.HistoryEntry:
-    """The row as the wire's entry, its event rendered in the current language and ``zone``."""
+def entry(row: db.HistoryEntry | Row[Any], zone: dt.tzinfo) -> wire.HistoryEntry:
+    """The row (an object, or a row of ``_ENTRY_COLUMNS``) as the wire's entry, its event
+    rendered in the current language and ``zone``."""
     return wire.HistoryEntry(
         id=row.id,
         ticket_id=row.ticket_id,
@@ -80,6 +84,37 @@ class _After(CursorState):
     id: int = Field(ge=0, le=MAX_ROW_ID)
 
 
+_ENTRY_COLUMNS = tuple(db.HistoryEntry.__table__.c)
+"""A history entry's columns, named as its attributes: the rows ``entry`` reads without an
+object made for each (a ticket screen asks for up to 200 of them)."""
+
+_PAGE = wire.Page[wire.HistoryEntry]
+"""The answer's class, parametrised once (pydantic looks a generic up anew at each subscript)."""
+
+
+@functools.cache
+def _history_head(mode: str) -> Select[*tuple[Any, ...]]:
+    """The ticket's id and the number of its history entries, as ``get_scoped`` restricts it
+    (``mode``, ``scoped_params``), in one statement (it took two): built once."""
+    H = db.HistoryEntry
+    entries = select(func.count()).where(H.ticket_id == db.Ticket.id).scalar_subquery()
+    stmt = select(db.Ticket.id, entries).where(db.Ticket.id == bindparam("scoped_id"))
+    return scope_bound(stmt, db.Ticket.service_centre_id, mode)
+
+
+@functools.cache
+def _history_page() -> Select[*tuple[Any, ...]]:
+    """The first page of a ticket's history (``ticket_id``; ``rows`` of them), newest first:
+    built once."""
+    H = db.HistoryEntry
+    return (
+        select(*_ENTRY_COLUMNS)
+        .where(H.ticket_id == bindparam("ticket_id"))
+        .order_by(H.at.desc(), H.id.desc())
+        .limit(bindparam("rows", type_=Integer))
+    )
+
+
 async def history(
     session: AsyncSession,
     ticket_id: int,
@@ -91,22 +126,24 @@ async def history(
 ) -> wire.Page[wire.HistoryEntry]:
     """One page of the ticket's history, newest first (ties: the later written first), its
     events rendered for the reader: the request's language, moments in ``zone``."""
-    ticket = await get_scoped(session, db.Ticket, ticket_id, user, what="ticket")
+    mode, params = scoped_params(user, ticket_id)
+    found = (await execute_columns(session, _history_head(mode), params)).first()
+    if found is None:  # not there, or not the reader's: the same 404
+        raise not_found("ticket", ticket_id)
+    ticket_id, total = found
     state = await decode_cursor(session, cursor, _After)
     after = (state.at, state.id) if state else None
     H = db.HistoryEntry
-    total = (
-        await session.execute(select(func.count()).where(H.ticket_id == ticket.id))
-    ).scalar_one()
-    stmt = select(H).where(H.ticket_id == ticket.id)
-    if after is not None:
+    if after is None:
+        page = {"ticket_id": ticket_id, "rows": limit + 1}
+        rows = list((await execute_columns(session, _history_page(), page)).all())
+    else:
         at, after_id = after
-        stmt = stmt.where(or_(H.at < at, (H.at == at) & (H.id < after_id)))
-    rows = list(
-        (await session.execute(stmt.order_by(H.at.desc(), H.id.desc()).limit(limit + 1)))
-        .scalars()
-        .all()
-    )
+        stmt = select(*_ENTRY_COLUMNS).where(
+            H.ticket_id == ticket_id, or_(H.at < at, (H.at == at) & (H.id < after_id))
+        )
+        stmt = stmt.order_by(H.at.desc(), H.id.desc()).limit(limit + 1)
+        rows = list((await execute_columns(session, stmt)).all())
     more = len(rows) > limit
     rows = rows[:limit]
     offset = 0
@@ -115,12 +152,12 @@ async def history(
         offset = (
             await session.execute(
                 select(func.count()).where(
-                    H.ticket_id == ticket.id, or_(H.at > at, (H.at == at) & (H.id >= after_id))
+                    H.ticket_id == ticket_id, or_(H.at > at, (H.at == at) & (H.id >= after_id))
                 )
             )
         ).scalar_one()
     last = rows[-1] if rows else None
-    return wire.Page[wire.HistoryEntry](
+    return _PAGE(
         items=[entry(r, zone) for r in rows],
         total=total,
         next_cursor=(
@@ -263,21 +300,48 @@ async def previous(
     """Other tickets of the same customer or the same appliance (same appliance record or
     same serial number), outside this ticket's group, as the user may see them: newest first,
     at most ``MAX_PREVIOUS``."""
-    ticket = await get_scoped(session, db.Ticket, ticket_id, user, what="ticket")
-    appliance = await session.get(db.Appliance, ticket.appliance_id)
-    assert appliance is not None
-    same = [db.Ticket.customer_id == ticket.customer_id, db.Ticket.appliance_id == appliance.id]
-    if appliance.serial_number:
+    mode, params = scoped_params(user, ticket_id)
+    found = (await execute_columns(session, _previous_head(mode), params)).first()
+    if found is None:  # not there, or not the reader's: the same 404
+        raise not_found("ticket", ticket_id)
+    customer_id, appliance_id, group_id, serial_number = found
+    params = {k: v for k, v in params.items() if k != "scoped_id"}
+    params |= {"customer_id": customer_id, "appliance_id": appliance_id, "group_id": group_id}
+    if serial_number:
+        params["serial_number"] = serial_number
+    stmt = _previous_stmt(mode, bool(serial_number))
+    rows = (await execute_columns(session, stmt, params)).all()
+    return [ticket_query.summary(row, now, overdue_hours) for row in rows]
+
+
+@functools.cache
+def _previous_head(mode: str) -> Select[*tuple[Any, ...]]:
+    """What the previous tickets of a ticket are found by (its customer, appliance, group and
+    the appliance's serial number), as ``get_scoped`` restricts the ticket (``mode``,
+    ``scoped_params``), in one statement (it took two): built once."""
+    t = db.Ticket
+    stmt = (
+        select(t.customer_id, t.appliance_id, t.group_id, db.Appliance.serial_number)
+        .join(db.Appliance, db.Appliance.id == t.appliance_id)
+        .where(t.id == bindparam("scoped_id"))
+    )
+    return scope_bound(stmt, t.service_centre_id, mode)
+
+
+@functools.cache
+def _previous_stmt(mode: str, serial: bool) -> Select[*tuple[Any, ...]]:
+    """The previous tickets' summaries (``customer_id``, ``appliance_id``, ``group_id``,
+    ``serial_number`` when ``serial``), as the reader may see them (``mode``): built once."""
+    t = db.Ticket
+    same = [t.customer_id == bindparam("customer_id"), t.appliance_id == bindparam("appliance_id")]
+    if serial:
         same.append(
-            db.Ticket.appliance_id.in_(
-                select(db.Appliance.id).where(db.Appliance.serial_number == appliance.serial_number)
+            t.appliance_id.in_(
+                select(db.Appliance.id).where(
+                    db.Appliance.serial_number == bindparam("serial_number")
+                )
             )
         )
-    stmt = (
-        ticket_query.summary_stmt()
-        .where(or_(*same), db.Ticket.group_id != ticket.group_id)
-        .order_by(db.Ticket.created_at.desc(), db.Ticket.id.desc())
-        .limit(MAX_PREVIOUS)
-    )
-    rows = (await session.execute(scope(stmt, db.Ticket.service_centre_id, user))).all()
-    return [ticket_query.summary(row, now, overdue_hours) for row in rows]
+    stmt = ticket_query.summary_stmt().where(or_(*same), t.group_id != bindparam("group_id"))
+    stmt = scope_bound(stmt, t.service_centre_id, mode)
+    return stmt.order_by(t.created_at.desc(), t.id.desc()).limit(MAX_PREVIOUS)

@@ -104,3 +104,44 @@ async def test_a_read_only_session_refuses_to_write(settings: Settings) -> None:
                 await session.flush()
     finally:
         await engine.dispose()
+
+
+async def test_opening_a_ticket_sends_two_statements_per_request_after_the_token_s(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ticket screen's group, history and previous tickets: the token's user, then two
+    statements each (the object, as the reader may see it, with what comes with it in one;
+    then its list), on either database."""
+    from server.app import create_app
+
+    log = tmp_path / "sql.log"
+    monkeypatch.setenv(SQL_LOG_ENV, str(log))
+    app = create_app(settings)
+    sent: dict[str, list[str]] = {}
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            headers = await _token(http)
+            listing = await http.get("/tickets", params={"limit": 1}, headers=headers)
+            assert listing.status_code == 200, listing.text
+            ticket = listing.json()["items"][0]
+            paths = [
+                f"/ticket-groups/{ticket['group_id']}",
+                f"/tickets/{ticket['id']}/history",
+                f"/tickets/{ticket['id']}/previous",
+            ]
+            for path in paths:
+                await http.get(path, headers=headers)  # the statement cache warm
+                await asyncio.sleep(0.05)
+                before = log.stat().st_size
+                answer = await http.get(path, headers=headers)
+                assert answer.status_code == 200, answer.text
+                await asyncio.sleep(0.05)  # asyncpg's logger writes a loop turn later
+                with log.open(encoding="utf-8") as f:
+                    f.seek(before)
+                    sent[path] = [line.split("\t", 1)[1].strip() for line in f]
+    finally:
+        await app.state.engine.dispose()
+    for path, statements in sent.items():
+        assert len(statements) == 3, (path, statements)
+        assert all(s.startswith("SELECT") for s in statements), (path, statements)
