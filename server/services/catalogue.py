@@ -6,6 +6,7 @@ catalogue prices; the net price applies the signed-in user's centre discount.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
@@ -20,6 +21,7 @@ from sqlalchemy.orm import aliased
 from client import models as wire
 from client.models.base import MAX_OFFSET
 from server.db import models as db
+from server.db.direct import DirectSelect
 from server.errors import NotFound
 from server.i18n import _, language
 from server.services.money import from_cents
@@ -432,20 +434,24 @@ def _component_statement(start: ColumnElement[bool]) -> Select[*tuple[Any, ...]]
 
 
 @functools.cache
-def _component_statements() -> tuple[Select[Any], Select[Any]]:
-    """The component statement from one part ``code``, and from the parts ``ids``."""
+def _component_statements() -> tuple[DirectSelect, DirectSelect]:
+    """The component statement from one part ``code``, and from the parts ``ids``; run on the
+    driver's connection (one hop or round trip, see :mod:`server.db.direct`)."""
     return (
-        _component_statement(db.Part.code == bindparam("code")),
-        _component_statement(db.Part.id.in_(bindparam("ids", expanding=True))),
+        DirectSelect(_component_statement(db.Part.code == bindparam("code"))),
+        DirectSelect(_component_statement(db.Part.id.in_(bindparam("ids", expanding=True)))),
     )
 
 
-def _node_of(row: Sequence[Any]) -> PartNode:
-    return PartNode(**{name: value for (name, _c), value in zip(_PART_FIELDS, row, strict=False)})
+_PART_WIDTH = len(_PART_FIELDS)
+# the rows' columns are the dataclasses' fields, in order: PartNode(*row[:_PART_WIDTH]) and
+# Edge(*row[_PART_WIDTH:]) build them without a dict per row
+assert [f for f, _c in _PART_FIELDS] == [f.name for f in dataclasses.fields(PartNode)]
+assert [f for f, _c in _RELATION_FIELDS] == [f.name for f in dataclasses.fields(Edge)]
 
 
 def _edge_of(row: Sequence[Any]) -> Edge:
-    return Edge(**{name: value for (name, _c), value in zip(_RELATION_FIELDS, row, strict=True)})
+    return Edge(*row)
 
 
 async def load_component(session: AsyncSession, code: str) -> tuple[PartNode, Graph]:
@@ -457,19 +463,17 @@ async def load_component(session: AsyncSession, code: str) -> tuple[PartNode, Gr
     code = code.strip()
     parts: dict[int, PartNode] = {}
     edges: dict[int, Edge] = {}
-    width = len(_PART_COLUMNS)
+    width = _PART_WIDTH
     by_code, by_ids = _component_statements()
     params: dict[str, Any]
     statement, params = by_code, {"code": code}
     asked: set[str] = set()
-    # Core rows straight from the connection: the ORM's result machinery is not needed here
-    conn = await session.connection()
     for _round in range(_KIT_ROUNDS):
-        for row in (await conn.execute(statement, params)).all():
+        for row in await statement.rows(session, params):
             if row[0] not in parts:
-                parts[row[0]] = _node_of(row)
+                parts[row[0]] = PartNode(*row[:width])
             if row[width] is not None and row[width] not in edges:
-                edges[row[width]] = _edge_of(row[width:])
+                edges[row[width]] = Edge(*row[width:])
         if not parts:
             raise NotFound(_("part {code} not found").format(code=code))
         # A kit group may join parts that share no relation: take in the whole group.
@@ -477,6 +481,7 @@ async def load_component(session: AsyncSession, code: str) -> tuple[PartNode, Gr
         if not groups:
             break
         asked |= groups
+        conn = await session.connection()
         extra = (
             await conn.execute(
                 select(*_RELATION_COLUMNS).where(
