@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Integer,
     Select,
@@ -532,8 +533,8 @@ def _page_stmt(
         ids = _walk_stmt(conditions, sort, desc, kind, reverse=reverse)
     else:
         ids = _scoped(_ordered(_sort_joins(conditions, sort), sort, desc, reverse=reverse), kind)
-    window = ids.limit(bindparam("q_limit", type_=Integer)).offset(
-        bindparam("q_offset", type_=Integer)
+    window = ids.limit(bindparam("q_limit", type_=BigInteger)).offset(
+        bindparam("q_offset", type_=BigInteger)
     )
     return _rows_of(window, sort, desc, conditions)
 
@@ -566,7 +567,7 @@ def _count_stmt(conditions: _Conditions, kind: str) -> Select[Any]:
         # every ticket: SQLite counts a table from its pages, faster than stepping through
         # the first ``cap`` rows
         return select(func.count()).select_from(db.Ticket)
-    capped = matches.limit(bindparam("q_cap", type_=Integer))
+    capped = matches.limit(bindparam("q_cap", type_=BigInteger))
     return select(func.count(), _HIGHEST).select_from(capped.subquery())
 
 
@@ -776,12 +777,12 @@ def _group_stmts(
             condition = column.is_(None)
     stmt = _scoped(conditions.apply(select(t.id), joined=False), kind).where(condition)
     count = select(func.count()).select_from(
-        stmt.limit(bindparam("q_needed", type_=Integer)).subquery()
+        stmt.limit(bindparam("q_needed", type_=BigInteger)).subquery()
     )
     page = (
         stmt.order_by(*order)
-        .limit(bindparam("q_limit", type_=Integer))
-        .offset(bindparam("q_offset", type_=Integer))
+        .limit(bindparam("q_limit", type_=BigInteger))
+        .offset(bindparam("q_offset", type_=BigInteger))
     )
     walk = page.with_hint(db.Ticket, f"INDEXED BY {index}", "sqlite")
     return count, _rows_of(page, sort, desc, conditions), _rows_of(walk, sort, desc, conditions)
