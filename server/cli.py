@@ -16,6 +16,7 @@ def serve(database_url: str, host: str, port: int, workers: int = 1) -> int:
 
     asyncio.run(upgrade(database_url))
     print(f"sav backend on http://{host}:{port} (database: {_redact(database_url)})", flush=True)
+    from server import http_protocol
     from server.observability import uvicorn_log_config
 
     # uvicorn's access log writes query strings (a search by phone number): ours instead,
@@ -27,6 +28,7 @@ def serve(database_url: str, host: str, port: int, workers: int = 1) -> int:
         "proxy_headers": True,
         "access_log": False,
         "log_config": uvicorn_log_config(),
+        "http": http_protocol.PATH,  # Nagle off on every connection, with workers too
     }
     if workers > 1:
         import os
