@@ -327,40 +327,8 @@ def _ordered(
 
 def summary(row: Sequence[Any], now: dt.datetime, overdue_hours: int) -> wire.TicketSummary:
     """A row of ``summary_stmt()`` as the wire's TicketSummary."""
-    (
-        ticket_id,
-        group_id,
-        status,
-        created_at,
-        status_changed_at,
-        appointment_at,
-        waiting_parts,
-        last_name,
-        first_name,
-        city,
-        postal_code,
-        model_code,
-        centre_code,
-        engineer,
-        operator,
-        clock_start,
-    ) = row
-    return wire.TicketSummary(
-        id=ticket_id,
-        group_id=group_id,
-        status=wire.TicketStatus(status),
-        created_at=created_at,
-        status_changed_at=status_changed_at,
-        customer_name=f"{last_name} {first_name}".strip(),
-        city=city,
-        postal_code=postal_code,
-        model_code=model_code,
-        service_centre_code=centre_code,
-        engineer=engineer,
-        operator=operator,
-        appointment_at=appointment_at,
-        overdue=contact_clock.is_overdue(status, clock_start, now, overdue_hours),
-        waiting_parts=waiting_parts or status == wire.TicketStatus.WAITING_PARTS.value,
+    return wire.TicketSummary.model_validate(
+        _summary_fields(row, contact_clock.overdue_before(now, overdue_hours))
     )
 
 
