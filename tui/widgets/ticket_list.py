@@ -263,6 +263,11 @@ class TicketList(ScrollView, can_focus=True):
         for i, t in enumerate(page.items):
             self._rows[page.offset + i] = t
         self._forget_far_blocks()
+        if not page.total_exact and page.total < self.total:
+            # counted less far than an answer already here (the blocks' answers come in any
+            # order: "120+" after "151" would cut the list back): the count stays
+            self.refresh()
+            return
         self.total_exact = page.total_exact
         if page.total != self.total:  # the result grew or shrank meanwhile (or was counted further)
             self.total = page.total
