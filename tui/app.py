@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.notifications import Notify
 from textual.worker import Worker, WorkerState
 
-from tui import appearance, glyphs, i18n
+from tui import appearance, collector, glyphs, i18n, textual_fixes
 from tui.appearance import Appearance
 from tui.backend import Backend, BackendUnavailable
 from tui.commands import SavCommands
@@ -28,53 +28,7 @@ from tui.screens.login import LoginScreen
 from tui.type_ahead import TypeAheadApp
 from tui.wire import WireApp, set_cursor_blink
 
-
-def _release_styles_caches() -> None:
-    """Textual's ``StylesCache.get_inner_outer`` is an ``lru_cache`` on an instance method
-    (its first parameter is named ``cls``, yet it is no classmethod): the cache's keys hold
-    up to 1,024 ``StylesCache`` objects, one per widget painted, and with each the lines it
-    rendered, long after the widget and its screen are gone (a ticket opened and closed
-    kept ~1,700 strips, a few MiB an hour). The same colours, keyed on the colours alone."""
-    from functools import lru_cache
-
-    from textual._styles_cache import StylesCache
-    from textual.color import Color
-    from textual.style import Style
-
-    if isinstance(StylesCache.__dict__.get("get_inner_outer"), staticmethod):
-        return
-
-    @lru_cache(1024)
-    def inner_outer(base_background: Color, background: Color) -> tuple[Style, Style]:
-        return (
-            Style(background=base_background + background),
-            Style(background=base_background),
-        )
-
-    StylesCache.get_inner_outer = staticmethod(inner_outer)  # type: ignore[assignment,method-assign]
-
-
-_release_styles_caches()
-
-
-GC_OFF_AT_MOST = 5.0
-"""Seconds after the start when the garbage collector is on again whatever happened."""
-
-
-def collect_from_now_on() -> None:
-    """The garbage collector on again: ``sav`` starts with it off (``tui.cli.run_tui``), until
-    the home screen is painted after the sign-in, or ``GC_OFF_AT_MOST`` seconds. What the
-    start-up left is collected once, and what lives then (Textual, the modules, the app) is
-    frozen: the full passes while working (a ticket screen closed leaves ~24,000 objects in
-    cycles) skip it. Opening a ticket of 200 entries, bench.tickets_tui --open-only, 28
-    openings each, same minutes, load 2.5-3.6: p50 186 -> 169 ms, p95 319 -> 280 ms."""
-    import gc
-
-    if gc.isenabled():
-        return
-    gc.collect()  # what the start-up left (the login screen), once, before the freeze
-    gc.freeze()  # what exists now lives as long as the app: later passes skip it
-    gc.enable()
+textual_fixes.release_styles_caches()
 
 
 def _import_soon(name: str) -> None:
@@ -206,7 +160,7 @@ class SavApp(TypeAheadApp, WireApp):
     def on_mount(self) -> None:
         self.wire_start()
         self.push_screen(LoginScreen())
-        self.set_timer(GC_OFF_AT_MOST, collect_from_now_on)
+        self.set_timer(collector.RESUME_AT_MOST, collector.resume)
         # Connecting imports the HTTP client, which would compete with the first frame
         # for the interpreter: paint first, then connect.
         self.call_after_refresh(self.connect)
@@ -362,7 +316,7 @@ class SavApp(TypeAheadApp, WireApp):
         if not self.language_forced:
             self.set_language(message.user.language.value)
         self.switch_screen(HomeScreen())
-        self.call_after_refresh(collect_from_now_on)
+        self.call_after_refresh(collector.resume)
         self.load_cart_count()
 
     @on(SignInFailed)

@@ -444,12 +444,9 @@ def keys_command(args: argparse.Namespace) -> int:
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    import gc
+    from tui import collector
 
-    # The start-up (Textual, the login screen, the HTTP client) makes ~60,000 objects and
-    # next to no garbage: the collector's passes over them were ~10 % of the CPU before the
-    # first frame. SavApp turns it on again (collect_from_now_on).
-    gc.disable()
+    collector.pause()  # the start-up makes next to no garbage; SavApp resumes it
     from client import profiles
     from tui.backend import EmbeddedBackend, RemoteBackend
 
