@@ -25,6 +25,11 @@ written in bursts until the cursor has passed ``--rows`` rows (or the end of the
 RSS again. The list keeps a bounded window of loaded rows (``TicketList.KEEP_BLOCKS``).
 Target: it grows by ≤ 5 MiB.
 
+**The anchors** (the same pty, the same reading of the peak): bare Textual
+(``bench.hello_app``) and the design card's client stack (``bench.hello_stack``: that app with
+textual, httpx, pydantic, keyring and platformdirs loaded as sav loads them, none of sav's
+modules). What the journey's peak has above the stack is sav's own share.
+
 The database (``--database``) is the 100,000-ticket demo that ``bench.tickets_tui`` and
 ``bench.search`` use (``bench/.data/search-100000.db``), created and loaded when missing
 (``--build N`` for another size); nothing is dropped. Figures are printed with the machine's
@@ -227,6 +232,29 @@ def _journey(base: str, home: Path, rounds: int, timeout: float, into: Journey) 
     into.peaks.append(max(tui.peak(), *peaks))
 
 
+# ------------------------------------------------------------------ anchors
+
+ANCHORS = {
+    "bare Textual (bench.hello_app)": "bench.hello_app",
+    "the client stack (bench.hello_stack)": "bench.hello_stack",
+}
+
+
+def _anchor(module: str, home: Path, timeout: float) -> float:
+    """Peak RSS (MiB) of ``python -m module`` once its "Hello" is painted and it is quiet."""
+    home.mkdir(parents=True, exist_ok=True)
+    argv = [sys.executable, "-m", module]
+    driver = PtyDriver(argv, env=isolated_environment(home), cwd=str(ROOT))
+    try:
+        driver.wait_for("Hello", timeout)
+        driver.wait_idle(SETTLE, timeout)
+        driver.snapshot_memory()
+        root = driver.memory_peaks()[0]
+        return max(root.rss_sampled, root.vm_hwm) / MIB
+    finally:
+        driver.terminate()
+
+
 # ------------------------------------------------------------------ paging
 
 POSITION = re.compile(r"^ ?([\d,]+) of ([\d,]+)(\+?) tickets?", re.M)
@@ -337,6 +365,17 @@ def _report_journey(journey: Journey, runs: int, rounds: int) -> None:
         )
 
 
+def _report_anchors(anchors: dict[str, list[float]], journey: Journey) -> None:
+    for name, values in anchors.items():
+        print(f"  anchor: {name:<38}{_stats(values)}")
+        record("memory", f"anchor peak RSS: {name}", statistics.median(values), "MiB")
+    stack = anchors.get("the client stack (bench.hello_stack)")
+    if stack and journey.peaks:
+        share = statistics.median(journey.peaks) - statistics.median(stack)
+        print(f"  {'sav above the stack (p50)':<28}{share:6.1f}")
+        record("memory", "TUI peak above the client stack (sav's own share)", share, "MiB")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.memory",
@@ -357,6 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     url = _database(args.database, args.build)
     load_before = _load()
     journey = Journey()
+    anchors: dict[str, list[float]] = {}
     paging: Paging | None = None
     with tempfile.TemporaryDirectory(prefix="sav-bench-memory-") as tmp:
         home = Path(tmp)
@@ -370,6 +410,10 @@ def main(argv: list[str] | None = None) -> int:
                         f"(after each round: {rounds}; load {_load()})",
                         flush=True,
                     )
+                for name, module in ANCHORS.items():
+                    for run in range(args.runs):
+                        peak = _anchor(module, home / f"anchor-{run}", args.timeout)
+                        anchors.setdefault(name, []).append(peak)
                 if not args.no_paging:
                     paging = _paging(base, home / "operator", args.rows, args.burst, args.timeout)
             except MarkerNotFound as exc:
@@ -383,6 +427,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if journey.peaks:
         _report_journey(journey, args.runs, args.rounds)
+    _report_anchors(anchors, journey)
     if paging is not None:
         grew = paging.after - paging.before
         print(
