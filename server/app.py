@@ -8,6 +8,7 @@ import importlib
 import logging
 import sys
 import threading
+import warnings
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -29,6 +30,19 @@ if TYPE_CHECKING:
     from server.suppliers.sync_schedule import SyncTicker
 
 log = logging.getLogger("sav.app")
+
+# FastAPI reads a request body as ``Annotated[Model, Body(alias=<parameter name>)]``. The wire
+# models defer building their validators until first used (``Wire``: defer_build, the TUI's
+# start-up and memory), so pydantic builds that Annotated form on the first request (and for
+# the OpenAPI document), outside a model field, and warns that the alias has no effect there.
+# FastAPI takes the body by the parameter's name itself: the alias is indeed unused, the
+# warning is a false positive, printed once by every `sav serve` process and every test run.
+warnings.filterwarnings(
+    "ignore",
+    message=r"The 'alias' attribute with value '\w+' was provided to the `Field\(\)` function",
+    category=UserWarning,
+)
+
 
 ROUTE_MODULES = (
     "server.routes.health",

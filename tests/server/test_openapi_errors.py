@@ -103,3 +103,30 @@ async def test_a_bug_is_a_500_error_body_and_its_log_has_no_message(
     assert "builtins.ValueError" in logged and "GET /boom/{what} 500" in logged
     assert "0611223344" not in logged and "zoe" not in logged
     await app.state.engine.dispose()
+
+
+def test_building_the_document_and_a_first_body_warns_of_nothing() -> None:
+    """The deferred wire models made pydantic warn, once per process, that FastAPI's alias on
+    a body has no effect (a false positive): ``sav serve`` printed it into its log. A fresh
+    process with every warning shown builds the document and validates a first body."""
+    import subprocess
+    import sys
+
+    script = (
+        "from server.app import create_app\n"
+        "from server.settings import Settings\n"
+        "from fastapi.testclient import TestClient\n"
+        "app = create_app(Settings(database_url='sqlite+aiosqlite://'))\n"
+        "app.openapi()\n"
+        "with TestClient(app) as http:\n"
+        "    print(http.post('/auth/login', json={'username': 1}).status_code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "default", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "422", done.stdout  # the body was validated (no database)
+    assert "UnsupportedFieldAttributeWarning" not in done.stderr, done.stderr
