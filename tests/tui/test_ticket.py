@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import select, update
-from textual.widgets import DataTable, Footer, Input, Label, Static, TextArea
+from textual.widgets import DataTable, Footer, Input, Label, Static, TabbedContent, TextArea
 
 from client.models import (
     AddLogRequest,
@@ -243,6 +243,9 @@ async def test_a_stale_edit_names_who_changed_it_and_keeps_what_was_typed(
     app = make_tui()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_ticket(app, pilot)
+        await pilot.press("p", "down")  # a place on the screen, which the reload keeps
+        previous = screen.query_one("#previous-table", DataTable)
+        row = previous.cursor_row
         await pilot.press("a")
         await pilot.pause()
         form = app.screen
@@ -269,6 +272,11 @@ async def test_a_stale_edit_names_who_changed_it_and_keeps_what_was_typed(
         assert form.query_one("#field-invoice_number", Input).value == "INV-777"
         await pilot.press("ctrl+r")
         await settle(app, pilot)
+        # the screen under the form shows the ticket read again, where it was
+        assert screen.ticket is not None
+        assert screen.ticket.appliance.serial_number == "999000111"
+        assert screen.query_one(TabbedContent).active == "previous"
+        assert previous.cursor_row == row
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert app.screen is screen

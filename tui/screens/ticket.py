@@ -95,9 +95,12 @@ async def _closing_of(client: SavClient, ticket: Ticket) -> Closing | None:
     return await client.intervention(ticket.id)
 
 
-async def _fetch(client: SavClient, ticket_id: int) -> TicketLoaded:
+async def _fetch(client: SavClient, ticket_id: int, *, previous: bool = True) -> TicketLoaded:
     """Everything the screen shows of a ticket, asked for at once: the ticket, its history and
-    the previous tickets together, then (they need the ticket) its group and its closing."""
+    the previous tickets together, then (they need the ticket) its group and its closing.
+    ``TicketScreen._show`` shows it, on opening and on every reload alike. ``previous``: False
+    when the screen keeps the previous tickets it shows (a reload under a form: their table,
+    its cursor with it, stays as it is)."""
 
     async def ticket_group_closing() -> tuple[Ticket, TicketGroup, Closing | None]:
         ticket = await client.ticket(ticket_id)
@@ -106,10 +109,13 @@ async def _fetch(client: SavClient, ticket_id: int) -> TicketLoaded:
         )
         return ticket, group, closing
 
-    (ticket, group, closing), history, previous = await asyncio.gather(
-        ticket_group_closing(), client.ticket_history(ticket_id), client.previous_tickets(ticket_id)
+    async def previous_tickets() -> list[TicketSummary] | None:
+        return await client.previous_tickets(ticket_id) if previous else None
+
+    (ticket, group, closing), history, earlier = await asyncio.gather(
+        ticket_group_closing(), client.ticket_history(ticket_id), previous_tickets()
     )
-    return TicketLoaded(ticket, group, history, previous, closing)
+    return TicketLoaded(ticket, group, history, earlier, closing)
 
 
 # key → action; a key shows in the footer only when the server offers its action
@@ -322,15 +328,12 @@ class TicketScreen(Copies, Documents, Screen[None]):
             self.load(self.ticket_id)
 
     async def reload_now(self) -> None:
-        """Read the ticket again, now (a form waits for it before saving again)."""
+        """Read the ticket again, now (a form waits for it before saving again): as ``load``
+        does, but awaited, and its errors left to the form, which says them."""
         client = self.sav.client
         if client is None:
             return
-        ticket, history = await asyncio.gather(
-            client.ticket(self.ticket_id), client.ticket_history(self.ticket_id)
-        )
-        closing = await _closing_of(client, ticket)
-        self._show(TicketLoaded(ticket, self.group, history, None, closing))
+        self._show(await _fetch(client, self.ticket_id, previous=False))
 
     @on(TicketLoaded)
     def _loaded(self, message: TicketLoaded) -> None:
