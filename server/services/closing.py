@@ -1,5 +1,7 @@
-"""Closing an intervention: the form's draft, its figures, the closing, the operator's
-verification or rejection.
+"""Closing an intervention: the rules. Who may save, close, verify or reject it, from which
+status, what the form must hold; the form's draft, the closing, the operator's verification
+or rejection. The figures (rate, spares, bonuses, net, VAT, total; the amounts frozen at
+closing) are computed in server.services.closing_figures.
 
 * One intervention per ticket. ``PUT /tickets/{id}/intervention`` saves the form as a draft
   (the ticket keeps its status; the next person to open the form sees the draft);
@@ -11,8 +13,9 @@ verification or rejection.
   (server.services.closing_parts); closing freezes each line's unit price, with the amounts
   (net, VAT, total), for good.
 * Figures: net = rate + spares + bonuses; VAT at the centre's rate on that net, half up once
-  (server.services.money); the form asks ``POST /tickets/{id}/intervention/totals`` as it
-  changes.
+  (server.services.closing_figures); the form asks ``POST /tickets/{id}/intervention/totals``
+  as it changes. The rate is bounded (``rate_bound_cents``), the bonuses too: those are rules,
+  checked here.
 * Verification (operators): ``GET /tickets/{id}/intervention`` shows everything (codes with
   their names, the parts with their frozen price against today's catalogue price, the
   amounts); verify moves closed -> verified; reject sends it back to confirmed with the note,
@@ -48,9 +51,15 @@ from client.models import (
 from server.db import models as db
 from server.errors import Conflict, Invalid, NotFound, PreconditionFailed
 from server.i18n import _, day, language, money
-from server.services import closing_codes, events, status_machine, ticket_actions
+from server.services import (
+    closing_codes,
+    closing_figures,
+    events,
+    status_machine,
+    ticket_actions,
+)
 from server.services.closing_parts import PartLine, ordered_parts, resolve_parts
-from server.services.money import document_totals, from_cents, to_cents
+from server.services.money import from_cents, to_cents
 from server.services.tenancy import get_scoped
 
 MAX_DISTANCE_KM = 2000
@@ -270,27 +279,6 @@ def _field_label(name: str) -> str:
     return labels.get(name, name)
 
 
-def _totals(
-    rate_cents: int, spares_cents: int, bonuses_cents: int, vat_rate: Decimal
-) -> wire.InterventionTotals:
-    figures = document_totals(
-        (from_cents(cents), vat_rate) for cents in (rate_cents, spares_cents, bonuses_cents)
-    )
-    return wire.InterventionTotals(
-        rate=from_cents(rate_cents),
-        spares=from_cents(spares_cents),
-        bonuses=from_cents(bonuses_cents),
-        net=figures.net,
-        vat_rate=vat_rate,
-        vat=figures.vat,
-        total=figures.total,
-    )
-
-
-def _spares(parts: list[PartLine]) -> int:
-    return sum(p.unit_price_cents * p.quantity for p in parts)
-
-
 # --------------------------------------------------------------------------- reading
 
 
@@ -315,25 +303,12 @@ async def get_closing(
             fault_description=ticket.problem,
             rate=from_cents(centre.rate_cents),
         )
-        totals = _totals(centre.rate_cents, 0, 0, centre.vat_rate)
+        totals = closing_figures.figures(centre.rate_cents, 0, 0, centre.vat_rate)
         version = 0
     else:
         parts = await _parts_wire(session, saved.id, ordered)
         form = _form_of(saved, parts)
-        if saved.net_cents is not None and saved.vat_cents is not None:
-            totals = wire.InterventionTotals(
-                rate=from_cents(saved.rate_cents),
-                spares=from_cents(saved.spares_cents),
-                bonuses=from_cents(saved.bonuses_cents),
-                net=from_cents(saved.net_cents),
-                vat_rate=saved.vat_rate,
-                vat=from_cents(saved.vat_cents),
-                total=from_cents(saved.net_cents + saved.vat_cents),
-            )
-        else:
-            totals = _totals(
-                saved.rate_cents, saved.spares_cents, saved.bonuses_cents, saved.vat_rate
-            )
+        totals = closing_figures.saved_figures(saved)
         version = saved.version
     names = await _names(
         session,
@@ -451,7 +426,7 @@ async def _parts_wire(
             description=description,
             quantity=quantity,
             unit_price=from_cents(unit),
-            amount=from_cents(unit * quantity),
+            amount=closing_figures.line_amount(unit, quantity),
             catalogue_price=from_cents(catalogue_price),
             order_line_id=line_id,
             order_number=numbers.get(line_id) if line_id is not None else None,
@@ -482,29 +457,13 @@ async def totals(
     loaded = await _load(session, ticket_id, user)
     lists = await _lists(session, loaded.appliance)
     checked = await _check(session, loaded, form, lists, now, zone, closing=False)
-    figures = _totals(
+    figures = closing_figures.figures(
         checked.rate_cents,
-        _spares(checked.parts),
+        closing_figures.spares_cents(checked.parts),
         checked.bonuses_cents,
         loaded.centre.vat_rate,
     )
-    parts = [
-        wire.PartUsed(
-            position=n,
-            requested_code=p.requested.code,
-            ordered_code=p.ordered.code if p.ordered else None,
-            installed_code=p.installed.code,
-            description=p.installed.description,
-            quantity=p.quantity,
-            unit_price=from_cents(p.unit_price_cents),
-            amount=from_cents(p.unit_price_cents * p.quantity),
-            catalogue_price=from_cents(p.installed.price_cents),
-            order_line_id=p.order_line_id,
-            order_number=p.order_number,
-        )
-        for n, p in enumerate(checked.parts, start=1)
-    ]
-    return figures.model_copy(update={"parts": parts})
+    return figures.model_copy(update={"parts": closing_figures.priced_parts(checked.parts)})
 
 
 # --------------------------------------------------------------------------- writing
@@ -554,7 +513,7 @@ async def _write(
         "work_done": form.work_done,
         "fault_description": form.fault_description,
         "rate_cents": checked.rate_cents,
-        "spares_cents": _spares(checked.parts),
+        "spares_cents": closing_figures.spares_cents(checked.parts),
         "bonuses_cents": checked.bonuses_cents,
         "vat_rate": loaded.centre.vat_rate,
         "appliance_changes": form.appliance.model_dump(mode="json") if form.appliance else None,
@@ -690,14 +649,14 @@ async def close(
         TicketAction.CLOSE, loaded.ticket.id, TicketStatus(loaded.ticket.status), role
     )
     saved = await _write(session, loaded, user, form, checked, lists, now, if_match=None)
-    figures = _totals(saved.rate_cents, saved.spares_cents, saved.bonuses_cents, saved.vat_rate)
+    figures = closing_figures.figures(
+        saved.rate_cents, saved.spares_cents, saved.bonuses_cents, saved.vat_rate
+    )
     await session.execute(
         update(db.Intervention)
         .where(db.Intervention.id == saved.id)
         .values(
-            net_cents=to_cents(figures.net),
-            vat_cents=to_cents(figures.vat),
-            total_cents=to_cents(figures.total),
+            **closing_figures.frozen_amounts(figures),
             closed_at=now,
             closed_by_id=user.id,
             verified_at=None,
@@ -734,9 +693,8 @@ async def verify(
     saved = (
         await session.execute(select(db.Intervention).where(db.Intervention.ticket_id == ticket_id))
     ).scalar_one_or_none()
-    event = None
-    if saved is not None and saved.net_cents is not None and saved.vat_cents is not None:
-        event = events.verified(str(from_cents(saved.net_cents + saved.vat_cents)))
+    total = closing_figures.frozen_total(saved) if saved is not None else None
+    event = events.verified(str(total)) if total is not None else None
     await ticket_actions.transition(
         session,
         ticket_id,

@@ -12,13 +12,15 @@ The totals (rate, spares, bonuses, net, VAT, final price) are the server's: aske
 moment after each change, in a worker, never blocking the typing. ctrl+s saves and closes;
 F2 saves the draft (the ticket keeps its status). A refusal puts each reason beside its
 field and keeps everything typed.
+
+This module keeps the screen (layout, keys, workers, errors beside the fields); the text it
+shows (labels, the title, the figures' lines, the parts' rows, the lookup lists) and the
+reading of typed amounts are tui.close_text's.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -33,15 +35,14 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from client.models import ApplianceUpdate, InterventionForm, PartUsedInput, WarrantyStatus
-from tui import formats, glyphs
+from tui import close_text, glyphs
+from tui.close_text import APPLIANCE_FIELDS, CODE_FIELDS, PARTS_COLUMNS, WARRANTY, amount, whole
 from tui.i18n import N_, _, localized
 from tui.screens.code_lookup import CodeLookup
 from tui.widgets.choice import Choice
 from tui.widgets.form import FieldError, focus_step, line_step, parse_date, refusal
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
-from tui.widgets.lines import right
-from tui.widgets.money import money
 from tui.widgets.session_bar import SessionBar
 from tui.widgets.text_field import TextField
 
@@ -49,22 +50,6 @@ if TYPE_CHECKING:
     from client.models import Closing, InterventionTotals, PartUsed, ReportEmailed
     from tui.app import SavApp
 
-# (field, label, list in ClosingLists, starred)
-CODE_FIELDS = (
-    ("faulty_component_code", N_("Faulty component"), "components", True),
-    ("fault_code", N_("Fault"), "faults", True),
-    ("intervention_code", N_("Intervention code"), "intervention_codes", False),
-    ("work_done_code", N_("Work done"), "work_done", True),
-)
-APPLIANCE_FIELDS = (
-    ("model_code", N_("Model")),
-    ("service_index", N_("Service index")),
-    ("serial_number", N_("Serial number")),
-    ("purchase_date", N_("Purchase date")),
-    ("invoice_number", N_("Invoice number")),
-)
-WARRANTY = ((N_("In warranty"), WarrantyStatus.IN_WARRANTY.value),
-            (N_("Out of warranty"), WarrantyStatus.OUT_OF_WARRANTY.value))  # fmt: skip
 TOTALS_DELAY = 0.3
 """Seconds of calm after a change before the figures are asked again."""
 
@@ -103,36 +88,6 @@ class AddressAsked(Message):
 class Emailed(Message):
     sent: ReportEmailed | None
     error: str = ""
-
-
-def _day(value: dt.date | None) -> str:
-    return formats.day(value)
-
-
-def _amount(name: str, text: str) -> Decimal:
-    cleaned = text.strip().replace(" ", "").replace("\u202f", "").replace("\xa0", "")
-    # 1,234.50 (English) or 1 234,50 (French): the last mark is the decimal one
-    if "," in cleaned and "." in cleaned:
-        cleaned = cleaned.replace(",", "") if cleaned.rfind(".") > cleaned.rfind(",") else (
-            cleaned.replace(".", "").replace(",", "."))  # fmt: skip
-    else:
-        cleaned = cleaned.replace(",", ".")
-    if not cleaned:
-        return Decimal("0")
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation:
-        raise FieldError(name, _("Not an amount: {text}").format(text=text)) from None
-
-
-def _whole(name: str, text: str) -> int:
-    cleaned = text.strip()
-    if not cleaned:
-        return 0
-    try:
-        return int(cleaned)
-    except ValueError:
-        raise FieldError(name, _("Not a whole number: {text}").format(text=text)) from None
 
 
 @localized
@@ -238,15 +193,8 @@ class CloseInterventionScreen(Screen[bool | None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#parts-table", DataTable)
-        for title, width in (
-            (_("Requested"), 10),
-            (_("Installed"), 10),
-            (_("Description"), 20),
-            (_("Qty"), 4),
-            (_("Price"), 8),
-            (_("Amount"), 9),
-        ):
-            table.add_column(title, width=width)
+        for title, width in PARTS_COLUMNS:
+            table.add_column(_(title), width=width)
         self.load()
 
     # ------------------------------------------------------------------ loading
@@ -271,19 +219,11 @@ class CloseInterventionScreen(Screen[bool | None]):
             return
         first = self.closing is None
         self.closing = c = message.closing
-        title = _("Ticket {id} · {model} {si} · close the intervention").format(
-            id=c.ticket_id, model=c.model_code, si=c.service_index
-        )
-        if c.lists.family:
-            title += f" ({c.lists.family_name or c.lists.family})"
-        self.query_one("#closing-title", Static).update(escape(title))
+        self.query_one("#closing-title", Static).update(escape(close_text.title(c)))
         rejection = self.query_one("#closing-rejection", Static)
         rejection.display = bool(c.rejection_note)
         if c.rejection_note:
-            rejection.update(
-                glyphs.error_mark()
-                + escape(_("Rejected by the operator: {note}").format(note=c.rejection_note))
-            )
+            rejection.update(glyphs.error_mark() + escape(close_text.rejection(c)))
         if first:
             self._fill(c)
         self._show_totals(c.totals)
@@ -293,30 +233,7 @@ class CloseInterventionScreen(Screen[bool | None]):
     def _fill(self, c: Closing) -> None:
         f = c.form
         self._filling = True
-        values = {
-            "intervention_date": _day(f.intervention_date)
-            or _day(self.sav.clock().astimezone().date()),
-            "distance_km": str(f.distance_km) if f.distance_km else "",
-            "ticket_type": f.ticket_type,
-            "faulty_component_code": f.faulty_component_code,
-            "fault_code": f.fault_code,
-            "intervention_code": f.intervention_code,
-            "work_done_code": f.work_done_code,
-            "work_done": f.work_done,
-            "fault_description": f.fault_description,
-            "rate": money(f.rate if f.rate is not None else c.fixed_rate),
-            "bonuses": money(f.bonuses),
-        }
-        appliance = f.appliance
-        values |= {
-            "appliance-model_code": appliance.model_code if appliance else c.model_code,
-            "appliance-service_index": appliance.service_index if appliance else c.service_index,
-            "appliance-serial_number": appliance.serial_number if appliance else c.serial_number,
-            "appliance-purchase_date": _day(
-                appliance.purchase_date if appliance else c.purchase_date
-            ),
-            "appliance-invoice_number": appliance.invoice_number if appliance else c.invoice_number,
-        }
+        values = close_text.form_values(c, self.sav.clock().astimezone().date())
         for name, value in values.items():
             self.query_one(f"#field-{name}", Input).value = value
         if f.warranty is not None:
@@ -372,7 +289,7 @@ class CloseInterventionScreen(Screen[bool | None]):
         rate_text = self._value("rate").strip()
         return InterventionForm(
             intervention_date=parse_date("intervention_date", date_text) if date_text else None,
-            distance_km=_whole("distance_km", self._value("distance_km")),
+            distance_km=whole("distance_km", self._value("distance_km")),
             warranty=WarrantyStatus(str(self.query_one("#field-warranty", Select).value)),
             ticket_type=self._value("ticket_type").strip(),
             faulty_component_code=self._value("faulty_component_code").strip().upper(),
@@ -381,8 +298,8 @@ class CloseInterventionScreen(Screen[bool | None]):
             work_done_code=self._value("work_done_code").strip().upper(),
             work_done=self._value("work_done").strip(),
             fault_description=self._value("fault_description").strip(),
-            rate=_amount("rate", rate_text) if rate_text else None,
-            bonuses=_amount("bonuses", self._value("bonuses")),
+            rate=amount("rate", rate_text) if rate_text else None,
+            bonuses=amount("bonuses", self._value("bonuses")),
             parts=list(self.parts),
             appliance=appliance,
         )
@@ -390,14 +307,7 @@ class CloseInterventionScreen(Screen[bool | None]):
     def _choices(self, name: str) -> list[tuple[str, str, str]]:
         if self.closing is None:
             return []
-        lists = self.closing.lists
-        for field, _label, attribute, _starred in CODE_FIELDS:
-            if field == name:
-                return [
-                    (c.code, c.code, c.name + (f" ({c.fault_type.value})" if c.fault_type else ""))
-                    for c in getattr(lists, attribute)
-                ]
-        return []
+        return close_text.code_choices(self.closing.lists, name)
 
     def _show_name(self, name: str) -> None:
         code = self._value(name).strip().upper()
@@ -468,15 +378,7 @@ class CloseInterventionScreen(Screen[bool | None]):
         self._show_errors()
 
     def _show_totals(self, t: InterventionTotals) -> None:
-        from tui.widgets.money import percent
-
-        first = _("Rate {rate} · Spares {spares} · Bonuses {bonuses} · Net {net}").format(
-            rate=money(t.rate), spares=money(t.spares), bonuses=money(t.bonuses), net=money(t.net)
-        )
-        second = _("VAT {vat_rate} {vat} · Final price {total} €").format(
-            vat_rate=percent(t.vat_rate), vat=money(t.vat), total=money(t.total)
-        )
-        self.query_one("#closing-totals", Static).update(escape(f"{first}\n{second}"))
+        self.query_one("#closing-totals", Static).update(escape(close_text.totals_text(t)))
 
     # ------------------------------------------------------------------ parts used
 
@@ -487,16 +389,9 @@ class CloseInterventionScreen(Screen[bool | None]):
         for n, part in enumerate(self.parts):
             shown = resolved[n] if n < len(resolved) else None
             if shown is not None:
-                table.add_row(
-                    shown.requested_code,
-                    shown.installed_code,
-                    shown.description,
-                    right(str(shown.quantity)),
-                    right(money(shown.unit_price)),
-                    right(money(shown.amount)),
-                )
+                table.add_row(*close_text.part_row(shown))
             else:
-                table.add_row(part.code or "#", "…", "", right(str(part.quantity)), "", "")
+                table.add_row(*close_text.pending_part_row(part))
         table.display = bool(self.parts)
 
     @on(Input.Submitted, "#field-part_code")
@@ -505,7 +400,7 @@ class CloseInterventionScreen(Screen[bool | None]):
         if not code:
             return
         try:
-            quantity = _whole("parts", self._value("part_qty")) or 1
+            quantity = whole("parts", self._value("part_qty")) or 1
         except FieldError as exc:
             self.save_errors[exc.name] = exc.message
             self._show_errors()
@@ -544,11 +439,7 @@ class CloseInterventionScreen(Screen[bool | None]):
             if not ordered:
                 self._show_error("parts", _("No part was ordered for this ticket."))
                 return
-            choices = [
-                (str(o.order_line_id), o.ordered_code,
-                 f"{o.description} · {o.order_number} · {o.quantity_shipped}/{o.quantity}")
-                for o in ordered
-            ]  # fmt: skip
+            choices = close_text.ordered_choices(ordered)
 
             def picked_part(value: str | None) -> None:
                 if value:
@@ -557,7 +448,7 @@ class CloseInterventionScreen(Screen[bool | None]):
 
             self.app.push_screen(CodeLookup(_("Parts ordered"), choices), picked_part)
             return
-        label = next((_(lbl) for f, lbl, _a, _s in CODE_FIELDS if f == name), None)
+        label = close_text.code_label(name)
         if label is None:
             return
 
@@ -679,21 +570,11 @@ class CloseInterventionScreen(Screen[bool | None]):
 
     @on(Emailed)
     def _emailed(self, message: Emailed) -> None:
-        if message.sent is None:
-            self.notify(
-                _("The report was not sent: {error}").format(error=message.error),
-                severity="error",
-                markup=False,
-            )
-        elif message.sent.delivery == "sent":
-            self.notify(_("Report e-mailed to {to}.").format(to=message.sent.to), markup=False)
-        else:
-            self.notify(
-                _("Report kept in the outbox for {to} (no mail server took it).").format(
-                    to=message.sent.to
-                ),
-                markup=False,
-            )
+        self.notify(
+            close_text.emailed(message.sent, message.error),
+            severity="error" if message.sent is None else "information",
+            markup=False,
+        )
 
     @work(exclusive=True, group="closing-save", exit_on_error=False)
     async def _send(self, form: InterventionForm, close: bool) -> None:
@@ -737,11 +618,7 @@ class CloseInterventionScreen(Screen[bool | None]):
             if not any(k for k in self.save_errors):
                 self.save_errors = {"": error.message}
         elif isinstance(error, ConflictError) and error.stale:
-            self.save_errors = {
-                "": _("Saved by {who} since you opened it: Esc, then x again, to see it.").format(
-                    who=error.changed_by or _("someone")
-                )
-            }
+            self.save_errors = {"": close_text.stale(error.changed_by)}
         elif isinstance(error, SavError):
             self.save_errors = {"": error.message}
         else:
