@@ -14,7 +14,7 @@ from server.db import models as db
 from server.deps import CurrentUser, Session
 from server.services import mapping
 from server.services.paging import MAX_ROW_ID, CursorState, decode_cursor, encode_cursor
-from server.services.tenancy import get_scoped, scope
+from server.services.tenancy import get_scoped, scope_bound, scope_kind, scope_params
 
 router = APIRouter(tags=["service centres"])
 
@@ -35,14 +35,18 @@ async def list_centres(
 ) -> Page[ServiceCentre]:
     state = await decode_cursor(session, cursor, CentresCursor)
     after = state.after if state else 0
-    base = scope(select(db.ServiceCentre), db.ServiceCentre.id, user)
-    total = (await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
+    base = scope_bound(select(db.ServiceCentre), db.ServiceCentre.id, scope_kind(user))
+    params = scope_params(user)
+    total = (
+        await session.execute(select(func.count()).select_from(base.subquery()), params)
+    ).scalar_one()
     rows = (
         (
             await session.execute(
                 base.where(db.ServiceCentre.id > after)
                 .order_by(db.ServiceCentre.id)
-                .limit(limit + 1)
+                .limit(limit + 1),
+                params,
             )
         )
         .scalars()

@@ -19,7 +19,7 @@ from client.models import REQUIRED_ADDRESS_FIELDS, Role
 from server.db import models as db
 from server.errors import Forbidden, Invalid
 from server.i18n import _
-from server.services.tenancy import require_role, scope
+from server.services.tenancy import require_role, scope_bound, scope_kind, scope_params
 
 MAX_SAVED = 50
 """Saved addresses per centre."""
@@ -53,9 +53,10 @@ async def book(session: AsyncSession, user: db.User) -> wire.AddressBook:
     rows = (
         (
             await session.execute(
-                scope(select(db.SavedAddress), db.SavedAddress.service_centre_id, user).order_by(
-                    func.lower(db.SavedAddress.label), db.SavedAddress.id
-                )
+                scope_bound(
+                    select(db.SavedAddress), db.SavedAddress.service_centre_id, scope_kind(user)
+                ).order_by(func.lower(db.SavedAddress.label), db.SavedAddress.id),
+                scope_params(user),
             )
         )
         .scalars()

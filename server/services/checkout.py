@@ -55,7 +55,7 @@ from server.services import (
 )
 from server.services.money import to_cents
 from server.services.status_machine import label
-from server.services.tenancy import require_role, scope
+from server.services.tenancy import require_role, scope_bound, scope_kind, scope_params
 from server.services.upsert import insert_ignore
 
 PATH = "/orders"
@@ -156,12 +156,12 @@ async def _ticket_statuses(
 ) -> dict[int, str]:
     """The tied tickets' statuses now, as the user may see them (columns only: no ticket
     object is loaded, so the status machine later reads each afresh)."""
-    stmt = scope(
+    stmt = scope_bound(
         select(db.Ticket.id, db.Ticket.status).where(db.Ticket.id.in_(ticket_ids)),
         db.Ticket.service_centre_id,
-        user,
+        scope_kind(user),
     )
-    return {row[0]: row[1] for row in (await session.execute(stmt)).all()}
+    return {row[0]: row[1] for row in (await session.execute(stmt, scope_params(user))).all()}
 
 
 def _check_ticket(ticket_id: int, status: str | None, code: str) -> None:

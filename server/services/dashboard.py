@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from client import models as wire
 from server.db import models as db
 from server.services import contact_clock
-from server.services.tenancy import scope
+from server.services.tenancy import scope_bound, scope_kind, scope_params
 from server.suppliers.sync_models import SupplierSyncRun
 
 OPEN_STATUSES = frozenset(
@@ -28,24 +28,25 @@ OPEN_STATUSES = frozenset(
 async def dashboard(
     session: AsyncSession, user: db.User, overdue_hours: int, now: dt.datetime
 ) -> wire.Dashboard:
-    by_status = scope(
+    kind, params = scope_kind(user), scope_params(user)
+    by_status = scope_bound(
         select(db.Ticket.status, func.count()).group_by(db.Ticket.status),
         db.Ticket.service_centre_id,
-        user,
+        kind,
     )
-    counts: dict[str, int] = {status: n for status, n in await session.execute(by_status)}
-    overdue_stmt = scope(
+    counts: dict[str, int] = {status: n for status, n in await session.execute(by_status, params)}
+    overdue_stmt = scope_bound(
         select(func.count()).where(contact_clock.overdue_condition(now, overdue_hours)),
         db.Ticket.service_centre_id,
-        user,
+        kind,
     )
-    orders_stmt = scope(
+    orders_stmt = scope_bound(
         select(func.count()).where(db.Order.status == wire.OrderStatus.AWAITING_VALIDATION.value),
         db.Order.service_centre_id,
-        user,
+        kind,
     )
-    overdue = (await session.execute(overdue_stmt)).scalar_one()
-    awaiting = (await session.execute(orders_stmt)).scalar_one()
+    overdue = (await session.execute(overdue_stmt, params)).scalar_one()
+    awaiting = (await session.execute(orders_stmt, params)).scalar_one()
     status_counts = [
         wire.StatusCount(status=s, count=counts.get(s.value, 0)) for s in wire.TicketStatus
     ]

@@ -28,7 +28,13 @@ from server.errors import Invalid, PreconditionFailed, PreconditionRequired
 from server.i18n import When, _
 from server.services.invoicing import _centre_filter, _day_start, _line, _line_stmt, _voucher_stmt
 from server.services.money import from_cents, to_cents
-from server.services.tenancy import get_scoped, require_role, scope
+from server.services.tenancy import (
+    get_scoped,
+    require_role,
+    scope_bound,
+    scope_kind,
+    scope_params,
+)
 
 ZERO = Decimal("0.00")
 
@@ -138,22 +144,25 @@ async def _pending(
     if found is not None:
         where.append(found)
     month = extract("month", i.intervention_date)
-    stmt = scope(
+    kind, params = scope_kind(user), scope_params(user)
+    stmt = scope_bound(
         select(month, func.count(), func.coalesce(func.sum(i.total_cents), 0))
         .select_from(t)
         .join(i, i.ticket_id == t.id)
         .where(*where, i.total_cents.is_not(None))
         .group_by(month),
         t.service_centre_id,
-        user,
+        kind,
     )
     out: dict[int, tuple[int, Decimal]] = {
         int(m): (int(n), from_cents(int(cents)))  # type: ignore[arg-type]  # coalesce(x, 0): no NULL
-        for m, n, cents in await session.execute(stmt)
+        for m, n, cents in await session.execute(stmt, params)
     }
     # closings from before their figures were frozen: computed as the invoicing list does
-    legacy = scope(_line_stmt().where(*where, i.total_cents.is_(None)), t.service_centre_id, user)
-    for row in await session.execute(legacy):
+    legacy = scope_bound(
+        _line_stmt().where(*where, i.total_cents.is_(None)), t.service_centre_id, kind
+    )
+    for row in await session.execute(legacy, params):
         line = _line(row)
         assert line.intervention_date is not None
         count, amount = out.get(line.intervention_date.month, (0, ZERO))
@@ -177,16 +186,16 @@ async def periods(
     found = _centre_filter(v.service_centre_id, centre)
     if found is not None:
         where.append(found)
-    stmt = scope(
+    stmt = scope_bound(
         _voucher_stmt()
         .add_columns(v.centre_invoice_number, v.centre_invoice_cents)
         .where(*where)
         .order_by(v.created_at, v.id),
         v.service_centre_id,
-        user,
+        scope_kind(user),
     )
     by_month: dict[int, list[wire.PeriodVoucher]] = defaultdict(list)
-    for row in await session.execute(stmt):
+    for row in await session.execute(stmt, scope_params(user)):
         number, cents = row[10], row[11]
         status = status_of(row[8], number, cents)
         by_month[row[3].astimezone(zone).month].append(

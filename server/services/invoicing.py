@@ -34,7 +34,7 @@ from server.errors import Conflict, Invalid, NotFound
 from server.i18n import N_, _, ngettext
 from server.services import events, idempotency, status_machine
 from server.services.money import from_cents, to_cents, with_vat
-from server.services.tenancy import get_scoped, scope
+from server.services.tenancy import get_scoped, scope_bound, scope_kind, scope_params
 from server.services.text_match import starts_with
 
 VERIFIED = TicketStatus.VERIFIED.value
@@ -149,7 +149,8 @@ async def invoicing_list(
     where = _invoicable(query)
     i = db.Intervention
     net = func.coalesce(i.net_cents, i.rate_cents + i.spares_cents + i.bonuses_cents)
-    sums_stmt = scope(
+    kind, params = scope_kind(user), scope_params(user)
+    sums_stmt = scope_bound(
         select(
             func.count(),
             func.coalesce(func.sum(i.rate_cents), 0),
@@ -162,19 +163,19 @@ async def invoicing_list(
         .join(i, i.ticket_id == db.Ticket.id)
         .where(*where),
         db.Ticket.service_centre_id,
-        user,
+        kind,
     )
-    count, rate, spares, bonuses, net_sum, frozen = (await session.execute(sums_stmt)).one()
+    count, rate, spares, bonuses, net_sum, frozen = (await session.execute(sums_stmt, params)).one()
     items: list[wire.InvoiceLine] = []
     if offset < count:
-        stmt = scope(_line_stmt().where(*where), db.Ticket.service_centre_id, user)
+        stmt = scope_bound(_line_stmt().where(*where), db.Ticket.service_centre_id, kind)
         stmt = stmt.order_by(i.intervention_date, db.Ticket.id).limit(limit).offset(offset)
-        items = [_line(row) for row in (await session.execute(stmt)).all()]
+        items = [_line(row) for row in (await session.execute(stmt, params)).all()]
     if frozen == count:  # the usual case: VAT and totals summed by the database
         vat_stmt = sums_stmt.with_only_columns(
             func.coalesce(func.sum(i.vat_cents), 0), func.coalesce(func.sum(i.total_cents), 0)
         )
-        vat, total = (await session.execute(vat_stmt)).one()
+        vat, total = (await session.execute(vat_stmt, params)).one()
         sums = wire.InvoiceTotals(
             count=count,
             rate=from_cents(int(rate)),
@@ -185,8 +186,8 @@ async def invoicing_list(
             total=from_cents(int(total)),  # type: ignore[arg-type]  # coalesce(x, 0) is never NULL
         )
     else:  # some closing without frozen figures: sum the lines as shown
-        every = scope(_line_stmt().where(*where), db.Ticket.service_centre_id, user)
-        sums = wire.InvoiceTotals.of(_line(r) for r in (await session.execute(every)).all())
+        every = scope_bound(_line_stmt().where(*where), db.Ticket.service_centre_id, kind)
+        sums = wire.InvoiceTotals.of(_line(r) for r in (await session.execute(every, params)).all())
     after = offset + len(items)
     return wire.InvoicingList(
         items=items,
@@ -490,20 +491,22 @@ async def search_vouchers(
 ) -> wire.Page[wire.VoucherSummary]:
     """The vouchers matching every filter, newest first (dates in the reader's zone)."""
     where = _voucher_conditions(query, zone)
+    kind, params = scope_kind(user), scope_params(user)
     total = (
         await session.execute(
-            scope(
+            scope_bound(
                 select(func.count()).select_from(db.Voucher).where(*where),
                 db.Voucher.service_centre_id,
-                user,
-            )
+                kind,
+            ),
+            params,
         )
     ).scalar_one()
     items: list[wire.VoucherSummary] = []
     if offset < total:
-        stmt = scope(_voucher_stmt().where(*where), db.Voucher.service_centre_id, user)
+        stmt = scope_bound(_voucher_stmt().where(*where), db.Voucher.service_centre_id, kind)
         stmt = stmt.order_by(db.Voucher.created_at.desc(), db.Voucher.id.desc())
-        rows = (await session.execute(stmt.limit(limit).offset(offset))).all()
+        rows = (await session.execute(stmt.limit(limit).offset(offset), params)).all()
         items = [wire.VoucherSummary(**_summary(row)) for row in rows]
     after = offset + len(items)
     return wire.Page[wire.VoucherSummary](

@@ -53,7 +53,13 @@ from server.services import events, ticket_history
 from server.services.addresses import ADDRESS_FIELDS
 from server.services.money import from_cents, to_cents
 from server.services.pricing import document_totals, line_net
-from server.services.tenancy import require_role, scope, scope_bound, scoped_params
+from server.services.tenancy import (
+    require_role,
+    scope_bound,
+    scope_kind,
+    scope_params,
+    scoped_params,
+)
 from server.services.text_match import starts_with
 
 AWAITING = OrderStatus.AWAITING_VALIDATION.value
@@ -113,7 +119,12 @@ async def load(session: AsyncSession, order_id: int, user: db.User) -> Loaded:
     """The order as ``user`` may see it (another centre's answers 404 like a missing one)."""
     row = (
         await session.execute(
-            scope(_order_stmt().where(db.Order.id == order_id), db.Order.service_centre_id, user)
+            scope_bound(
+                _order_stmt().where(db.Order.id == order_id),
+                db.Order.service_centre_id,
+                scope_kind(user),
+            ),
+            scope_params(user),
         )
     ).first()
     if row is None:
@@ -336,7 +347,7 @@ def _summary(row: Any) -> wire.OrderSummary:
 @functools.cache
 def _by_ticket(mode: str) -> tuple[Select[Any], Select[Any]]:
     """The count and the page of a ticket's orders (``ticket_id``; ``rows`` from ``skip``),
-    as ``scope`` restricts them (``mode`` of ``scoped_params``, ``scope_bound``): the
+    as the tenancy restricts them (``mode`` of ``scoped_params``, ``scope_bound``): the
     ticket screen's search, whose statements are built once."""
     o, line = db.Order, db.OrderLine
     wanted = o.id.in_(select(line.order_id).where(line.ticket_id == bindparam("ticket_id")))
@@ -359,20 +370,22 @@ async def search(
     if query.ticket_id is not None and query == wire.OrderQuery(ticket_id=query.ticket_id):
         return await _search_by_ticket(session, query.ticket_id, user, limit, offset)
     where = _conditions(query)
+    kind, params = scope_kind(user), scope_params(user)
     total = (
         await session.execute(
-            scope(
+            scope_bound(
                 select(func.count()).select_from(db.Order).where(*where),
                 db.Order.service_centre_id,
-                user,
-            )
+                kind,
+            ),
+            params,
         )
     ).scalar_one()
     items: list[wire.OrderSummary] = []
     if offset < total:
-        stmt = scope(_summary_stmt().where(*where), db.Order.service_centre_id, user)
+        stmt = scope_bound(_summary_stmt().where(*where), db.Order.service_centre_id, kind)
         stmt = stmt.order_by(db.Order.created_at.desc(), db.Order.id.desc())
-        rows = (await session.execute(stmt.limit(limit).offset(offset))).all()
+        rows = (await session.execute(stmt.limit(limit).offset(offset), params)).all()
         items = [_summary(row) for row in rows]
     return _page(items, total, offset)
 

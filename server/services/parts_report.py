@@ -29,7 +29,7 @@ from server.errors import Invalid
 from server.i18n import _, pgettext, using
 from server.services.invoicing import _centre_filter
 from server.services.money import from_cents
-from server.services.tenancy import scope
+from server.services.tenancy import scope_bound, scope_kind, scope_params
 from server.services.text_match import starts_with
 from server.services.ticket_export import BOM, csv_separator
 
@@ -70,6 +70,8 @@ def _conditions(query: wire.PartsReportQuery) -> list[ColumnElement[bool]]:
 
 
 def _joined(stmt: Any, user: db.User, where: list[ColumnElement[bool]]) -> Any:
+    """``stmt`` over the interventions' parts matching ``where``, restricted to what ``user``
+    sees (executed with ``scope_params(user)``)."""
     ip, i, t = db.InterventionPart, db.Intervention, db.Ticket
     stmt = (
         stmt.select_from(ip)
@@ -79,7 +81,7 @@ def _joined(stmt: Any, user: db.User, where: list[ColumnElement[bool]]) -> Any:
         .join(db.Part, db.Part.id == ip.installed_part_id)
         .where(*where)
     )
-    return scope(stmt, t.service_centre_id, user)
+    return scope_bound(stmt, t.service_centre_id, scope_kind(user))
 
 
 async def parts_report(
@@ -89,6 +91,7 @@ async def parts_report(
     where = _conditions(query)
     ip, model = db.InterventionPart, db.Appliance.model_code
     value = func.sum(ip.quantity * ip.unit_price_cents)
+    params = scope_params(user)
     rows = (
         await session.execute(
             _joined(
@@ -103,7 +106,8 @@ async def parts_report(
                 where,
             )
             .group_by(model, db.Part.code)
-            .order_by(model, db.Part.code)
+            .order_by(model, db.Part.code),
+            params,
         )
     ).all()
     counts = dict(
@@ -111,13 +115,14 @@ async def parts_report(
             await session.execute(
                 _joined(
                     select(model, func.count(distinct(ip.intervention_id))), user, where
-                ).group_by(model)
+                ).group_by(model),
+                params,
             )
         ).all()
     )
     every = (
         await session.execute(
-            _joined(select(func.count(distinct(ip.intervention_id))), user, where)
+            _joined(select(func.count(distinct(ip.intervention_id))), user, where), params
         )
     ).scalar_one()
     models: list[wire.PartsReportModel] = []

@@ -36,30 +36,26 @@ def sees_all_centres(user: db.User) -> bool:
     return user.role == Role.OPERATOR.value
 
 
-def scope(stmt: S, centre_column: InstrumentedAttribute[Any], user: db.User) -> S:
-    """Restrict ``stmt`` to the user's service centre (no-op for operators)."""
-    if sees_all_centres(user):
-        return stmt
-    if user.service_centre_id is None:  # a centre user without a centre sees nothing
-        return stmt.where(False)  # type: ignore[arg-type]
-    return stmt.where(centre_column == user.service_centre_id)
-
-
 SCOPE_CENTRE = "scope_centre"
 """The bound parameter :func:`scope_bound` restricts to: the user's centre id."""
 
 
 def scope_kind(user: db.User) -> str:
-    """What :func:`scope` adds for ``user``: ``all`` (nothing), ``none`` (no row) or
-    ``centre`` (their centre's rows): a statement built once per kind serves every user."""
+    """How ``user``'s queries are restricted: ``all`` (nothing added: an operator), ``none``
+    (no row: a centre user without a centre) or ``centre`` (their centre's rows)."""
     if sees_all_centres(user):
         return "all"
     return "none" if user.service_centre_id is None else "centre"
 
 
 def scope_bound(stmt: S, centre_column: InstrumentedAttribute[Any], kind: str) -> S:
-    """:func:`scope` for a statement built once and executed with :func:`scope_params`:
-    the centre's id is the bound parameter ``scope_centre``, not a value."""
+    """Restrict ``stmt`` to what a user of ``kind`` (:func:`scope_kind`) sees, by
+    ``centre_column``; execute it with that user's :func:`scope_params`.
+
+    The centre's id is the bound parameter ``scope_centre``, not a value: a statement built
+    once per kind serves every user (the statements cached with ``functools.cache``), and one
+    built per request reads the same way. Executed without the user's values, a ``centre``
+    statement fails (no value for ``scope_centre``) rather than answering unrestricted."""
     if kind == "all":
         return stmt
     if kind == "none":

@@ -30,7 +30,7 @@ from server.db import models as db
 from server.errors import Conflict, Invalid, PreconditionFailed, PreconditionRequired
 from server.i18n import When, _
 from server.services import contact_clock, events, serials, status_machine, ticket_search
-from server.services.tenancy import get_scoped, scope
+from server.services.tenancy import get_scoped, scope_bound, scope_kind, scope_params
 
 ActionBody = (
     wire.AssignRequest
@@ -269,7 +269,7 @@ async def _group_siblings(
     session: AsyncSession, ticket: db.Ticket, user: db.User, rule: status_machine.Rule
 ) -> list[db.Ticket]:
     """The other tickets of the group that the user sees, in a status the action fits."""
-    stmt = scope(
+    stmt = scope_bound(
         select(db.Ticket)
         .where(
             db.Ticket.group_id == ticket.group_id,
@@ -278,9 +278,9 @@ async def _group_siblings(
         )
         .order_by(db.Ticket.id),
         db.Ticket.service_centre_id,
-        user,
+        scope_kind(user),
     )
-    return list((await session.execute(stmt)).scalars().all())
+    return list((await session.execute(stmt, scope_params(user))).scalars().all())
 
 
 async def _apply_to_sibling(

@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -19,23 +20,99 @@ from server.services.ticket_query import summary, whole_result
 EXPORT_BATCH = 1000
 """Rows read, written and sent at a time."""
 
-CSV_COLUMNS = (
-    "ticket",
-    "group",
-    "created_at",
-    "status",
-    "overdue",
-    "customer",
-    "postal_code",
-    "city",
-    "model",
-    "service_centre",
-    "engineer",
-    "operator",
-    "appointment_at",
-    "waiting_parts",
+
+def _iso(value: dt.datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _when(value: dt.datetime | None, zone: dt.tzinfo) -> str:
+    return " ".join(moment(value, zone)) if value else ""
+
+
+def _yes(value: bool) -> str:
+    return pgettext("CSV value", "yes") if value else pgettext("CSV value", "no")
+
+
+def _status_name(status: wire.TicketStatus) -> str:
+    name = _(STATUS_NAMES[status])
+    return name[:1].upper() + name[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of both CSVs: its ``code`` (the machine CSV's header), its ``header`` (the
+    spreadsheet's, in the current language), its ``machine`` value, and its ``spreadsheet``
+    value in a zone (the machine value when ``None``: the same text in both)."""
+
+    code: str
+    header: Callable[[], str]
+    machine: Callable[[wire.TicketSummary], str]
+    spreadsheet: Callable[[wire.TicketSummary, dt.tzinfo], str] | None = None
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("ticket", lambda: pgettext("CSV column", "Ticket"), lambda s: str(s.id)),
+    Column("group", lambda: pgettext("CSV column", "Group"), lambda s: str(s.group_id)),
+    Column(
+        "created_at",
+        lambda: pgettext("CSV column", "Created"),
+        lambda s: s.created_at.isoformat(),
+        lambda s, zone: _when(s.created_at, zone),
+    ),
+    Column(
+        "status",
+        lambda: pgettext("CSV column", "Status"),
+        lambda s: s.status.value,
+        lambda s, _zone: _status_name(s.status),
+    ),
+    Column(
+        "overdue",
+        lambda: pgettext("CSV column", "Overdue"),
+        lambda s: _yes_no(s.overdue),
+        lambda s, _zone: _yes(s.overdue),
+    ),
+    Column("customer", lambda: pgettext("CSV column", "Customer"), lambda s: s.customer_name),
+    Column("postal_code", lambda: pgettext("CSV column", "Postal code"), lambda s: s.postal_code),
+    Column("city", lambda: pgettext("CSV column", "City"), lambda s: s.city),
+    Column("model", lambda: pgettext("CSV column", "Model"), lambda s: s.model_code),
+    Column(
+        "service_centre",
+        lambda: pgettext("CSV column", "Service centre"),
+        lambda s: s.service_centre_code or "",
+    ),
+    Column("engineer", lambda: pgettext("CSV column", "Engineer"), lambda s: s.engineer or ""),
+    Column("operator", lambda: pgettext("CSV column", "Operator"), lambda s: s.operator or ""),
+    Column(
+        "appointment_at",
+        lambda: pgettext("CSV column", "Appointment"),
+        lambda s: _iso(s.appointment_at),
+        lambda s, zone: _when(s.appointment_at, zone),
+    ),
+    Column(
+        "waiting_parts",
+        lambda: pgettext("CSV column", "Waiting for parts"),
+        lambda s: _yes_no(s.waiting_parts),
+        lambda s, _zone: _yes(s.waiting_parts),
+    ),
 )
+"""The export's columns, in order: both CSVs read them (a column is added here only)."""
+
+CSV_COLUMNS = tuple(column.code for column in COLUMNS)
 """The machine CSV's header: the columns' codes."""
+
+
+def _as_machine(
+    machine: Callable[[wire.TicketSummary], str],
+) -> Callable[[wire.TicketSummary, dt.tzinfo], str]:
+    return lambda s, _zone: machine(s)
+
+
+_SPREADSHEET = tuple(column.spreadsheet or _as_machine(column.machine) for column in COLUMNS)
+"""Each column's spreadsheet value (its machine value where it has none of its own)."""
 
 BOM = "\ufeff"
 """Starts a spreadsheet CSV: Excel then reads it as UTF-8."""
@@ -43,22 +120,7 @@ BOM = "\ufeff"
 
 def _headers() -> list[str]:
     """The spreadsheet CSV's header, in the current language."""
-    return [
-        pgettext("CSV column", "Ticket"),
-        pgettext("CSV column", "Group"),
-        pgettext("CSV column", "Created"),
-        pgettext("CSV column", "Status"),
-        pgettext("CSV column", "Overdue"),
-        pgettext("CSV column", "Customer"),
-        pgettext("CSV column", "Postal code"),
-        pgettext("CSV column", "City"),
-        pgettext("CSV column", "Model"),
-        pgettext("CSV column", "Service centre"),
-        pgettext("CSV column", "Engineer"),
-        pgettext("CSV column", "Operator"),
-        pgettext("CSV column", "Appointment"),
-        pgettext("CSV column", "Waiting for parts"),
-    ]
+    return [column.header() for column in COLUMNS]
 
 
 def csv_separator(csv_format: wire.CsvFormat, lang: str) -> str:
@@ -70,48 +132,11 @@ def csv_separator(csv_format: wire.CsvFormat, lang: str) -> str:
 
 
 def _machine_row(s: wire.TicketSummary) -> list[str]:
-    return [
-        str(s.id),
-        str(s.group_id),
-        s.created_at.isoformat(),
-        s.status.value,
-        "yes" if s.overdue else "no",
-        s.customer_name,
-        s.postal_code,
-        s.city,
-        s.model_code,
-        s.service_centre_code or "",
-        s.engineer or "",
-        s.operator or "",
-        s.appointment_at.isoformat() if s.appointment_at else "",
-        "yes" if s.waiting_parts else "no",
-    ]
+    return [column.machine(s) for column in COLUMNS]
 
 
 def _spreadsheet_row(s: wire.TicketSummary, zone: dt.tzinfo) -> list[str]:
-    def when(value: dt.datetime | None) -> str:
-        return " ".join(moment(value, zone)) if value else ""
-
-    def yes(value: bool) -> str:
-        return pgettext("CSV value", "yes") if value else pgettext("CSV value", "no")
-
-    name = _(STATUS_NAMES[s.status])
-    return [
-        str(s.id),
-        str(s.group_id),
-        when(s.created_at),
-        name[:1].upper() + name[1:],
-        yes(s.overdue),
-        s.customer_name,
-        s.postal_code,
-        s.city,
-        s.model_code,
-        s.service_centre_code or "",
-        s.engineer or "",
-        s.operator or "",
-        when(s.appointment_at),
-        yes(s.waiting_parts),
-    ]
+    return [value(s, zone) for value in _SPREADSHEET]
 
 
 async def export_csv(

@@ -5,7 +5,9 @@ exactly the result the screen shows. Every statement goes through the tenancy sc
 
 Prefix filters (postal code, model) are written as ranges (``>= '750' AND < '751'``) so
 that an ordinary B-tree index answers them on SQLite and PostgreSQL alike; free text goes
-to the full-text index (``server.services.ticket_search``).
+to the full-text index (``server.services.ticket_search``). The grouped sorts (status, centre,
+engineer, appointment: a page read group after group) are ``server.services.ticket_groups``';
+their statements are built here.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from server.db import models as db
 from server.services import contact_clock
 from server.services.tenancy import scope_bound, scope_kind, scope_params
 from server.services.text_match import prefix_end
+from server.services.ticket_groups import GROUPED_SORTS, group_order, grouped_page
 from server.services.ticket_search import (
     TEXT_MATCH,
     match_value,
@@ -424,8 +427,17 @@ async def search(
         few = exact and total < max(DENSE, math.isqrt(DENSE_FACTOR * depth * tickets))
         reverse = reverse and not few
         dense = not few and not reverse and depth * 4 <= total
-        if dense and query.sort in _GROUPED_SORTS:
-            rows = await _grouped_page(connection, query, conditions, kind, params, limit, offset)
+        if dense and query.sort in GROUPED_SORTS:
+            rows = await grouped_page(
+                connection,
+                query.sort,
+                query.desc,
+                functools.partial(_group_stmts, conditions, kind, query.sort, query.desc),
+                params,
+                limit,
+                offset,
+                sqlite=dialect == "sqlite",
+            )
             if dialect != "sqlite":  # the page's ids (``_rows_of``), then their rows
                 rows = await _rows_by_id(connection, dialect, [row[0] for row in rows])
             items = [_summary_fields(row, overdue_before) for row in rows]
@@ -672,78 +684,17 @@ def _walk_sort_index(stmt: Select[Any], sort: wire.TicketSort) -> Select[Any]:
     return stmt.with_hint(table, hint, "sqlite")
 
 
-_GROUPED_SORTS = {
-    wire.TicketSort.STATUS,
-    wire.TicketSort.SERVICE_CENTRE,
-    wire.TicketSort.ENGINEER,
-    wire.TicketSort.APPOINTMENT,
-}
-"""Sorts on a column with few values (or NULLs last): the result is a sequence of groups
-(each status in the status machine's order, each centre by code, ...), each of them in the
-order of an index of ``tickets`` (migration 0012), so a page is read group after group."""
-
-
-async def _sort_groups(
-    connection: AsyncConnection, sort: wire.TicketSort, desc: bool
-) -> list[tuple[str, Any]]:
-    """The groups of a sort, in order: each one's kind (``_group_stmts``) and the value
-    bound to it (a status; the ids of the centres or users of one code or name)."""
-    if sort is wire.TicketSort.STATUS:
-        statuses = [status.value for status in wire.TicketStatus]
-        if desc:
-            statuses.reverse()
-        return [("status", status) for status in statuses]
-    if sort is wire.TicketSort.APPOINTMENT:
-        return [("dated", None), ("undated", None)]
-    rows = (await connection.execute(_GROUP_NAMES[sort, desc])).all()
-    names: dict[Any, list[int]] = {}
-    for row_id, name in rows:  # equal names: one group
-        names.setdefault(name, []).append(row_id)
-    return [("in", ids) for ids in names.values()] + [("none", None)]
-
-
-_GROUP_NAMES = {
-    (sort, desc): select(table.id, key).order_by(key.desc() if desc else key.asc())
-    for sort, table, key in (
-        (wire.TicketSort.SERVICE_CENTRE, db.ServiceCentre, db.ServiceCentre.code),
-        (wire.TicketSort.ENGINEER, db.User, db.User.full_name),
-    )
-    for desc in (False, True)
-}
-"""The centres by code, the users by name: the groups of those sorts."""
-
-
 @functools.lru_cache(maxsize=256)
 def _group_stmts(
     conditions: _Conditions, kind: str, sort: wire.TicketSort, desc: bool, group: str
 ) -> tuple[Select[Any], Select[Any], Select[Any]]:
-    """For a group of a grouped sort (its value bound as ``q_group``): the count of its
-    first ``q_needed`` matches, and the rows of its page (``q_limit`` from ``q_offset``,
-    ``summary_stmt()``) in its order: found by the planner, or walking the group's index
-    (a large group, on SQLite)."""
-    t = db.Ticket
-    by_id = t.id.desc() if desc else t.id.asc()
-    order: list[Any] = [by_id]
-    if sort is wire.TicketSort.STATUS:
-        index = "ix_tickets_status_id"
-        condition = t.status == bindparam("q_group")
-    elif sort is wire.TicketSort.APPOINTMENT:
-        index = "ix_tickets_appointment"
-        if group == "dated":
-            condition = t.appointment_at.is_not(None)
-            order = [t.appointment_at.desc() if desc else t.appointment_at.asc(), by_id]
-        else:
-            condition = t.appointment_at.is_(None)
-    else:
-        if sort is wire.TicketSort.SERVICE_CENTRE:
-            column, index = t.service_centre_id, "ix_tickets_centre_id"
-        else:
-            column, index = t.engineer_id, "ix_tickets_engineer_id"
-        if group == "in":
-            condition = column.in_(bindparam("q_group", expanding=True))
-        else:
-            condition = column.is_(None)
-    stmt = _scoped(conditions.apply(select(t.id), joined=False), kind).where(condition)
+    """A group's statements (``ticket_groups.GroupStatements``) for a grouped sort: the
+    count of its first ``q_needed`` matches, and the rows of its page (``q_limit`` from
+    ``q_offset``, ``summary_stmt()``) in its order: found by the planner, or walking the
+    group's index (a large group, on SQLite). The group's tickets, order and index are
+    ``ticket_groups.group_order``'s."""
+    condition, order, index = group_order(sort, desc, group)
+    stmt = _scoped(conditions.apply(select(db.Ticket.id), joined=False), kind).where(condition)
     count = select(func.count()).select_from(
         stmt.limit(bindparam("q_needed", type_=BigInteger)).subquery()
     )
@@ -794,41 +745,6 @@ async def _rows_by_id(connection: AsyncConnection, dialect: str, ids: list[int])
     rows = (await connection.execute(_summaries_by_id(dialect), {"ids": ids})).all()
     by_id = {row[0]: row for row in rows}
     return [by_id[i] for i in ids if i in by_id]
-
-
-async def _grouped_page(
-    connection: AsyncConnection,
-    query: wire.TicketQuery,
-    conditions: _Conditions,
-    kind: str,
-    params: dict[str, Any],
-    limit: int,
-    offset: int,
-) -> list[Any]:
-    """The page of a grouped sort: group after group, each counted (up to what the
-    page needs) then read in its index's order, so no group is read further than the page.
-    The rows of the page, in its order."""
-    sqlite = conditions.dialect == "sqlite"
-    rows: list[Any] = []
-    skip, remaining = offset, limit
-    for group, value in await _sort_groups(connection, query.sort, query.desc):
-        count, page, walk = _group_stmts(conditions, kind, query.sort, query.desc, group)
-        bound = {**params, "q_group": value}
-        needed = skip + remaining
-        counted = (await connection.execute(count, {**bound, "q_needed": needed})).scalar_one()
-        if counted <= skip:
-            skip -= counted
-            continue
-        if sqlite and counted == needed:  # a large group: walk its index
-            page = walk
-        window = {**bound, "q_limit": remaining, "q_offset": skip}
-        found = (await connection.execute(page, window)).all()
-        rows += found
-        remaining -= len(found)
-        skip = 0
-        if remaining <= 0:
-            break
-    return rows
 
 
 def _sort_joins(conditions: _Conditions | _Joinless, sort: wire.TicketSort) -> Select[Any]:

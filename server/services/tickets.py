@@ -140,7 +140,7 @@ def _group_stmt(mode: str) -> Select[*tuple[Any, ...]]:
 @functools.cache
 def _group_tickets_stmt(mode: str) -> Select[*tuple[Any, ...]]:
     """The summaries of a group's tickets (``group_id``) the reader may see, by id: built
-    once, restricted as ``scope`` does (``mode`` of ``scoped_params``; ``scope_bound``)."""
+    once, restricted as the tenancy does (``mode`` of ``scoped_params``; ``scope_bound``)."""
     stmt = ticket_query.summary_stmt().where(db.Ticket.group_id == bindparam("group_id"))
     return scope_bound(stmt, db.Ticket.service_centre_id, mode).order_by(db.Ticket.id)
 

@@ -22,7 +22,13 @@ from client.models.suppliers import SupplierAccount as SupplierAccountOut
 from server.db import models as db
 from server.errors import ApiError, Invalid, NotAllowed
 from server.i18n import N_, _
-from server.services.tenancy import get_scoped, require_role, scope
+from server.services.tenancy import (
+    get_scoped,
+    require_role,
+    scope_bound,
+    scope_kind,
+    scope_params,
+)
 from server.settings import Settings
 from server.suppliers.adapter import (
     HttpSupplierClient,
@@ -101,14 +107,14 @@ def list_suppliers(user: db.User, settings: Settings) -> list[Supplier]:
 
 async def list_accounts(session: AsyncSession, user: db.User) -> list[SupplierAccountOut]:
     _centre_staff(user)
-    stmt = scope(
+    stmt = scope_bound(
         select(SupplierAccount, db.User.username)
         .join(db.User, db.User.id == SupplierAccount.saved_by_id)
         .order_by(SupplierAccount.supplier),
         SupplierAccount.service_centre_id,
-        user,
+        scope_kind(user),
     )
-    return [_out(row, by) for row, by in (await session.execute(stmt)).all()]
+    return [_out(row, by) for row, by in (await session.execute(stmt, scope_params(user))).all()]
 
 
 async def get_account(session: AsyncSession, user: db.User, account_id: int) -> SupplierAccountOut:
@@ -225,11 +231,12 @@ async def client_for(
     _centre_staff(user)
     row = (
         await session.execute(
-            scope(
+            scope_bound(
                 select(SupplierAccount).where(SupplierAccount.supplier == supplier),
                 SupplierAccount.service_centre_id,
-                user,
-            )
+                scope_kind(user),
+            ),
+            scope_params(user),
         )
     ).scalar_one_or_none()
     url = await supplier_url(settings, supplier) if row is not None else None

@@ -19,7 +19,7 @@ from client.models import Role
 from client.models.suppliers import SupplierAnswer, SupplierAvailability, SupplierOffer
 from server.db import models as db
 from server.i18n import _
-from server.services.tenancy import require_role, scope
+from server.services.tenancy import require_role, scope_bound, scope_kind, scope_params
 from server.settings import Settings
 from server.suppliers.accounts import SUPPLIER_NAMES, ClientFactory, http_client
 from server.suppliers.adapter import (
@@ -73,13 +73,14 @@ async def availability(
     rows = (
         (
             await session.execute(
-                scope(
+                scope_bound(
                     select(SupplierAccount)
                     .where(true() if only is None else SupplierAccount.supplier == only)
                     .order_by(SupplierAccount.supplier),
                     SupplierAccount.service_centre_id,
-                    user,
-                )
+                    scope_kind(user),
+                ),
+                scope_params(user),
             )
         )
         .scalars()

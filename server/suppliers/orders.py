@@ -155,7 +155,7 @@ async def get_order(session: AsyncSession, user: db.User, order_id: int) -> Supp
 
 @functools.cache
 def _list_stmt(mode: str, status: bool, ticket: bool) -> Select[*tuple[Any, ...]]:
-    """The centre's supplier orders, newest first, as ``scope`` restricts them (``mode`` of
+    """The centre's supplier orders, newest first, as the tenancy restricts them (``mode`` of
     ``scoped_params``, ``scope_bound``); ``status``: of the status bound as ``status``;
     ``ticket``: with a line for the ticket bound as ``ticket_id``. Built once (built per
     request, the author's alias cost more CPU than running it)."""
