@@ -377,6 +377,33 @@ def test_14_esc_then_a_letter_is_not_alt_letter(start_sav: Start) -> None:
     each_speed(check)
 
 
+def test_14b_esc_on_a_typed_form_asks_and_n_or_y_typed_behind_it_answers(
+    start_sav: Start, query: Query
+) -> None:
+    """Esc on the log form with a note typed asks first; n typed right behind it (not
+    alt+n) keeps the form and the cursor in the note, where the next keys go on; y leaves
+    without saving."""
+    sav = start_sav()
+    sav.sign_in()
+    sav.slowly(":t 116496", "Enter", after="Group 116496")
+    sav.settle()
+
+    def check(name: str, gap: float | None) -> None:
+        note = f"Kept {name}"
+        sav.type(keys("l", note, "Esc", "n", " too", "ctrl+s"), gap)
+        saved = f"{note} too"
+        assert eventually(lambda: logged(query, saved), [("note",)]) == [("note",)]
+        sav.wait_gone("add a log")
+        dropped = f"Dropped {name}"
+        sav.type(keys("l", dropped, "Esc", "y"), gap)
+        sav.wait_gone("without saving?")
+        sav.wait_gone("add a log")
+        sav.settle()
+        assert logged(query, dropped) == []
+
+    each_speed(check)
+
+
 def test_15_a_note_typed_as_soon_as_the_log_form_opens_lands_in_the_note(
     start_sav: Start, query: Query
 ) -> None:

@@ -115,7 +115,8 @@ def test_a_cursor_move_sends_a_few_cells_and_the_screen_is_right(start_sav: Star
     sav.slowly("Esc")
     sav.slowly("l", after="add a log")
     sav.slowly("Tab", "Some text")
-    sav.slowly("Esc", after="· ticket")
+    sav.slowly("Esc", after="without saving?")  # a note typed: leaving it is asked first
+    sav.slowly("y", after="· ticket")
     sav.slowly(":p 870650222", "Enter", after="BRÛLEUR AUX. MONOPIÈCE")
     sav.slowly(":o", "Enter", after="Number")
     sav.slowly("Down", "Down", "Up")

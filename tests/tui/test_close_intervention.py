@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from client.models import ContactedRequest, TicketAction, TicketStatus
 from tests.tui.test_login import settle
@@ -132,6 +132,65 @@ async def test_a_draft_keeps_the_status_and_comes_back(make_tui, signed_in) -> N
         await settle(app, pilot)
         assert app.screen.query_one("#field-work_done", Input).value == "gasket ordered"
         assert app.screen.query_one("#field-distance_km", Input).value == "14"
+
+
+async def test_esc_on_the_closing_form_asks_once_something_is_typed(make_tui, signed_in) -> None:
+    """Esc as the form opened (filled, nothing typed): back to the ticket at once. Once typed:
+    the question, the form still under it; n keeps what was typed and the cursor in its
+    field, y leaves without saving."""
+    from tui.screens.confirm import ConfirmScreen
+
+    await _confirmed(signed_in)
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        ticket = await open_ticket(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CloseInterventionScreen)
+        assert screen.query_one("#field-rate", Input).value == "72.00"  # prefilled
+        assert screen.changed_fields() == []
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is ticket
+        await pilot.press("x")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CloseInterventionScreen)
+        # a part's line counts, added or only typed; removed, the form is as it opened
+        await _type(app, pilot, "part_code", "870650222")
+        assert screen.changed_fields() == ["Parts used"]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert len(screen.parts) == 1 and screen.changed_fields() == ["Parts used"]
+        screen.set_focus(screen.query_one("#parts-table", DataTable))
+        await pilot.press("delete")
+        await settle(app, pilot)
+        assert screen.parts == [] and screen.changed_fields() == []
+        await _type(app, pilot, "work_done", "gasket ordered")
+        field = screen.query_one("#field-work_done", Input)
+        assert screen.focused is field
+        await pilot.press("escape")
+        await settle(app, pilot)
+        question = app.screen
+        assert isinstance(question, ConfirmScreen)
+        assert "closing form" in question.question
+        assert "Work details" in question.detail
+        assert screen in app.screen_stack
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert app.screen is screen and screen.focused is field
+        assert field.value == "gasket ordered"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.screen is ticket
+        assert ticket.ticket is not None and ticket.ticket.status is TicketStatus.CONFIRMED
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert app.screen.query_one("#field-work_done", Input).value == ""  # nothing saved
 
 
 async def test_the_operator_rejects_and_the_centre_finds_the_note_and_its_draft(

@@ -140,6 +140,7 @@ async def test_a_server_refusal_is_shown_in_the_interfaces_language(make_tui, si
     from client.models import MotivationRequest, TicketAction
     from tests.tui.test_ticket import SEED, open_ticket
     from tui import i18n
+    from tui.screens.confirm import ConfirmScreen
     from tui.widgets.form import ActionForm
 
     operator = await signed_in("operator")
@@ -163,7 +164,10 @@ async def test_a_server_refusal_is_shown_in_the_interfaces_language(make_tui, si
                     await pilot.pause()
                 assert app.screen is form  # refused: the form stays, with the reason
                 text = str(form.query_one("#form-error", Static).render())
-                await pilot.press("escape")
+                await pilot.press("escape")  # the note typed: leaving is asked first
+                await pilot.pause()
+                assert isinstance(app.screen, ConfirmScreen)
+                await pilot.press("y")
                 await pilot.pause()
                 assert app.screen is screen
                 return text

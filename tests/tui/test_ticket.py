@@ -120,6 +120,53 @@ async def test_add_a_log_and_see_it_on_top(make_tui, signed_in) -> None:
     assert (await client.ticket_history(SEED)).items[0].note == "Spoke to the reseller"
 
 
+async def test_esc_on_a_form_with_something_typed_asks_first(make_tui) -> None:
+    """Esc on the log form once a note is typed asks (n stays, the note and the cursor where
+    they were; y leaves); Esc on the form as it opened leaves at once."""
+    from tui.screens.confirm import ConfirmScreen
+
+    app = make_tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ticket(app, pilot)
+        await pilot.press("l")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, ActionForm)
+        assert form.changed_fields() == []
+        await pilot.press("escape")  # nothing typed: back at once, no question
+        await settle(app, pilot)
+        assert app.screen is screen
+        await pilot.press("l")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, ActionForm)
+        await pilot.press("tab", *"Called back")
+        note = form.query_one("#field-note", TextArea)
+        assert form.focused is note and note.text == "Called back"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Note" in " ".join(str(label.render()) for label in app.screen.query(Label))
+        assert form in app.screen_stack
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert app.screen is form and form.focused is note and note.text == "Called back"
+        await pilot.press(*" twice")  # the cursor is still at the end of the note
+        assert note.text == "Called back twice"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # a second Esc keeps the form too
+        await settle(app, pilot)
+        assert app.screen is form and form.focused is note
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert "Called back" not in " ".join(r[5] for r in history_rows(screen))
+
+
 async def test_a_note_that_looks_like_markup_shows_as_typed(make_tui, signed_in) -> None:
     client = await signed_in("tech")
     await client.add_log(SEED, AddLogRequest(note="[b]Order[/b] the [red]door seal"))
@@ -229,7 +276,7 @@ async def test_an_action_refused_by_the_server_says_why_and_keeps_the_form(
         message = str(form.query_one("#form-error", Static).render())
         assert "cancel" in message.lower()
         assert form.query_one("#field-note", TextArea).text == "Customer called back"
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # the note typed: leaving it is asked first
         await pilot.press("f5")
         await settle(app, pilot)
         assert screen.ticket is not None and screen.ticket.status is TicketStatus.CANCELLED

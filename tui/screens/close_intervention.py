@@ -40,7 +40,14 @@ from tui.close_text import APPLIANCE_FIELDS, CODE_FIELDS, PARTS_COLUMNS, WARRANT
 from tui.i18n import N_, _, localized
 from tui.screens.code_lookup import CodeLookup
 from tui.widgets.choice import Choice
-from tui.widgets.form import FieldError, focus_step, line_step, parse_date, refusal
+from tui.widgets.form import (
+    FieldError,
+    focus_step,
+    leave_or_ask,
+    line_step,
+    parse_date,
+    refusal,
+)
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_table import KeyTable
 from tui.widgets.session_bar import SessionBar
@@ -104,7 +111,9 @@ class CloseInterventionScreen(Screen[bool | None]):
         "saves it and e-mails the report, the PDF attached, to the address you confirm "
         "(the customer's, as it opens). The model data can be "
         "corrected at the bottom. If the server refuses, each reason shows beside its "
-        "field and what you typed stays. Esc goes back without saving."
+        "field and what you typed stays. Esc goes back without saving: once you have typed "
+        "something since it opened or was last saved, it asks first (y leaves, what you "
+        "typed lost; n stays)."
     )
     BINDINGS = [
         Binding("ctrl+s", "save(True)", N_("Save and close"), id="close.save", priority=True),
@@ -138,6 +147,11 @@ class CloseInterventionScreen(Screen[bool | None]):
         self._filling = False
         self.live_errors: dict[str, str] = {}
         self.save_errors: dict[str, str] = {}
+        self.labels: dict[str, str] = {}
+        self.opened: dict[str, object] = {}
+        """The form as it opened (filled, or the draft loaded) or as last saved: Esc asks
+        before leaving when it differs."""
+        self._sending: dict[str, object] = {}
 
     @property
     def sav(self) -> SavApp:
@@ -152,6 +166,7 @@ class CloseInterventionScreen(Screen[bool | None]):
             yield Static("", id="closing-rejection", classes="field-error")
             yield from self._row("intervention_date", _("Date"), placeholder="DD/MM/YYYY")
             yield from self._row("distance_km", _("Distance (km)"))
+            self.labels["warranty"] = _("Warranty")
             with Horizontal(classes="form-row"):
                 yield Label(_("Warranty"), classes="form-label")
                 yield Choice([(_(label), value) for label, value in WARRANTY],
@@ -165,6 +180,8 @@ class CloseInterventionScreen(Screen[bool | None]):
             yield from self._row("fault_description", _("Fault description"))
             yield from self._row("rate", _("Rate (EUR)"))
             yield from self._row("bonuses", _("Bonuses (EUR)"))
+            self.labels["parts"] = self.labels["part_code"] = _("Parts used")
+            self.labels["part_qty"] = _("Parts used")
             yield Label(_("Parts used"), classes="section")
             yield KeyTable(id="parts-table", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="form-row"):
@@ -183,6 +200,7 @@ class CloseInterventionScreen(Screen[bool | None]):
     def _row(
         self, name: str, label: str, *, code: bool = False, placeholder: str = ""
     ) -> ComposeResult:
+        self.labels[name] = label.removesuffix(" *")
         with Horizontal(classes="form-row"):
             yield Label(escape(label), classes="form-label")
             yield TextField(id=f"field-{name}", compact=True, placeholder=placeholder,
@@ -195,6 +213,7 @@ class CloseInterventionScreen(Screen[bool | None]):
         table = self.query_one("#parts-table", DataTable)
         for title, width in PARTS_COLUMNS:
             table.add_column(_(title), width=width)
+        self.opened = self.state()  # empty until the form is filled (then again)
         self.load()
 
     # ------------------------------------------------------------------ loading
@@ -242,6 +261,22 @@ class CloseInterventionScreen(Screen[bool | None]):
         for name, *_rest in CODE_FIELDS:
             self._show_name(name)
         self._filling = False
+        self.opened = self.state()
+
+    def state(self) -> dict[str, object]:
+        """What the form holds now: every field's text, the warranty, the parts' lines."""
+        out: dict[str, object] = {}
+        for widget in self.query("#closing Input, #closing Select"):
+            if isinstance(widget, Input | Select) and widget.id:
+                out[widget.id.removeprefix("field-")] = widget.value
+        out["parts"] = [p.model_dump() for p in self.parts]
+        return out
+
+    def changed_fields(self) -> list[str]:
+        """The labels of what differs from the form as it opened or was last saved."""
+        now = self.state()
+        labels = [self.labels.get(k, k) for k, v in now.items() if v != self.opened.get(k)]
+        return list(dict.fromkeys(labels))
 
     # ------------------------------------------------------------------ the form
 
@@ -475,6 +510,7 @@ class CloseInterventionScreen(Screen[bool | None]):
             self._show_errors()
             return None
         self.busy = True
+        self._sending = self.state()
         self.query_one("#closing-error", Static).update(_("Saving…"))
         self.query_one("#closing-error", Static).display = True
         return form
@@ -602,6 +638,7 @@ class CloseInterventionScreen(Screen[bool | None]):
             self._show_errors()
             return
         if error is None and message.closing is not None:
+            self.opened = self._sending  # what was sent is kept: Esc no longer asks for it
             self.save_errors = {}
             self._show_errors()
             if message.closed:
@@ -685,4 +722,11 @@ class CloseInterventionScreen(Screen[bool | None]):
         line_step(self, self._fields(), step)
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        """Esc: back to the ticket at once if nothing was typed since the form opened (or
+        was saved), else asked first."""
+        leave_or_ask(
+            self,
+            _("Leave the closing form without saving?"),
+            self.changed_fields(),
+            lambda: self.dismiss(None),
+        )

@@ -82,7 +82,8 @@ class NewTicketForm(ActionForm):
         "To contact at once when you give a centre's code: the centre then has 48 h to "
         "contact the customer). The model must be in the parts catalogue; without a "
         "service index, the model's only one is taken. Tab and shift+Tab (or ↓ ↑) move "
-        "between the fields, ctrl+s records, Esc cancels; a refusal shows beside its "
+        "between the fields, ctrl+s records, Esc cancels (asked first once something is "
+        "typed); a refusal shows beside its "
         "field and what you typed stays."
     )
 

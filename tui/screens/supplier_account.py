@@ -57,7 +57,7 @@ class SupplierAccountForm(ActionForm):
         "where the supplier gives one), entered once by the centre's manager. ctrl+s checks it "
         "with the supplier and keeps it; wrong credentials are said beside the fields and "
         "nothing is kept. The secret is never shown back: type it again to replace an account. "
-        "Esc cancels."
+        "Esc cancels (asked first once something is typed)."
     )
     BINDINGS = list(ActionForm.__msgid_bindings__)  # type: ignore[attr-defined]
 

@@ -10,6 +10,10 @@ stay, and saving again sends them against the fresh version.
 Keys typed ahead of the form (``l``, Tab, the note and ctrl+s in one burst) reach the
 fields in order through the app's type-ahead (``tui.type_ahead``); a character typed on a
 choice goes on to the next text field (``tui.widgets.choice``).
+
+Esc on a form whose values differ from those it opened with asks first (``leave_or_ask``):
+a mistaken Esc, or a lone ESC byte of a key sequence split by a slow link, does not lose
+what was typed. y or Enter leaves, n or Esc stays, the cursor back in its field.
 """
 
 from __future__ import annotations
@@ -128,6 +132,29 @@ def line_step(screen: Screen[Any], widgets: list[Widget], step: int) -> None:
     focus_step(screen, widgets, step)
 
 
+def leave_or_ask(
+    screen: Screen[Any], question: str, lost: list[str], leave: Callable[[], object]
+) -> None:
+    """Esc on a form: ``leave`` at once when nothing typed would be lost (``lost`` empty),
+    else ask ``question`` (the fields named ``lost``); staying puts the focus back where it
+    was."""
+    if not lost:
+        leave()
+        return
+    from tui.screens.confirm import ConfirmScreen
+
+    focused = screen.focused
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            leave()
+        elif focused is not None and focused.is_attached and focused.screen is screen:
+            screen.set_focus(focused)
+
+    detail = _("Lost if you leave: {fields}.").format(fields=", ".join(lost))
+    screen.app.push_screen(ConfirmScreen(question, detail), answered)
+
+
 @dataclass
 class _Outcome(Message):
     result: Any = None
@@ -140,7 +167,8 @@ class ActionForm(ModalScreen[Any]):
 
     HELP = N_(
         "A form: Tab and shift+Tab (or ↓ and ↑) move between the fields, ctrl+s saves, "
-        "Esc cancels; "
+        "Esc cancels (once you have typed something, it asks first: y leaves without "
+        "saving, n stays); "
         "the fields marked * are required. In a note, ctrl+e opens your own editor "
         "($EDITOR) on it. If the server refuses, what you typed stays: the reason is shown "
         "by the field, or under the form."
@@ -185,6 +213,8 @@ class ActionForm(ModalScreen[Any]):
         self._reload = reload
         self.stale = False
         self.busy = False
+        self.opened: dict[str, str] | None = None
+        """The values the form opened with (taken once mounted): Esc asks if they changed."""
 
     def label_width(self) -> int:
         """The labels' column: 16 cells, or as wide as the longest label and its mark (up
@@ -236,6 +266,7 @@ class ActionForm(ModalScreen[Any]):
         )
 
     def on_mount(self) -> None:
+        self.opened = self.values()
         self.set_focus(self._inputs()[0])
 
     def _inputs(self) -> list[Widget]:
@@ -376,5 +407,18 @@ class ActionForm(ModalScreen[Any]):
         self._show_error(None, _("Reloaded. Check what changed, then ctrl+s to save again."))
         self.refresh_bindings()
 
+    def changed_fields(self) -> list[str]:
+        """The labels of the fields whose value differs from the one the form opened with."""
+        if self.opened is None:
+            return []
+        values = self.values()
+        return [s.label for s in self.fields if values[s.name] != self.opened.get(s.name)]
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Esc: back at once if nothing was typed, else asked first."""
+        leave_or_ask(
+            self,
+            _("Leave the form without saving?"),
+            self.changed_fields(),
+            lambda: self.dismiss(None),
+        )
