@@ -307,20 +307,19 @@ def _adapter(model: Any) -> TypeAdapter[Any]:
 
 
 def _parse_list(response: httpx.Response, item: type[T]) -> list[T]:
-    try:
-        found: list[T] = _adapter(list[item]).validate_json(response.content)  # type: ignore[valid-type]
-        return found
-    except ValidationError as exc:
-        raise ProtocolError(
-            f"unexpected answer from the server for {response.request.url.path}",
-            status=response.status_code,
-        ) from exc
+    found: list[T] = _validated(response, list[item])  # type: ignore[valid-type]
+    return found
 
 
 def _parse(response: httpx.Response, model: type[M]) -> M:
+    found: M = _validated(response, model)
+    return found
+
+
+def _validated(response: httpx.Response, shape: Any) -> Any:
+    """The answer's body read as ``shape``; a body that is not one is the server's fault."""
     try:
-        found: M = _adapter(model).validate_json(response.content)
-        return found
+        return _adapter(shape).validate_json(response.content)
     except ValidationError as exc:
         raise ProtocolError(
             f"unexpected answer from the server for {response.request.url.path}",
